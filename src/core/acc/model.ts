@@ -1,0 +1,61 @@
+/** The import graph model shared by extractors, resolvers, rules and reports. */
+
+export type Language = "typescript" | "javascript" | "python";
+
+export type ImportKind = "import" | "export" | "require" | "dynamic" | "type";
+
+/** An import as written in the source, before resolution. */
+export interface RawImport {
+  readonly specifier: string;
+  readonly line: number;
+  readonly kind: ImportKind;
+  /**
+   * Python only: the names of `from X import a, b` (`["*"]` for a star import), and the
+   * number of leading dots of a relative import. Unused for TS/JS.
+   */
+  readonly names?: readonly string[];
+  readonly level?: number;
+}
+
+export interface ExtractError {
+  readonly message: string;
+  readonly line?: number;
+  readonly column?: number;
+}
+
+/** What an extractor returns for one file; cached by blob SHA. */
+export interface ExtractResult {
+  readonly imports: readonly RawImport[];
+  readonly error?: ExtractError;
+}
+
+export interface ResolvedImport {
+  readonly specifier: string;
+  readonly line: number;
+  readonly kind: ImportKind;
+  /** Resolved repo-relative file, or null. */
+  readonly target: string | null;
+  /** Package name for a dependency outside the repository, else null. */
+  readonly external: string | null;
+}
+
+export interface GraphFile {
+  readonly path: string;
+  readonly language: Language;
+  readonly imports: readonly ResolvedImport[];
+}
+
+/** Exactly the shape of `maestro-hive graph --format json`. */
+export interface ImportGraph {
+  readonly files: readonly GraphFile[];
+}
+
+/**
+ * Content-addressed cache of extraction results. Sync on purpose: the app preloads the
+ * entries for a snapshot's blob SHAs from the database before running the engine and
+ * writes back what the engine added; the CLI backs it with a file.
+ */
+export interface ExtractionCache {
+  get(key: string): ExtractResult | undefined;
+  set(key: string, value: ExtractResult): void;
+}
