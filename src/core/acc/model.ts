@@ -59,3 +59,25 @@ export interface ExtractionCache {
   get(key: string): ExtractResult | undefined;
   set(key: string, value: ExtractResult): void;
 }
+
+/**
+ * Read access to the snapshot being analysed, for resolvers (tsconfig.json, package.json,
+ * pyproject.toml and file existence). Paths are repo-relative POSIX paths.
+ */
+export interface ProjectFiles {
+  readonly paths: readonly string[];
+  has(path: string): boolean;
+  /** UTF-8 text of a file, or undefined when it is absent or not text. */
+  read(path: string): string | undefined;
+}
+
+/** Extracts the raw imports of one source file. Never throws: parse problems go in `error`. */
+export type Extractor = (path: string, source: string) => ExtractResult;
+
+/**
+ * Resolves the raw imports of one file against the project. One raw import may resolve
+ * to several edges (Python `from pkg import a, b` where a and b are modules).
+ */
+export type Resolver = (fromFile: string, raw: RawImport) => readonly ResolvedImport[];
+
+export type ResolverFactory = (project: ProjectFiles) => Resolver;

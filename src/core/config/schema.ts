@@ -13,8 +13,13 @@ export const severitySchema = z
 
 const globList = z.array(z.string().min(1, "a glob must not be empty"));
 
+/** Rule ids appear in comment commands (`rule:ID`) and finding ids, so keep them token-like. */
+export const ruleIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "a rule id is letters, digits, '.', '_' or '-' (no spaces)");
+
 const ruleBase = {
-  id: z.string().min(1, "a rule needs an id"),
+  id: ruleIdSchema,
   severity: severitySchema.default("error"),
   description: z.string().optional(),
 };
@@ -48,6 +53,7 @@ export const noCyclesRuleSchema = z.strictObject({
 export const couplingRuleSchema = z.strictObject({
   ...ruleBase,
   type: z.literal("coupling"),
+  /** Only files (or, with scope component, only this component) are measured; all when absent. */
   from: z.string().min(1).optional(),
   metric: z.enum(["fan-in", "fan-out", "total"]).default("total"),
   scope: z.enum(["file", "component"]).default("file"),
@@ -84,7 +90,9 @@ export const configSuppressionSchema = z.strictObject({
 export const accSchema = z.strictObject({
   include: globList.optional(),
   exclude: globList.default([]),
-  components: z.record(z.string().min(1), globList.min(1)).default({}),
+  /** Also exclude node_modules, .git, dist, build, … (see DEFAULT_EXCLUDES in acc/path-filter.ts). */
+  defaultExcludes: z.boolean().default(true),
+  components: z.record(z.string().min(1), globList.min(1, "a component needs at least one glob")).default({}),
   rules: z.array(ruleSchema).default([]),
   suppressions: z.array(configSuppressionSchema).default([]),
 });
@@ -100,6 +108,8 @@ export const bdvSchema = z.strictObject({
   contracts: z.array(contractSchema).default([]),
   /** Cucumber Expressions binding step text to operations, with {method} {path} {status} {operationId}. */
   bindings: z.array(z.string().min(1)).optional(),
+  /** BDV lint warnings (duplicate scenario names, empty feature, outline without examples, scenario without steps); on unless false. */
+  lint: z.boolean().optional(),
   suppressions: z.array(configSuppressionSchema).default([]),
 });
 
@@ -135,10 +145,16 @@ export const aiSchema = z.strictObject({
 });
 
 export const configSchema = z.strictObject({
+  /** Probot's org-wide config inheritance; resolved by Probot before the engine sees the config. */
+  _extends: z.string().min(1).optional(),
   acc: accSchema.optional(),
   bdv: bdvSchema.optional(),
   dde: ddeSchema.optional(),
-  gate: gateSchema.default({ streams: ["acc", "bdv", "dde"], overrideRoles: ["admin"], commandRoles: ["admin", "maintain", "write"] }),
+  gate: gateSchema.default({
+    streams: ["acc", "bdv", "dde"],
+    overrideRoles: ["admin"],
+    commandRoles: ["admin", "maintain", "write"],
+  }),
   ai: aiSchema.default({ explain: false, maxExplanations: 5 }),
 });
 

@@ -1,0 +1,11 @@
+import { GitRepo } from "../test/harness/git-repo.ts";
+let t = performance.now();
+const big = GitRepo.create({ worktree: false });
+console.log("create", performance.now() - t); t = performance.now();
+big.commit("init", { "keep.txt": "x\n" });
+console.log("c1", performance.now() - t); t = performance.now();
+big.branch("wide");
+console.log("branch", performance.now() - t); t = performance.now();
+const files = Object.fromEntries(Array.from({ length: 3005 }, (_, i) => [`f/${String(i).padStart(4, "0")}.txt`, `${i}\n`]));
+big.commit("3005 files", files);
+console.log("c2", performance.now() - t); t = performance.now();

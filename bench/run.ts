@@ -1,0 +1,28 @@
+/**
+ * `npm run bench`: runs every bench/*.bench.ts in its own Node process (so one bench's
+ * heap does not skew another's memory figures) and prints their output in order.
+ * `npm run bench -- suppressions` runs only the benches whose name contains the word.
+ */
+import { spawnSync } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const filters = process.argv.slice(2);
+const benches = readdirSync(here)
+  .filter((name) => name.endsWith(".bench.ts"))
+  .filter((name) => filters.length === 0 || filters.some((filter) => name.includes(filter)))
+  .sort();
+
+let failed = 0;
+for (const name of benches) {
+  console.log(`\n=== ${name}`);
+  const result = spawnSync(process.execPath, ["--expose-gc", join(here, name)], { stdio: "inherit" });
+  if (result.status !== 0) {
+    failed += 1;
+    console.log(`!!! ${name} exited with ${result.status ?? result.signal}`);
+  }
+}
+console.log(`\n${benches.length - failed} benchmarks ran, ${failed} failed`);
+process.exitCode = failed === 0 ? 0 : 1;

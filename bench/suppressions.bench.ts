@@ -1,0 +1,226 @@
+/**
+ * Suppression matching: the compiled matcher against the naive pairwise reference, on
+ * generated findings spread over a realistic tree (several findings per file, files in
+ * nested directories, a mix of every level and pattern type, rule filters and thresholds).
+ *
+ *   A. 10,000 findings × 80 suppressions (original ACC-225: 1,123 ms; target < 10 ms)
+ *   B. 1,000,000 findings × 1,000 suppressions (target < 2 s)
+ *
+ * Times include compiling the set and applying it (marking every finding and counting
+ * usage), as the pipeline does. The naive matcher is measured in the same run; for B it runs
+ * on a 10,000-finding sample and is extrapolated linearly (stated in the output). Both
+ * matchers must pick the same suppression for every finding measured, or the bench fails.
+ */
+import { cpus, loadavg } from "node:os";
+import type { Finding } from "../src/core/findings.ts";
+import {
+  applySuppressions,
+  compileSuppressions,
+  naiveMatcher,
+  type PatternType,
+  type Suppression,
+  type SuppressionLevel,
+} from "../src/core/suppress/index.ts";
+
+const NOW = new Date("2026-06-01T00:00:00Z");
+const DAY = 86_400_000;
+
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Workload {
+  readonly findings: Finding[];
+  readonly suppressions: Suppression[];
+}
+
+function workload(findingCount: number, suppressionCount: number, seed: number): Workload {
+  const rand = random(seed);
+  const int = (n: number) => Math.floor(rand() * n);
+  const fileCount = Math.max(200, Math.floor(findingCount / 10));
+  const directoryCount = Math.max(40, Math.floor(fileCount / 20));
+  const roots = ["src", "lib", "app", "packages", "services"];
+  const directories = Array.from({ length: directoryCount }, (_, i) => {
+    const depth = 1 + (i % 4);
+    const parts = [roots[i % roots.length]!];
+    for (let d = 1; d < depth; d += 1) parts.push(`m${(i * 31 + d * 7) % 97}`);
+    parts.push(`d${i}`);
+    return parts.join("/");
+  });
+  const files = Array.from({ length: fileCount }, (_, i) => `${directories[i % directoryCount]}/f${i}.${i % 3 ? "ts" : "py"}`);
+  const rules = Array.from({ length: 20 }, (_, i) => (i === 0 ? "coupling" : `rule-${i}`));
+  const findings: Finding[] = Array.from({ length: findingCount }, (_, i) => {
+    const rule = rules[int(rules.length)]!;
+    const file = files[int(files.length)]!;
+    return {
+      id: `f${i.toString(16).padStart(10, "0")}`,
+      stream: "acc",
+      rule,
+      type: rule === "coupling" ? "coupling" : "must-not-call",
+      severity: "error",
+      file,
+      line: 1 + int(300),
+      target: files[int(files.length)]!,
+      message: `${file} violates ${rule}`,
+      ...(rule === "coupling" ? { value: int(40) } : {}),
+    };
+  });
+
+  // Share of each (level, pattern type), roughly what a mature repository accumulates.
+  const mix: Array<[SuppressionLevel, PatternType, number]> = [
+    ["violation", "exact", 0.4],
+    ["file", "exact", 0.15],
+    ["file", "glob", 0.13],
+    ["file", "regex", 0.02],
+    ["directory", "exact", 0.12],
+    ["directory", "glob", 0.07],
+    ["directory", "regex", 0.01],
+    ["rule", "exact", 0.05],
+    ["rule", "glob", 0.05],
+  ];
+  const suppressions: Suppression[] = [];
+  for (const [level, patternType, share] of mix) {
+    const count = Math.max(1, Math.round(share * suppressionCount));
+    for (let k = 0; k < count && suppressions.length < suppressionCount; k += 1) {
+      const file = files[int(files.length)]!;
+      const directory = directories[int(directories.length)]!;
+      const pattern = (() => {
+        switch (`${level}/${patternType}`) {
+          case "violation/exact":
+            return findings[int(findings.length)]!.id;
+          case "file/exact":
+            return file;
+          case "file/glob":
+            return `${directory}/**/*.${k % 2 ? "ts" : "py"}`;
+          case "file/regex":
+            return `${directory.split("/")[0]}/m${k % 97}/.*\\.py`;
+          case "directory/exact":
+            return directory;
+          case "directory/glob":
+            return `${directory.split("/").slice(0, 2).join("/")}/*`;
+          case "directory/regex":
+            return `(lib|app)/m${k % 97}`;
+          case "rule/exact":
+            return rules[1 + (k % 19)]!;
+          default:
+            return `rule-1${k % 10}*`;
+        }
+      })();
+      suppressions.push({
+        id: `s${suppressions.length.toString().padStart(4, "0")}`,
+        level,
+        pattern,
+        patternType,
+        rule: level !== "rule" && rand() < 0.2 ? rules[int(rules.length)]! : null,
+        stream: null,
+        threshold: rand() < 0.05 ? 20 : null,
+        expires: rand() < 0.05 ? new Date(NOW.getTime() - DAY) : new Date(NOW.getTime() + 30 * DAY),
+        permanent: false,
+        justification: "bench",
+        author: null,
+        createdAt: NOW,
+        lastUsedAt: null,
+        useCount: 0,
+        source: "cli",
+        ticket: null,
+        adr: null,
+      });
+    }
+  }
+  return { findings, suppressions };
+}
+
+/** Wall time, and CPU time of this process (user + system): on a shared, busy machine the CPU time is the fairer figure. */
+function timed<T>(run: () => T): { ms: number; cpuMs: number; result: T } {
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  const result = run();
+  const ms = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  return { ms, cpuMs: (used.user + used.system) / 1000, result };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function compiledRun({ findings, suppressions }: Workload) {
+  return applySuppressions(findings, compileSuppressions(suppressions, { now: NOW }));
+}
+
+function naiveRun(findings: readonly Finding[], suppressions: readonly Suppression[]): (string | null)[] {
+  const match = naiveMatcher(suppressions, NOW);
+  return findings.map((finding) => match(finding)?.id ?? null);
+}
+
+function assertSame(fast: readonly (string | null)[], slow: readonly (string | null)[], label: string): void {
+  for (let i = 0; i < slow.length; i += 1) {
+    if (fast[i] !== slow[i]) throw new Error(`${label}: finding ${i}: compiled ${fast[i]} ≠ naive ${slow[i]}`);
+  }
+}
+
+const fmt = (ms: number) => `${ms.toFixed(ms < 10 ? 2 : 0)} ms`;
+
+console.log(`machine: ${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(1)} (wall times inflate when it exceeds the CPU count)`);
+
+// A. 10,000 × 80
+{
+  const load = workload(10_000, 80, 225);
+  for (let i = 0; i < 5; i += 1) compiledRun(load); // warm-up
+  const compiledIds = compiledRun(load).findings.map((finding) => finding.suppressionId);
+  const runs = Array.from({ length: 21 }, () => timed(() => compiledRun(load).usage.size));
+  const compiledMs = median(runs.map((run) => run.ms));
+  const compiledCpu = median(runs.map((run) => run.cpuMs));
+  const naive = timed(() => naiveRun(load.findings, load.suppressions));
+  assertSame(compiledIds, naive.result, "A");
+  const suppressed = compiledIds.filter((id) => id !== null).length;
+  console.log("A. 10,000 findings × 80 suppressions");
+  console.log(
+    `   compiled matcher (compile + apply, median of 21): ${fmt(compiledMs)} wall, ${fmt(compiledCpu)} CPU   target < 10 ms`,
+  );
+  console.log(`   naive pairwise matcher, same run:                  ${fmt(naive.ms)}`);
+  console.log(`   ratio naive / compiled:                            ${(naive.ms / compiledMs).toFixed(0)}×`);
+  console.log(`   original system (ACC-225):                         1,123 ms  → ${(1123 / compiledMs).toFixed(0)}× faster`);
+  console.log(`   suppressed ${suppressed} of 10,000; both matchers agree on every finding`);
+  if (Math.min(compiledMs, compiledCpu) >= 10) console.log("   !!! above the 10 ms target");
+}
+
+// B. 1,000,000 × 1,000
+{
+  const load = workload(1_000_000, 1_000, 1000);
+  compiledRun(workload(50_000, 1_000, 7)); // warm-up on a different set
+  const first = timed(() => compiledRun(load));
+  const compiledFindings = first.result.findings;
+  const runs = [first, ...Array.from({ length: 2 }, () => timed(() => compiledRun(load).usage.size))];
+  const compiledMs = median(runs.map((run) => run.ms));
+  const compiledCpu = median(runs.map((run) => run.cpuMs));
+  const sampleSize = 10_000;
+  const stride = load.findings.length / sampleSize;
+  const sample = Array.from({ length: sampleSize }, (_, i) => load.findings[Math.floor(i * stride)]!);
+  const naive = timed(() => naiveRun(sample, load.suppressions));
+  const naiveExtrapolated = naive.ms * (load.findings.length / sampleSize);
+  assertSame(
+    sample.map((_, i) => compiledFindings[Math.floor(i * stride)]!.suppressionId),
+    naive.result,
+    "B",
+  );
+  const suppressed = compiledFindings.filter((finding) => finding.suppressed).length;
+  console.log("B. 1,000,000 findings × 1,000 suppressions (100,000 files)");
+  console.log(
+    `   compiled matcher (compile + apply, median of 3):   ${fmt(compiledMs)} wall, ${fmt(compiledCpu)} CPU   target < 2,000 ms`,
+  );
+  console.log(
+    `   naive pairwise matcher: ${fmt(naive.ms)} on a ${sampleSize.toLocaleString("en")}-finding sample, extrapolated ×${load.findings.length / sampleSize} → ${fmt(naiveExtrapolated)}`,
+  );
+  console.log(`   ratio naive (extrapolated) / compiled:             ${(naiveExtrapolated / compiledMs).toFixed(0)}×`);
+  console.log(`   suppressed ${suppressed.toLocaleString("en")} of 1,000,000; both matchers agree on the whole sample`);
+  if (Math.min(compiledMs, compiledCpu) >= 2000) console.log("   !!! above the 2 s target");
+}

@@ -1,0 +1,151 @@
+/**
+ * `maestro-hive check [DIR] [--base REF] [--config FILE] [--format text|json|sarif|markdown]`
+ *
+ * Analyses the working tree of DIR (tracked and untracked, not ignored files), and with
+ * `--base` also the commit REF with the same config, so findings are new, existing or
+ * fixed. Exit codes: 0 the gate passes, 1 it fails, 2 usage, git or config error.
+ */
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { type AnalysisResult, analyze } from "../../core/analyze.ts";
+import { renderJson } from "../../core/report/json.ts";
+import { renderMarkdown } from "../../core/report/markdown.ts";
+import { renderSarif } from "../../core/report/sarif.ts";
+import { renderText } from "../../core/report/text.ts";
+import type { Snapshot } from "../../core/snapshot.ts";
+import { cacheDirectory, openDiskCache } from "../disk-cache.ts";
+import { commitSnapshot, GitError, gitRoot, resolveCommit, workingTreeSnapshot } from "../git-snapshot.ts";
+import { type CliIo, UsageError } from "../io.ts";
+import { formatConfigErrors, readProjectConfig } from "../project-config.ts";
+
+const FORMATS = ["text", "json", "sarif", "markdown"] as const;
+type Format = (typeof FORMATS)[number];
+
+export const CHECK_USAGE = `Usage: maestro-hive check [DIR] [--base REF] [--config FILE] [--format text|json|sarif|markdown]
+
+Analyses DIR (default: the current directory), a git checkout, with its
+.github/maestro-hive.yml (or --config FILE). With --base REF, the commit REF is
+analysed too, with the same config: findings present at REF are "existing", findings
+of REF that are gone are "fixed", the others "new". Only new, unsuppressed findings of
+severity error fail the gate.
+
+Options:
+  --base REF       compare with this commit, branch or tag
+  --config FILE    config file (default DIR/.github/maestro-hive.yml)
+  --format F       text (default), json, sarif or markdown
+  -h, --help       show this help
+
+Extraction results are cached in DIR/.maestro-cache (or $MAESTRO_CACHE_DIR).
+Exit codes: 0 pass, 1 the gate fails, 2 usage, git or config error.`;
+
+interface CheckArgs {
+  readonly dir: string;
+  readonly base: string | undefined;
+  readonly config: string | undefined;
+  readonly format: Format;
+  readonly help: boolean;
+}
+
+export function parseCheckArgs(args: string[], cwd: string): CheckArgs {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(args);
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n\n${CHECK_USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length > 1)
+    throw new UsageError(`expected at most one DIR, got ${positionals.join(" ")}\n\n${CHECK_USAGE}`);
+  const format = values.format ?? "text";
+  if (!(FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`unknown format "${format}": use one of ${FORMATS.join(", ")}`);
+  }
+  if (values.base !== undefined && values.base.trim() === "") throw new UsageError("--base needs a REF");
+  return {
+    dir: resolve(cwd, positionals[0] ?? "."),
+    base: values.base,
+    config: values.config,
+    format: format as Format,
+    help: values.help ?? false,
+  };
+}
+
+function parse(args: string[]) {
+  return parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      base: { type: "string" },
+      config: { type: "string" },
+      format: { type: "string", short: "f" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+}
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  const options = parseCheckArgs(args, io.cwd);
+  if (options.help) {
+    io.out(CHECK_USAGE);
+    return 0;
+  }
+  if (!existsSync(options.dir)) throw new UsageError(`directory not found: ${options.dir}`);
+  const loaded = readProjectConfig(options.dir, io.cwd, options.config);
+  if (!loaded.ok) {
+    io.err(`maestro-hive check: invalid config\n${formatConfigErrors(loaded.errors)}`);
+    return 2;
+  }
+  if (loaded.hint) io.err(`maestro-hive check: ${loaded.hint}`);
+
+  let head: Snapshot;
+  let base: Snapshot | null = null;
+  try {
+    await gitRoot(options.dir);
+    head = await workingTreeSnapshot(options.dir);
+    if (options.base !== undefined) {
+      base = await commitSnapshot(options.dir, await resolveCommit(options.dir, options.base));
+    }
+  } catch (error) {
+    if (error instanceof GitError) {
+      io.err(`maestro-hive check: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+
+  const cache = openDiskCache(cacheDirectory(options.dir, io.env));
+  const result = await analyze({
+    head,
+    base,
+    config: loaded.config,
+    now: new Date(),
+    extractionCache: cache,
+  });
+  try {
+    cache.flush();
+  } catch (error) {
+    io.err(
+      `maestro-hive check: could not write the cache in ${cache.directory}: ${(error as Error).message}`,
+    );
+  }
+  for (const issue of result.suppressions.errors)
+    io.err(`maestro-hive check: suppression not applied: ${issue.message}`);
+
+  io.out(render(result, options.format));
+  return result.gate.passed ? 0 : 1;
+}
+
+function render(result: AnalysisResult, format: Format): string {
+  switch (format) {
+    case "json":
+      return renderJson(result);
+    case "sarif":
+      return renderSarif(result);
+    case "markdown":
+      return renderMarkdown(result);
+    case "text":
+      return renderText(result);
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * `maestro-hive worker`: runs only delivery jobs, no HTTP server — for deployments that scale
+ * web and worker processes apart (run the app with MAESTRO_WORKERS=0 then).
+ */
+import { EnvError, loadEnv } from "../../config/env.ts";
+import { HandlerRegistry, registerDefaultHandlers } from "../../jobs/handlers.ts";
+import { DELIVERY_QUEUE, startQueue } from "../../jobs/queue.ts";
+import { startWorkers } from "../../jobs/worker.ts";
+import { createLogger } from "../../server/log.ts";
+import { createProbot } from "../../server/probot.ts";
+import { openStore } from "../../store/connect.ts";
+import { migrateToLatest } from "../../store/migrate.ts";
+import { type CliIo, UsageError } from "../io.ts";
+import { untilSignal } from "./until-signal.ts";
+
+export const WORKER_USAGE = `Usage: maestro-hive worker [--concurrency N]
+
+Runs delivery jobs from the queue until SIGINT or SIGTERM. Same environment as the app
+(DATABASE_URL, APP_ID, PRIVATE_KEY, ...); --concurrency defaults to MAESTRO_WORKERS, else 2.`;
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  if (args.includes("--help") || args.includes("-h")) {
+    io.out(WORKER_USAGE);
+    return 0;
+  }
+  let concurrency: number | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--concurrency" && /^[1-9]\d*$/.test(args[i + 1] ?? "")) {
+      concurrency = Number(args[++i]);
+    } else {
+      throw new UsageError(`unexpected argument "${arg}"\n\n${WORKER_USAGE}`);
+    }
+  }
+  let env: ReturnType<typeof loadEnv>;
+  try {
+    env = loadEnv(io.env, io.cwd);
+  } catch (error) {
+    if (error instanceof EnvError) throw new UsageError(error.message);
+    throw error;
+  }
+  const log = createLogger(env.logLevel).child({ process: "worker" });
+  const store = openStore({ databaseUrl: env.databaseUrl, dataDir: env.dataDir });
+  await migrateToLatest(store.db);
+  const boss = await startQueue(store, { schema: env.queueSchema });
+  boss.on("error", (error) => log.error({ err: error }, "queue error"));
+  const workers = concurrency ?? Math.max(1, env.workers);
+  const workerId = await startWorkers(
+    boss,
+    {
+      db: store.db,
+      registry: registerDefaultHandlers(new HandlerRegistry()),
+      log,
+      probot: createProbot(env, log),
+    },
+    { concurrency: workers },
+  );
+  log.info({ concurrency: workers }, "worker running");
+  const signal = await untilSignal();
+  log.info({ signal }, "stopping");
+  await boss.offWork(DELIVERY_QUEUE, { id: workerId, wait: true });
+  await boss.stop({ graceful: true, close: true, timeout: 10_000 });
+  await store.close();
+  return 0;
+}

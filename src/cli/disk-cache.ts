@@ -1,0 +1,126 @@
+/**
+ * The CLI's ExtractionCache: extraction results keyed by the engine's cache key (built
+ * from the git blob SHA), kept in `.maestro-cache/` under the analysed directory (or in
+ * MAESTRO_CACHE_DIR), so an unchanged file is never parsed twice across runs.
+ *
+ * One JSON-lines file, loaded whole at start and appended to at the end. Each line is
+ * validated when read: a truncated or foreign line is dropped, never trusted. The
+ * directory carries its own `.gitignore` (`*`) so it never shows up as a change or gets
+ * committed by accident.
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+import type { ExtractionCache, ExtractResult } from "../core/acc/model.ts";
+
+export const CACHE_DIR_NAME = ".maestro-cache";
+const CACHE_FILE = "extract-v1.jsonl";
+/** Rewrite the file without unused entries once it holds this many times the used ones. */
+const COMPACT_RATIO = 3;
+const COMPACT_MIN_ENTRIES = 2000;
+
+const rawImportSchema = z.object({
+  specifier: z.string(),
+  line: z.number().int(),
+  kind: z.enum(["import", "export", "require", "dynamic", "type"]),
+  names: z.array(z.string()).optional(),
+  level: z.number().int().optional(),
+});
+
+const extractResultSchema = z.object({
+  imports: z.array(rawImportSchema),
+  error: z
+    .object({ message: z.string(), line: z.number().optional(), column: z.number().optional() })
+    .optional(),
+});
+
+const lineSchema = z.object({ k: z.string().min(1), v: extractResultSchema });
+
+export interface DiskCache extends ExtractionCache {
+  readonly directory: string;
+  /** Entries found on disk at open, and entries read or written during this run. */
+  stats(): { loaded: number; hits: number; misses: number; added: number; dropped: number };
+  /** Writes what was added during this run (and compacts the file when it grew stale). */
+  flush(): void;
+}
+
+export function cacheDirectory(dir: string, env: NodeJS.ProcessEnv): string {
+  const configured = env.MAESTRO_CACHE_DIR?.trim();
+  return configured ? configured : join(dir, CACHE_DIR_NAME);
+}
+
+export function openDiskCache(directory: string): DiskCache {
+  const file = join(directory, CACHE_FILE);
+  const entries = new Map<string, ExtractResult>();
+  let dropped = 0;
+  if (existsSync(file)) {
+    for (const line of readFileSync(file, "utf8").split("\n")) {
+      if (line === "") continue;
+      const parsed = parseLine(line);
+      if (parsed) entries.set(parsed.k, parsed.v);
+      else dropped++;
+    }
+  }
+  const loaded = entries.size;
+  const used = new Set<string>();
+  const added = new Map<string, ExtractResult>();
+  let hits = 0;
+  let misses = 0;
+
+  return {
+    directory,
+    get(key) {
+      const value = entries.get(key);
+      if (value === undefined) misses++;
+      else {
+        hits++;
+        used.add(key);
+      }
+      return value;
+    },
+    set(key, value) {
+      if (!entries.has(key)) added.set(key, value);
+      entries.set(key, value);
+      used.add(key);
+    },
+    stats: () => ({ loaded, hits, misses, added: added.size, dropped }),
+    flush() {
+      if (added.size === 0 && dropped === 0) return;
+      prepareDirectory(directory);
+      const shouldCompact =
+        dropped > 0 || (entries.size >= COMPACT_MIN_ENTRIES && entries.size > COMPACT_RATIO * used.size);
+      if (shouldCompact) {
+        const keep = [...used].map((key) => [key, entries.get(key)!] as const);
+        const temporary = `${file}.${process.pid}.tmp`;
+        writeFileSync(temporary, serialize(keep));
+        renameSync(temporary, file);
+      } else {
+        // One write call: concurrent runs append whole batches, and a torn line is dropped at load.
+        appendFileSync(file, serialize([...added]));
+      }
+      added.clear();
+      dropped = 0;
+    },
+  };
+}
+
+function prepareDirectory(directory: string): void {
+  mkdirSync(directory, { recursive: true });
+  const ignore = join(directory, ".gitignore");
+  if (!existsSync(ignore)) writeFileSync(ignore, "# maestro-hive extraction cache; never commit it\n*\n");
+}
+
+function parseLine(line: string): z.output<typeof lineSchema> | null {
+  try {
+    const parsed = lineSchema.safeParse(JSON.parse(line));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+function serialize(entries: Iterable<readonly [string, ExtractResult]>): string {
+  let text = "";
+  for (const [k, v] of entries) text += `${JSON.stringify({ k, v })}\n`;
+  return text;
+}

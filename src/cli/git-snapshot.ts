@@ -1,0 +1,232 @@
+/**
+ * Snapshots of a local checkout for the CLI: the working tree of DIR (tracked files plus
+ * untracked ones that are not ignored, with their current contents) or a commit
+ * (`git ls-tree` + one streamed `git cat-file --batch`). Blob SHAs are computed with git's
+ * own algorithm, so the CLI's cache keys are the ones the app gets from the GitHub API.
+ *
+ * Symlinks, submodules, Git LFS pointers, binary and oversized files are left out and
+ * listed in `skipped`.
+ */
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { lstat, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { SkippedFile, SkipReason, Snapshot, SnapshotFile } from "../core/snapshot.ts";
+
+/** Files above this size are not analysed (generated bundles, data dumps). */
+export const MAX_FILE_BYTES = 2 * 1024 * 1024;
+const LFS_POINTER = Buffer.from("version https://git-lfs.github.com/spec/v1");
+/** git's own heuristic: a NUL byte in the first 8000 bytes means binary. */
+const BINARY_PROBE_BYTES = 8000;
+const READ_CONCURRENCY = 64;
+
+export class GitError extends Error {}
+
+/** git blob SHA-1 of `content`: sha1("blob <size>\0" + content). */
+export function gitBlobSha(content: Uint8Array): string {
+  return createHash("sha1").update(`blob ${content.byteLength}\0`).update(content).digest("hex");
+}
+
+/** Why a file's contents cannot be analysed, or null when they can. */
+export function contentSkipReason(content: Uint8Array): SkipReason | null {
+  if (content.byteLength > MAX_FILE_BYTES) return "too-large";
+  if (startsWith(content, LFS_POINTER)) return "lfs-pointer";
+  const probe = content.subarray(0, BINARY_PROBE_BYTES);
+  if (probe.includes(0)) return "binary";
+  return null;
+}
+
+/** The repository's top-level directory, or a GitError when DIR is not in a git work tree. */
+export async function gitRoot(dir: string): Promise<string> {
+  try {
+    return (await git(dir, ["rev-parse", "--show-toplevel"])).toString("utf8").trim();
+  } catch (error) {
+    throw new GitError(`${dir} is not inside a git work tree (${(error as Error).message})`);
+  }
+}
+
+/** Resolves REF to a full commit SHA; a GitError names the ref when it does not exist. */
+export async function resolveCommit(dir: string, ref: string): Promise<string> {
+  try {
+    return (await git(dir, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`]))
+      .toString("utf8")
+      .trim();
+  } catch {
+    throw new GitError(`unknown revision "${ref}": not a commit in this repository`);
+  }
+}
+
+/**
+ * The working tree of DIR: tracked files (as they are on disk now, deleted ones left out)
+ * and untracked files that .gitignore does not exclude. Paths are relative to DIR.
+ */
+export async function workingTreeSnapshot(dir: string): Promise<Snapshot> {
+  const [staged, untracked] = await Promise.all([
+    git(dir, ["ls-files", "-z", "--stage", "--", "."]),
+    git(dir, ["ls-files", "-z", "--others", "--exclude-standard", "--", "."]),
+  ]);
+  const entries: { path: string; mode: string | null }[] = [];
+  const seen = new Set<string>();
+  for (const record of splitNul(staged)) {
+    // "<mode> <sha> <stage>\t<path>"; a conflicted file appears once per stage.
+    const tab = record.indexOf("\t");
+    const path = record.slice(tab + 1);
+    if (seen.has(path)) continue;
+    seen.add(path);
+    entries.push({ path, mode: record.slice(0, record.indexOf(" ")) });
+  }
+  for (const path of splitNul(untracked)) {
+    if (!seen.has(path)) entries.push({ path, mode: null });
+  }
+  const files: SnapshotFile[] = [];
+  const skipped: SkippedFile[] = [];
+  await forEachLimited(entries, READ_CONCURRENCY, async ({ path, mode }) => {
+    if (mode === "160000") return void skipped.push({ path, reason: "submodule" });
+    const full = join(dir, path);
+    let stats: Awaited<ReturnType<typeof lstat>>;
+    try {
+      stats = await lstat(full);
+    } catch {
+      return; // deleted in the working tree
+    }
+    if (stats.isSymbolicLink() || mode === "120000") return void skipped.push({ path, reason: "symlink" });
+    if (stats.isDirectory()) return void skipped.push({ path, reason: "submodule" });
+    if (!stats.isFile()) return;
+    if (stats.size > MAX_FILE_BYTES) return void skipped.push({ path, reason: "too-large" });
+    const content = new Uint8Array(await readFile(full));
+    const reason = contentSkipReason(content);
+    if (reason) return void skipped.push({ path, reason });
+    files.push({ path, blobSha: gitBlobSha(content), content });
+  });
+  return sortSnapshot({ commit: null, files, skipped });
+}
+
+/** The tree of `commit` under DIR, read through one `git cat-file --batch` process. */
+export async function commitSnapshot(dir: string, commit: string): Promise<Snapshot> {
+  const listing = await git(dir, ["ls-tree", "-r", "-l", "-z", commit, "--", "."]);
+  const wanted: { path: string; sha: string }[] = [];
+  const skipped: SkippedFile[] = [];
+  for (const record of splitNul(listing)) {
+    // "<mode> <type> <sha> <size>\t<path>"
+    const tab = record.indexOf("\t");
+    const [mode, type, sha, size] = record.slice(0, tab).split(/ +/);
+    const path = record.slice(tab + 1);
+    if (mode === "160000" || type === "commit") skipped.push({ path, reason: "submodule" });
+    else if (mode === "120000") skipped.push({ path, reason: "symlink" });
+    else if (Number(size) > MAX_FILE_BYTES) skipped.push({ path, reason: "too-large" });
+    else if (type === "blob" && sha) wanted.push({ path, sha });
+  }
+  const contents = await catFileBatch(dir, [...new Set(wanted.map((entry) => entry.sha))]);
+  const files: SnapshotFile[] = [];
+  for (const { path, sha } of wanted) {
+    const content = contents.get(sha);
+    if (!content) throw new GitError(`git cat-file returned no contents for ${path} (${sha})`);
+    const reason = contentSkipReason(content);
+    if (reason) skipped.push({ path, reason });
+    else files.push({ path, blobSha: sha, content });
+  }
+  return sortSnapshot({ commit, files, skipped });
+}
+
+/** Contents of many blobs from one `git cat-file --batch` process, parsed as they stream. */
+async function catFileBatch(dir: string, shas: readonly string[]): Promise<Map<string, Uint8Array>> {
+  const result = new Map<string, Uint8Array>();
+  if (shas.length === 0) return result;
+  const child = spawn("git", ["cat-file", "--batch"], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
+  const stderr: Buffer[] = [];
+  child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+  const done = new Promise<void>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) =>
+      code === 0
+        ? resolve()
+        : reject(new GitError(`git cat-file failed: ${Buffer.concat(stderr).toString()}`)),
+    );
+  });
+  child.stdin.on("error", () => {}); // a dying child is reported through "close"
+  child.stdin.end(`${shas.join("\n")}\n`);
+
+  try {
+    let buffer: Buffer = Buffer.alloc(0);
+    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+      buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
+      buffer = takeBatchEntries(buffer, result);
+    }
+  } catch (error) {
+    child.kill();
+    done.catch(() => {});
+    throw error;
+  }
+  await done;
+  return result;
+}
+
+/** Moves every complete "<sha> <type> <size>\n<contents>\n" entry into `result`; returns the rest. */
+function takeBatchEntries(buffer: Buffer, result: Map<string, Uint8Array>): Buffer {
+  for (;;) {
+    const newline = buffer.indexOf(10);
+    if (newline < 0) return buffer;
+    const header = buffer.subarray(0, newline).toString("utf8");
+    const [sha, type, sizeText] = header.split(" ");
+    if (type === "missing" || sizeText === undefined || sha === undefined)
+      throw new GitError(`git cat-file: ${header}`);
+    const start = newline + 1;
+    const end = start + Number(sizeText);
+    if (buffer.length < end + 1) return buffer;
+    result.set(sha, new Uint8Array(buffer.subarray(start, end)));
+    buffer = buffer.subarray(end + 1);
+  }
+}
+
+function git(dir: string, args: readonly string[]): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("git", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
+    child.on("error", (error) => reject(new GitError(`cannot run git: ${error.message}`)));
+    child.on("close", (code) => {
+      if (code === 0) resolve(Buffer.concat(out));
+      else reject(new GitError(`git ${args[0]} failed: ${Buffer.concat(err).toString("utf8").trim()}`));
+    });
+  });
+}
+
+function splitNul(buffer: Buffer): string[] {
+  return buffer
+    .toString("utf8")
+    .split("\0")
+    .filter((record) => record !== "");
+}
+
+function startsWith(content: Uint8Array, prefix: Uint8Array): boolean {
+  if (content.byteLength < prefix.byteLength) return false;
+  for (let i = 0; i < prefix.byteLength; i++) if (content[i] !== prefix[i]) return false;
+  return true;
+}
+
+function sortSnapshot(snapshot: Snapshot): Snapshot {
+  const byPath = (a: { path: string }, b: { path: string }) =>
+    a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+  return {
+    commit: snapshot.commit,
+    files: [...snapshot.files].sort(byPath),
+    skipped: [...snapshot.skipped].sort(byPath),
+  };
+}
+
+async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

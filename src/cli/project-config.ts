@@ -1,0 +1,64 @@
+/**
+ * Reads the config for `check` and `graph`: `--config FILE`, else
+ * `DIR/.github/maestro-hive.yml`. Without either, the CLI runs with the default config
+ * (ACC with no rules: the import graph is built and parse problems are reported, nothing
+ * can fail) and says so, so a first run in any repository works and shows what to add.
+ */
+import { readFileSync } from "node:fs";
+import { isAbsolute, join, relative, resolve } from "node:path";
+import { type ConfigError, DEFAULT_CONFIG_PATH, loadConfig } from "../core/config/load.ts";
+import type { MaestroConfig } from "../core/config/schema.ts";
+
+export type ProjectConfig =
+  | {
+      readonly ok: true;
+      readonly config: MaestroConfig;
+      readonly path: string | null;
+      readonly hint: string | null;
+    }
+  | { readonly ok: false; readonly errors: readonly ConfigError[] };
+
+export function readProjectConfig(dir: string, cwd: string, configOption: string | undefined): ProjectConfig {
+  const explicit = configOption !== undefined;
+  const path = explicit ? resolve(cwd, configOption) : join(dir, DEFAULT_CONFIG_PATH);
+  const display = displayPath(path, cwd);
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" && !explicit) {
+      const loaded = loadConfig("acc: {}\n", "(default)");
+      if (!loaded.ok) throw new Error("the default config does not validate");
+      return {
+        ok: true,
+        config: loaded.config,
+        path: null,
+        hint: `no ${DEFAULT_CONFIG_PATH} in ${displayPath(dir, cwd)}: running with no rules (import graph and parse checks only). Add the file to declare components, rules, bdv and dde checks.`,
+      };
+    }
+    const reason = code === "ENOENT" ? "file not found" : (error as Error).message;
+    return { ok: false, errors: [{ file: display, line: null, column: null, path: "", message: reason }] };
+  }
+  const loaded = loadConfig(text, display);
+  return loaded.ok
+    ? { ok: true, config: loaded.config, path, hint: null }
+    : { ok: false, errors: loaded.errors };
+}
+
+/** `file:line:column: message` (line and column when known), one per line. */
+export function formatConfigErrors(errors: readonly ConfigError[]): string {
+  return errors
+    .map((error) => {
+      const position =
+        error.line !== null ? `:${error.line}${error.column !== null ? `:${error.column}` : ""}` : "";
+      const where = error.path ? ` (${error.path})` : "";
+      return `${error.file}${position}: ${error.message}${where}`;
+    })
+    .join("\n");
+}
+
+function displayPath(path: string, cwd: string): string {
+  const rel = relative(cwd, path);
+  return rel === "" ? "." : rel.startsWith("..") || isAbsolute(rel) ? path : rel;
+}

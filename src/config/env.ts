@@ -1,0 +1,159 @@
+/**
+ * The app's environment, validated once at start. Every variable is listed and explained in
+ * .env.example. Secrets (private key, webhook secret, API keys) are never logged: use
+ * `describeEnv` for a loggable summary.
+ */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { z } from "zod";
+
+const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v));
+
+/** A decimal integer in a string, within [min, max]. */
+function integerText(min: number, max: number) {
+  return z
+    .string()
+    .regex(/^\d+$/, "must be a whole number")
+    .transform(Number)
+    .pipe(z.number().min(min).max(max));
+}
+
+const EnvSchema = z.object({
+  APP_ID: optionalText.pipe(z.string().regex(/^\d+$/, "must be the numeric GitHub App id").optional()),
+  PRIVATE_KEY: optionalText,
+  PRIVATE_KEY_PATH: optionalText,
+  WEBHOOK_SECRET: optionalText,
+  WEBHOOK_PATH: optionalText.pipe(z.string().startsWith("/").optional()),
+  GITHUB_API_URL: optionalText.pipe(z.url().optional()),
+  DATABASE_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+      .optional(),
+  ),
+  MAESTRO_DATA_DIR: optionalText,
+  MAESTRO_WORKERS: optionalText.pipe(integerText(0, 64).optional()),
+  MAESTRO_QUEUE_SCHEMA: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/, "must be a lowercase SQL identifier")
+      .optional(),
+  ),
+  PORT: optionalText.pipe(integerText(0, 65535).optional()),
+  HOST: optionalText,
+  LOG_LEVEL: optionalText.pipe(z.enum(LOG_LEVELS).optional()),
+  REDIS_URL: optionalText.pipe(z.url().optional()),
+  ANTHROPIC_API_KEY: optionalText,
+  ANTHROPIC_BASE_URL: optionalText.pipe(z.url().optional()),
+  WEBHOOK_PROXY_URL: optionalText.pipe(z.url().optional()),
+});
+
+export interface AppEnv {
+  /** GitHub App id; undefined means setup mode (serve the manifest flow). */
+  appId: number | undefined;
+  privateKey: string | undefined;
+  webhookSecret: string | undefined;
+  webhookPath: string;
+  /** GitHub REST base URL (GitHub Enterprise, or the fake GitHub in tests). */
+  githubApiUrl: string | undefined;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  /** Concurrent in-process job workers; 0 runs no worker in the app process. */
+  workers: number;
+  queueSchema: string;
+  port: number;
+  host: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+  redisUrl: string | undefined;
+  anthropicApiKey: string | undefined;
+  anthropicBaseUrl: string | undefined;
+  webhookProxyUrl: string | undefined;
+}
+
+export class EnvError extends Error {}
+
+/** Validates the environment; throws EnvError naming every bad variable. */
+export function loadEnv(source: NodeJS.ProcessEnv, cwd: string = process.cwd()): AppEnv {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new EnvError(`invalid environment:\n  ${problems.join("\n  ")}`);
+  }
+  const env = parsed.data;
+  const privateKey = readPrivateKey(env.PRIVATE_KEY, env.PRIVATE_KEY_PATH, cwd);
+  if (env.APP_ID !== undefined && privateKey === undefined) {
+    throw new EnvError(
+      "invalid environment:\n  APP_ID is set but neither PRIVATE_KEY nor PRIVATE_KEY_PATH is",
+    );
+  }
+  if (env.APP_ID !== undefined && env.WEBHOOK_SECRET === undefined) {
+    throw new EnvError("invalid environment:\n  APP_ID is set but WEBHOOK_SECRET is not");
+  }
+  return {
+    appId: env.APP_ID === undefined ? undefined : Number(env.APP_ID),
+    privateKey,
+    webhookSecret: env.WEBHOOK_SECRET,
+    webhookPath: env.WEBHOOK_PATH ?? "/api/github/webhooks",
+    githubApiUrl: env.GITHUB_API_URL?.replace(/\/+$/, ""),
+    databaseUrl: env.DATABASE_URL,
+    dataDir: resolve(cwd, env.MAESTRO_DATA_DIR ?? ".data"),
+    workers: env.MAESTRO_WORKERS ?? 2,
+    queueSchema: env.MAESTRO_QUEUE_SCHEMA ?? "pgboss",
+    port: env.PORT ?? 3000,
+    host: env.HOST ?? "localhost",
+    logLevel: env.LOG_LEVEL ?? "info",
+    redisUrl: env.REDIS_URL,
+    anthropicApiKey: env.ANTHROPIC_API_KEY,
+    anthropicBaseUrl: env.ANTHROPIC_BASE_URL,
+    webhookProxyUrl: env.WEBHOOK_PROXY_URL,
+  };
+}
+
+/**
+ * PRIVATE_KEY may hold the PEM itself, the PEM with literal "\n" escapes (one-line .env files),
+ * or the PEM base64-encoded; PRIVATE_KEY_PATH names a .pem file.
+ */
+function readPrivateKey(
+  inline: string | undefined,
+  path: string | undefined,
+  cwd: string,
+): string | undefined {
+  if (inline !== undefined) {
+    if (inline.includes("-----BEGIN")) return inline.replaceAll("\\n", "\n");
+    const decoded = Buffer.from(inline, "base64").toString("utf8");
+    if (decoded.includes("-----BEGIN")) return decoded;
+    throw new EnvError(
+      "invalid environment:\n  PRIVATE_KEY is neither a PEM key nor a base64-encoded PEM key",
+    );
+  }
+  if (path !== undefined) {
+    try {
+      return readFileSync(resolve(cwd, path), "utf8");
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new EnvError(`invalid environment:\n  PRIVATE_KEY_PATH: cannot read ${path}: ${reason}`);
+    }
+  }
+  return undefined;
+}
+
+/** A summary safe to log: which features are on, never the secrets themselves. */
+export function describeEnv(env: AppEnv): Record<string, unknown> {
+  return {
+    mode: env.appId === undefined ? "setup" : "app",
+    appId: env.appId,
+    database: env.databaseUrl ? "postgres" : "pglite",
+    dataDir: env.databaseUrl ? undefined : env.dataDir,
+    githubApiUrl: env.githubApiUrl ?? "https://api.github.com",
+    workers: env.workers,
+    redis: env.redisUrl !== undefined,
+    explanations: env.anthropicApiKey !== undefined,
+    port: env.port,
+    host: env.host,
+  };
+}

@@ -1,0 +1,285 @@
+import type { Notice } from "../findings.ts";
+import type { Snapshot, SnapshotFile } from "../snapshot.ts";
+import { DEFAULT_LANGUAGES } from "./default-languages.ts";
+import type {
+  ExtractionCache,
+  Extractor,
+  ExtractResult,
+  GraphFile,
+  ImportGraph,
+  Language,
+  ProjectFiles,
+  ResolvedImport,
+  Resolver,
+  ResolverFactory,
+} from "./model.ts";
+import { createPathSelector } from "./path-filter.ts";
+
+/** How one language family is read: TS/JS share one support, Python has its own. */
+export interface LanguageSupport {
+  /** Part of the cache key; bump it whenever the extractor's output can change. */
+  readonly extractorVersion: string;
+  readonly extract: Extractor;
+  readonly createResolver: ResolverFactory;
+}
+
+export type LanguageFamily = "typescript" | "python";
+
+export interface BuildGraphOptions {
+  /** Globs of analysed paths (all supported files when absent); see path-filter.ts. */
+  readonly include?: readonly string[] | undefined;
+  readonly exclude?: readonly string[] | undefined;
+  /** Apply DEFAULT_EXCLUDES (node_modules, .git, dist, build, …). Default true. */
+  readonly defaultExcludes?: boolean | undefined;
+  readonly extractionCache?: ExtractionCache | undefined;
+  /** Extractors and resolvers per language family; default DEFAULT_LANGUAGES (the real ones). */
+  readonly languages?: Readonly<Partial<Record<LanguageFamily, LanguageSupport>>> | undefined;
+  /** Files larger than this are not parsed (a "too-large" notice). Default 1 MiB. */
+  readonly maxFileBytes?: number | undefined;
+}
+
+export interface GraphStats {
+  /** Supported source files selected by include/exclude. */
+  readonly candidates: number;
+  /** Files in the graph. */
+  readonly files: number;
+  readonly extracted: number;
+  readonly cacheHits: number;
+  /** Selected files left out (binary, invalid UTF-8, too large, no language support). */
+  readonly skipped: number;
+  readonly imports: number;
+  readonly internal: number;
+  readonly external: number;
+  readonly unresolved: number;
+}
+
+export interface BuildGraphResult {
+  readonly graph: ImportGraph;
+  readonly notices: Notice[];
+  readonly stats: GraphStats;
+}
+
+export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+
+const EXTENSION_LANGUAGE: Readonly<Record<string, Language>> = {
+  ".ts": "typescript",
+  ".tsx": "typescript",
+  ".mts": "typescript",
+  ".cts": "typescript",
+  ".js": "javascript",
+  ".jsx": "javascript",
+  ".mjs": "javascript",
+  ".cjs": "javascript",
+  ".py": "python",
+};
+
+/** The language of a path by extension, or null when it is not a supported source file. */
+export function languageOfPath(path: string): Language | null {
+  const dot = path.lastIndexOf(".");
+  if (dot < 0 || dot < path.lastIndexOf("/")) return null;
+  return EXTENSION_LANGUAGE[path.slice(dot)] ?? null;
+}
+
+function familyOf(language: Language): LanguageFamily {
+  return language === "python" ? "python" : "typescript";
+}
+
+/** Extraction cache key: content-addressed, so an unchanged blob is never parsed twice. */
+export function extractionCacheKey(language: Language, extractorVersion: string, blobSha: string): string {
+  return `${language}:${extractorVersion}:${blobSha}`;
+}
+
+/**
+ * Builds the import graph of a snapshot: selects supported files, extracts their imports
+ * (through the cache), resolves them against the whole snapshot, and returns the graph in
+ * a deterministic order (files by path; imports by line, then specifier, kind and target).
+ * Problems with single files become notices; the build goes on.
+ */
+export function buildGraph(snapshot: Snapshot, options: BuildGraphOptions): BuildGraphResult {
+  const selected = createPathSelector(options);
+  const languages = options.languages ?? DEFAULT_LANGUAGES;
+  const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const project = createProjectFiles(snapshot.files);
+  const notices: Notice[] = [];
+  const resolvers = new Map<LanguageFamily, Resolver>();
+  const counts = {
+    candidates: 0,
+    extracted: 0,
+    cacheHits: 0,
+    skipped: 0,
+    imports: 0,
+    internal: 0,
+    external: 0,
+    unresolved: 0,
+  };
+  const files: GraphFile[] = [];
+
+  const sources = snapshot.files
+    .map((file) => ({ file, language: languageOfPath(file.path) }))
+    .filter((entry): entry is { file: SnapshotFile; language: Language } => entry.language !== null)
+    .filter((entry) => selected(entry.file.path))
+    .sort((a, b) => compare(a.file.path, b.file.path));
+
+  for (const { file, language } of sources) {
+    counts.candidates++;
+    const support = languages[familyOf(language)];
+    if (!support) {
+      counts.skipped++;
+      notices.push({
+        file: file.path,
+        kind: "unsupported-language",
+        message: `no ${language} support is configured`,
+      });
+      continue;
+    }
+    const extracted = extractWithCache(
+      file,
+      language,
+      support,
+      maxBytes,
+      options.extractionCache,
+      project,
+      counts,
+    );
+    if ("skip" in extracted) {
+      counts.skipped++;
+      notices.push(extracted.skip);
+      continue;
+    }
+    if (extracted.result.error) {
+      const { message, line, column } = extracted.result.error;
+      notices.push({
+        file: file.path,
+        line: line ?? null,
+        column: column ?? null,
+        kind: "parse-error",
+        message,
+      });
+    }
+    let resolver = resolvers.get(familyOf(language));
+    if (!resolver) {
+      resolver = support.createResolver(project);
+      resolvers.set(familyOf(language), resolver);
+    }
+    const imports: ResolvedImport[] = [];
+    for (const raw of extracted.result.imports) {
+      let resolved: readonly ResolvedImport[];
+      try {
+        resolved = resolver(file.path, raw);
+      } catch (error) {
+        notices.push({
+          file: file.path,
+          line: raw.line,
+          kind: "resolve-error",
+          message: `could not resolve "${raw.specifier}": ${(error as Error).message}`,
+        });
+        resolved = [
+          { specifier: raw.specifier, line: raw.line, kind: raw.kind, target: null, external: null },
+        ];
+      }
+      for (const edge of resolved) {
+        imports.push(edge);
+        if (edge.target !== null) counts.internal++;
+        else if (edge.external !== null) counts.external++;
+        else counts.unresolved++;
+      }
+    }
+    imports.sort(compareImports);
+    counts.imports += imports.length;
+    files.push({ path: file.path, language, imports });
+  }
+  return { graph: { files }, notices, stats: { ...counts, files: files.length } };
+}
+
+type Counts = { extracted: number; cacheHits: number };
+
+function extractWithCache(
+  file: SnapshotFile,
+  language: Language,
+  support: LanguageSupport,
+  maxBytes: number,
+  cache: ExtractionCache | undefined,
+  project: SnapshotProjectFiles,
+  counts: Counts,
+): { result: ExtractResult } | { skip: Notice } {
+  const key = extractionCacheKey(language, support.extractorVersion, file.blobSha);
+  const cached = cache?.get(key);
+  if (cached) {
+    counts.cacheHits++;
+    return { result: cached };
+  }
+  const skip = (reason: string, message: string) => ({ skip: { file: file.path, kind: reason, message } });
+  if (file.content.byteLength > maxBytes) {
+    return skip(
+      "too-large",
+      `${file.content.byteLength} bytes is over the ${maxBytes}-byte limit; not analysed`,
+    );
+  }
+  if (isBinary(file.content)) return skip("binary", "binary content (NUL byte); not analysed");
+  const source = project.decode(file);
+  if (source === undefined) return skip("invalid-utf8", "not valid UTF-8; not analysed");
+  let result: ExtractResult;
+  try {
+    result = support.extract(file.path, source);
+  } catch (error) {
+    // Extractors must not throw; if one does, the file is reported and not cached.
+    return skip("extract-failed", `import extraction failed: ${(error as Error).message}`);
+  }
+  counts.extracted++;
+  cache?.set(key, result);
+  return { result };
+}
+
+const BINARY_PROBE_BYTES = 8192;
+
+export function isBinary(content: Uint8Array): boolean {
+  const end = Math.min(content.byteLength, BINARY_PROBE_BYTES);
+  for (let i = 0; i < end; i++) if (content[i] === 0) return true;
+  return false;
+}
+
+interface SnapshotProjectFiles extends ProjectFiles {
+  decode(file: SnapshotFile): string | undefined;
+}
+
+/** ProjectFiles over the whole snapshot (not only the selected files); text decoded lazily, once. */
+export function createProjectFiles(snapshotFiles: readonly SnapshotFile[]): SnapshotProjectFiles {
+  const byPath = new Map(snapshotFiles.map((file) => [file.path, file]));
+  const decoded = new Map<string, string | undefined>();
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  const decode = (file: SnapshotFile): string | undefined => {
+    if (decoded.has(file.path)) return decoded.get(file.path);
+    let text: string | undefined;
+    try {
+      text = decoder.decode(file.content);
+    } catch {
+      text = undefined;
+    }
+    decoded.set(file.path, text);
+    return text;
+  };
+  const paths = [...byPath.keys()].sort(compare);
+  return {
+    paths,
+    has: (path) => byPath.has(path),
+    read: (path) => {
+      const file = byPath.get(path);
+      return file ? decode(file) : undefined;
+    },
+    decode,
+  };
+}
+
+function compareImports(a: ResolvedImport, b: ResolvedImport): number {
+  return (
+    a.line - b.line ||
+    compare(a.specifier, b.specifier) ||
+    compare(a.kind, b.kind) ||
+    compare(a.target ?? "", b.target ?? "") ||
+    compare(a.external ?? "", b.external ?? "")
+  );
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,780 @@
+/**
+ * A Python 3 tokenizer (the lexical grammar of CPython 3.12, PEP 701 f-strings included),
+ * written for speed: tokens go into reusable typed arrays, and only what the import parser
+ * needs is kept per token (kind, start/end offsets, line, bracket depth). Token text is
+ * read back from the source on demand.
+ *
+ * It emits NAME, NUMBER, STRING (str literal), BYTES, FSTRING_START/FSTRING_END (f- and
+ * t-strings; the expressions inside replacement fields are tokenized like code, between the
+ * two), OP, NEWLINE (end of a logical line), INDENT and DEDENT, then END sentinels. Comments,
+ * blank lines, line continuations and newlines inside brackets produce no token.
+ *
+ * It stops at the first lexical error (unterminated string, unbalanced or mismatched
+ * bracket, bad dedent, tab/space mix, stray character) and reports it with a 1-based line
+ * and column; the tokens before the error stay available.
+ */
+
+export const TokenKind = {
+  NAME: 1,
+  NUMBER: 2,
+  STRING: 3,
+  BYTES: 4,
+  FSTRING_START: 5,
+  FSTRING_END: 6,
+  OP: 7,
+  NEWLINE: 8,
+  INDENT: 9,
+  DEDENT: 10,
+  END: 11,
+} as const;
+
+export interface PyTokenError {
+  readonly message: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/**
+ * The token arrays are shared between calls: a `PyTokens` is valid until the next call of
+ * `tokenizePython`. `depth` is the bracket nesting (f-strings count as one level) outside
+ * the token: 0 for statement-level tokens, including an opening or closing bracket of the
+ * outermost pair. At least `END_SENTINELS` END tokens follow the last token, so a parser
+ * may look a few tokens ahead without bounds checks.
+ */
+export interface PyTokens {
+  readonly count: number;
+  readonly kind: Uint8Array;
+  readonly start: Int32Array;
+  readonly end: Int32Array;
+  readonly line: Int32Array;
+  readonly depth: Int32Array;
+  readonly error: PyTokenError | undefined;
+}
+
+export const END_SENTINELS = 8;
+
+const CH_TAB = 9;
+const CH_LF = 10;
+const CH_FF = 12;
+const CH_CR = 13;
+const CH_SPACE = 32;
+const CH_BANG = 33;
+const CH_DQUOTE = 34;
+const CH_HASH = 35;
+const CH_SQUOTE = 39;
+const CH_LPAREN = 40;
+const CH_RPAREN = 41;
+const CH_DOT = 46;
+const CH_0 = 48;
+const CH_9 = 57;
+const CH_COLON = 58;
+const CH_EQ = 61;
+const CH_LBRACKET = 91;
+const CH_BACKSLASH = 92;
+const CH_RBRACKET = 93;
+const CH_UNDERSCORE = 95;
+const CH_LBRACE = 123;
+const CH_RBRACE = 125;
+const CH_N = 78;
+
+/** Lexical modes inside f-strings. Plain code has no mode frame. */
+const MODE_TEXT = 0; // literal text of an f-string
+const MODE_FIELD = 1; // expression inside a replacement field
+const MODE_SPEC = 2; // format spec after ':' in a replacement field
+
+interface FStringFrame {
+  readonly mode: typeof MODE_TEXT;
+  readonly quote: number;
+  readonly triple: boolean;
+  readonly raw: boolean;
+  readonly start: number;
+  readonly line: number;
+  readonly column: number;
+}
+
+interface FieldFrame {
+  readonly mode: typeof MODE_FIELD | typeof MODE_SPEC;
+  readonly owner: FStringFrame;
+  /** Bracket-stack height when the field opened: '}' and ':' end it only at this height. */
+  readonly bracketBase: number;
+}
+
+type Frame = FStringFrame | FieldFrame;
+
+let capacity = 4096;
+let kinds = new Uint8Array(capacity);
+let starts = new Int32Array(capacity);
+let ends = new Int32Array(capacity);
+let lines = new Int32Array(capacity);
+let depths = new Int32Array(capacity);
+
+function grow(): void {
+  capacity *= 2;
+  const k = new Uint8Array(capacity);
+  k.set(kinds);
+  kinds = k;
+  const s = new Int32Array(capacity);
+  s.set(starts);
+  starts = s;
+  const e = new Int32Array(capacity);
+  e.set(ends);
+  ends = e;
+  const l = new Int32Array(capacity);
+  l.set(lines);
+  lines = l;
+  const d = new Int32Array(capacity);
+  d.set(depths);
+  depths = d;
+}
+
+/** Tokenizes `source` (without a BOM). The result is valid until the next call. */
+export function tokenizePython(source: string): PyTokens {
+  const scanner = new Scanner(source);
+  scanner.run();
+  for (let i = 0; i < END_SENTINELS; i++) scanner.push(TokenKind.END, source.length, source.length);
+  return {
+    count: scanner.count - END_SENTINELS,
+    kind: kinds,
+    start: starts,
+    end: ends,
+    line: lines,
+    depth: depths,
+    error: scanner.error,
+  };
+}
+
+const ID_START = /[\p{ID_Start}_\u1885\u1886\u2118\u212E\u309B\u309C]/u;
+const ID_CONTINUE = /[\p{ID_Continue}\u00B7\u0387\u1369-\u1371\u19DA\u1885\u1886\u2118\u212E\u309B\u309C]/u;
+
+function isAsciiIdStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === CH_UNDERSCORE;
+}
+
+function isAsciiIdContinue(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= CH_0 && c <= CH_9) || c === CH_UNDERSCORE;
+}
+
+function isDigit(c: number): boolean {
+  return c >= CH_0 && c <= CH_9;
+}
+
+/** String prefix flags; NOT_A_PREFIX when the letters are not a valid string prefix. */
+const PREFIX_RAW = 1;
+const PREFIX_BYTES = 2;
+const PREFIX_FORMAT = 4;
+const NOT_A_PREFIX = -1;
+
+function prefixFlags(source: string, start: number, end: number): number {
+  const length = end - start;
+  if (length === 0) return 0;
+  if (length > 2) return NOT_A_PREFIX;
+  let flags = 0;
+  let sawU = false;
+  for (let i = start; i < end; i++) {
+    const c = source.charCodeAt(i) | 0x20; // ASCII lower case
+    let bit: number;
+    if (c === 114)
+      bit = PREFIX_RAW; // r
+    else if (c === 98)
+      bit = PREFIX_BYTES; // b
+    else if (c === 102 || c === 116)
+      bit = PREFIX_FORMAT; // f, t (PEP 750 template strings)
+    else if (c === 117) {
+      sawU = true; // u
+      bit = 0;
+    } else return NOT_A_PREFIX;
+    if (bit !== 0 && (flags & bit) !== 0) return NOT_A_PREFIX;
+    flags |= bit;
+  }
+  if (sawU && length > 1) return NOT_A_PREFIX;
+  if ((flags & PREFIX_BYTES) !== 0 && (flags & PREFIX_FORMAT) !== 0) return NOT_A_PREFIX;
+  return flags;
+}
+
+/** Length of the prefix letters of a string token, and whether it is raw. */
+export function stringLiteralShape(
+  source: string,
+  start: number,
+  end: number,
+): { readonly bodyStart: number; readonly bodyEnd: number; readonly raw: boolean } {
+  let p = start;
+  let raw = false;
+  for (;;) {
+    const c = source.charCodeAt(p);
+    if (c === CH_DQUOTE || c === CH_SQUOTE) break;
+    if ((c | 0x20) === 114) raw = true;
+    p++;
+  }
+  const quote = source.charCodeAt(p);
+  const triple = end - p >= 6 && source.charCodeAt(p + 1) === quote && source.charCodeAt(p + 2) === quote;
+  const quoteLength = triple ? 3 : 1;
+  return { bodyStart: p + quoteLength, bodyEnd: end - quoteLength, raw };
+}
+
+class Scanner {
+  readonly src: string;
+  readonly length: number;
+  pos = 0;
+  line = 1;
+  lineStart = 0;
+  count = 0;
+  error: PyTokenError | undefined;
+
+  private readonly indents: number[] = [0];
+  private readonly altIndents: number[] = [0];
+  private readonly brackets: number[] = [];
+  private readonly bracketStarts: number[] = [];
+  private readonly bracketLines: number[] = [];
+  private readonly frames: Frame[] = [];
+  private fstringDepth = 0;
+  private atLineStart = true;
+  private lineHasTokens = false;
+
+  constructor(source: string) {
+    this.src = source;
+    this.length = source.length;
+  }
+
+  push(kind: number, start: number, end: number, line = this.line): void {
+    if (this.count === capacity) grow();
+    const i = this.count++;
+    kinds[i] = kind;
+    starts[i] = start;
+    ends[i] = end;
+    lines[i] = line;
+    depths[i] = this.brackets.length + this.fstringDepth;
+  }
+
+  private pushToken(kind: number, start: number, end: number, line = this.line): void {
+    this.push(kind, start, end, line);
+    this.lineHasTokens = true;
+  }
+
+  private fail(message: string, offset: number, line = this.line, lineStart = this.lineStart): void {
+    this.error = { message, line, column: offset - lineStart + 1 };
+  }
+
+  run(): void {
+    const src = this.src;
+    const length = this.length;
+    const frames = this.frames;
+    while (this.error === undefined) {
+      const top = frames.length === 0 ? undefined : frames[frames.length - 1];
+      if (top !== undefined && top.mode !== MODE_FIELD) {
+        this.scanFStringText(top);
+        continue;
+      }
+      const frame = top !== undefined && top.mode === MODE_FIELD ? top : undefined;
+      if (this.atLineStart && frame === undefined && this.brackets.length === 0) {
+        if (!this.indentation()) continue;
+        if (this.error !== undefined) return;
+      }
+      let pos = this.pos;
+      let c = src.charCodeAt(pos);
+      while (c === CH_SPACE || c === CH_TAB || c === CH_FF) c = src.charCodeAt(++pos);
+      this.pos = pos;
+      if (pos >= length) {
+        this.finish();
+        return;
+      }
+      if (isAsciiIdStart(c)) {
+        this.scanName(pos);
+        continue;
+      }
+      if (isDigit(c)) {
+        this.scanNumber(pos);
+        continue;
+      }
+      switch (c) {
+        case CH_LF:
+        case CH_CR:
+          this.newline(pos, c);
+          continue;
+        case CH_HASH:
+          this.skipComment(pos);
+          continue;
+        case CH_DQUOTE:
+        case CH_SQUOTE:
+          this.scanString(pos, pos, 0);
+          continue;
+        case CH_BACKSLASH:
+          this.continuation(pos);
+          continue;
+        case CH_LPAREN:
+        case CH_LBRACKET:
+        case CH_LBRACE:
+          this.pushToken(TokenKind.OP, pos, pos + 1);
+          this.brackets.push(c);
+          this.bracketStarts.push(pos);
+          this.bracketLines.push(this.line);
+          this.bracketLineStarts.push(this.lineStart);
+          this.pos = pos + 1;
+          continue;
+        case CH_RPAREN:
+        case CH_RBRACKET:
+        case CH_RBRACE:
+          this.closeBracket(pos, c, frame);
+          continue;
+        case CH_COLON:
+          if (frame !== undefined && this.brackets.length === frame.bracketBase) {
+            this.pos = pos + 1;
+            frames.push({ mode: MODE_SPEC, owner: frame.owner, bracketBase: frame.bracketBase });
+            continue;
+          }
+          break;
+        case CH_DOT:
+          if (isDigit(src.charCodeAt(pos + 1))) {
+            this.scanNumber(pos);
+            continue;
+          }
+          break;
+        default:
+          if (c >= 128) {
+            const cp = src.codePointAt(pos) ?? c;
+            const ch = String.fromCodePoint(cp);
+            if (ID_START.test(ch)) {
+              this.scanName(pos);
+              continue;
+            }
+            if (cp === 0xfeff && pos === 0) {
+              this.pos = pos + 1;
+              continue;
+            }
+            this.fail(`invalid character '${ch}' (U+${cp.toString(16).toUpperCase().padStart(4, "0")})`, pos);
+            return;
+          }
+      }
+      const opLength = operatorLength(src, pos, c);
+      if (opLength === 0) {
+        this.fail(
+          c === 0 ? "source code cannot contain null bytes" : `invalid character '${String.fromCharCode(c)}'`,
+          pos,
+        );
+        return;
+      }
+      this.pushToken(TokenKind.OP, pos, pos + opLength);
+      this.pos = pos + opLength;
+    }
+  }
+
+  private readonly bracketLineStarts: number[] = [];
+
+  /** Measures the indentation of a new logical line; false when the line is blank. */
+  private indentation(): boolean {
+    const src = this.src;
+    let pos = this.pos;
+    let column = 0;
+    let altColumn = 0;
+    for (;;) {
+      const c = src.charCodeAt(pos);
+      if (c === CH_SPACE) {
+        column++;
+        altColumn++;
+      } else if (c === CH_TAB) {
+        column = (Math.floor(column / 8) + 1) * 8;
+        altColumn++;
+      } else if (c === CH_FF) {
+        column = 0;
+        altColumn = 0;
+      } else break;
+      pos++;
+    }
+    this.pos = pos;
+    if (pos >= this.length) return true; // finish() runs in the main loop
+    const c = src.charCodeAt(pos);
+    if (c === CH_HASH) {
+      this.skipComment(pos);
+      return false;
+    }
+    if (c === CH_LF || c === CH_CR) {
+      this.newline(pos, c);
+      return false;
+    }
+    this.atLineStart = false;
+    const indents = this.indents;
+    const altIndents = this.altIndents;
+    const top = indents[indents.length - 1] ?? 0;
+    const altTop = altIndents[altIndents.length - 1] ?? 0;
+    if (column === top) {
+      if (altColumn !== altTop) this.fail("inconsistent use of tabs and spaces in indentation", pos);
+    } else if (column > top) {
+      if (altColumn <= altTop) {
+        this.fail("inconsistent use of tabs and spaces in indentation", pos);
+        return true;
+      }
+      indents.push(column);
+      altIndents.push(altColumn);
+      this.push(TokenKind.INDENT, pos, pos);
+    } else {
+      while (indents.length > 1 && column < (indents[indents.length - 1] ?? 0)) {
+        indents.pop();
+        altIndents.pop();
+        this.push(TokenKind.DEDENT, pos, pos);
+      }
+      if (column !== (indents[indents.length - 1] ?? 0)) {
+        this.fail("unindent does not match any outer indentation level", pos);
+      } else if (altColumn !== (altIndents[altIndents.length - 1] ?? 0)) {
+        this.fail("inconsistent use of tabs and spaces in indentation", pos);
+      }
+    }
+    return true;
+  }
+
+  private newline(pos: number, c: number): void {
+    const next = c === CH_CR && this.src.charCodeAt(pos + 1) === CH_LF ? pos + 2 : pos + 1;
+    if (this.brackets.length === 0 && this.frames.length === 0) {
+      if (this.lineHasTokens) {
+        this.push(TokenKind.NEWLINE, pos, next);
+        this.lineHasTokens = false;
+      }
+      this.atLineStart = true;
+    }
+    this.line++;
+    this.lineStart = next;
+    this.pos = next;
+  }
+
+  private skipComment(pos: number): void {
+    const src = this.src;
+    const length = this.length;
+    let p = pos + 1;
+    while (p < length) {
+      const c = src.charCodeAt(p);
+      if (c === CH_LF || c === CH_CR) break;
+      p++;
+    }
+    this.pos = p;
+  }
+
+  private continuation(pos: number): void {
+    const c = this.src.charCodeAt(pos + 1);
+    if (c === CH_LF || c === CH_CR) {
+      const next = c === CH_CR && this.src.charCodeAt(pos + 2) === CH_LF ? pos + 3 : pos + 2;
+      this.line++;
+      this.lineStart = next;
+      this.pos = next;
+      return;
+    }
+    if (pos + 1 >= this.length) this.fail("unexpected end of file after line continuation character", pos);
+    else this.fail("unexpected character after line continuation character", pos);
+  }
+
+  private scanName(pos: number): void {
+    const src = this.src;
+    const start = pos;
+    let p = pos;
+    for (;;) {
+      const c = src.charCodeAt(p);
+      if (isAsciiIdContinue(c)) p++;
+      else if (c >= 128) {
+        const cp = src.codePointAt(p) ?? c;
+        if (!ID_CONTINUE.test(String.fromCodePoint(cp))) break;
+        p += cp > 0xffff ? 2 : 1;
+      } else break;
+    }
+    const next = src.charCodeAt(p);
+    if (next === CH_DQUOTE || next === CH_SQUOTE) {
+      const flags = prefixFlags(src, start, p);
+      if (flags !== NOT_A_PREFIX) {
+        this.scanString(start, p, flags);
+        return;
+      }
+    }
+    this.pushToken(TokenKind.NAME, start, p);
+    this.pos = p;
+  }
+
+  private scanNumber(pos: number): void {
+    const src = this.src;
+    let p = pos;
+    let c = src.charCodeAt(p);
+    const next = src.charCodeAt(p + 1) | 0x20;
+    if (c === CH_0 && (next === 120 || next === 111 || next === 98)) {
+      // 0x / 0o / 0b: digits of any radix (validity does not matter for imports)
+      p += 2;
+      for (;;) {
+        c = src.charCodeAt(p);
+        const lower = c | 0x20;
+        if (isDigit(c) || c === CH_UNDERSCORE || (lower >= 97 && lower <= 102)) p++;
+        else break;
+      }
+    } else {
+      while (isDigit(c) || c === CH_UNDERSCORE) c = src.charCodeAt(++p);
+      if (c === CH_DOT) {
+        c = src.charCodeAt(++p);
+        while (isDigit(c) || c === CH_UNDERSCORE) c = src.charCodeAt(++p);
+      }
+      if ((c | 0x20) === 101) {
+        const sign = src.charCodeAt(p + 1);
+        const digitAt = sign === 43 || sign === 45 ? p + 2 : p + 1;
+        if (isDigit(src.charCodeAt(digitAt))) {
+          p = digitAt;
+          c = src.charCodeAt(p);
+          while (isDigit(c) || c === CH_UNDERSCORE) c = src.charCodeAt(++p);
+        }
+      }
+      if ((c | 0x20) === 106) p++; // imaginary suffix j
+    }
+    this.pushToken(TokenKind.NUMBER, pos, p);
+    this.pos = p;
+  }
+
+  /** A string literal starting at `start` (prefix letters included); its quote is at `quotePos`. */
+  private scanString(start: number, quotePos: number, flags: number): void {
+    const src = this.src;
+    const quote = src.charCodeAt(quotePos);
+    const triple = src.charCodeAt(quotePos + 1) === quote && src.charCodeAt(quotePos + 2) === quote;
+    const startLine = this.line;
+    const startLineStart = this.lineStart;
+    if ((flags & PREFIX_FORMAT) !== 0) {
+      const bodyStart = quotePos + (triple ? 3 : 1);
+      this.pushToken(TokenKind.FSTRING_START, start, bodyStart);
+      this.frames.push({
+        mode: MODE_TEXT,
+        quote,
+        triple,
+        raw: (flags & PREFIX_RAW) !== 0,
+        start,
+        line: startLine,
+        column: start - startLineStart + 1,
+      });
+      this.fstringDepth++;
+      this.pos = bodyStart;
+      return;
+    }
+    const length = this.length;
+    let p = quotePos + (triple ? 3 : 1);
+    for (;;) {
+      if (p >= length) {
+        this.fail(
+          triple ? "unterminated triple-quoted string literal" : "unterminated string literal",
+          start,
+          startLine,
+          startLineStart,
+        );
+        return;
+      }
+      const c = src.charCodeAt(p);
+      if (c === quote) {
+        if (!triple) {
+          p++;
+          break;
+        }
+        if (src.charCodeAt(p + 1) === quote && src.charCodeAt(p + 2) === quote) {
+          p += 3;
+          break;
+        }
+        p++;
+      } else if (c === CH_BACKSLASH) {
+        const escaped = src.charCodeAt(p + 1);
+        if (escaped === CH_LF || escaped === CH_CR) {
+          p = this.lineBreak(p + 1, escaped);
+        } else p += 2;
+      } else if (c === CH_LF || c === CH_CR) {
+        if (!triple) {
+          this.fail("unterminated string literal", start, startLine, startLineStart);
+          return;
+        }
+        p = this.lineBreak(p, c);
+      } else p++;
+    }
+    this.pushToken((flags & PREFIX_BYTES) !== 0 ? TokenKind.BYTES : TokenKind.STRING, start, p, startLine);
+    this.pos = p;
+  }
+
+  /** Counts a line break inside a token; returns the offset after it. */
+  private lineBreak(p: number, c: number): number {
+    const next = c === CH_CR && this.src.charCodeAt(p + 1) === CH_LF ? p + 2 : p + 1;
+    this.line++;
+    this.lineStart = next;
+    return next;
+  }
+
+  /** Literal text of an f-string, or a format spec, up to the next field or the end. */
+  private scanFStringText(frame: FStringFrame | FieldFrame): void {
+    const src = this.src;
+    const length = this.length;
+    const owner = frame.mode === MODE_TEXT ? frame : frame.owner;
+    const inSpec = frame.mode === MODE_SPEC;
+    const quote = owner.quote;
+    let p = this.pos;
+    for (;;) {
+      if (p >= length) {
+        this.fail(
+          owner.triple ? "unterminated triple-quoted f-string literal" : "unterminated f-string literal",
+          owner.start,
+          owner.line,
+          owner.start - owner.column + 1,
+        );
+        return;
+      }
+      const c = src.charCodeAt(p);
+      if (
+        c === quote &&
+        (!owner.triple || (src.charCodeAt(p + 1) === quote && src.charCodeAt(p + 2) === quote))
+      ) {
+        if (inSpec) {
+          this.fail("f-string: expecting '}'", p);
+          return;
+        }
+        const end = p + (owner.triple ? 3 : 1);
+        this.frames.pop();
+        this.fstringDepth--;
+        this.pos = end;
+        this.pushToken(TokenKind.FSTRING_END, p, end);
+        return;
+      }
+      if (c === CH_BACKSLASH) {
+        const escaped = src.charCodeAt(p + 1);
+        if (!owner.raw && escaped === CH_N && src.charCodeAt(p + 2) === CH_LBRACE) {
+          const close = src.indexOf("}", p + 3);
+          p = close === -1 ? length : close + 1;
+        } else if (escaped === CH_LBRACE || escaped === CH_RBRACE) {
+          p++;
+        } else if (escaped === CH_LF || escaped === CH_CR) {
+          p = this.lineBreak(p + 1, escaped);
+        } else p += 2;
+        continue;
+      }
+      if (c === CH_LBRACE) {
+        if (!inSpec && src.charCodeAt(p + 1) === CH_LBRACE) {
+          p += 2;
+          continue;
+        }
+        this.pos = p + 1;
+        this.frames.push({ mode: MODE_FIELD, owner, bracketBase: this.brackets.length });
+        return;
+      }
+      if (c === CH_RBRACE) {
+        if (inSpec) {
+          this.frames.pop(); // the spec
+          this.frames.pop(); // its field
+          this.pos = p + 1;
+          return;
+        }
+        if (src.charCodeAt(p + 1) === CH_RBRACE) {
+          p += 2;
+          continue;
+        }
+        this.fail("f-string: single '}' is not allowed", p);
+        return;
+      }
+      if (c === CH_LF || c === CH_CR) {
+        if (!owner.triple) {
+          this.fail(
+            inSpec
+              ? "f-string: newlines are not allowed in format specifiers for single quoted f-strings"
+              : "unterminated f-string literal",
+            inSpec ? p : owner.start,
+            inSpec ? this.line : owner.line,
+            inSpec ? this.lineStart : owner.start - owner.column + 1,
+          );
+          return;
+        }
+        p = this.lineBreak(p, c);
+        continue;
+      }
+      p++;
+    }
+  }
+
+  private closeBracket(pos: number, c: number, frame: FieldFrame | undefined): void {
+    const brackets = this.brackets;
+    const closing = String.fromCharCode(c);
+    if (frame !== undefined && brackets.length === frame.bracketBase) {
+      if (c === CH_RBRACE) {
+        this.frames.pop(); // end of the replacement field
+        this.pos = pos + 1;
+        return;
+      }
+      this.fail(`f-string: unmatched '${closing}'`, pos);
+      return;
+    }
+    const open = brackets[brackets.length - 1];
+    if (open === undefined) {
+      this.fail(`unmatched '${closing}'`, pos);
+      return;
+    }
+    const expected = open === CH_LPAREN ? CH_RPAREN : open === CH_LBRACKET ? CH_RBRACKET : CH_RBRACE;
+    if (c !== expected) {
+      const openLine = this.bracketLines[this.bracketLines.length - 1] ?? this.line;
+      const where = openLine === this.line ? "" : ` on line ${openLine}`;
+      this.fail(
+        `closing parenthesis '${closing}' does not match opening parenthesis '${String.fromCharCode(open)}'${where}`,
+        pos,
+      );
+      return;
+    }
+    brackets.pop();
+    this.bracketStarts.pop();
+    this.bracketLines.pop();
+    this.bracketLineStarts.pop();
+    this.pushToken(TokenKind.OP, pos, pos + 1);
+    this.pos = pos + 1;
+  }
+
+  private finish(): void {
+    const frame = this.frames.find((f): f is FStringFrame => f.mode === MODE_TEXT);
+    if (frame !== undefined) {
+      this.fail(
+        frame.triple ? "unterminated triple-quoted f-string literal" : "unterminated f-string literal",
+        frame.start,
+        frame.line,
+        frame.start - frame.column + 1,
+      );
+      return;
+    }
+    const depth = this.brackets.length;
+    if (depth > 0) {
+      const open = String.fromCharCode(this.brackets[depth - 1] ?? CH_LPAREN);
+      this.fail(
+        `'${open}' was never closed`,
+        this.bracketStarts[depth - 1] ?? 0,
+        this.bracketLines[depth - 1] ?? this.line,
+        this.bracketLineStarts[depth - 1] ?? 0,
+      );
+      return;
+    }
+    if (this.lineHasTokens) {
+      this.push(TokenKind.NEWLINE, this.length, this.length);
+      this.lineHasTokens = false;
+    }
+    while (this.indents.length > 1) {
+      this.indents.pop();
+      this.push(TokenKind.DEDENT, this.length, this.length);
+    }
+  }
+}
+
+/** Length of the operator at `pos` (longest match), 0 when `c` starts no operator. */
+function operatorLength(src: string, pos: number, c: number): number {
+  const n1 = src.charCodeAt(pos + 1);
+  switch (c) {
+    case CH_DOT:
+      return n1 === CH_DOT && src.charCodeAt(pos + 2) === CH_DOT ? 3 : 1;
+    case 42: // *
+    case 47: // /
+    case 60: // <
+    case 62: // >
+      if (n1 === c) return src.charCodeAt(pos + 2) === CH_EQ ? 3 : 2;
+      return n1 === CH_EQ ? 2 : 1;
+    case 45: // -
+      return n1 === 62 || n1 === CH_EQ ? 2 : 1;
+    case CH_EQ:
+    case CH_BANG:
+    case CH_COLON:
+    case 43: // +
+    case 37: // %
+    case 38: // &
+    case 124: // |
+    case 94: // ^
+    case 64: // @
+      return n1 === CH_EQ ? 2 : 1;
+    case 44: // ,
+    case 59: // ;
+    case 126: // ~
+      return 1;
+    default:
+      return 0;
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * A typed door onto oxc-parser's raw-transfer modes, which its type declarations do not
+ * describe. Lazy mode parses in Rust without serialising the AST (about 5× faster than the
+ * default `parseSync`, which always builds a JSON copy of the AST); nodes are materialised
+ * only when a visitor asks for them. Eager raw transfer builds a full ESTree AST and is the
+ * fallback where the lazy walker has gaps (it skips the type annotation of variable
+ * declarators, so `const x: import("m").T` is invisible to it).
+ */
+import * as oxc from "oxc-parser";
+import { parseSync, Visitor } from "oxc-parser";
+
+/** Exported by oxc-parser's JavaScript but missing from its type declarations. */
+const { experimentalGetLazyVisitor } = oxc as unknown as { experimentalGetLazyVisitor: () => unknown };
+
+export type OxcLang = "js" | "jsx" | "ts" | "tsx" | "dts";
+export type OxcSourceType = "module" | "unambiguous";
+
+export interface OxcSpan {
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface OxcValueSpan extends OxcSpan {
+  readonly value: string;
+}
+
+export interface OxcStaticImport extends OxcSpan {
+  readonly moduleRequest: OxcValueSpan;
+  readonly entries: readonly { readonly isType: boolean }[];
+}
+
+export interface OxcStaticExport extends OxcSpan {
+  readonly entries: readonly (OxcSpan & {
+    readonly moduleRequest: OxcValueSpan | null;
+    readonly isType: boolean;
+  })[];
+}
+
+export interface OxcModuleRecord {
+  readonly staticImports: readonly OxcStaticImport[];
+  readonly staticExports: readonly OxcStaticExport[];
+  readonly dynamicImports: readonly OxcSpan[];
+}
+
+export interface OxcError {
+  readonly message: string;
+  readonly labels: readonly OxcSpan[];
+}
+
+/**
+ * The few node shapes the import collector reads. Lazy nodes use oxc's own type names
+ * (`IdentifierReference`, `StringLiteral`), eager ones ESTree's (`Identifier`, `Literal`).
+ */
+export interface OxcNode extends OxcSpan {
+  readonly type: string;
+  readonly name?: string;
+  readonly value?: unknown;
+  readonly callee?: OxcNode;
+  readonly arguments?: readonly OxcNode[];
+  readonly source?: OxcNode | null;
+  readonly expressions?: readonly OxcNode[];
+  readonly quasis?: readonly { readonly value: { readonly cooked: string | null } }[];
+  readonly moduleReference?: OxcNode;
+  readonly expression?: OxcNode;
+  readonly importKind?: string;
+}
+
+export interface ImportVisitorHandlers {
+  CallExpression(node: OxcNode): void;
+  ImportExpression(node: OxcNode): void;
+  TSImportType(node: OxcNode): void;
+  TSImportEqualsDeclaration(node: OxcNode): void;
+}
+
+export interface LazyParse {
+  readonly module: OxcModuleRecord;
+  readonly errors: readonly OxcError[];
+  /** Walks the whole program with the handlers. */
+  visit(handlers: ImportVisitorHandlers): void;
+  /** Returns the transfer buffer to oxc's pool; the result must not be used afterwards. */
+  dispose(): void;
+}
+
+interface RawLazyResult {
+  module: OxcModuleRecord;
+  errors: readonly OxcError[];
+  visit(visitor: unknown): void;
+  dispose(): void;
+}
+
+interface RawEagerResult {
+  program: unknown;
+}
+
+type VisitorCtor = new (handlers: ImportVisitorHandlers) => unknown;
+
+let lazyVisitorCtor: VisitorCtor | undefined;
+
+function lazyVisitor(): VisitorCtor {
+  lazyVisitorCtor ??= experimentalGetLazyVisitor() as unknown as VisitorCtor;
+  return lazyVisitorCtor;
+}
+
+export function parseLazy(path: string, source: string, lang: OxcLang, sourceType: OxcSourceType): LazyParse {
+  const options = { lang, sourceType, experimentalLazy: true };
+  const raw = parseSync(path, source, options as Parameters<typeof parseSync>[2]) as unknown as RawLazyResult;
+  return {
+    module: raw.module,
+    errors: raw.errors,
+    visit(handlers) {
+      raw.visit(new (lazyVisitor())(handlers));
+    },
+    dispose() {
+      raw.dispose();
+    },
+  };
+}
+
+/** Full ESTree parse and walk; slower, but visits every node. */
+export function visitEager(
+  path: string,
+  source: string,
+  lang: OxcLang,
+  sourceType: OxcSourceType,
+  handlers: ImportVisitorHandlers,
+): void {
+  const options = { lang, sourceType, experimentalRawTransfer: true };
+  const raw = parseSync(
+    path,
+    source,
+    options as Parameters<typeof parseSync>[2],
+  ) as unknown as RawEagerResult;
+  const visitor = new Visitor(handlers as unknown as ConstructorParameters<typeof Visitor>[0]);
+  visitor.visit(raw.program as Parameters<Visitor["visit"]>[0]);
+}

@@ -1,0 +1,264 @@
+/**
+ * Import extraction for TypeScript and JavaScript with oxc-parser (a real parser: imports
+ * inside strings, comments and template literals are never reported).
+ *
+ * What counts as an import, and its kind:
+ * - `import … from "m"`, `import "m"`                              → import
+ * - `import type … from "m"`, or every specifier `type`-marked     → type
+ * - `export … from "m"`, `export * (as ns) from "m"`               → export (type when type-only)
+ * - `import("m")` with a string or substitution-free template      → dynamic
+ * - `require("m")` (the free identifier, one literal argument)     → require
+ * - `import x = require("m")` / `export import x = require("m")`   → require (`import type x =` → type)
+ * - `import("m")` in a type position (`typeof import("m")`)       → type
+ * Not imports: `require.resolve("m")`, `module.require("m")`, computed specifiers,
+ * `/// <reference path>` directives and `declare module "m"` blocks (declarations, not uses).
+ *
+ * `line` is 1-based: the line where the import statement starts, or where the
+ * `import(` / `require(` call starts. Lines are counted by "\n".
+ */
+import type { ExtractResult, ImportKind, Language, RawImport } from "../model.ts";
+import {
+  type ImportVisitorHandlers,
+  type LazyParse,
+  type OxcLang,
+  type OxcModuleRecord,
+  type OxcNode,
+  type OxcSourceType,
+  parseLazy,
+  visitEager,
+} from "./ts-oxc.ts";
+
+/** Bump whenever the extractor's output for the same source can change (it keys the cache). */
+export const TYPESCRIPT_EXTRACTOR_VERSION = "ts-1";
+
+export const TYPESCRIPT_EXTENSIONS: readonly string[] = [".ts", ".tsx", ".mts", ".cts"];
+export const JAVASCRIPT_EXTENSIONS: readonly string[] = [".js", ".jsx", ".mjs", ".cjs"];
+export const TS_JS_EXTENSIONS: readonly string[] = [...TYPESCRIPT_EXTENSIONS, ...JAVASCRIPT_EXTENSIONS];
+
+/** Sources longer than this (in UTF-16 code units, ≈ bytes for ASCII) are not parsed. */
+export const MAX_TYPESCRIPT_SOURCE_LENGTH = 1_000_000;
+
+export function isTypeScriptOrJavaScriptPath(path: string): boolean {
+  return extensionOf(path) !== undefined;
+}
+
+/** "typescript" or "javascript" for a supported path, undefined otherwise. */
+export function typeScriptLanguageOf(path: string): Language | undefined {
+  const ext = extensionOf(path);
+  if (ext === undefined) return undefined;
+  return TYPESCRIPT_EXTENSIONS.includes(ext) ? "typescript" : "javascript";
+}
+
+interface Found {
+  readonly start: number;
+  readonly specifier: string;
+  readonly kind: ImportKind;
+  /** `import(…)` as an expression or in a type position: what `countImportCallCandidates` counts. */
+  readonly importCall?: true;
+}
+
+export function extractTypeScript(path: string, source: string): ExtractResult {
+  try {
+    return extract(path, source);
+  } catch (error) {
+    return { imports: [], error: { message: `parser failure: ${String(error)}` } };
+  }
+}
+
+function extract(path: string, source: string): ExtractResult {
+  if (source.length > MAX_TYPESCRIPT_SOURCE_LENGTH) {
+    return {
+      imports: [],
+      error: {
+        message: `file too large (${source.length} characters; limit ${MAX_TYPESCRIPT_SOURCE_LENGTH})`,
+      },
+    };
+  }
+  const nul = source.indexOf("\u0000");
+  if (nul !== -1) {
+    const at = positionOf(source, nul);
+    return { imports: [], error: { message: "binary file (contains a NUL character)", ...at } };
+  }
+  const lang = oxcLangOf(path);
+  const sourceType: OxcSourceType = lang === "jsx" && !path.endsWith(".mjs") ? "unambiguous" : "module";
+  const parsed = parseLazy(path, source, lang, sourceType);
+  try {
+    const found: Found[] = [];
+    collectModuleRecord(parsed.module, found);
+    collectFromAst(path, source, lang, sourceType, parsed, found);
+    const imports = toRawImports(source, found);
+    const firstError = parsed.errors[0];
+    if (firstError === undefined) return { imports };
+    const offset = firstError.labels[0]?.start;
+    const at = offset === undefined ? {} : positionOf(source, offset);
+    return { imports, error: { message: firstError.message, ...at } };
+  } finally {
+    parsed.dispose();
+  }
+}
+
+function collectModuleRecord(module: OxcModuleRecord, found: Found[]): void {
+  for (const statement of module.staticImports) {
+    const typeOnly = statement.entries.length > 0 && statement.entries.every((entry) => entry.isType);
+    found.push({
+      start: statement.start,
+      specifier: statement.moduleRequest.value,
+      kind: typeOnly ? "type" : "import",
+    });
+  }
+  for (const statement of module.staticExports) {
+    let request: string | undefined;
+    let typeOnly = true;
+    for (const entry of statement.entries) {
+      // oxc files `export { x }` of an imported binding as an "indirect export" under the
+      // import statement; its entry lies outside that statement. Only `export … from` counts.
+      const own = entry.moduleRequest;
+      if (own === null || entry.start < statement.start || entry.end > statement.end) continue;
+      request = own.value;
+      if (!entry.isType) typeOnly = false;
+    }
+    if (request !== undefined) {
+      found.push({ start: statement.start, specifier: request, kind: typeOnly ? "type" : "export" });
+    }
+  }
+}
+
+/**
+ * `require`, `import()`, `import x = require()` and type-position `import()` need the AST.
+ * The walk is skipped when the text cannot contain any of them: no "require" and no
+ * `import` followed by "(" (or by a comment, conservatively).
+ */
+function collectFromAst(
+  path: string,
+  source: string,
+  lang: OxcLang,
+  sourceType: OxcSourceType,
+  parsed: LazyParse,
+  found: Found[],
+): void {
+  const importCalls = countImportCallCandidates(source);
+  const hasRequire = source.includes("require");
+  if (!hasRequire && importCalls === 0 && parsed.module.dynamicImports.length === 0) return;
+  const lazyFound: Found[] = [];
+  parsed.visit(importHandlers(lazyFound));
+  const isTs = lang === "ts" || lang === "tsx" || lang === "dts";
+  if (isTs && countImportCalls(lazyFound) < importCalls) {
+    const eagerFound: Found[] = [];
+    visitEager(path, source, lang, sourceType, importHandlers(eagerFound));
+    found.push(...eagerFound);
+    return;
+  }
+  found.push(...lazyFound);
+}
+
+function countImportCalls(found: readonly Found[]): number {
+  let count = 0;
+  for (const item of found) if (item.importCall) count++;
+  return count;
+}
+
+function importHandlers(found: Found[]): ImportVisitorHandlers {
+  return {
+    CallExpression(node) {
+      const callee = node.callee;
+      if (callee === undefined || callee.name !== "require") return;
+      if (callee.type !== "Identifier" && callee.type !== "IdentifierReference") return;
+      const args = node.arguments;
+      if (args === undefined || args.length !== 1) return;
+      const specifier = literalText(args[0]);
+      if (specifier !== undefined) found.push({ start: node.start, specifier, kind: "require" });
+    },
+    ImportExpression(node) {
+      const specifier = literalText(node.source ?? undefined);
+      if (specifier !== undefined)
+        found.push({ start: node.start, specifier, kind: "dynamic", importCall: true });
+    },
+    TSImportType(node) {
+      const specifier = literalText(node.source ?? undefined);
+      if (specifier !== undefined)
+        found.push({ start: node.start, specifier, kind: "type", importCall: true });
+    },
+    TSImportEqualsDeclaration(node) {
+      const reference = node.moduleReference;
+      if (reference === undefined || reference.type !== "TSExternalModuleReference") return;
+      const specifier = literalText(reference.expression);
+      if (specifier === undefined) return;
+      found.push({ start: node.start, specifier, kind: node.importKind === "type" ? "type" : "require" });
+    },
+  };
+}
+
+/** The value of a string literal or of a template literal without substitutions. */
+function literalText(node: OxcNode | undefined): string | undefined {
+  if (node === undefined) return undefined;
+  if (node.type === "StringLiteral" || node.type === "Literal") {
+    return typeof node.value === "string" ? node.value : undefined;
+  }
+  if (node.type === "TemplateLiteral" && node.expressions?.length === 0) {
+    return node.quasis?.[0]?.value.cooked ?? undefined;
+  }
+  return undefined;
+}
+
+/** Occurrences of `import` followed (after blanks) by "(" or by a comment. */
+function countImportCallCandidates(source: string): number {
+  let count = 0;
+  let index = source.indexOf("import");
+  while (index !== -1) {
+    let next = index + 6;
+    while (next < source.length && isBlank(source.charCodeAt(next))) next++;
+    const code = source.charCodeAt(next);
+    if (code === 0x28 /* ( */ || code === 0x2f /* / */) count++;
+    index = source.indexOf("import", next);
+  }
+  return count;
+}
+
+function isBlank(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+}
+
+function toRawImports(source: string, found: Found[]): RawImport[] {
+  if (found.length === 0) return [];
+  found.sort((a, b) => a.start - b.start);
+  const imports: RawImport[] = [];
+  let line = 1;
+  let scanned = 0;
+  for (const item of found) {
+    while (true) {
+      const newline = source.indexOf("\n", scanned);
+      if (newline === -1 || newline >= item.start) break;
+      line++;
+      scanned = newline + 1;
+    }
+    imports.push({ specifier: item.specifier, line, kind: item.kind });
+  }
+  return imports;
+}
+
+function positionOf(source: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  let newline = source.indexOf("\n");
+  while (newline !== -1 && newline < offset) {
+    line++;
+    lineStart = newline + 1;
+    newline = source.indexOf("\n", lineStart);
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+function extensionOf(path: string): string | undefined {
+  const dot = path.lastIndexOf(".");
+  if (dot === -1 || dot < path.lastIndexOf("/")) return undefined;
+  const ext = path.slice(dot);
+  return TS_JS_EXTENSIONS.includes(ext) ? ext : undefined;
+}
+
+function oxcLangOf(path: string): OxcLang {
+  if (/\.d\.[mc]?ts$/.test(path) || /\.d\.[^/]*\.ts$/.test(path)) return "dts";
+  const ext = extensionOf(path);
+  if (ext === ".tsx") return "tsx";
+  if (ext === ".ts" || ext === ".mts" || ext === ".cts") return "ts";
+  return "jsx";
+}

@@ -1,0 +1,358 @@
+/**
+ * The engine's one entry point, used by the CLI and by the app's analysis job:
+ * snapshots + config in, one AnalysisResult out.
+ *
+ *   streams (ACC, BDV on head and base; DDE on the change) → diff by finding id
+ *   → suppressions (config entries merged with the database's) → gate verdict
+ *
+ * A stream is configured when its config section is present and it is listed in
+ * `gate.streams`; streams that are not configured do not run. A configured stream that
+ * throws or reports that it could not run fails the gate (fail-closed), with its error in
+ * the result. Pure: no I/O, and the clock is an input (`now`; `clock` only for timings).
+ */
+
+import { DEFAULT_LANGUAGES } from "./acc/default-languages.ts";
+import { buildGraph, type GraphStats } from "./acc/graph.ts";
+import { runAcc } from "./acc/index.ts";
+import type { ExtractionCache, ImportGraph } from "./acc/model.ts";
+import type {
+  AnalysisResult,
+  SnapshotSummary,
+  StreamCounts,
+  StreamReport,
+  SuppressionReport,
+} from "./analysis.ts";
+import { runBdv } from "./bdv/index.ts";
+import type { AccConfig, MaestroConfig } from "./config/schema.ts";
+import { type CheckRunResult, runDde } from "./dde/index.ts";
+import { diffFindings } from "./diff.ts";
+import {
+  type Finding,
+  type Notice,
+  type ReportedFinding,
+  SEVERITY_ORDER,
+  type StreamName,
+} from "./findings.ts";
+import { decideGate, type GateOverride, STREAMS } from "./gate.ts";
+import type { Snapshot } from "./snapshot.ts";
+import {
+  applySuppressions,
+  compileSuppressions,
+  configSuppressions,
+  mergeSuppressions,
+  reviewSuppressions,
+  type Suppression,
+} from "./suppress/index.ts";
+
+export type { AnalysisResult, StreamCounts, StreamReport, SuppressionReport } from "./analysis.ts";
+export type { CheckRunResult } from "./dde/index.ts";
+export type { GateOverride, GateResult, GateVerdict } from "./gate.ts";
+
+export interface AnalyzeInput {
+  readonly head: Snapshot;
+  /** The commit to compare with (a PR's merge base, a push's previous commit); null: none. */
+  readonly base?: Snapshot | null;
+  /** The validated config; with a base, the same config serves both commits. */
+  readonly config: MaestroConfig;
+  /** Suppressions from the database; the config's own are merged in here (the config wins on id clashes). */
+  readonly suppressions?: readonly Suppression[];
+  /** The analysis clock: suppression expiry and review use it. */
+  readonly now: Date;
+  /**
+   * Paths changed between base and head, when the caller knows them (the PR files API).
+   * null/absent: computed by comparing blob SHAs of base and head; without a base every
+   * head path counts as changed.
+   */
+  readonly changedFiles?: ReadonlySet<string> | null;
+  /** Check runs on the head commit (latest per name), for DDE `requiredChecks`; null: unknown (local run). */
+  readonly checkRuns?: readonly CheckRunResult[] | null;
+  /** Content-addressed extraction cache shared by head and base (on disk for the CLI, in the database for the app). */
+  readonly extractionCache?: ExtractionCache;
+  /** An audited gate override; it applies only when bound to the head commit. */
+  readonly override?: GateOverride | null;
+  /** Monotonic milliseconds for `timings`; default performance.now. */
+  readonly clock?: () => number;
+}
+
+/** What one stream run returns before the diff: head findings, base findings (null without base). */
+interface StreamRun {
+  readonly head: readonly Finding[];
+  readonly base: readonly Finding[] | null;
+  readonly notices: readonly Notice[];
+  /** Set when the stream ran only in part (its findings are kept, but it fails the gate). */
+  readonly failure?: string | null;
+}
+
+/**
+ * Notices that mean the engine itself failed on some input (an extractor or resolver threw),
+ * as opposed to problems of the analysed code (parse errors). The graph then misses edges,
+ * so the ACC stream cannot vouch for its result: it fails closed.
+ */
+const INTERNAL_FAILURE_KINDS: ReadonlySet<string> = new Set(["extract-failed", "resolve-error"]);
+
+function internalFailure(notices: readonly Notice[]): string | null {
+  const failed = notices.filter((notice) => INTERNAL_FAILURE_KINDS.has(notice.kind));
+  if (failed.length === 0) return null;
+  const first = failed[0]!;
+  const more = failed.length > 1 ? ` (and ${failed.length - 1} more)` : "";
+  return `the import graph is incomplete: ${first.file ?? "a file"}: ${first.message}${more}`;
+}
+
+/** The BDV finding of a configured contract whose spec is missing or does not parse. */
+const UNREADABLE_CONTRACT = "invalid-contract";
+
+
+export async function analyze(input: AnalyzeInput): Promise<AnalysisResult> {
+  const clock = input.clock ?? (() => performance.now());
+  const timings: Record<string, number> = {};
+  const timed = <T>(phase: string, work: () => T): T => {
+    const start = clock();
+    try {
+      return work();
+    } finally {
+      timings[phase] = Math.round((clock() - start) * 100) / 100;
+    }
+  };
+  const { config, head } = input;
+  const base = input.base ?? null;
+  const changed = input.changedFiles ?? changedPaths(base, head);
+
+  let graph: ImportGraph | null = null;
+  let graphStats: GraphStats | null = null;
+  const runs: Record<StreamName, { configured: boolean; run: StreamRun | null; error: string | null }> = {
+    acc: { configured: isConfigured(config, "acc"), run: null, error: null },
+    bdv: { configured: isConfigured(config, "bdv"), run: null, error: null },
+    dde: { configured: isConfigured(config, "dde"), run: null, error: null },
+  };
+
+  const acc = config.acc;
+  if (runs.acc.configured && acc) {
+    const options = input.extractionCache ? { extractionCache: input.extractionCache } : {};
+    attempt(runs.acc, () => {
+      const headResult = timed("acc.head", () => runAcc(head, acc, options));
+      graph = headResult.graph;
+      graphStats = headResult.stats;
+      const baseResult = base ? timed("acc.base", () => runAcc(base, acc, options)) : null;
+      return {
+        head: headResult.findings,
+        base: baseResult?.findings ?? null,
+        notices: headResult.notices,
+        failure: internalFailure([...headResult.notices, ...(baseResult?.notices ?? [])]),
+      };
+    });
+  }
+
+  const bdv = config.bdv;
+  if (runs.bdv.configured && bdv) {
+    attempt(runs.bdv, () => {
+      const headResult = timed("bdv.head", () => runBdv({ head, base, config: bdv, changedFiles: changed }));
+      // The base's own findings, for the diff; breaking changes exist only between two commits.
+      const baseResult = base ? timed("bdv.base", () => runBdv({ head: base, base: null, config: bdv })) : null;
+      // Fail-closed: without its contract the stream could not check what it was configured to,
+      // even when the spec was already unreadable at the base.
+      const unreadable = headResult.findings.filter((finding) => finding.type === UNREADABLE_CONTRACT);
+      return {
+        head: headResult.findings,
+        base: baseResult?.findings ?? null,
+        notices: headResult.notices,
+        failure: unreadable.length > 0 ? unreadable.map((finding) => finding.message).join("; ") : null,
+      };
+    });
+  }
+
+  const dde = config.dde;
+  if (runs.dde.configured && dde) {
+    attempt(runs.dde, () => {
+      const result = timed("dde", () =>
+        runDde({
+          config: dde,
+          changedFiles: changed,
+          headPaths: allPaths(head),
+          checkRuns: input.checkRuns ?? null,
+        }),
+      );
+      // DDE audits the change itself: there is no base audit, so every finding is new.
+      return { head: result.findings, base: null, notices: result.notices };
+    });
+  }
+
+  // Suppressions: config entries (scoped to their section) merged with the database's.
+  const fromConfig = configSuppressions(config, input.now);
+  const merged = mergeSuppressions(fromConfig.suppressions, input.suppressions ?? []);
+  const compiled = timed("suppress.compile", () =>
+    compileSuppressions(merged.suppressions, { now: input.now }),
+  );
+  const usage = new Map<string, number>();
+
+  const reports = {} as Record<StreamName, StreamReport>;
+  const notices: Notice[] = skippedNotices(head);
+  timed("diff+suppress", () => {
+    for (const name of STREAMS) {
+      const { configured, run, error } = runs[name];
+      const diff = diffFindings(run?.head ?? [], run?.base ?? null);
+      const applied = applySuppressions(diff.findings, compiled);
+      for (const [id, count] of applied.usage) usage.set(id, (usage.get(id) ?? 0) + count);
+      const findings = sortFindings(applied.findings);
+      notices.push(...(run?.notices ?? []));
+      const failure = error ?? run?.failure ?? null;
+      reports[name] = {
+        name,
+        configured,
+        ran: configured && run !== null && failure === null,
+        error: failure,
+        findings,
+        fixed: sortFindings(diff.fixed),
+        passed: true,
+        counts: countFindings(findings, diff.fixed.length),
+      };
+    }
+  });
+
+  const gate = decideGate({
+    streams: reports,
+    headSha: head.commit,
+    override: input.override ?? null,
+  });
+  for (const name of STREAMS) {
+    reports[name] = { ...reports[name], passed: gate.streams[name].state !== "fail" };
+  }
+
+  const suppressions: SuppressionReport = {
+    considered: merged.suppressions,
+    review: reviewSuppressions(merged.suppressions, usage, input.now),
+    usage,
+    errors: fromConfig.errors,
+    warnings: [
+      ...fromConfig.warnings,
+      ...merged.warnings,
+      ...compiled.skipped.map((s) => ({
+        id: s.suppression.id,
+        field: "pattern" as const,
+        message: `suppression "${s.suppression.id}" skipped: ${s.reason}`,
+      })),
+    ],
+  };
+
+  return {
+    gate,
+    streams: reports,
+    notices,
+    suppressions,
+    graph,
+    graphStats,
+    head: summarize(head),
+    base: base ? summarize(base) : null,
+    changedFiles: [...changed].sort(),
+    timings,
+  };
+}
+
+/**
+ * The import graph of one snapshot with the config's include/exclude (the default ACC
+ * config when there is none), for `maestro-hive graph`: the same extraction and
+ * resolution as the ACC stream, without rules.
+ */
+export function importGraph(
+  snapshot: Snapshot,
+  acc: AccConfig,
+  extractionCache?: ExtractionCache,
+): { readonly graph: ImportGraph; readonly notices: readonly Notice[]; readonly stats: GraphStats } {
+  return buildGraph(snapshot, {
+    include: acc.include,
+    exclude: acc.exclude,
+    defaultExcludes: acc.defaultExcludes,
+    languages: DEFAULT_LANGUAGES,
+    ...(extractionCache ? { extractionCache } : {}),
+  });
+}
+
+/** Configured: its section is present and `gate.streams` lists it. */
+export function isConfigured(config: MaestroConfig, stream: StreamName): boolean {
+  return config[stream] !== undefined && config.gate.streams.includes(stream);
+}
+
+/**
+ * Paths added, modified (different blob SHA) or deleted between base and head. Without a
+ * base the base is an empty repository: every head path changed.
+ */
+export function changedPaths(base: Snapshot | null, head: Snapshot): Set<string> {
+  if (base === null) return new Set(allPaths(head));
+  const baseShas = new Map(base.files.map((file) => [file.path, file.blobSha]));
+  const changed = new Set<string>();
+  for (const file of head.files) {
+    if (baseShas.get(file.path) !== file.blobSha) changed.add(file.path);
+    baseShas.delete(file.path);
+  }
+  for (const path of baseShas.keys()) changed.add(path);
+  // Skipped entries have no content to compare: present on one side only means changed.
+  const baseSkipped = new Set(base.skipped.map((entry) => entry.path));
+  const headSkipped = new Set(head.skipped.map((entry) => entry.path));
+  for (const path of headSkipped) if (!baseSkipped.has(path)) changed.add(path);
+  for (const path of baseSkipped) if (!headSkipped.has(path)) changed.add(path);
+  return changed;
+}
+
+function attempt(slot: { run: StreamRun | null; error: string | null }, work: () => StreamRun): void {
+  try {
+    slot.run = work();
+  } catch (error) {
+    slot.run = null;
+    slot.error = error instanceof Error ? error.message : String(error);
+  }
+}
+
+/** One notice per skip reason (a repository can hold thousands of images), naming a few paths. */
+function skippedNotices(snapshot: Snapshot): Notice[] {
+  const byReason = new Map<string, string[]>();
+  for (const entry of snapshot.skipped) {
+    const list = byReason.get(entry.reason);
+    if (list) list.push(entry.path);
+    else byReason.set(entry.reason, [entry.path]);
+  }
+  return [...byReason].map(([reason, paths]) => {
+    const shown = paths.slice(0, 5).join(", ");
+    const more = paths.length > 5 ? ` and ${paths.length - 5} more` : "";
+    return {
+      file: null,
+      kind: `skipped-${reason}`,
+      message: `${paths.length} file${paths.length === 1 ? "" : "s"} not analysed (${reason}): ${shown}${more}`,
+    };
+  });
+}
+
+function allPaths(snapshot: Snapshot): string[] {
+  return [...snapshot.files.map((file) => file.path), ...snapshot.skipped.map((entry) => entry.path)];
+}
+
+function summarize(snapshot: Snapshot): SnapshotSummary {
+  return { commit: snapshot.commit, files: snapshot.files.length, skipped: snapshot.skipped };
+}
+
+function countFindings(findings: readonly ReportedFinding[], fixed: number): StreamCounts {
+  let fresh = 0;
+  let existing = 0;
+  let suppressed = 0;
+  for (const finding of findings) {
+    if (finding.suppressed) suppressed++;
+    else if (finding.status === "new") fresh++;
+    else existing++;
+  }
+  return { new: fresh, existing, fixed, suppressed };
+}
+
+/** Severity, then file (findings without one last), line, rule and id: a stable order for every report. */
+export function sortFindings<F extends Finding>(findings: readonly F[]): F[] {
+  return [...findings].sort(
+    (a, b) =>
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+      (a.file === null ? 1 : 0) - (b.file === null ? 1 : 0) ||
+      compareText(a.file ?? "", b.file ?? "") ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      compareText(a.rule, b.rule) ||
+      compareText(a.id, b.id),
+  );
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,200 @@
+/**
+ * The sticky PR comment (and `check --format markdown`): the verdict, a counts table per
+ * stream, the new findings, suppressions to look at, and config notices. Every piece of
+ * user-controlled text (messages, paths, reasons) is escaped so it cannot break the table
+ * or inject HTML, mentions or links. The body stays under GitHub's 65,536-character limit:
+ * the findings table is cut with a note when it would not fit.
+ */
+import type { AnalysisResult } from "../analysis.ts";
+import type { ReportedFinding } from "../findings.ts";
+import { STREAMS } from "../gate.ts";
+import { plural, truncateChars } from "./common.ts";
+
+export const SUMMARY_MARKER = "<!-- maestro-hive:summary -->";
+/** GitHub refuses comment bodies over 65,536 characters; keep a margin. */
+export const MAX_MARKDOWN_LENGTH = 65_000;
+const MAX_MESSAGE_CHARS = 300;
+const MAX_LISTED_SUPPRESSIONS = 20;
+const MAX_LISTED_NOTICES = 20;
+
+export interface MarkdownOptions {
+  /** Upper bound of the body in characters; default MAX_MARKDOWN_LENGTH. */
+  readonly maxLength?: number;
+  /** Optional explanations (finding id → text), rendered under the findings table. */
+  readonly explanations?: ReadonlyMap<string, string>;
+  /** Where the full list lives (a check run URL), named in the truncation note. */
+  readonly detailsUrl?: string;
+}
+
+export function renderMarkdown(result: AnalysisResult, options: MarkdownOptions = {}): string {
+  const max = options.maxLength ?? MAX_MARKDOWN_LENGTH;
+  const head = [SUMMARY_MARKER, ...verdictSection(result), "", ...countsTable(result), ""].join("\n");
+  const tail = [
+    ...overrideSection(result),
+    ...suppressionSection(result),
+    ...noticeSection(result),
+    ...explanationSection(options.explanations),
+  ].join("\n");
+
+  const newFindings = STREAMS.flatMap((name) =>
+    result.streams[name].findings.filter((f) => f.status === "new" && !f.suppressed),
+  );
+  const findingLines = newFindings.length === 0 ? [] : ["### New findings", "", TABLE_HEADER, TABLE_RULE];
+  const rows = newFindings.map(findingRow);
+  // Reserve room for the truncation note and the tail, then fill rows while they fit.
+  const reserve = 400 + tail.length;
+  let used = head.length + findingLines.join("\n").length + reserve;
+  let shown = 0;
+  for (const row of rows) {
+    if (used + row.length + 1 > max) break;
+    findingLines.push(row);
+    used += row.length + 1;
+    shown++;
+  }
+  if (shown < rows.length) {
+    const where = options.detailsUrl
+      ? ` — see [the check run](${options.detailsUrl})`
+      : " — see the check runs";
+    findingLines.push("", `_… and ${rows.length - shown} more new findings not shown${where}._`);
+  }
+  const body = [head, ...(findingLines.length > 0 ? [findingLines.join("\n"), ""] : []), tail]
+    .join("\n")
+    .trimEnd();
+  // A last guard for a tail that alone exceeds the budget (thousands of notices, long explanations).
+  return body.length <= max
+    ? `${body}\n`
+    : `${truncateChars(body, max - 60, "")}\n\n_… comment truncated._\n`;
+}
+
+const TABLE_HEADER = "| Severity | Stream | Rule | Location | Message | Id |";
+const TABLE_RULE = "|---|---|---|---|---|---|";
+
+function verdictSection(result: AnalysisResult): string[] {
+  const { gate } = result;
+  const icon = gate.passed ? "✅" : "❌";
+  const outcome = gate.override
+    ? `passes by override of @${escapeMarkdown(gate.override.actor)}`
+    : gate.passed
+      ? "passes"
+      : "fails";
+  const commit = result.head.commit ? ` for \`${result.head.commit.slice(0, 7)}\`` : "";
+  return [
+    `## ${icon} Maestro Hive: ${gate.verdict}`,
+    "",
+    `The gate ${outcome}${commit}. ${escapeMarkdown(gate.row)}`,
+  ];
+}
+
+function countsTable(result: AnalysisResult): string[] {
+  const lines = [
+    "| Stream | Status | New | Existing | Fixed | Suppressed |",
+    "|---|---|---:|---:|---:|---:|",
+  ];
+  for (const name of STREAMS) {
+    const s = result.streams[name];
+    const status = !s.configured
+      ? "➖ not configured"
+      : !s.ran
+        ? "❌ could not run"
+        : s.passed
+          ? "✅ pass"
+          : "❌ fail";
+    const c = s.counts;
+    const cells = s.configured ? [c.new, c.existing, c.fixed, c.suppressed].map(String) : ["", "", "", ""];
+    lines.push(`| ${name.toUpperCase()} | ${status} | ${cells.join(" | ")} |`);
+  }
+  const broken = STREAMS.filter((name) => result.streams[name].configured && !result.streams[name].ran);
+  for (const name of broken) {
+    lines.push(
+      "",
+      `**${name.toUpperCase()} could not run:** ${escapeMarkdown(result.streams[name].error ?? "unknown error")}`,
+    );
+  }
+  return lines;
+}
+
+function findingRow(f: ReportedFinding): string {
+  const where = f.file === null ? "—" : code(f.line === null ? f.file : `${f.file}:${f.line}`);
+  const severity = f.severity === "error" ? "🔴 error" : f.severity === "warning" ? "🟡 warning" : "🔵 info";
+  return `| ${severity} | ${f.stream.toUpperCase()} | ${code(f.rule)} | ${where} | ${escapeMarkdown(truncateChars(f.message, MAX_MESSAGE_CHARS))} | ${code(f.id)} |`;
+}
+
+function overrideSection(result: AnalysisResult): string[] {
+  const lines: string[] = [];
+  const { override, overrideRejected } = result.gate;
+  if (override) {
+    lines.push(
+      "### Override",
+      "",
+      `@${escapeMarkdown(override.actor)} overrode the gate for \`${override.headSha.slice(0, 7)}\`: ${escapeMarkdown(override.reason)}`,
+      "",
+    );
+  } else if (overrideRejected) {
+    lines.push("### Override", "", `Not applied: ${escapeMarkdown(overrideRejected)}`, "");
+  }
+  return lines;
+}
+
+function suppressionSection(result: AnalysisResult): string[] {
+  const { review, errors } = result.suppressions;
+  const items: string[] = [];
+  for (const s of review.expiringSoon.slice(0, MAX_LISTED_SUPPRESSIONS)) {
+    items.push(
+      `- ⏳ ${code(s.id)} expires ${s.expires?.toISOString().slice(0, 10)}: ${escapeMarkdown(s.justification)}`,
+    );
+  }
+  for (const s of review.stale.slice(0, MAX_LISTED_SUPPRESSIONS)) {
+    items.push(`- 💤 ${code(s.id)} matched nothing in this analysis (stale)`);
+  }
+  const hidden =
+    Math.max(0, review.expiringSoon.length - MAX_LISTED_SUPPRESSIONS) +
+    Math.max(0, review.stale.length - MAX_LISTED_SUPPRESSIONS);
+  if (hidden > 0) items.push(`- … and ${hidden} more`);
+  for (const issue of errors.slice(0, MAX_LISTED_SUPPRESSIONS))
+    items.push(`- ⚠️ not applied: ${escapeMarkdown(issue.message)}`);
+  return items.length === 0 ? [] : ["### Suppressions", "", ...items, ""];
+}
+
+function noticeSection(result: AnalysisResult): string[] {
+  if (result.notices.length === 0) return [];
+  const items = result.notices.slice(0, MAX_LISTED_NOTICES).map((n) => {
+    const where = n.file ? `${code(n.line ? `${n.file}:${n.line}` : n.file)}: ` : "";
+    return `- ${where}${escapeMarkdown(truncateChars(n.message, MAX_MESSAGE_CHARS))}`;
+  });
+  if (result.notices.length > MAX_LISTED_NOTICES) {
+    items.push(`- … and ${plural(result.notices.length - MAX_LISTED_NOTICES, "more notice")}`);
+  }
+  return ["<details><summary>Notices</summary>", "", ...items, "", "</details>", ""];
+}
+
+function explanationSection(explanations: ReadonlyMap<string, string> | undefined): string[] {
+  if (!explanations || explanations.size === 0) return [];
+  const lines = ["### Explanations", ""];
+  for (const [id, text] of explanations) {
+    lines.push(`<details><summary>${code(id)}</summary>`, "", escapeMarkdown(text), "", "</details>", "");
+  }
+  return lines;
+}
+
+/**
+ * Escapes text for a table cell or a paragraph: no HTML, no table breaks, no mentions,
+ * no links or images, no emphasis surprises, one line.
+ */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/\r?\n/g, " ")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/([\\`*_{}[\]()#+!|~])/g, "\\$1")
+    .replace(/@/g, "@\u200b");
+}
+
+/** Inline code that survives backticks and pipes inside the text. */
+function code(text: string): string {
+  const clean = text.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
+  const longest = Math.max(0, ...(clean.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longest + 1);
+  const pad = clean.startsWith("`") || clean.endsWith("`") ? " " : "";
+  return `${fence}${pad}${clean}${pad}${fence}`;
+}

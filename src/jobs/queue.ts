@@ -1,0 +1,80 @@
+/**
+ * The pg-boss job queue, on the same database as everything else: the embedded PGlite
+ * instance, or the PostgreSQL server (in its own schema, so tests can isolate it).
+ */
+import { createHash } from "node:crypto";
+import type { Transaction } from "kysely";
+import { fromKysely, fromPglite, PgBoss } from "pg-boss";
+import type { Store } from "../store/connect.ts";
+import type { Database } from "../store/schema.ts";
+
+/** The queue that carries one job per recorded webhook delivery. */
+export const DELIVERY_QUEUE = "github-delivery";
+
+export interface QueueOptions {
+  /** pg-boss schema; default "pgboss". */
+  schema?: string | undefined;
+  /** Run maintenance (expiry, retention) in this instance. */
+  supervise?: boolean | undefined;
+}
+
+export interface DeliveryJobData {
+  deliveryId: string;
+}
+
+export async function startQueue(store: Store, options: QueueOptions = {}): Promise<PgBoss> {
+  const schema = options.schema ?? "pgboss";
+  const common = {
+    schema,
+    supervise: options.supervise ?? true,
+    schedule: false,
+    registerInstance: false,
+    monitorVacuum: false,
+    reindex: false,
+  } as const;
+  const boss = store.pglite
+    ? new PgBoss({ ...common, db: fromPglite(store.pglite), backend: "pglite" })
+    : new PgBoss({ ...common, connectionString: store.databaseUrl, max: 4 });
+  // Errors from background maintenance are reported through this event; without a listener
+  // EventEmitter would throw them.
+  boss.on("error", () => {});
+  await boss.start();
+  if (!(await boss.getQueue(DELIVERY_QUEUE))) {
+    await boss.createQueue(DELIVERY_QUEUE, {
+      retryLimit: 3,
+      retryDelay: 5,
+      retryBackoff: true,
+      expireInSeconds: 900,
+    });
+  }
+  // start() and createQueue() both fill pg-boss's queue cache, which matters on PGlite: a
+  // cache miss inside a transaction would query the (locked) instance and wait forever.
+  return boss;
+}
+
+/**
+ * Enqueues the job for a delivery inside the caller's transaction: the job exists exactly
+ * when the transaction commits. The job id is derived from the delivery id, so even a
+ * second enqueue of the same delivery could never create a second job.
+ */
+export async function enqueueDelivery(
+  boss: PgBoss,
+  trx: Transaction<Database>,
+  deliveryId: string,
+): Promise<string | null> {
+  const data: DeliveryJobData = { deliveryId };
+  return boss.send(DELIVERY_QUEUE, data, { id: jobIdForDelivery(deliveryId), db: fromKysely(trx) });
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** GitHub delivery ids are UUIDs; anything else maps to a stable UUID-shaped hash. */
+export function jobIdForDelivery(deliveryId: string): string {
+  if (UUID.test(deliveryId)) return deliveryId.toLowerCase();
+  const hex = createHashHex(deliveryId);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+function createHashHex(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}

@@ -1,0 +1,154 @@
+/**
+ * Runs delivery jobs: loads the recorded delivery, dispatches it to the registered handlers
+ * and audits the outcome. A handler error fails the job, so pg-boss retries it with backoff.
+ */
+import type { Kysely } from "kysely";
+import type { PgBoss } from "pg-boss";
+import type { Logger } from "pino";
+import { Context, type Probot, type ProbotOctokit } from "probot";
+import { appendAudit } from "../store/audit.ts";
+import { getDelivery } from "../store/deliveries.ts";
+import type { Database, Delivery } from "../store/schema.ts";
+import type { DeliveryContext, HandlerRegistry } from "./handlers.ts";
+import { DELIVERY_QUEUE, type DeliveryJobData } from "./queue.ts";
+
+export type JobOutcome = "completed" | "failed";
+
+export interface WorkerDeps {
+  db: Kysely<Database>;
+  registry: HandlerRegistry;
+  log: Logger;
+  /** The app's Probot instance; undefined in setup mode (handlers then cannot call GitHub). */
+  probot?: Probot | undefined;
+  now?: () => Date;
+  /** Told about every settled job, for metrics. */
+  onJobSettled?: (outcome: JobOutcome, seconds: number, event: string | undefined) => void;
+}
+
+export class DeliveryNotFoundError extends Error {}
+
+/** Processes one delivery job. Throws when a handler fails (the job then fails and retries). */
+export async function processDelivery(deps: WorkerDeps, deliveryId: string, jobId: string): Promise<void> {
+  const started = performance.now();
+  const log = deps.log.child({ deliveryId, jobId });
+  let event: string | undefined;
+  try {
+    const delivery = await getDelivery(deps.db, deliveryId);
+    if (!delivery) throw new DeliveryNotFoundError(`delivery ${deliveryId} is not recorded`);
+    event = delivery.event;
+    const context = deliveryContext(deps, delivery, jobId, log);
+    const handlers = deps.registry.handlersFor(delivery.event, delivery.action);
+    log.info(
+      { event: delivery.event, action: delivery.action, handlers: handlers.map((h) => h.name) },
+      "job started",
+    );
+    for (const { name, handler } of handlers) {
+      try {
+        await handler(context);
+      } catch (error) {
+        throw new HandlerError(name, error);
+      }
+    }
+    const seconds = (performance.now() - started) / 1000;
+    await context.audit({
+      kind: "job.completed",
+      subject: `delivery:${deliveryId}`,
+      data: {
+        jobId,
+        event: delivery.event,
+        action: delivery.action,
+        handlers: handlers.map((h) => h.name),
+        seconds,
+      },
+    });
+    log.info({ seconds }, "job completed");
+    deps.onJobSettled?.("completed", seconds, event);
+  } catch (error) {
+    const seconds = (performance.now() - started) / 1000;
+    const message = error instanceof Error ? error.message : String(error);
+    log.error({ err: error, seconds }, "job failed");
+    await appendAudit(deps.db, {
+      chain: await chainOf(deps.db, deliveryId),
+      kind: "job.failed",
+      subject: `delivery:${deliveryId}`,
+      data: { jobId, event, error: message, handler: error instanceof HandlerError ? error.handler : null },
+    }).catch((auditError: unknown) => log.error({ err: auditError }, "could not audit the failed job"));
+    deps.onJobSettled?.("failed", seconds, event);
+    throw error;
+  }
+}
+
+class HandlerError extends Error {
+  readonly handler: string;
+  constructor(handler: string, cause: unknown) {
+    super(`handler ${handler} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.handler = handler;
+  }
+}
+
+async function chainOf(db: Kysely<Database>, deliveryId: string): Promise<number> {
+  const row = await db
+    .selectFrom("deliveries")
+    .select("installation_id")
+    .where("delivery_id", "=", deliveryId)
+    .executeTakeFirst()
+    .catch(() => undefined);
+  return row?.installation_id ?? 0;
+}
+
+function deliveryContext(deps: WorkerDeps, delivery: Delivery, jobId: string, log: Logger): DeliveryContext {
+  const payload = (delivery.payload ?? {}) as Record<string, unknown>;
+  const chain = delivery.installation_id ?? 0;
+  let octokit: Promise<ProbotOctokit> | undefined;
+  const getOctokit = (): Promise<ProbotOctokit> => {
+    const probot = deps.probot;
+    if (!probot) return Promise.reject(new Error("GitHub is not configured (setup mode: APP_ID is not set)"));
+    if (delivery.installation_id === null) {
+      return Promise.reject(new Error(`delivery ${delivery.delivery_id} carries no installation`));
+    }
+    octokit ??= probot.auth(delivery.installation_id);
+    return octokit;
+  };
+  return {
+    deliveryId: delivery.delivery_id,
+    jobId,
+    event: delivery.event,
+    action: delivery.action,
+    payload,
+    installationId: delivery.installation_id,
+    repository: delivery.repository,
+    db: deps.db,
+    log,
+    now: deps.now ?? (() => new Date()),
+    async audit(event) {
+      await appendAudit(deps.db, { ...event, chain });
+    },
+    octokit: getOctokit,
+    async probotContext() {
+      const client = await getOctokit();
+      return new Context({ id: delivery.delivery_id, name: delivery.event, payload } as never, client, log);
+    },
+  };
+}
+
+export interface WorkerOptions {
+  /** Jobs run concurrently by this process. */
+  concurrency: number;
+  /** How often an idle worker polls (LISTEN/NOTIFY wakes it sooner where available). */
+  pollingIntervalSeconds?: number;
+}
+
+/** Starts delivery workers on the queue; returns their ids (for boss.offWork). */
+export async function startWorkers(boss: PgBoss, deps: WorkerDeps, options: WorkerOptions): Promise<string> {
+  return boss.work<DeliveryJobData>(
+    DELIVERY_QUEUE,
+    {
+      localConcurrency: Math.max(1, options.concurrency),
+      batchSize: 1,
+      pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
+    },
+    async (jobs) => {
+      for (const job of jobs) await processDelivery(deps, job.data.deliveryId, job.id);
+    },
+  );
+}

@@ -1,0 +1,35 @@
+/**
+ * `npm start`: the app process. Reads the environment, migrates the database, starts the queue,
+ * the in-process workers and the HTTP server; stops cleanly on SIGINT/SIGTERM.
+ */
+import { EnvError, loadEnv } from "./config/env.ts";
+import { startApp } from "./server/app.ts";
+
+async function main(): Promise<void> {
+  let env: ReturnType<typeof loadEnv>;
+  try {
+    env = loadEnv(process.env);
+  } catch (error) {
+    if (error instanceof EnvError) {
+      process.stderr.write(`maestro-hive: ${error.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    throw error;
+  }
+  const app = await startApp(env);
+  const shutdown = (signal: string) => {
+    process.stderr.write(`maestro-hive: ${signal} received, stopping\n`);
+    app.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`maestro-hive: error while stopping: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGINT", () => shutdown("SIGINT"));
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+await main();

@@ -1,0 +1,67 @@
+/**
+ * /metrics: webhook requests and job durations counted by this process, plus deliveries by
+ * event and jobs by state read from the shared database (so every replica reports the same).
+ */
+import { type Kysely, sql } from "kysely";
+import type { PgBoss } from "pg-boss";
+import { DELIVERY_QUEUE } from "../jobs/queue.ts";
+import type { JobOutcome } from "../jobs/worker.ts";
+import { quoteIdentifier } from "../store/connect.ts";
+import { deliveriesByEvent } from "../store/deliveries.ts";
+import type { Database } from "../store/schema.ts";
+import { Counter, Histogram, renderGauge } from "./prometheus.ts";
+
+const JOB_STATES = ["created", "retry", "active", "completed", "cancelled", "failed"] as const;
+
+export class AppMetrics {
+  readonly webhookRequests = new Counter(
+    "maestro_webhook_requests_total",
+    "Webhook requests by event and outcome.",
+  );
+  readonly jobDuration = new Histogram(
+    "maestro_job_duration_seconds",
+    "Delivery job run time by outcome.",
+    [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+  );
+
+  observeJob(outcome: JobOutcome, seconds: number, event: string | undefined): void {
+    this.jobDuration.observe(seconds, { outcome, event: event ?? "unknown" });
+  }
+
+  async render(db: Kysely<Database>, boss: PgBoss | undefined, queueSchema: string): Promise<string> {
+    const deliveries = await deliveriesByEvent(db);
+    const sections = [
+      renderGauge(
+        "maestro_deliveries",
+        "Webhook deliveries recorded in the database, by event.",
+        deliveries.map((d) => ({ labels: { event: d.event }, value: d.count })),
+      ),
+      renderGauge(
+        "maestro_jobs",
+        "Delivery jobs in the queue, by state.",
+        await jobsByState(db, boss, queueSchema),
+      ),
+      this.webhookRequests.render(),
+      this.jobDuration.render(),
+    ];
+    return `${sections.join("\n\n")}\n`;
+  }
+}
+
+async function jobsByState(
+  db: Kysely<Database>,
+  boss: PgBoss | undefined,
+  queueSchema: string,
+): Promise<Array<{ labels: Record<string, string>; value: number }>> {
+  const counts = new Map<string, number>(JOB_STATES.map((s) => [s, 0]));
+  if (boss) {
+    // pg-boss's parent "job" table spans every queue's partition.
+    const table = `${quoteIdentifier(queueSchema)}.job`;
+    const rows = await sql<{ state: string; n: number }>`
+      select state::text as state, count(*)::int as n from ${sql.raw(table)} where name = ${DELIVERY_QUEUE} group by state`.execute(
+      db,
+    );
+    for (const row of rows.rows) counts.set(row.state, Number(row.n));
+  }
+  return [...counts].map(([state, value]) => ({ labels: { queue: DELIVERY_QUEUE, state }, value }));
+}

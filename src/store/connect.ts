@@ -1,0 +1,107 @@
+/**
+ * Opens the database: PostgreSQL through a `pg` pool when a URL is given, otherwise an
+ * embedded PGlite database on disk (or in memory for tests). Both speak the same SQL, run
+ * the same migrations and carry the same pg-boss queue.
+ */
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { Kysely, PGliteDialect, PostgresDialect } from "kysely";
+import pg from "pg";
+import type { Database } from "./schema.ts";
+
+const INT8_OID = 20;
+
+export type Backend = "pglite" | "postgres";
+
+export interface StoreOptions {
+  /** postgres://… — use a PostgreSQL server. */
+  databaseUrl?: string | undefined;
+  /** Directory of the embedded database (ignored with databaseUrl). */
+  dataDir?: string | undefined;
+  /** An already open PGlite instance (tests share one per file). */
+  pglite?: PGlite | undefined;
+  /** PostgreSQL schema to put first on the search path (per-test isolation). */
+  schema?: string | undefined;
+  /** Pool size for PostgreSQL. */
+  poolSize?: number | undefined;
+}
+
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly backend: Backend;
+  /** The embedded instance, when backend is pglite (pg-boss runs on it too). */
+  readonly pglite: PGlite | undefined;
+  readonly databaseUrl: string | undefined;
+  readonly schema: string | undefined;
+  close(): Promise<void>;
+}
+
+export function openStore(options: StoreOptions): Store {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options);
+  const pglite = options.pglite ?? openPglite(options.dataDir);
+  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  const ownsInstance = options.pglite === undefined;
+  return {
+    db,
+    backend: "pglite",
+    pglite,
+    databaseUrl: undefined,
+    schema: undefined,
+    async close() {
+      if (ownsInstance && !pglite.closed) await pglite.close();
+    },
+  };
+}
+
+/**
+ * A PGlite instance whose bigint columns read as numbers, like the pg pool's. `loadDataDir`
+ * starts it from a dump (PGlite's dumpDataDir) instead of running initdb.
+ */
+export function openPglite(dataDir?: string, options: { loadDataDir?: Blob } = {}): PGlite {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  return new PGlite(dataDir, {
+    parsers: { [INT8_OID]: (value: string) => Number(value) },
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+  });
+}
+
+function openPostgres(databaseUrl: string, options: StoreOptions): Store {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: options.poolSize ?? 10,
+    ...(options.schema ? { options: `-c search_path=${quoteIdentifier(options.schema)}` } : {}),
+    types: {
+      getTypeParser: ((oid: number, format?: "text" | "binary") =>
+        oid === INT8_OID
+          ? (value: string) => Number(value)
+          : pg.types.getTypeParser(oid, format ?? "text")) as never,
+    },
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    backend: "postgres",
+    pglite: undefined,
+    databaseUrl,
+    schema: options.schema,
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+/** Quotes an SQL identifier (schema names come from our own code, but stay safe anyway). */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/**
+ * Store options from the raw environment, for CLI commands that need the database but not the
+ * whole app environment: DATABASE_URL, else the embedded database in MAESTRO_DATA_DIR
+ * (default ./.data). With the embedded database, one process at a time: stop the app first.
+ */
+export function storeOptionsFromEnv(env: NodeJS.ProcessEnv, cwd: string): StoreOptions {
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  return databaseUrl ? { databaseUrl } : { dataDir: resolve(cwd, env.MAESTRO_DATA_DIR?.trim() || ".data") };
+}

@@ -1,0 +1,55 @@
+/** Webhook deliveries, keyed by GitHub's X-GitHub-Delivery id. */
+import type { Kysely, Transaction } from "kysely";
+import type { Database, Delivery } from "./schema.ts";
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+export interface DeliveryRecord {
+  deliveryId: string;
+  event: string;
+  action: string | null;
+  installationId: number | null;
+  repository: string | null;
+  payload: unknown;
+}
+
+/** Records a delivery; false when that delivery id was already recorded (a redelivery). */
+export async function recordDelivery(db: Executor, delivery: DeliveryRecord): Promise<boolean> {
+  const inserted = await db
+    .insertInto("deliveries")
+    .values({
+      delivery_id: delivery.deliveryId,
+      event: delivery.event,
+      action: delivery.action,
+      installation_id: delivery.installationId,
+      repository: delivery.repository,
+      payload: JSON.stringify(delivery.payload),
+    })
+    .onConflict((oc) => oc.column("delivery_id").doNothing())
+    .returning("delivery_id")
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+export async function getDelivery(db: Executor, deliveryId: string): Promise<Delivery | undefined> {
+  return db.selectFrom("deliveries").selectAll().where("delivery_id", "=", deliveryId).executeTakeFirst();
+}
+
+export async function countDeliveries(db: Executor): Promise<number> {
+  const row = await db
+    .selectFrom("deliveries")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Delivery counts per event name, for /metrics. */
+export async function deliveriesByEvent(db: Executor): Promise<Array<{ event: string; count: number }>> {
+  const rows = await db
+    .selectFrom("deliveries")
+    .select(["event", (eb) => eb.fn.countAll<number>().as("count")])
+    .groupBy("event")
+    .orderBy("event")
+    .execute();
+  return rows.map((r) => ({ event: r.event, count: Number(r.count) }));
+}

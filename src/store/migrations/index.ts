@@ -1,0 +1,10 @@
+/**
+ * Every migration, in order. Forward-only: a migration, once released, never changes; a
+ * new change is a new NNNN_name.ts file added to this list.
+ */
+import type { Migration } from "kysely/migration";
+import * as foundation from "./0001_foundation.ts";
+
+export const MIGRATIONS: Record<string, Migration> = {
+  "0001_foundation": foundation,
+};

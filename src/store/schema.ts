@@ -1,0 +1,175 @@
+/**
+ * The typed shape of every table, for Kysely. Query modules (one per table family) import
+ * from here. bigint columns are parsed to JS numbers by the connection (see connect.ts):
+ * GitHub ids and counters stay far below 2^53.
+ */
+import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
+
+/** A timestamptz: read as Date, written as Date or ISO string. */
+export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** A timestamptz filled by the database on insert. */
+export type CreatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+/** A jsonb column: written as a JSON string or value, read as parsed JSON. */
+export type Json<T = unknown> = ColumnType<T, T | string, T | string>;
+
+export interface InstallationsTable {
+  id: number;
+  account_login: string;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+  deleted_at: Timestamp | null;
+}
+
+export interface RepositoriesTable {
+  id: number;
+  installation_id: number;
+  full_name: string;
+  default_branch: string | null;
+  baseline_sha: string | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+  removed_at: Timestamp | null;
+}
+
+export interface DeliveriesTable {
+  delivery_id: string;
+  event: string;
+  action: string | null;
+  installation_id: number | null;
+  repository: string | null;
+  received_at: CreatedAt;
+  payload: Json;
+}
+
+export type AnalysisStatus = "queued" | "running" | "completed" | "failed" | "superseded";
+
+export interface AnalysisRunsTable {
+  id: Generated<number>;
+  repository: string;
+  head_sha: string;
+  base_sha: string | null;
+  pr_number: number | null;
+  kind: ColumnType<string, string | undefined, string>;
+  delivery_id: string | null;
+  status: ColumnType<AnalysisStatus, AnalysisStatus | undefined, AnalysisStatus>;
+  verdict: string | null;
+  timings: Json<Record<string, number>> | null;
+  error: string | null;
+  created_at: CreatedAt;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+}
+
+export interface FindingsTable {
+  analysis_run_id: number;
+  finding_id: string;
+  stream: string;
+  rule: string;
+  type: string;
+  severity: string;
+  file: string | null;
+  line: number | null;
+  target: string | null;
+  message: string;
+  status: string;
+  suppressed: ColumnType<boolean, boolean | undefined, boolean>;
+  suppression_id: string | null;
+}
+
+export interface SuppressionsTable {
+  repository: string;
+  id: string;
+  level: string;
+  pattern: string;
+  pattern_type: string;
+  rule: string | null;
+  threshold: number | null;
+  expires_at: Timestamp | null;
+  permanent: ColumnType<boolean, boolean | undefined, boolean>;
+  justification: string;
+  author: string | null;
+  created_at: CreatedAt;
+  last_used_at: Timestamp | null;
+  use_count: ColumnType<number, number | undefined, number>;
+  source: string;
+  ticket: string | null;
+  adr: string | null;
+}
+
+export interface AuditEventsTable {
+  seq: Generated<number>;
+  chain: number;
+  prev_hash: string;
+  hash: string;
+  kind: string;
+  actor: string | null;
+  repository: string | null;
+  pr_number: number | null;
+  subject: string | null;
+  data: Json;
+  created_at: Timestamp;
+}
+
+export interface ExtractionCacheTable {
+  blob_sha: string;
+  extractor_version: string;
+  result: Json;
+  created_at: CreatedAt;
+}
+
+export interface BlobCacheTable {
+  blob_sha: string;
+  content: Uint8Array;
+  size: number;
+  created_at: CreatedAt;
+}
+
+export interface PrCommentsTable {
+  repository: string;
+  pr_number: number;
+  comment_id: number;
+  updated_at: CreatedAt;
+}
+
+export interface CheckRunsTable {
+  repository: string;
+  head_sha: string;
+  name: string;
+  check_run_id: number;
+  status: string;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface OverridesTable {
+  id: Generated<number>;
+  repository: string;
+  pr_number: number;
+  head_sha: string;
+  actor: string;
+  reason: string;
+  created_at: CreatedAt;
+}
+
+export interface Database {
+  installations: InstallationsTable;
+  repositories: RepositoriesTable;
+  deliveries: DeliveriesTable;
+  analysis_runs: AnalysisRunsTable;
+  findings: FindingsTable;
+  suppressions: SuppressionsTable;
+  audit_events: AuditEventsTable;
+  extraction_cache: ExtractionCacheTable;
+  blob_cache: BlobCacheTable;
+  pr_comments: PrCommentsTable;
+  check_runs: CheckRunsTable;
+  overrides: OverridesTable;
+}
+
+export type Installation = Selectable<InstallationsTable>;
+export type Repository = Selectable<RepositoriesTable>;
+export type Delivery = Selectable<DeliveriesTable>;
+export type NewDelivery = Insertable<DeliveriesTable>;
+export type AuditEvent = Selectable<AuditEventsTable>;
+export type SuppressionRow = Selectable<SuppressionsTable>;
+export type AnalysisRun = Selectable<AnalysisRunsTable>;

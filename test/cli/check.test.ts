@@ -1,0 +1,281 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Ajv } from "ajv";
+import addFormats from "ajv-formats";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { memoryIo } from "../../src/cli/io.ts";
+import { main } from "../../src/cli/main.ts";
+import { checkJsonContract } from "../core/report/json-contract.ts";
+import { GitRepo } from "../harness/git-repo.ts";
+import { writeFiles } from "./worktree.ts";
+
+const PROJECT = fileURLToPath(new URL("../..", import.meta.url));
+
+const CONFIG = `acc:
+  components:
+    ui: ["src/ui/**"]
+    domain: ["src/domain/**"]
+    data: ["src/data/**"]
+  rules:
+    - { id: layered, type: layers, layers: [ui, domain, data] }
+dde:
+  expect:
+    - { id: api-scenarios, when: "api/**", changed: "features/**", severity: warning }
+`;
+
+const BASE_FILES = {
+  ".github/maestro-hive.yml": CONFIG,
+  "src/ui/page.ts": 'import { rule } from "../domain/rule.ts";\nexport const page = rule;\n',
+  "src/domain/rule.ts": 'import { row } from "../data/repo.ts";\nexport const rule = row;\n',
+  "src/data/repo.ts": 'import { rule } from "../domain/rule.ts";\nexport const row = 1;\nvoid rule;\n',
+  "src/data/old.ts": 'import { page } from "../ui/page.ts";\nexport const old = page;\n',
+  "features/users.feature": "Feature: users\n",
+};
+
+async function check(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
+  const io = memoryIo(cwd, env);
+  const code = await main(["check", ...args], io);
+  return { code, stdout: io.stdout.join(""), stderr: io.stderr.join("\n") };
+}
+
+describe("maestro-hive check on a real git repository", () => {
+  let repo: GitRepo;
+  beforeAll(() => {
+    repo = GitRepo.create();
+    repo.commit("base", BASE_FILES);
+    repo.branch("feature");
+    // Head: a new upward import (domain → ui), data/old.ts removed (its violation fixed),
+    // data/repo.ts's violation still there.
+    repo.commit("feature", {
+      "src/domain/rule.ts":
+        'import { row } from "../data/repo.ts";\nimport { page } from "../ui/page.ts";\nexport const rule = [row, page];\n',
+      "src/data/old.ts": null,
+      "api/users.yaml": "openapi: 3.1.0\n",
+    });
+  });
+  afterAll(() => repo.cleanup());
+
+  it("--base: json output follows the contract with new, existing and fixed findings; the gate fails", async () => {
+    const { code, stdout } = await check([repo.dir, "--base", "main", "--format", "json"], tmpdir());
+    expect(code).toBe(1);
+    const report = checkJsonContract.parse(JSON.parse(stdout));
+    expect(report.verdict).toBe("fail");
+    expect(report.acc.violations.map((v) => [v.file, v.target, v.status])).toEqual([
+      ["src/data/repo.ts", "src/domain/rule.ts", "existing"],
+      ["src/domain/rule.ts", "src/ui/page.ts", "new"],
+    ]);
+    expect(report.acc.fixed.map((f) => [f.file, f.target])).toEqual([["src/data/old.ts", "src/ui/page.ts"]]);
+    // DDE: the API changed on the branch without a feature change; a warning, reported but not failing.
+    expect(report.dde.findings.map((f) => [f.rule, f.severity, f.file, f.status])).toEqual([
+      ["api-scenarios", "warning", "api/users.yaml", "new"],
+    ]);
+  });
+
+  it("without --base every finding is new, and the whole tree counts as the change", async () => {
+    const { code, stdout } = await check(["--format", "json"], repo.dir);
+    expect(code).toBe(1);
+    const report = checkJsonContract.parse(JSON.parse(stdout));
+    expect(report.acc.violations.every((v) => v.status === "new")).toBe(true);
+    expect(report.acc.fixed).toEqual([]);
+    expect(report.dde.findings).toEqual([]); // features/** exists in the tree: satisfied
+  });
+
+  it("a pre-existing violation alone passes: base = head", async () => {
+    const { code, stdout } = await check([repo.dir, "--base", "HEAD"], tmpdir());
+    expect(stdout).toContain("Verdict: ALL_PASS — gate passes");
+    expect(code).toBe(0);
+  });
+
+  it("text, markdown and sarif formats", async () => {
+    const text = await check([repo.dir, "--base", "main"], tmpdir());
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain("src/domain/rule.ts:2");
+    expect(text.stdout).toContain("Verdict: ARCHITECTURAL_EROSION — gate fails");
+
+    const markdown = await check([repo.dir, "--base", "main", "--format", "markdown"], tmpdir());
+    expect(
+      markdown.stdout.startsWith("<!-- maestro-hive:summary -->\n## ❌ Maestro Hive: ARCHITECTURAL_EROSION"),
+    ).toBe(true);
+
+    const sarif = await check([repo.dir, "--base", "main", "--format", "sarif"], tmpdir());
+    expect(sarif.code).toBe(1);
+    const schema = JSON.parse(
+      readFileSync(join(PROJECT, "test/fixtures/sarif/sarif-schema-2.1.0-rtm.5.json"), "utf8"),
+    );
+    schema.$id = schema.id;
+    delete schema.id;
+    delete schema.$schema;
+    const ajv = new Ajv({ strict: false, unicodeRegExp: false });
+    addFormats.default(ajv);
+    const validate = ajv.compile(schema);
+    const log = JSON.parse(sarif.stdout);
+    expect(validate(log)).toBe(true);
+    expect(log.runs[0].results.map((r: { baselineState: string }) => r.baselineState).sort()).toEqual([
+      "new",
+      "new",
+      "unchanged",
+    ]);
+  });
+
+  it("caches extraction results on disk, outside git's view", async () => {
+    await check([repo.dir], tmpdir());
+    expect(existsSync(join(repo.dir, ".maestro-cache/extract-v1.jsonl"))).toBe(true);
+    expect(repo.git("status", "--porcelain", "--untracked-files=all")).not.toContain(".maestro-cache");
+    const elsewhere = mkdtempSync(join(tmpdir(), "maestro-cache-env-"));
+    try {
+      await check([repo.dir], tmpdir(), { MAESTRO_CACHE_DIR: elsewhere });
+      expect(existsSync(join(elsewhere, "extract-v1.jsonl"))).toBe(true);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("check: config", () => {
+  let repo: GitRepo;
+  beforeAll(() => {
+    repo = GitRepo.create();
+    repo.commit("base", BASE_FILES);
+  });
+  afterAll(() => repo.cleanup());
+
+  it("a suppression in the config turns the failing check into a pass", async () => {
+    expect((await check([repo.dir], tmpdir())).code).toBe(1);
+    const suppressed = `${CONFIG.replace(
+      "dde:",
+      `  suppressions:
+    - id: untangle-later
+      level: directory
+      pattern: "src"
+      rule: layered
+      justification: tracked in TICKET-7
+      expires: "2099-12-31"
+dde:`,
+    )}`;
+    writeFiles(repo.dir, { ".github/maestro-hive.yml": suppressed });
+    const { code, stdout } = await check([repo.dir, "--format", "json"], tmpdir());
+    const report = checkJsonContract.parse(JSON.parse(stdout));
+    expect(report.acc.violations.length).toBeGreaterThan(0);
+    expect(report.acc.violations.every((v) => v.suppressed && v.suppressionId === "untangle-later")).toBe(
+      true,
+    );
+    expect(code).toBe(0);
+    writeFiles(repo.dir, { ".github/maestro-hive.yml": CONFIG });
+  });
+
+  it("config errors exit 2 with file:line:column", async () => {
+    const broken = CONFIG.replace("layers: [ui, domain, data]", "layers: [ui, domain, dta]").concat(
+      "unknown: 1\n",
+    );
+    writeFiles(repo.dir, { ".github/maestro-hive.yml": broken });
+    try {
+      const { code, stderr, stdout } = await check([repo.dir], repo.dir);
+      expect(code).toBe(2);
+      expect(stdout).toBe("");
+      expect(stderr).toContain('.github/maestro-hive.yml:7:57: rule "layered" names unknown component "dta"');
+      expect(stderr).toMatch(/\.github\/maestro-hive\.yml:11:1: .*unknown/);
+    } finally {
+      writeFiles(repo.dir, { ".github/maestro-hive.yml": CONFIG });
+    }
+  });
+
+  it("--config FILE is used instead, and a missing one is an error", async () => {
+    const other = join(repo.dir, "alt.yml");
+    writeFiles(repo.dir, { "alt.yml": "acc:\n  rules: []\n" });
+    expect((await check([repo.dir, "--config", other], tmpdir())).code).toBe(0);
+    const missing = await check([repo.dir, "--config", join(repo.dir, "nope.yml")], tmpdir());
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("nope.yml: file not found");
+  });
+
+  it("without a config file it runs with no rules, says so, and passes", async () => {
+    const bare = GitRepo.create();
+    try {
+      bare.commit("c", { "src/a.ts": 'import "./b.ts";\n', "src/b.ts": 'import "./a.ts";\n' });
+      const { code, stderr } = await check([bare.dir], tmpdir());
+      expect(code).toBe(0);
+      expect(stderr).toContain("no .github/maestro-hive.yml");
+    } finally {
+      bare.cleanup();
+    }
+  });
+
+  it("usage and git errors exit 2", async () => {
+    expect((await check([repo.dir, "--format", "xml"], tmpdir())).stderr).toContain('unknown format "xml"');
+    expect((await check([repo.dir, "--format", "xml"], tmpdir())).code).toBe(2);
+    expect((await check([repo.dir, "--bogus"], tmpdir())).code).toBe(2);
+    const badRef = await check([repo.dir, "--base", "no-such-ref"], tmpdir());
+    expect(badRef.code).toBe(2);
+    expect(badRef.stderr).toContain('unknown revision "no-such-ref"');
+    const notGit = mkdtempSync(join(tmpdir(), "maestro-not-git-"));
+    try {
+      const result = await check([notGit], tmpdir());
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain("not inside a git work tree");
+    } finally {
+      rmSync(notGit, { recursive: true, force: true });
+    }
+    expect((await check(["/no/such/dir"], tmpdir())).code).toBe(2);
+  });
+});
+
+describe("check: the spawned binary", () => {
+  it("exits 0, 1 and 2 for real", () => {
+    const repo = GitRepo.create();
+    try {
+      repo.commit("base", BASE_FILES);
+      const run = (...args: string[]) =>
+        spawnSync("npx", ["node", join(PROJECT, "bin/maestro-hive.js"), "check", repo.dir, ...args], {
+          cwd: PROJECT,
+          encoding: "utf8",
+          env: { ...process.env, MAESTRO_CACHE_DIR: join(repo.dir, ".maestro-cache") },
+        });
+      const pass = run("--base", "HEAD");
+      expect(pass.stdout).toContain("ALL_PASS");
+      expect(pass.status).toBe(0);
+      const fail = run("--format", "json");
+      expect(JSON.parse(fail.stdout).verdict).toBe("fail");
+      expect(fail.status).toBe(1);
+      const usage = run("--format", "yaml");
+      expect(usage.stderr).toContain('unknown format "yaml"');
+      expect(usage.status).toBe(2);
+    } finally {
+      repo.cleanup();
+    }
+  });
+});
+
+describe("dogfooding: the project's own layering", () => {
+  it("the project passes its own check", async () => {
+    const { code, stdout } = await check([PROJECT], PROJECT, {
+      MAESTRO_CACHE_DIR: join(tmpdir(), "maestro-self-cache"),
+    });
+    expect(stdout).toContain("Verdict: ALL_PASS");
+    expect(code).toBe(0);
+  });
+
+  it("the project's rules catch core importing another layer or an I/O package", async () => {
+    const repo = GitRepo.create();
+    try {
+      repo.commit("c", {
+        ".github/maestro-hive.yml": readFileSync(join(PROJECT, ".github/maestro-hive.yml"), "utf8"),
+        "src/store/db.ts": "export const db = 1;\n",
+        "src/core/engine.ts":
+          'import { readFileSync } from "node:fs";\nimport pg from "pg";\nimport { db } from "../store/db.ts";\nexport const x = [readFileSync, pg, db];\n',
+      });
+      const { code, stdout } = await check([repo.dir, "--format", "json"], tmpdir());
+      expect(code).toBe(1);
+      const report = checkJsonContract.parse(JSON.parse(stdout));
+      expect(report.acc.violations.map((v) => [v.rule, v.target]).sort()).toEqual([
+        ["core-does-no-io", "node:fs"],
+        ["core-does-no-io", "pg"],
+        ["core-is-pure", "src/store/db.ts"],
+      ]);
+    } finally {
+      repo.cleanup();
+    }
+  });
+});

@@ -1,0 +1,61 @@
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { CACHE_DIR_NAME, cacheDirectory, openDiskCache } from "../../src/cli/disk-cache.ts";
+
+const root = mkdtempSync(join(tmpdir(), "maestro-cache-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const RESULT = { imports: [{ specifier: "./b.ts", line: 2, kind: "import" as const }] };
+
+describe("disk extraction cache", () => {
+  it("lives in DIR/.maestro-cache unless MAESTRO_CACHE_DIR says otherwise", () => {
+    expect(cacheDirectory("/repo", {})).toBe(join("/repo", CACHE_DIR_NAME));
+    expect(cacheDirectory("/repo", { MAESTRO_CACHE_DIR: "/var/cache/m" })).toBe("/var/cache/m");
+  });
+
+  it("persists entries across opens, with a .gitignore that keeps it out of commits", () => {
+    const dir = join(root, "a");
+    const first = openDiskCache(dir);
+    expect(first.get("typescript:ts-1:abc")).toBeUndefined();
+    first.set("typescript:ts-1:abc", RESULT);
+    first.flush();
+    expect(readFileSync(join(dir, ".gitignore"), "utf8")).toContain("*");
+
+    const second = openDiskCache(dir);
+    expect(second.get("typescript:ts-1:abc")).toEqual(RESULT);
+    expect(second.stats()).toMatchObject({ loaded: 1, hits: 1, misses: 0, added: 0 });
+  });
+
+  it("drops corrupt or foreign lines instead of trusting them, and rewrites the file", () => {
+    const dir = join(root, "b");
+    const cache = openDiskCache(dir);
+    cache.set("k1", RESULT);
+    cache.flush();
+    const file = join(dir, "extract-v1.jsonl");
+    appendFileSync(file, '{"k":"k2","v":{"imports":[{"specifier":1}]}}\n{"k":"k3","v":{"impo');
+    const reopened = openDiskCache(dir);
+    expect(reopened.stats()).toMatchObject({ loaded: 1, dropped: 2 });
+    expect(reopened.get("k2")).toBeUndefined();
+    expect(reopened.get("k1")).toEqual(RESULT);
+    reopened.flush();
+    expect(readFileSync(file, "utf8").trim().split("\n")).toHaveLength(1);
+  });
+
+  it("compacts away entries no longer used once the file is mostly stale", () => {
+    const dir = join(root, "c");
+    const cache = openDiskCache(dir);
+    for (let i = 0; i < 3000; i++) cache.set(`old-${i}`, RESULT);
+    cache.flush();
+    const next = openDiskCache(dir);
+    next.get("old-1");
+    next.set("new-1", RESULT);
+    next.flush();
+    const keys = readFileSync(join(dir, "extract-v1.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line).k);
+    expect(keys.sort()).toEqual(["new-1", "old-1"]);
+  });
+});

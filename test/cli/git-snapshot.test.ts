@@ -1,0 +1,90 @@
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  commitSnapshot,
+  GitError,
+  gitBlobSha,
+  MAX_FILE_BYTES,
+  resolveCommit,
+  workingTreeSnapshot,
+} from "../../src/cli/git-snapshot.ts";
+import { GitRepo } from "../harness/git-repo.ts";
+import { writeFiles } from "./worktree.ts";
+
+const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+describe("git snapshots of a local checkout", () => {
+  const repo = GitRepo.create();
+  const big = "x".repeat(MAX_FILE_BYTES + 1);
+  const base = repo.commit("base", {
+    "src/a.ts": "export const a = 1;\n",
+    "src/ü nicode name.ts": "export const u = 1;\n",
+    "img/logo.png": new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 1, 2]),
+    "data/big.txt": big,
+    "assets/model.bin": "version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 12\n",
+    "link.ts": { symlink: "src/a.ts" },
+  });
+  // A gitlink entry: what a submodule is in a tree.
+  const withSubmodule = repo.commit("submodule", { "vendor/sub": { submodule: base } });
+  writeFiles(repo.dir, {
+    "src/a.ts": "export const a = 2;\n",
+    "src/new-untracked.ts": "export const n = 1;\n",
+    "ignored.log": "x",
+    ".gitignore": "*.log\n",
+  });
+  afterAll(() => repo.cleanup());
+
+  it("computes git's blob SHA", () => {
+    const content = new TextEncoder().encode("export const a = 1;\n");
+    expect(gitBlobSha(content)).toBe(repo.hashObject(content));
+  });
+
+  it("reads a commit through cat-file, with git's SHAs, skipping what cannot be analysed", async () => {
+    const snapshot = await commitSnapshot(repo.dir, base);
+    expect(snapshot.commit).toBe(base);
+    expect(snapshot.files.map((f) => f.path)).toEqual(["src/a.ts", "src/ü nicode name.ts"]);
+    for (const file of snapshot.files) expect(file.blobSha).toBe(repo.hashObject(file.content));
+    expect(text(snapshot.files[0]!.content)).toBe("export const a = 1;\n");
+    expect(snapshot.skipped).toEqual([
+      { path: "assets/model.bin", reason: "lfs-pointer" },
+      { path: "data/big.txt", reason: "too-large" },
+      { path: "img/logo.png", reason: "binary" },
+      { path: "link.ts", reason: "symlink" },
+    ]);
+    const sub = await commitSnapshot(repo.dir, withSubmodule);
+    expect(sub.skipped).toContainEqual({ path: "vendor/sub", reason: "submodule" });
+  });
+
+  it("reads the working tree: modified and untracked files, not ignored ones", async () => {
+    const snapshot = await workingTreeSnapshot(repo.dir);
+    expect(snapshot.commit).toBeNull();
+    expect(snapshot.files.map((f) => f.path)).toEqual([
+      ".gitignore",
+      "src/a.ts",
+      "src/new-untracked.ts",
+      "src/ü nicode name.ts",
+    ]);
+    const a = snapshot.files.find((f) => f.path === "src/a.ts")!;
+    expect(text(a.content)).toBe("export const a = 2;\n");
+    expect(a.blobSha).toBe(repo.hashObject(a.content));
+    expect(snapshot.skipped.map((s) => `${s.path}:${s.reason}`)).toEqual([
+      "assets/model.bin:lfs-pointer",
+      "data/big.txt:too-large",
+      "img/logo.png:binary",
+      "link.ts:symlink",
+      "vendor/sub:submodule",
+    ]);
+  });
+
+  it("snapshots a subdirectory with paths relative to it", async () => {
+    const snapshot = await commitSnapshot(`${repo.dir}/src`, base);
+    expect(snapshot.files.map((f) => f.path)).toEqual(["a.ts", "ü nicode name.ts"]);
+    const tree = await workingTreeSnapshot(`${repo.dir}/src`);
+    expect(tree.files.map((f) => f.path)).toEqual(["a.ts", "new-untracked.ts", "ü nicode name.ts"]);
+  });
+
+  it("resolves refs and names an unknown one", async () => {
+    expect(await resolveCommit(repo.dir, "main~1")).toBe(base);
+    await expect(resolveCommit(repo.dir, "no-such-branch")).rejects.toThrow(GitError);
+    await expect(resolveCommit(repo.dir, "--output=x")).rejects.toThrow(/unknown revision "--output=x"/);
+  });
+});

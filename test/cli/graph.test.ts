@@ -1,0 +1,100 @@
+import { tmpdir } from "node:os";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { memoryIo } from "../../src/cli/io.ts";
+import { main } from "../../src/cli/main.ts";
+import { GitRepo } from "../harness/git-repo.ts";
+import { writeFiles } from "./worktree.ts";
+
+/** The design's `graph --format json` contract. */
+const graphContract = z.strictObject({
+  files: z.array(
+    z.strictObject({
+      path: z.string(),
+      language: z.enum(["typescript", "javascript", "python"]),
+      imports: z.array(
+        z.strictObject({
+          specifier: z.string(),
+          line: z.number().int().positive(),
+          kind: z.enum(["import", "export", "require", "dynamic", "type"]),
+          target: z.string().nullable(),
+          external: z.string().nullable(),
+        }),
+      ),
+    }),
+  ),
+});
+
+async function graph(args: string[]) {
+  const io = memoryIo(tmpdir());
+  const code = await main(["graph", ...args], io);
+  return { code, stdout: io.stdout.join(""), stderr: io.stderr.join("\n") };
+}
+
+describe("maestro-hive graph", () => {
+  let repo: GitRepo;
+  beforeAll(() => {
+    repo = GitRepo.create();
+    repo.commit("c", {
+      "src/a.ts":
+        'import { b } from "./b.ts";\nimport type { T } from "./types.ts";\nimport lodash from "lodash/fp";\nexport const a = [b, lodash];\nexport type X = T;\n',
+      "src/b.ts": 'export * from "./c.js";\nexport const b = require("node:path");\n',
+      "src/c.ts": "export const c = await import('./a.ts');\n",
+      "src/types.ts": "export type T = 1;\n",
+      "src/generated/big.ts": 'import "./nothing";\n',
+      "README.md": "# not code\n",
+    });
+  });
+  afterAll(() => repo.cleanup());
+
+  it("json follows the contract with resolved targets, externals and kinds", async () => {
+    const { code, stdout } = await graph([repo.dir]);
+    expect(code).toBe(0);
+    const parsed = graphContract.parse(JSON.parse(stdout));
+    expect(parsed.files.map((f) => f.path)).toEqual([
+      "src/a.ts",
+      "src/b.ts",
+      "src/c.ts",
+      "src/generated/big.ts",
+      "src/types.ts",
+    ]);
+    const a = parsed.files[0]!;
+    expect(a.imports).toEqual([
+      { specifier: "./b.ts", line: 1, kind: "import", target: "src/b.ts", external: null },
+      { specifier: "./types.ts", line: 2, kind: "type", target: "src/types.ts", external: null },
+      { specifier: "lodash/fp", line: 3, kind: "import", target: null, external: "lodash" },
+    ]);
+    expect(parsed.files[1]!.imports.map((i) => [i.kind, i.target, i.external])).toEqual([
+      ["export", "src/c.ts", null],
+      ["require", null, "node:path"],
+    ]);
+    expect(parsed.files[2]!.imports[0]).toMatchObject({ kind: "dynamic", target: "src/a.ts" });
+  });
+
+  it("applies the config's excludes", async () => {
+    writeFiles(repo.dir, { ".github/maestro-hive.yml": 'acc:\n  exclude: ["src/generated/**"]\n' });
+    try {
+      const parsed = graphContract.parse(JSON.parse((await graph([repo.dir])).stdout));
+      expect(parsed.files.map((f) => f.path)).not.toContain("src/generated/big.ts");
+    } finally {
+      writeFiles(repo.dir, { ".github/maestro-hive.yml": null });
+    }
+  });
+
+  it("dot and mermaid", async () => {
+    const dot = await graph([repo.dir, "--format", "dot"]);
+    expect(dot.code).toBe(0);
+    expect(dot.stdout).toContain('"src/a.ts" -> "src/b.ts";');
+    expect(dot.stdout).toContain('"src/a.ts" -> "package:lodash" [style=dashed];');
+    const mermaid = await graph([repo.dir, "--format", "mermaid"]);
+    expect(mermaid.stdout.startsWith("graph LR\n")).toBe(true);
+    expect(mermaid.stdout).toMatch(/f\d+ --> f\d+/);
+  });
+
+  it("usage errors exit 2", async () => {
+    const bad = await graph([repo.dir, "--format", "png"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('unknown format "png"');
+    expect((await graph([repo.dir, "extra"])).code).toBe(2);
+  });
+});
