@@ -35,7 +35,18 @@ function rng(seed: number): () => number {
   };
 }
 
-const STDLIB = ["os", "sys", "json", "logging", "re", "dataclasses", "functools", "itertools", "pathlib", "datetime"];
+const STDLIB = [
+  "os",
+  "sys",
+  "json",
+  "logging",
+  "re",
+  "dataclasses",
+  "functools",
+  "itertools",
+  "pathlib",
+  "datetime",
+];
 const THIRD_PARTY = ["requests", "pydantic", "sqlalchemy.orm", "fastapi", "numpy", "attr", "yaml", "boto3"];
 
 function modulePath(p: number, s: number, m: number): string {
@@ -45,10 +56,16 @@ function modulePath(p: number, s: number, m: number): string {
 /** The whole synthetic repository: path -> source. Deterministic. */
 function syntheticRepo(): Map<string, string> {
   const files = new Map<string, string>();
-  files.set("pyproject.toml", '[project]\nname = "app"\n\n[tool.setuptools.packages.find]\nwhere = ["src"]\n');
+  files.set(
+    "pyproject.toml",
+    '[project]\nname = "app"\n\n[tool.setuptools.packages.find]\nwhere = ["src"]\n',
+  );
   files.set("src/app/__init__.py", '"""The app."""\n__version__ = "1.0"\n');
   for (let p = 0; p < PACKAGES; p++) {
-    files.set(`src/app/pkg${p}/__init__.py`, `from .sub0 import mod0\nfrom app.pkg${p}.sub1.mod1 import Model1\n`);
+    files.set(
+      `src/app/pkg${p}/__init__.py`,
+      `from .sub0 import mod0\nfrom app.pkg${p}.sub1.mod1 import Model1\n`,
+    );
     for (let s = 0; s < SUBPACKAGES; s++) {
       files.set(`src/app/pkg${p}/sub${s}/__init__.py`, `"""Subpackage ${s}."""\nfrom . import mod0\n`);
       for (let m = 0; m < MODULES; m++) {
@@ -78,7 +95,12 @@ function moduleSource(p: number, s: number, m: number): string {
     Math.floor(random() * MODULES),
   ];
   const out: string[] = [];
-  out.push(`"""Module ${p}.${s}.${m}.`, "", "It mentions import statements in prose: import os, from x import y.", '"""');
+  out.push(
+    `"""Module ${p}.${s}.${m}.`,
+    "",
+    "It mentions import statements in prose: import os, from x import y.",
+    '"""',
+  );
   out.push("from __future__ import annotations", "");
   for (let i = 0; i < 3; i++) out.push(`import ${pick(STDLIB)}`);
   out.push("from typing import TYPE_CHECKING, Any, Optional");
@@ -201,10 +223,12 @@ async function extractInWorkers(
   const shares = await Promise.all(
     Array.from({ length: threads }, (_, index) => {
       const worker = new Worker(new URL(import.meta.url), { workerData: { job, index, threads, total } });
-      return new Promise<{ results: ExtractResult[]; workMs: number; workCpuMs: number }>((resolve, reject) => {
-        worker.once("message", resolve);
-        worker.once("error", reject);
-      }).finally(() => void worker.terminate());
+      return new Promise<{ results: ExtractResult[]; workMs: number; workCpuMs: number }>(
+        (resolve, reject) => {
+          worker.once("message", resolve);
+          worker.once("error", reject);
+        },
+      ).finally(() => void worker.terminate());
     }),
   );
   const results: ExtractResult[] = new Array(total);
@@ -273,6 +297,13 @@ async function benchSynthetic(threads: number): Promise<void> {
     cpuMs: extraction.cpuMs + resolution.cpuMs,
   });
 
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  console.log(
+    `  memory after the single-thread run (sources, import lists and resolver caches alive): peak RSS ${mb(
+      process.resourceUsage().maxRSS * 1024,
+    )}, heap used ${mb(process.memoryUsage().heapUsed)}${gc === undefined ? " (run with --expose-gc for a settled heap)" : ""}`,
+  );
   if (threads > 1) {
     const parallel = await extractInWorkers(threads, { kind: "synthetic" }, entries.length);
     const parallelResolution = timed(() => resolveAll(files, paths, parallel.results));
@@ -322,7 +353,9 @@ async function benchStdlib(threads: number): Promise<void> {
     `  edges: ${resolved.edges.toLocaleString("en-US")} (internal ${resolved.internal}, external ${resolved.external}, unresolved ${resolved.unresolved})`,
   );
   printRow("1 thread   extraction", paths.length, extraction);
-  console.log(`             = ${((bytes / 1e6 / extraction.cpuMs) * 1000).toFixed(0)} MB/s of source per CPU second`);
+  console.log(
+    `             = ${((bytes / 1e6 / extraction.cpuMs) * 1000).toFixed(0)} MB/s of source per CPU second`,
+  );
   printRow("1 thread   resolution", paths.length, resolution);
   printRow("1 thread   extraction + resolution", paths.length, {
     ms: extraction.ms + resolution.ms,
@@ -350,7 +383,7 @@ async function main(): Promise<void> {
   await benchStdlib(threads);
   const usage = process.resourceUsage();
   console.log(
-    `\npeak memory (main thread process, RSS): ${mb(usage.maxRSS * 1024)}; heap used now: ${mb(process.memoryUsage().heapUsed)}`,
+    `\npeak RSS of the whole run (main thread + workers, each worker holding its own copy of the repo): ${mb(usage.maxRSS * 1024)}`,
   );
 }
 

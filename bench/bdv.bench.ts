@@ -206,3 +206,50 @@ console.log(
 console.log(
   `  findings: ${result.findings.length} (undefined ${summary.undefinedSteps}, ambiguous ${summary.ambiguousSteps})`,
 );
+
+// With a 50-operation OpenAPI contract: every step is also read for bindings, and every
+// scenario gets a request step and a status step (10 of them unknown operations).
+const OPERATIONS = 50;
+const spec = [
+  "openapi: 3.0.3",
+  "info: {title: Bench, version: 1.0.0}",
+  "servers: [{url: https://api.example.com/v1}]",
+  "paths:",
+];
+for (let operation = 0; operation < OPERATIONS; operation++) {
+  spec.push(
+    `  /resource${operation}/{id}:`,
+    "    get:",
+    `      operationId: getResource${operation}`,
+    "      responses:",
+    '        "200": {description: ok}',
+    '        "404": {description: missing}',
+  );
+}
+const contractFiles: Record<string, string> = { ...files, "api/bench.yaml": `${spec.join("\n")}\n` };
+for (const [path, text] of Object.entries(files)) {
+  if (!path.endsWith(".feature")) continue;
+  const feature = Number(/feature(\d+)\.feature$/.exec(path)?.[1] ?? 0);
+  contractFiles[path] = text.replace(
+    /( {2}Scenario: scenario 0 of \d+\n)/,
+    `$1    When I send GET to "/v1/resource${feature % (OPERATIONS + 10)}/${feature}"\n    Then the response status is ${feature % 3 === 0 ? 500 : 200}\n`,
+  );
+}
+const contractHead = snapshotOf(contractFiles);
+const contractConfig = bdvSchema.parse({ contracts: [{ name: "bench", spec: "api/bench.yaml" }] });
+runBdv({ head: contractHead, config: contractConfig });
+const contractWall: number[] = [];
+const contractCpu: number[] = [];
+let contractResult = result;
+for (let run = 0; run < 3; run++) {
+  const begin = performance.now();
+  const cpu = process.cpuUsage();
+  contractResult = runBdv({ head: contractHead, config: contractConfig });
+  const used = process.cpuUsage(cpu);
+  contractWall.push(performance.now() - begin);
+  contractCpu.push((used.user + used.system) / 1000);
+}
+const coverage = contractResult.summary.coverage[0];
+console.log(
+  `  with a ${OPERATIONS}-operation contract: ${Math.min(...contractWall).toFixed(0)} ms wall, ${Math.min(...contractCpu).toFixed(0)} ms CPU (best of 3); coverage ${coverage?.covered}/${coverage?.operations}; ${contractResult.findings.filter((finding) => finding.type === "unknown-operation").length} unknown-operation, ${contractResult.findings.filter((finding) => finding.type === "undeclared-status").length} undeclared-status`,
+);

@@ -34,7 +34,7 @@ acc:
     - { id: no-pg-in-ui, type: must-not-call, from: ui, to: ["package:pg"] }
     - { id: coupling, type: coupling, metric: total, max: 40, severity: warning }
   suppressions:
-    - { id: legacy, level: directory, pattern: "src/data/m1*", justification: "legacy", expires: "2099-01-01" }
+    - { id: legacy, level: file, pattern: "src/data/m1*", justification: "legacy", expires: "2099-01-01" }
 dde:
   expect:
     - { when: "src/data/**", changed: "docs/**", severity: warning }
@@ -97,7 +97,9 @@ console.log(
 
 start = performance.now();
 const warm = await analyze({ head, base, config, now, extractionCache: cache, checkRuns: [] });
-console.log(`analyze again (10 files changed, warm cache): ${ms(start)}; phases ${JSON.stringify(warm.timings)}`);
+console.log(
+  `analyze again (10 files changed, warm cache): ${ms(start)}; phases ${JSON.stringify(warm.timings)}`,
+);
 
 start = performance.now();
 const json = renderJson(warm);
@@ -124,10 +126,14 @@ try {
     const io = memoryIo(dir, {});
     start = performance.now();
     const code = await main(["check", ".", "--base", "HEAD", "--format", "json"], io);
-    console.log(`maestro-hive check --base HEAD (${FILES} files, both commits), ${label}: ${ms(start)}, exit ${code}`);
+    console.log(
+      `maestro-hive check --base HEAD (${FILES} files, both commits), ${label}: ${ms(start)}, exit ${code}`,
+    );
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
 const memory = process.memoryUsage();
-console.log(`peak-ish memory: rss ${(memory.rss / 2 ** 20).toFixed(0)} MiB, heap ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB`);
+console.log(
+  `peak-ish memory: rss ${(memory.rss / 2 ** 20).toFixed(0)} MiB, heap ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB`,
+);

@@ -9,7 +9,7 @@
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { lstat, readFile } from "node:fs/promises";
+import { lstatSync, readFileSync, type Stats } from "node:fs";
 import { join } from "node:path";
 import type { SkippedFile, SkipReason, Snapshot, SnapshotFile } from "../core/snapshot.ts";
 
@@ -18,7 +18,6 @@ export const MAX_FILE_BYTES = 2 * 1024 * 1024;
 const LFS_POINTER = Buffer.from("version https://git-lfs.github.com/spec/v1");
 /** git's own heuristic: a NUL byte in the first 8000 bytes means binary. */
 const BINARY_PROBE_BYTES = 8000;
-const READ_CONCURRENCY = 64;
 
 export class GitError extends Error {}
 
@@ -80,29 +79,45 @@ export async function workingTreeSnapshot(dir: string): Promise<Snapshot> {
   }
   const files: SnapshotFile[] = [];
   const skipped: SkippedFile[] = [];
-  await forEachLimited(entries, READ_CONCURRENCY, async ({ path, mode }) => {
-    if (mode === "160000") return void skipped.push({ path, reason: "submodule" });
-    const full = join(dir, path);
-    let stats: Awaited<ReturnType<typeof lstat>>;
-    try {
-      stats = await lstat(full);
-    } catch {
-      return; // deleted in the working tree
-    }
-    if (stats.isSymbolicLink() || mode === "120000") return void skipped.push({ path, reason: "symlink" });
-    if (stats.isDirectory()) return void skipped.push({ path, reason: "submodule" });
-    if (!stats.isFile()) return;
-    if (stats.size > MAX_FILE_BYTES) return void skipped.push({ path, reason: "too-large" });
-    const content = new Uint8Array(await readFile(full));
-    const reason = contentSkipReason(content);
-    if (reason) return void skipped.push({ path, reason });
-    files.push({ path, blobSha: gitBlobSha(content), content });
-  });
+  // Synchronous reads on purpose: for many small files they are several times faster than
+  // the thread pool's async round trips, and the CLI has nothing else to do meanwhile.
+  for (const { path, mode } of entries) {
+    const entry = readWorkingTreeEntry(dir, path, mode);
+    if (entry === null) continue;
+    if ("reason" in entry) skipped.push(entry);
+    else files.push(entry);
+  }
   return sortSnapshot({ commit: null, files, skipped });
 }
 
-/** The tree of `commit` under DIR, read through one `git cat-file --batch` process. */
-export async function commitSnapshot(dir: string, commit: string): Promise<Snapshot> {
+function readWorkingTreeEntry(
+  dir: string,
+  path: string,
+  mode: string | null,
+): SnapshotFile | SkippedFile | null {
+  if (mode === "160000") return { path, reason: "submodule" };
+  const full = join(dir, path);
+  let stats: Stats;
+  try {
+    stats = lstatSync(full);
+  } catch {
+    return null; // deleted in the working tree
+  }
+  if (stats.isSymbolicLink() || mode === "120000") return { path, reason: "symlink" };
+  if (stats.isDirectory()) return { path, reason: "submodule" }; // an untracked nested repository
+  if (!stats.isFile()) return null;
+  if (stats.size > MAX_FILE_BYTES) return { path, reason: "too-large" };
+  const content = new Uint8Array(readFileSync(full));
+  const reason = contentSkipReason(content);
+  return reason ? { path, reason } : { path, blobSha: gitBlobSha(content), content };
+}
+
+/**
+ * The tree of `commit` under DIR, read through one `git cat-file --batch` process. Blobs
+ * that `known` (usually the working tree) already holds are taken from it, not read again:
+ * for a typical branch, most of the base is unchanged.
+ */
+export async function commitSnapshot(dir: string, commit: string, known?: Snapshot): Promise<Snapshot> {
   const listing = await git(dir, ["ls-tree", "-r", "-l", "-z", commit, "--", "."]);
   const wanted: { path: string; sha: string }[] = [];
   const skipped: SkippedFile[] = [];
@@ -116,7 +131,10 @@ export async function commitSnapshot(dir: string, commit: string): Promise<Snaps
     else if (Number(size) > MAX_FILE_BYTES) skipped.push({ path, reason: "too-large" });
     else if (type === "blob" && sha) wanted.push({ path, sha });
   }
-  const contents = await catFileBatch(dir, [...new Set(wanted.map((entry) => entry.sha))]);
+  const contents = new Map<string, Uint8Array>();
+  for (const file of known?.files ?? []) contents.set(file.blobSha, file.content);
+  const missing = new Set(wanted.map((entry) => entry.sha).filter((sha) => !contents.has(sha)));
+  for (const [sha, content] of await catFileBatch(dir, [...missing])) contents.set(sha, content);
   const files: SnapshotFile[] = [];
   for (const { path, sha } of wanted) {
     const content = contents.get(sha);
@@ -132,7 +150,10 @@ export async function commitSnapshot(dir: string, commit: string): Promise<Snaps
 async function catFileBatch(dir: string, shas: readonly string[]): Promise<Map<string, Uint8Array>> {
   const result = new Map<string, Uint8Array>();
   if (shas.length === 0) return result;
-  const child = spawn("git", ["cat-file", "--batch"], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn("git", ["cat-file", "--batch", "--buffer"], {
+    cwd: dir,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
   const stderr: Buffer[] = [];
   child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
   const done = new Promise<void>((resolve, reject) => {
@@ -214,19 +235,4 @@ function sortSnapshot(snapshot: Snapshot): Snapshot {
     files: [...snapshot.files].sort(byPath),
     skipped: [...snapshot.skipped].sort(byPath),
   };
-}
-
-async function forEachLimited<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

@@ -19,7 +19,10 @@ export function processIo(): CliIo {
 export class UsageError extends Error {}
 
 /** An io that collects output, for tests. */
-export function memoryIo(cwd: string, env: NodeJS.ProcessEnv = {}): CliIo & { stdout: string[]; stderr: string[] } {
+export function memoryIo(
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+): CliIo & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
   const stderr: string[] = [];
   return { out: (t) => stdout.push(t), err: (t) => stderr.push(t), cwd, env, stdout, stderr };

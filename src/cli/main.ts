@@ -18,10 +18,16 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
     summary: "list|add|remove|review suppressions (database)",
     load: () => import("./commands/suppressions.ts"),
   },
-  audit: { summary: "list|verify|export the audit trail (database)", load: () => import("./commands/audit.ts") },
+  audit: {
+    summary: "list|verify|export the audit trail (database)",
+    load: () => import("./commands/audit.ts"),
+  },
   db: { summary: "migrate: apply database migrations", load: () => import("./commands/db.ts") },
   worker: { summary: "run only the job worker (no HTTP server)", load: () => import("./commands/worker.ts") },
-  serve: { summary: "run the app (webhooks, health, metrics, workers)", load: () => import("./commands/serve.ts") },
+  serve: {
+    summary: "run the app (webhooks, health, metrics, workers)",
+    load: () => import("./commands/serve.ts"),
+  },
 };
 
 export function usage(): string {
@@ -61,7 +67,9 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       io.err(`maestro-hive ${name}: ${error.message}`);
       return 2;
     }
-    io.err(`maestro-hive ${name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    io.err(
+      `maestro-hive ${name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
     return 2;
   }
 }

@@ -50,6 +50,7 @@ const EnvSchema = z.object({
   REDIS_URL: optionalText.pipe(z.url().optional()),
   ANTHROPIC_API_KEY: optionalText,
   ANTHROPIC_BASE_URL: optionalText.pipe(z.url().optional()),
+  MAESTRO_AI_MODEL: optionalText,
   WEBHOOK_PROXY_URL: optionalText.pipe(z.url().optional()),
 });
 
@@ -72,6 +73,8 @@ export interface AppEnv {
   redisUrl: string | undefined;
   anthropicApiKey: string | undefined;
   anthropicBaseUrl: string | undefined;
+  /** Default model for AI explanations; a repository's `ai.model` wins. */
+  anthropicModel: string | undefined;
   webhookProxyUrl: string | undefined;
 }
 
@@ -110,6 +113,7 @@ export function loadEnv(source: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     redisUrl: env.REDIS_URL,
     anthropicApiKey: env.ANTHROPIC_API_KEY,
     anthropicBaseUrl: env.ANTHROPIC_BASE_URL,
+    anthropicModel: env.MAESTRO_AI_MODEL,
     webhookProxyUrl: env.WEBHOOK_PROXY_URL,
   };
 }

@@ -70,6 +70,11 @@ export interface AnalyzeInput {
   readonly extractionCache?: ExtractionCache;
   /** An audited gate override; it applies only when bound to the head commit. */
   readonly override?: GateOverride | null;
+  /**
+   * Awaited before each phase (ACC head, ACC base, BDV head, BDV base, DDE, suppressions), so
+   * a server process can answer requests between them, e.g. `() => new Promise((r) => setImmediate(r))`.
+   */
+  readonly pause?: () => Promise<void>;
   /** Monotonic milliseconds for `timings`; default performance.now. */
   readonly clock?: () => number;
 }
@@ -101,11 +106,12 @@ function internalFailure(notices: readonly Notice[]): string | null {
 /** The BDV finding of a configured contract whose spec is missing or does not parse. */
 const UNREADABLE_CONTRACT = "invalid-contract";
 
-
 export async function analyze(input: AnalyzeInput): Promise<AnalysisResult> {
   const clock = input.clock ?? (() => performance.now());
   const timings: Record<string, number> = {};
-  const timed = <T>(phase: string, work: () => T): T => {
+  const pause = input.pause ?? (() => Promise.resolve());
+  const timed = async <T>(phase: string, work: () => T): Promise<T> => {
+    await pause();
     const start = clock();
     try {
       return work();
@@ -128,11 +134,11 @@ export async function analyze(input: AnalyzeInput): Promise<AnalysisResult> {
   const acc = config.acc;
   if (runs.acc.configured && acc) {
     const options = input.extractionCache ? { extractionCache: input.extractionCache } : {};
-    attempt(runs.acc, () => {
-      const headResult = timed("acc.head", () => runAcc(head, acc, options));
+    await attempt(runs.acc, async () => {
+      const headResult = await timed("acc.head", () => runAcc(head, acc, options));
       graph = headResult.graph;
       graphStats = headResult.stats;
-      const baseResult = base ? timed("acc.base", () => runAcc(base, acc, options)) : null;
+      const baseResult = base ? await timed("acc.base", () => runAcc(base, acc, options)) : null;
       return {
         head: headResult.findings,
         base: baseResult?.findings ?? null,
@@ -144,10 +150,14 @@ export async function analyze(input: AnalyzeInput): Promise<AnalysisResult> {
 
   const bdv = config.bdv;
   if (runs.bdv.configured && bdv) {
-    attempt(runs.bdv, () => {
-      const headResult = timed("bdv.head", () => runBdv({ head, base, config: bdv, changedFiles: changed }));
+    await attempt(runs.bdv, async () => {
+      const headResult = await timed("bdv.head", () =>
+        runBdv({ head, base, config: bdv, changedFiles: changed }),
+      );
       // The base's own findings, for the diff; breaking changes exist only between two commits.
-      const baseResult = base ? timed("bdv.base", () => runBdv({ head: base, base: null, config: bdv })) : null;
+      const baseResult = base
+        ? await timed("bdv.base", () => runBdv({ head: base, base: null, config: bdv }))
+        : null;
       // Fail-closed: without its contract the stream could not check what it was configured to,
       // even when the spec was already unreadable at the base.
       const unreadable = headResult.findings.filter((finding) => finding.type === UNREADABLE_CONTRACT);
@@ -162,8 +172,8 @@ export async function analyze(input: AnalyzeInput): Promise<AnalysisResult> {
 
   const dde = config.dde;
   if (runs.dde.configured && dde) {
-    attempt(runs.dde, () => {
-      const result = timed("dde", () =>
+    await attempt(runs.dde, async () => {
+      const result = await timed("dde", () =>
         runDde({
           config: dde,
           changedFiles: changed,
@@ -179,14 +189,14 @@ export async function analyze(input: AnalyzeInput): Promise<AnalysisResult> {
   // Suppressions: config entries (scoped to their section) merged with the database's.
   const fromConfig = configSuppressions(config, input.now);
   const merged = mergeSuppressions(fromConfig.suppressions, input.suppressions ?? []);
-  const compiled = timed("suppress.compile", () =>
+  const compiled = await timed("suppress.compile", () =>
     compileSuppressions(merged.suppressions, { now: input.now }),
   );
   const usage = new Map<string, number>();
 
   const reports = {} as Record<StreamName, StreamReport>;
   const notices: Notice[] = skippedNotices(head);
-  timed("diff+suppress", () => {
+  await timed("diff+suppress", () => {
     for (const name of STREAMS) {
       const { configured, run, error } = runs[name];
       const diff = diffFindings(run?.head ?? [], run?.base ?? null);
@@ -292,9 +302,12 @@ export function changedPaths(base: Snapshot | null, head: Snapshot): Set<string>
   return changed;
 }
 
-function attempt(slot: { run: StreamRun | null; error: string | null }, work: () => StreamRun): void {
+async function attempt(
+  slot: { run: StreamRun | null; error: string | null },
+  work: () => Promise<StreamRun>,
+): Promise<void> {
   try {
-    slot.run = work();
+    slot.run = await work();
   } catch (error) {
     slot.run = null;
     slot.error = error instanceof Error ? error.message : String(error);

@@ -6,8 +6,11 @@
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Context, ProbotOctokit } from "probot";
+import { createCommandHandler } from "../github/commands/handler.ts";
+import { ANALYSIS_EVENT_KEYS } from "../github/events.ts";
 import type { NewAuditEvent } from "../store/audit.ts";
 import type { Database } from "../store/schema.ts";
+import { type AnalysisOptions, createAnalysisHandler } from "./analysis.ts";
 import { handleInstallation, handleInstallationRepositories } from "./installation-handlers.ts";
 
 export interface DeliveryContext {
@@ -70,8 +73,17 @@ export class HandlerRegistry {
 }
 
 /** The product's handlers. Feature modules add their registrations here. */
-export function registerDefaultHandlers(registry: HandlerRegistry): HandlerRegistry {
+export function registerDefaultHandlers(
+  registry: HandlerRegistry,
+  options: { analysis?: AnalysisOptions } = {},
+): HandlerRegistry {
   registry.on("installation", "installations", handleInstallation);
   registry.on("installation_repositories", "installation-repositories", handleInstallationRepositories);
+  registry.on(ANALYSIS_EVENT_KEYS, "analysis", createAnalysisHandler(options.analysis));
+  registry.on(
+    "issue_comment.created",
+    "commands",
+    createCommandHandler({ analysis: options.analysis ?? {} }),
+  );
   return registry;
 }

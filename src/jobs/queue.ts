@@ -16,7 +16,18 @@ export interface QueueOptions {
   schema?: string | undefined;
   /** Run maintenance (expiry, retention) in this instance. */
   supervise?: boolean | undefined;
+  /**
+   * A running job's worker refreshes its claim this often (half of it, in fact); a job whose
+   * worker died (SIGKILL, lost machine) is retried once its claim is this old. Default 60 s,
+   * not pg-boss's 15-minute expiry, so a crashed job re-runs within about two minutes.
+   */
+  heartbeatSeconds?: number | undefined;
+  /** How often maintenance looks for dead claims and expired jobs; default 30 s. */
+  superviseIntervalSeconds?: number | undefined;
 }
+
+export const DEFAULT_HEARTBEAT_SECONDS = 60;
+export const DEFAULT_SUPERVISE_INTERVAL_SECONDS = 30;
 
 export interface DeliveryJobData {
   deliveryId: string;
@@ -31,7 +42,10 @@ export async function startQueue(store: Store, options: QueueOptions = {}): Prom
     registerInstance: false,
     monitorVacuum: false,
     reindex: false,
+    superviseIntervalSeconds: options.superviseIntervalSeconds ?? DEFAULT_SUPERVISE_INTERVAL_SECONDS,
+    monitorIntervalSeconds: options.superviseIntervalSeconds ?? DEFAULT_SUPERVISE_INTERVAL_SECONDS,
   } as const;
+  const heartbeatSeconds = options.heartbeatSeconds ?? DEFAULT_HEARTBEAT_SECONDS;
   const boss = store.pglite
     ? new PgBoss({ ...common, db: fromPglite(store.pglite), backend: "pglite" })
     : new PgBoss({ ...common, connectionString: store.databaseUrl, max: 4 });
@@ -39,13 +53,18 @@ export async function startQueue(store: Store, options: QueueOptions = {}): Prom
   // EventEmitter would throw them.
   boss.on("error", () => {});
   await boss.start();
-  if (!(await boss.getQueue(DELIVERY_QUEUE))) {
+  const queue = await boss.getQueue(DELIVERY_QUEUE);
+  if (!queue) {
     await boss.createQueue(DELIVERY_QUEUE, {
       retryLimit: 3,
       retryDelay: 5,
       retryBackoff: true,
       expireInSeconds: 900,
+      heartbeatSeconds,
     });
+  } else if (queue.heartbeatSeconds !== heartbeatSeconds) {
+    // Queues created before the heartbeat (or with another one) take the current setting.
+    await boss.updateQueue(DELIVERY_QUEUE, { heartbeatSeconds });
   }
   // start() and createQueue() both fill pg-boss's queue cache, which matters on PGlite: a
   // cache miss inside a transaction would query the (locked) instance and wait forever.

@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import type { PgBoss } from "pg-boss";
 import type { Logger } from "pino";
 import type { Probot } from "probot";
+import { explainerSettingsFromEnv } from "../ai/explain.ts";
 import { type AppEnv, describeEnv } from "../config/env.ts";
 import { HandlerRegistry, registerDefaultHandlers } from "../jobs/handlers.ts";
 import { DELIVERY_QUEUE, startQueue } from "../jobs/queue.ts";
@@ -59,8 +60,10 @@ export async function startApp(env: AppEnv, options: StartOptions = {}): Promise
   boss.on("error", (error) => log.error({ err: error }, "queue error"));
 
   const metrics = new AppMetrics();
-  const probot = createProbot(env, log, options.probot);
-  const registry = options.registry ?? registerDefaultHandlers(new HandlerRegistry());
+  const probot = createProbot(env, log, options.probot, metrics);
+  const registry =
+    options.registry ??
+    registerDefaultHandlers(new HandlerRegistry(), { analysis: { ai: explainerSettingsFromEnv(env) } });
   let workerId: string | undefined;
   if (env.workers > 0) {
     workerId = await startWorkers(

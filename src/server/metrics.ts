@@ -9,11 +9,12 @@ import type { JobOutcome } from "../jobs/worker.ts";
 import { quoteIdentifier } from "../store/connect.ts";
 import { deliveriesByEvent } from "../store/deliveries.ts";
 import type { Database } from "../store/schema.ts";
+import type { GitHubRequestObserver, RateLimitReading } from "./github-fetch.ts";
 import { Counter, Histogram, renderGauge } from "./prometheus.ts";
 
 const JOB_STATES = ["created", "retry", "active", "completed", "cancelled", "failed"] as const;
 
-export class AppMetrics {
+export class AppMetrics implements GitHubRequestObserver {
   readonly webhookRequests = new Counter(
     "maestro_webhook_requests_total",
     "Webhook requests by event and outcome.",
@@ -23,6 +24,18 @@ export class AppMetrics {
     "Delivery job run time by outcome.",
     [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
   );
+
+  readonly githubRequests = new Counter(
+    "maestro_github_requests_total",
+    "GitHub API requests made by this process, by method and status (0: no answer).",
+  );
+  /** Last reading per rate-limit resource (core, graphql, search, ...), from response headers. */
+  readonly #rateLimits = new Map<string, RateLimitReading>();
+
+  observeGitHubRequest(method: string, status: number, rateLimit: RateLimitReading | null): void {
+    this.githubRequests.inc({ method, status: String(status) });
+    if (rateLimit) this.#rateLimits.set(rateLimit.resource, rateLimit);
+  }
 
   observeJob(outcome: JobOutcome, seconds: number, event: string | undefined): void {
     this.jobDuration.observe(seconds, { outcome, event: event ?? "unknown" });
@@ -43,6 +56,17 @@ export class AppMetrics {
       ),
       this.webhookRequests.render(),
       this.jobDuration.render(),
+      this.githubRequests.render(),
+      renderGauge(
+        "maestro_github_rate_limit_remaining",
+        "Requests left in the current GitHub rate-limit window, as last reported to this process.",
+        [...this.#rateLimits.values()].map((r) => ({ labels: { resource: r.resource }, value: r.remaining })),
+      ),
+      renderGauge(
+        "maestro_github_rate_limit_limit",
+        "Size of the GitHub rate-limit window, as last reported to this process.",
+        [...this.#rateLimits.values()].map((r) => ({ labels: { resource: r.resource }, value: r.limit })),
+      ),
     ];
     return `${sections.join("\n\n")}\n`;
   }

@@ -1,15 +1,22 @@
 /** Applies the forward-only migrations in src/store/migrations, and reports which are pending. */
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { type MigrationResult, Migrator } from "kysely/migration";
 import { MIGRATIONS } from "./migrations/index.ts";
 import type { Database } from "./schema.ts";
 
-function migrator(db: Kysely<Database>): Migrator {
+/**
+ * The bookkeeping tables live in the connection's current schema, named explicitly: without
+ * a schema Kysely treats a lock table in ANY schema (another test's, another app's) as ours,
+ * skips creating it and then fails with "relation maestro_migrations_lock does not exist".
+ */
+async function migrator(db: Kysely<Database>): Promise<Migrator> {
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
   return new Migrator({
     db,
     provider: { getMigrations: async () => MIGRATIONS },
     migrationTableName: "maestro_migrations",
     migrationLockTableName: "maestro_migrations_lock",
+    migrationTableSchema: rows[0]?.schema ?? "public",
   });
 }
 
@@ -18,7 +25,7 @@ export interface MigrationOutcome {
 }
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationOutcome> {
-  const { error, results } = await migrator(db).migrateToLatest();
+  const { error, results } = await (await migrator(db)).migrateToLatest();
   const applied = (results ?? [])
     .filter((r: MigrationResult) => r.status === "Success")
     .map((r: MigrationResult) => r.migrationName);
@@ -32,6 +39,6 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationOu
 
 /** Names of migrations not yet applied (empty when the schema is current). */
 export async function pendingMigrations(db: Kysely<Database>): Promise<string[]> {
-  const migrations = await migrator(db).getMigrations();
+  const migrations = await (await migrator(db)).getMigrations();
   return migrations.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }

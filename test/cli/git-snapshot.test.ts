@@ -75,6 +75,17 @@ describe("git snapshots of a local checkout", () => {
     ]);
   });
 
+  it("reuses blobs the working tree already holds, with the same result", async () => {
+    const tree = await workingTreeSnapshot(repo.dir);
+    const reused = await commitSnapshot(repo.dir, base, tree);
+    const read = await commitSnapshot(repo.dir, base);
+    expect(reused).toEqual(read);
+    // The unchanged file's bytes are the working tree's own array; the changed one was read from git.
+    const unchanged = reused.files.find((f) => f.path === "src/ü nicode name.ts")!;
+    expect(unchanged.content).toBe(tree.files.find((f) => f.path === "src/ü nicode name.ts")!.content);
+    expect(text(reused.files.find((f) => f.path === "src/a.ts")!.content)).toBe("export const a = 1;\n");
+  });
+
   it("snapshots a subdirectory with paths relative to it", async () => {
     const snapshot = await commitSnapshot(`${repo.dir}/src`, base);
     expect(snapshot.files.map((f) => f.path)).toEqual(["a.ts", "ü nicode name.ts"]);

@@ -106,7 +106,8 @@ describe("maestro-hive suppressions on the embedded database directory (no DATAB
     expect(Math.abs(new Date(entry!.expires).getTime() - (Date.now() + 90 * 86_400_000))).toBeLessThan(
       300_000,
     );
-  });
+    // Creating an on-disk PGlite database takes seconds, and minutes on a saturated machine.
+  }, 240_000);
 });
 
 describeEachDatabase("maestro-hive suppressions", (getDb) => {

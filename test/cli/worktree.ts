@@ -2,7 +2,10 @@
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
-export function writeFiles(dir: string, files: Record<string, string | Uint8Array | null | { symlink: string }>): void {
+export function writeFiles(
+  dir: string,
+  files: Record<string, string | Uint8Array | null | { symlink: string }>,
+): void {
   for (const [path, content] of Object.entries(files)) {
     const full = join(dir, path);
     rmSync(full, { force: true });

@@ -42,12 +42,12 @@ describe("loadEnv", () => {
         APP_ID: "abc",
         PORT: "http",
         DATABASE_URL: "mysql://x",
-        LOG_LEVEL: "loud",
+        LOG_LEVEL: "loud" as never,
         MAESTRO_WORKERS: "-1",
       }),
     ).toThrow(EnvError);
     try {
-      loadEnv({ APP_ID: "abc", PORT: "http", DATABASE_URL: "mysql://x", LOG_LEVEL: "loud" });
+      loadEnv({ APP_ID: "abc", PORT: "http", DATABASE_URL: "mysql://x", LOG_LEVEL: "loud" as never });
     } catch (error) {
       const message = (error as Error).message;
       for (const name of ["APP_ID", "PORT", "DATABASE_URL", "LOG_LEVEL"]) expect(message).toContain(name);

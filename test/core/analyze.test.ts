@@ -207,7 +207,12 @@ describe("analyze: streams that are not configured or cannot run", () => {
     // A corrupt entry from a shared cache: the resolver chokes on it.
     const corrupt = { imports: [{ specifier: null as unknown as string, line: 1, kind: "import" as const }] };
     const cache: ExtractionCache = { get: () => corrupt, set: () => {} };
-    const result = await analyze({ head: snapshotOf(HEAD_FILES), config: config(LAYERS), now: NOW, extractionCache: cache });
+    const result = await analyze({
+      head: snapshotOf(HEAD_FILES),
+      config: config(LAYERS),
+      now: NOW,
+      extractionCache: cache,
+    });
     expect(result.notices.some((n) => n.kind === "resolve-error")).toBe(true);
     expect(result.streams.acc).toMatchObject({ configured: true, ran: false, passed: false });
     expect(result.streams.acc.error).toMatch(/^the import graph is incomplete: src\/.*\(and 2 more\)$/);
@@ -303,35 +308,80 @@ bdv:
   steps: ["features/steps/**/*.ts"]
   contracts: [{ name: users, spec: api/users.yaml }]
 `;
-  const SPEC = "openapi: 3.0.0\ninfo: { title: users, version: 1.0.0 }\npaths:\n  /users:\n    get:\n      responses:\n        '200': { description: ok }\n";
+  const SPEC =
+    "openapi: 3.0.0\ninfo: { title: users, version: 1.0.0 }\npaths:\n  /users:\n    get:\n      responses:\n        '200': { description: ok }\n";
   const STEPS = 'import { Given } from "@cucumber/cucumber";\nGiven("a user", () => {});\n';
-  const feature = (steps: string[]) => `Feature: Users\n  Scenario: list\n${steps.map((s) => `    ${s}\n`).join("")}`;
+  const feature = (steps: string[]) =>
+    `Feature: Users\n  Scenario: list\n${steps.map((s) => `    ${s}\n`).join("")}`;
 
   it("diffs BDV findings between base and head", async () => {
     const base = snapshotOf(
-      { "api/users.yaml": SPEC, "features/steps/steps.ts": STEPS, "features/users.feature": feature(["Given a user", "When the old step"]) },
+      {
+        "api/users.yaml": SPEC,
+        "features/steps/steps.ts": STEPS,
+        "features/users.feature": feature(["Given a user", "When the old step"]),
+      },
       BASE_SHA,
     );
     const head = snapshotOf(
-      { "api/users.yaml": SPEC, "features/steps/steps.ts": STEPS, "features/users.feature": feature(["Given a user", "When a new step"]) },
+      {
+        "api/users.yaml": SPEC,
+        "features/steps/steps.ts": STEPS,
+        "features/users.feature": feature(["Given a user", "When a new step"]),
+      },
       HEAD_SHA,
     );
     const result = await analyze({ head, base, config: config(BDV), now: NOW });
     const bdv = result.streams.bdv;
     expect(bdv.ran).toBe(true);
-    expect(bdv.findings.filter((f) => f.type === "undefined-step").map((f) => [f.target, f.status])).toEqual([["a new step", "new"]]);
+    expect(bdv.findings.filter((f) => f.type === "undefined-step").map((f) => [f.target, f.status])).toEqual([
+      ["a new step", "new"],
+    ]);
     expect(bdv.fixed.map((f) => f.target)).toEqual(["the old step"]);
     expect(result.gate.verdict).toBe("DESIGN_GAP");
   });
 
   it("an unreadable contract fails the stream even when it was already broken at the base (fail-closed)", async () => {
-    const files = { "api/users.yaml": "openapi: [\n", "features/steps/steps.ts": STEPS, "features/users.feature": feature(["Given a user"]) };
-    const result = await analyze({ head: snapshotOf(files, HEAD_SHA), base: snapshotOf(files, BASE_SHA), config: config(BDV), now: NOW });
+    const files = {
+      "api/users.yaml": "openapi: [\n",
+      "features/steps/steps.ts": STEPS,
+      "features/users.feature": feature(["Given a user"]),
+    };
+    const result = await analyze({
+      head: snapshotOf(files, HEAD_SHA),
+      base: snapshotOf(files, BASE_SHA),
+      config: config(BDV),
+      now: NOW,
+    });
     const bdv = result.streams.bdv;
     expect(bdv.findings.find((f) => f.type === "invalid-contract")?.status).toBe("existing");
     expect(bdv).toMatchObject({ configured: true, ran: false, passed: false });
     expect(bdv.error).toMatch(/^Contract users: api\/users.yaml cannot be read/);
     expect(result.gate.verdict).toBe("DESIGN_GAP");
     expect(result.gate.passed).toBe(false);
+  });
+});
+
+describe("analyze: pausing between phases", () => {
+  it("awaits `pause` before each phase, so a server can answer requests meanwhile", async () => {
+    let pauses = 0;
+    const result = await analyze({
+      head: snapshotOf(HEAD_FILES, HEAD_SHA),
+      base: snapshotOf(BASE_FILES, BASE_SHA),
+      config: config(`${LAYERS}\ndde:\n  expect: []\n`),
+      now: NOW,
+      pause: async () => {
+        pauses++;
+        await new Promise((resolve) => setImmediate(resolve));
+      },
+    });
+    expect(Object.keys(result.timings)).toEqual([
+      "acc.head",
+      "acc.base",
+      "dde",
+      "suppress.compile",
+      "diff+suppress",
+    ]);
+    expect(pauses).toBe(5);
   });
 });

@@ -461,6 +461,31 @@ describe("repository contents from the real git repository", () => {
   });
 });
 
+describe("fork pull requests", () => {
+  it("reports the fork as the head repository and lists files from the shared history", async () => {
+    // Like GitHub (refs/pull/N/head), the fork's commits live in the base repository's git.
+    gh.addRepo({ owner: "outsider", name: REPO, git, forkOf: `${OWNER}/${REPO}`, private: false });
+    gh.addPullRequest({
+      owner: OWNER,
+      repo: REPO,
+      number: 6,
+      head: "feature",
+      headRepo: `outsider/${REPO}`,
+      base: "main",
+    });
+    const { data: pr } = await octokit.rest.pulls.get({ owner: OWNER, repo: REPO, pull_number: 6 });
+    expect(pr.head.repo).toMatchObject({ full_name: `outsider/${REPO}`, fork: true });
+    expect(pr.base.repo.full_name).toBe(`${OWNER}/${REPO}`);
+    expect(pr.head.sha).toBe(headSha);
+    const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
+      owner: OWNER,
+      repo: REPO,
+      pull_number: 6,
+    });
+    expect(files.map((f) => f.filename)).toEqual(["README.md", "src/a.ts", "src/c.ts"]);
+  });
+});
+
 describe("comments, reactions, permissions", () => {
   it("creates, lists and edits comments and records reactions", async () => {
     const { data: created } = await octokit.rest.issues.createComment({

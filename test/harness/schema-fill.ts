@@ -98,7 +98,8 @@ export function fillRequired(value: unknown, validate: ValidateFunction, compone
   const secondary = secondaryAlternatives(components);
   for (let round = 0; round < 25 && !validate(value); round++) {
     let changed = false;
-    for (const error of validate.errors ?? []) changed = fixError(value, error, components, secondary) || changed;
+    for (const error of validate.errors ?? [])
+      changed = fixError(value, error, components, secondary) || changed;
     if (!changed) break;
   }
   if (validate(value)) return [];
@@ -122,7 +123,11 @@ function secondaryAlternatives(components: Components): Set<unknown> {
     for (const key of ["oneOf", "anyOf"]) {
       const variants = schema[key];
       if (Array.isArray(variants)) {
-        for (const variant of variants.slice(1)) set.add(deref(variant as JsonObject, components));
+        // A `{ type: "null" }` alternative is how a nullable value is spelled; it does not count.
+        const real = variants
+          .map((variant) => deref(variant as JsonObject, components))
+          .filter((variant) => variant.type !== "null");
+        for (const variant of real.slice(1)) set.add(variant);
       }
     }
     for (const child of Object.values(schema)) walk(child);
@@ -133,7 +138,12 @@ function secondaryAlternatives(components: Components): Set<unknown> {
   return found;
 }
 
-function fixError(payload: unknown, error: ErrorObject, components: Components, secondary: Set<unknown>): boolean {
+function fixError(
+  payload: unknown,
+  error: ErrorObject,
+  components: Components,
+  secondary: Set<unknown>,
+): boolean {
   // Only the first alternative of a oneOf/anyOf is filled: filling several could make a value match
   // more than one alternative of a oneOf.
   if (secondary.has(error.parentSchema)) return false;
@@ -169,4 +179,3 @@ function fixError(payload: unknown, error: ErrorObject, components: Components, 
   }
   return false;
 }
-

@@ -77,7 +77,11 @@ beforeAll(async () => {
       app.on("pull_request.opened", async (context) => {
         // Prove the whole loop: Probot authenticates as the installation against the fake GitHub.
         const { data } = await context.octokit.rest.checks.create(
-          context.repo({ name: "Maestro gate", head_sha: context.payload.pull_request.head.sha, status: "in_progress" as const }),
+          context.repo({
+            name: "Maestro gate",
+            head_sha: context.payload.pull_request.head.sha,
+            status: "in_progress" as const,
+          }),
         );
         checkRunsByDelivery.set(context.id, data.id);
       });
@@ -142,6 +146,12 @@ describe("webhook payloads", () => {
       number: 9,
       pull_request: { number: 9, draft: true, head: { sha: headSha, ref: "feature" } },
     });
+    const edited = buildWebhookPayload({
+      event: "pull_request",
+      action: "edited",
+      patch: { changes: { base: { ref: { from: "develop" }, sha: { from: headSha } } } },
+    });
+    expect(edited).toMatchObject({ action: "edited", changes: { base: { ref: { from: "develop" } } } });
     expect(() =>
       buildWebhookPayload({ event: "pull_request", action: "opened", patch: { number: "nine" } }),
     ).toThrow(/not one GitHub would send[\s\S]*\/number must be integer/);
@@ -187,7 +197,11 @@ describe("sending over HTTP to a Probot app", () => {
       repository: `${OWNER}/${REPO}`,
     });
     expect(gh.checkRuns({ headSha })).toEqual([
-      expect.objectContaining({ id: checkRunsByDelivery.get("delivery-1"), name: "Maestro gate", status: "in_progress" }),
+      expect.objectContaining({
+        id: checkRunsByDelivery.get("delivery-1"),
+        name: "Maestro gate",
+        status: "in_progress",
+      }),
     ]);
     expect(gh.violations).toEqual([]);
   });

@@ -212,7 +212,8 @@ export function buildWebhookPayload(options: BuildWebhookOptions): JsonObject {
     validatorFor(event, typeof payload.action === "string" ? payload.action : undefined),
     load().spec.components.schemas,
   );
-  if (problems.length > 0) throw new Error(`example ${webhookSchemaKey(event, action)} #${index}: ${problems.join("; ")}`);
+  if (problems.length > 0)
+    throw new Error(`example ${webhookSchemaKey(event, action)} #${index}: ${problems.join("; ")}`);
   if (options.repository) applyRepository(payload, options.repository);
   if (options.installationId !== undefined) {
     const id = options.installationId;

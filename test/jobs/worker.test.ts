@@ -1,13 +1,17 @@
 import { createRequire } from "node:module";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
+import { loadEnv } from "../../src/config/env.ts";
 import { HandlerRegistry, registerDefaultHandlers } from "../../src/jobs/handlers.ts";
 import { DELIVERY_QUEUE, enqueueDelivery } from "../../src/jobs/queue.ts";
 import { processDelivery, startWorkers, type WorkerDeps } from "../../src/jobs/worker.ts";
+import { createProbot } from "../../src/server/probot.ts";
 import { listAudit } from "../../src/store/audit.ts";
 import { recordDelivery } from "../../src/store/deliveries.ts";
 import { getInstallation, listRepositories } from "../../src/store/installations.ts";
 import { describeEachDatabase } from "../harness/db.ts";
+import { startFakeGitHub } from "../harness/fake-github/index.ts";
+import { GitRepo } from "../harness/git-repo.ts";
 
 interface Example {
   name: string;
@@ -177,5 +181,39 @@ describeEachDatabase("delivery jobs", (getDb) => {
       .toBe("completed");
     expect(settled).toEqual(["completed"]);
     await boss.offWork(DELIVERY_QUEUE, { id: workerId, wait: true });
+  });
+
+  it("gives handlers GitHub access as the delivery's installation, through GITHUB_API_URL", async () => {
+    const gh = await startFakeGitHub();
+    const git = GitRepo.create();
+    try {
+      git.commit("init", { "README.md": "hello\n" });
+      gh.addInstallation({ id: 7, account: "acme" });
+      gh.addRepo({ owner: "acme", name: "shop", git, installationId: 7 });
+      const env = loadEnv({
+        APP_ID: String(gh.app.id),
+        PRIVATE_KEY: gh.app.privateKey,
+        WEBHOOK_SECRET: "s",
+        GITHUB_API_URL: gh.url,
+      });
+      const seen: unknown[] = [];
+      const registry = new HandlerRegistry().on("push", "reads-github", async (context) => {
+        const octokit = await context.octokit();
+        const { data } = await octokit.rest.repos.get({ owner: "acme", repo: "shop" });
+        const probotContext = await context.probotContext();
+        seen.push([data.full_name, data.default_branch, probotContext.repo()]);
+      });
+      await record("push-github", "push", {
+        ref: "refs/heads/main",
+        installation: { id: 7 },
+        repository: { name: "shop", owner: { login: "acme" } },
+      });
+      await processDelivery({ ...deps(registry), probot: createProbot(env, silent) }, "push-github", "job-8");
+      expect(seen).toEqual([["acme/shop", "main", { owner: "acme", repo: "shop" }]]);
+      expect(gh.violations).toEqual([]);
+    } finally {
+      await gh.close();
+      git.cleanup();
+    }
   });
 });

@@ -1,5 +1,4 @@
-import { createHmac, generateKeyPairSync, randomUUID } from "node:crypto";
-import { createRequire } from "node:module";
+import { generateKeyPairSync } from "node:crypto";
 import { pino } from "pino";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { loadEnv } from "../../src/config/env.ts";
@@ -9,6 +8,7 @@ import { listAudit } from "../../src/store/audit.ts";
 import { countDeliveries, getDelivery } from "../../src/store/deliveries.ts";
 import { getInstallation } from "../../src/store/installations.ts";
 import { describeEachDatabase } from "../harness/db.ts";
+import { buildWebhookPayload, sendWebhook, signWebhook } from "../harness/webhooks.ts";
 
 const SECRET = "it's a secret to everybody";
 const { privateKey } = generateKeyPairSync("rsa", {
@@ -16,23 +16,6 @@ const { privateKey } = generateKeyPairSync("rsa", {
   privateKeyEncoding: { type: "pkcs8", format: "pem" },
   publicKeyEncoding: { type: "spki", format: "pem" },
 });
-
-interface Example {
-  name: string;
-  examples: Array<Record<string, unknown> & { action?: string }>;
-}
-const examples = createRequire(import.meta.url)(
-  "@octokit/webhooks-examples/api.github.com/index.json",
-) as Example[];
-function example(event: string, action?: string): Record<string, unknown> {
-  const found = examples.find((e) => e.name === event)?.examples.find((e) => e.action === action);
-  if (!found) throw new Error(`no ${event}.${action} example`);
-  return structuredClone(found);
-}
-
-function sign(body: string | Buffer, secret = SECRET): string {
-  return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
-}
 
 describeEachDatabase("app server", (getDb) => {
   let app: RunningApp;
@@ -59,33 +42,23 @@ describeEachDatabase("app server", (getDb) => {
     await app?.stop();
   });
 
-  async function post(
-    event: string,
-    body: string | Buffer,
-    headers: Record<string, string> = {},
-    id: string = randomUUID(),
-  ): Promise<{ status: number; body: Record<string, unknown>; id: string }> {
-    const response = await fetch(`${app.url}/api/github/webhooks`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "x-github-event": event,
-        "x-github-delivery": id,
-        "x-hub-signature-256": sign(body),
-        ...headers,
-      },
-      body,
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown>, id };
-  }
+  const hook = () => `${app.url}/api/github/webhooks`;
 
   it("records a signed delivery, queues its job, and the job runs", async () => {
-    const payload = example("installation", "created");
-    const result = await post("installation", JSON.stringify(payload));
+    const result = await sendWebhook({
+      url: hook(),
+      secret: SECRET,
+      event: "installation",
+      action: "created",
+    });
     expect(result.status).toBe(202);
-    expect(result.body).toMatchObject({ status: "queued", delivery: result.id, job: result.id });
+    expect(JSON.parse(result.body)).toMatchObject({
+      status: "queued",
+      delivery: result.deliveryId,
+      job: result.deliveryId,
+    });
     const { db } = getDb().store;
-    expect(await getDelivery(db, result.id)).toMatchObject({
+    expect(await getDelivery(db, result.deliveryId)).toMatchObject({
       event: "installation",
       action: "created",
       installation_id: 957387,
@@ -96,39 +69,52 @@ describeEachDatabase("app server", (getDb) => {
         account_login: "Codertocat",
       });
     await expect
-      .poll(async () => (await getDb().queue()).getJobById(DELIVERY_QUEUE, result.id).then((j) => j?.state), {
-        timeout: 20_000,
-      })
+      .poll(
+        async () =>
+          (await getDb().queue()).getJobById(DELIVERY_QUEUE, result.deliveryId).then((j) => j?.state),
+        {
+          timeout: 20_000,
+        },
+      )
       .toBe("completed");
     const kinds = (await listAudit(db, { chain: 957387 })).map((a) => a.kind);
     expect(kinds).toEqual(["delivery.received", "installation.changed", "job.completed"]);
   });
 
   it("makes one job of a redelivered id", async () => {
-    const payload = { ...example("pull_request", "opened"), installation: { id: 31 } };
-    const body = JSON.stringify(payload);
-    const first = await post("pull_request", body);
-    const second = await post("pull_request", body, {}, first.id);
+    const options = {
+      url: hook(),
+      secret: SECRET,
+      event: "pull_request",
+      action: "opened",
+      installationId: 31,
+    } as const;
+    const first = await sendWebhook(options);
+    const second = await sendWebhook({ ...options, deliveryId: first.deliveryId });
     expect(first.status).toBe(202);
     expect(second.status).toBe(200);
-    expect(second.body).toEqual({ status: "duplicate", delivery: first.id });
+    expect(JSON.parse(second.body)).toEqual({ status: "duplicate", delivery: first.deliveryId });
     const boss = await getDb().queue();
-    expect(await boss.findJobs(DELIVERY_QUEUE, { data: { deliveryId: first.id } })).toHaveLength(1);
+    expect(await boss.findJobs(DELIVERY_QUEUE, { data: { deliveryId: first.deliveryId } })).toHaveLength(1);
     expect((await listAudit(getDb().store.db, { chain: 31, kind: "delivery.received" })).length).toBe(1);
   });
 
   it("refuses a bad or missing signature with 400 and records nothing", async () => {
     const { db } = getDb().store;
     const before = await countDeliveries(db);
-    const body = JSON.stringify({ ...example("pull_request", "opened"), installation: { id: 32 } });
-    const wrongSecret = await post("pull_request", body, { "x-hub-signature-256": sign(body, "wrong") });
-    const missing = await post("pull_request", body, { "x-hub-signature-256": "" });
-    const tampered = await post("pull_request", body.replace('"opened"', '"closed"'), {
-      "x-hub-signature-256": sign(body),
-    });
-    for (const r of [wrongSecret, missing, tampered]) {
+    const body = JSON.stringify(
+      buildWebhookPayload({ event: "pull_request", action: "opened", installationId: 32 }),
+    );
+    const send = (rawBody: string, signature: string) =>
+      sendWebhook({ url: hook(), secret: SECRET, event: "pull_request", rawBody, signature });
+    const results = [
+      await send(body, signWebhook("wrong secret", body)),
+      await send(body, ""),
+      await send(body.replace('"opened"', '"closed"'), signWebhook(SECRET, body)),
+    ];
+    for (const r of results) {
       expect(r.status).toBe(400);
-      expect(String(r.body.error)).toMatch(/signature/);
+      expect(JSON.parse(r.body).error).toMatch(/signature/);
     }
     expect(await countDeliveries(db)).toBe(before);
   });
@@ -136,32 +122,56 @@ describeEachDatabase("app server", (getDb) => {
   it("refuses a body that is not JSON, or lacks required fields, with a clear 4xx and records nothing", async () => {
     const { db } = getDb().store;
     const before = await countDeliveries(db);
-    const notJson = await post("push", "this is not json");
+    const raw = (event: "push" | "pull_request", rawBody: string, extra: Record<string, string> = {}) =>
+      sendWebhook({ url: hook(), secret: SECRET, event, rawBody, ...extra });
+
+    const notJson = await raw("push", "this is not json");
     expect(notJson.status).toBe(400);
-    expect(notJson.body.error).toMatch(/not JSON/);
-    const array = await post("push", "[1,2]");
-    expect(array.status).toBe(400);
-    const noInstallation = example("pull_request", "opened");
-    const missing = await post("pull_request", JSON.stringify(noInstallation));
-    expect(missing.status).toBe(422);
-    expect(missing.body.error).toMatch(/pull_request payload lacks required fields: installation/);
-    const noRepository = { ...example("push"), installation: { id: 1 } };
-    delete (noRepository as Record<string, unknown>).repository;
-    const missingRepo = await post("push", JSON.stringify(noRepository));
-    expect(missingRepo.status).toBe(422);
-    expect(missingRepo.body.error).toMatch(/repository/);
-    const form = await post("push", "payload=%7B%7D", {
-      "content-type": "application/x-www-form-urlencoded",
+    expect(JSON.parse(notJson.body).error).toMatch(/not JSON/);
+    expect((await raw("push", "[1,2]")).status).toBe(400);
+
+    // A valid pull_request payload by GitHub's schema, but without the installation the app needs.
+    const noInstallation = await sendWebhook({
+      url: hook(),
+      secret: SECRET,
+      event: "pull_request",
+      action: "opened",
+    });
+    expect(noInstallation.status).toBe(422);
+    expect(JSON.parse(noInstallation.body).error).toMatch(
+      /pull_request payload lacks required fields: installation/,
+    );
+
+    const push = buildWebhookPayload({ event: "push", installationId: 1 });
+    delete push.repository;
+    const noRepository = await raw("push", JSON.stringify(push));
+    expect(noRepository.status).toBe(422);
+    expect(JSON.parse(noRepository.body).error).toMatch(/repository/);
+
+    const form = await sendWebhook({
+      url: hook(),
+      secret: SECRET,
+      event: "push",
+      rawBody: "payload=%7B%7D",
+      contentType: "application/x-www-form-urlencoded",
     });
     expect(form.status).toBe(415);
-    const noEvent = await post("", "{}");
-    expect(noEvent.status).toBe(400);
+    const bareObject = await raw("push", "{}");
+    expect(bareObject.status).toBe(422);
+    const missingHeader = await sendWebhook({
+      url: hook(),
+      secret: SECRET,
+      event: "push",
+      rawBody: "{}",
+      headers: { "x-github-event": "" },
+    });
+    expect(missingHeader.status).toBe(400);
     expect(await countDeliveries(db)).toBe(before);
   });
 
   it("refuses a body over 25 MB with 413", async () => {
-    const big = Buffer.alloc(25 * 1024 * 1024 + 1, 0x20);
-    const result = await post("push", big);
+    const big = " ".repeat(25 * 1024 * 1024 + 1);
+    const result = await sendWebhook({ url: hook(), secret: SECRET, event: "push", rawBody: big });
     expect(result.status).toBe(413);
   });
 

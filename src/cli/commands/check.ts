@@ -28,7 +28,8 @@ Analyses DIR (default: the current directory), a git checkout, with its
 .github/maestro-hive.yml (or --config FILE). With --base REF, the commit REF is
 analysed too, with the same config: findings present at REF are "existing", findings
 of REF that are gone are "fixed", the others "new". Only new, unsuppressed findings of
-severity error fail the gate.
+severity error fail the gate. Without a config file, check runs with no rules (the
+import graph is built and parse problems are reported) and says so.
 
 Options:
   --base REF       compare with this commit, branch or tag
@@ -105,7 +106,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     await gitRoot(options.dir);
     head = await workingTreeSnapshot(options.dir);
     if (options.base !== undefined) {
-      base = await commitSnapshot(options.dir, await resolveCommit(options.dir, options.base));
+      base = await commitSnapshot(options.dir, await resolveCommit(options.dir, options.base), head);
     }
   } catch (error) {
     if (error instanceof GitError) {

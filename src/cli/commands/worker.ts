@@ -2,6 +2,8 @@
  * `maestro-hive worker`: runs only delivery jobs, no HTTP server — for deployments that scale
  * web and worker processes apart (run the app with MAESTRO_WORKERS=0 then).
  */
+
+import { explainerSettingsFromEnv } from "../../ai/explain.ts";
 import { EnvError, loadEnv } from "../../config/env.ts";
 import { HandlerRegistry, registerDefaultHandlers } from "../../jobs/handlers.ts";
 import { DELIVERY_QUEUE, startQueue } from "../../jobs/queue.ts";
@@ -49,7 +51,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     boss,
     {
       db: store.db,
-      registry: registerDefaultHandlers(new HandlerRegistry()),
+      registry: registerDefaultHandlers(new HandlerRegistry(), {
+        analysis: { ai: explainerSettingsFromEnv(env) },
+      }),
       log,
       probot: createProbot(env, log),
     },

@@ -101,9 +101,25 @@ function requiredWords(binding: string): string[] {
     .filter((word) => word !== "" && !/[{}()/\\]/.test(word));
 }
 
+/** Cheap tests a text must pass for each checker-only parameter type to possibly match. */
+const PARAMETER_HINTS: Record<string, RegExp> = {
+  method: new RegExp(METHOD_REGEXP),
+  path: /\//,
+  status: /[1-5]\d\d/,
+  operationId: /["'`]/,
+};
+
+function parameterHints(binding: string): RegExp[] {
+  const hints: RegExp[] = [];
+  for (const [name, hint] of Object.entries(PARAMETER_HINTS))
+    if (binding.includes(`{${name}}`)) hints.push(hint);
+  return hints;
+}
+
 interface CompiledBinding {
   readonly expression: CucumberExpression;
   readonly words: readonly string[];
+  readonly hints: readonly RegExp[];
 }
 
 export class Binder {
@@ -115,7 +131,7 @@ export class Binder {
     for (const binding of bindings) {
       try {
         const expression = new CucumberExpression(`{${PREFIX}}${binding}{${SUFFIX}}`, registry);
-        this.expressions.push({ expression, words: requiredWords(binding) });
+        this.expressions.push({ expression, words: requiredWords(binding), hints: parameterHints(binding) });
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         this.problems.push({
@@ -129,9 +145,9 @@ export class Binder {
   bind(text: string): StepBinding {
     let request: BoundRequest | null = null;
     let status: string | null = null;
-    for (const { expression, words } of this.expressions) {
+    for (const { expression, words, hints } of this.expressions) {
       if (request && status) break;
-      if (!words.every((word) => text.includes(word))) continue;
+      if (!words.every((word) => text.includes(word)) || !hints.every((hint) => hint.test(text))) continue;
       const args = expression.match(text);
       if (!args) continue;
       const values = new Map<string, string>();

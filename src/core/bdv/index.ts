@@ -1,10 +1,15 @@
-import { minimatch } from "minimatch";
+import { Minimatch } from "minimatch";
 import type { BdvConfig } from "../config/schema.ts";
 import type { Finding, Notice } from "../findings.ts";
 import type { Snapshot, SnapshotFile } from "../snapshot.ts";
 import { Binder, DEFAULT_BINDINGS } from "./binding.ts";
 import { checkBreakingChanges } from "./breaking.ts";
-import { type ContractCoverage, checkContracts, type LoadedContract } from "./checks/contracts.ts";
+import {
+  type ContractCheckResult,
+  type ContractCoverage,
+  checkContracts,
+  type LoadedContract,
+} from "./checks/contracts.ts";
 import { checkSteps } from "./checks/steps.ts";
 import { checkContractVersions } from "./checks/versions.ts";
 import { compileDefinitions } from "./expressions.ts";
@@ -58,8 +63,10 @@ export interface BdvResult {
 
 const JAVASCRIPT = /\.(?:[cm]?[jt]s|[jt]sx)$/;
 
-function matchesAny(path: string, globs: readonly string[]): boolean {
-  return globs.some((glob) => minimatch(path, glob, { dot: true }));
+/** Compiles globs once; a snapshot can hold tens of thousands of paths. */
+function globMatcher(globs: readonly string[]): (path: string) => boolean {
+  const compiled = globs.map((glob) => new Minimatch(glob, { dot: true }));
+  return (path) => compiled.some((glob) => glob.match(path));
 }
 
 function readStepFile(file: SnapshotFile): StepFileResult | null {
@@ -76,7 +83,12 @@ function safelyReadStepFile(file: SnapshotFile): StepFileResult | null {
     return readStepFile(file);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { definitions: [], parameterTypes: [], parseTypes: [], problems: [{ file: file.path, line: 1, column: 1, message }] };
+    return {
+      definitions: [],
+      parameterTypes: [],
+      parseTypes: [],
+      problems: [{ file: file.path, line: 1, column: 1, message }],
+    };
   }
 }
 
@@ -147,19 +159,14 @@ function loadContracts(
   return contracts;
 }
 
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-export function runBdv(input: BdvInput): BdvResult {
-  const { config } = input;
-  const report = new BdvReport();
-  const headFiles = fileMap(input.head);
-  const sorted = [...input.head.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-
+function parseFeatures(
+  files: readonly SnapshotFile[],
+  isFeature: (path: string) => boolean,
+  report: BdvReport,
+): ParsedFeature[] {
   const features: ParsedFeature[] = [];
-  for (const file of sorted) {
-    if (!matchesAny(file.path, config.features)) continue;
+  for (const file of files) {
+    if (!isFeature(file.path)) continue;
     const feature = parseFeature(file.path, decodeText(file.content));
     features.push(feature);
     for (const error of feature.errors) {
@@ -175,10 +182,17 @@ export function runBdv(input: BdvInput): BdvResult {
       });
     }
   }
+  return features;
+}
 
+function readStepFiles(
+  files: readonly SnapshotFile[],
+  isStepFile: (path: string) => boolean,
+  report: BdvReport,
+): StepFileResult[] {
   const stepFiles: StepFileResult[] = [];
-  for (const file of sorted) {
-    if (!matchesAny(file.path, config.steps) || matchesAny(file.path, config.features)) continue;
+  for (const file of files) {
+    if (!isStepFile(file.path)) continue;
     const result = safelyReadStepFile(file);
     if (!result) continue;
     stepFiles.push(result);
@@ -192,6 +206,62 @@ export function runBdv(input: BdvInput): BdvResult {
       });
     }
   }
+  return stepFiles;
+}
+
+/** breaking-change for every contract whose spec existed at the base and changed since. */
+function checkAgainstBase(
+  baseSnapshot: Snapshot,
+  headFiles: ReadonlyMap<string, SnapshotFile>,
+  contracts: readonly LoadedContract[],
+  contractResult: ContractCheckResult,
+  changedFiles: ReadonlySet<string> | null,
+  report: BdvReport,
+): number {
+  let breakingChanges = 0;
+  const baseFiles = fileMap(baseSnapshot);
+  for (const contract of contracts) {
+    const baseFile = baseFiles.get(contract.spec.file);
+    if (!baseFile || baseFile.blobSha === headFiles.get(contract.spec.file)?.blobSha) continue;
+    const base = loadSpec(contract.spec.file, decodeText(baseFile.content));
+    if (!base.ok) {
+      report.notice({
+        file: contract.spec.file,
+        kind: "bdv-base-spec-unreadable",
+        message: `The base version of ${contract.spec.file} cannot be read (${base.message}); breaking changes are not checked.`,
+      });
+      continue;
+    }
+    breakingChanges += checkBreakingChanges(
+      {
+        contract: contract.name,
+        base: base.spec,
+        head: contract.spec,
+        boundSteps: contractResult.boundSteps,
+        featuresByOperation: contractResult.featuresByOperation,
+        changedFiles,
+      },
+      report,
+    );
+  }
+  return breakingChanges;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function runBdv(input: BdvInput): BdvResult {
+  const { config } = input;
+  const report = new BdvReport();
+  const headFiles = fileMap(input.head);
+  const sorted = [...input.head.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+
+  const isFeature = globMatcher(config.features);
+  const isStepFile = globMatcher(config.steps);
+  const features = parseFeatures(sorted, isFeature, report);
+
+  const stepFiles = readStepFiles(sorted, (path) => isStepFile(path) && !isFeature(path), report);
   const compiled = compileDefinitions(stepFiles);
   const matcher = new StepMatcher(compiled.definitions);
   const incomplete = [...new Set(stepFiles.flatMap((file) => file.problems.map((problem) => problem.file)))];
@@ -221,34 +291,9 @@ export function runBdv(input: BdvInput): BdvResult {
     for (const feature of features) checkContractVersions(feature, contracts, configuredNames, report);
   }
 
-  let breakingChanges = 0;
-  if (input.base) {
-    const baseFiles = fileMap(input.base);
-    for (const contract of contracts) {
-      const baseFile = baseFiles.get(contract.spec.file);
-      if (!baseFile) continue;
-      const base = loadSpec(contract.spec.file, decodeText(baseFile.content));
-      if (!base.ok) {
-        report.notice({
-          file: contract.spec.file,
-          kind: "bdv-base-spec-unreadable",
-          message: `The base version of ${contract.spec.file} cannot be read (${base.message}); breaking changes are not checked.`,
-        });
-        continue;
-      }
-      breakingChanges += checkBreakingChanges(
-        {
-          contract: contract.name,
-          base: base.spec,
-          head: contract.spec,
-          boundSteps: contractResult.boundSteps,
-          featuresByOperation: contractResult.featuresByOperation,
-          changedFiles: input.changedFiles ?? null,
-        },
-        report,
-      );
-    }
-  }
+  const breakingChanges = input.base
+    ? checkAgainstBase(input.base, headFiles, contracts, contractResult, input.changedFiles ?? null, report)
+    : 0;
 
   const findings = [...report.findings].sort(
     (a, b) =>

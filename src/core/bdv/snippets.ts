@@ -39,7 +39,8 @@ function generate(text: string, registry: ParameterTypeRegistry): Generated {
     // A custom parameter type whose regexp the generator cannot use: fall back to the literal text.
     first = undefined;
   }
-  if (!first) return { source: text.replace(/[\\{}()/]/g, "\\$&"), parameterTypeNames: [], parameterNames: [] };
+  if (!first)
+    return { source: text.replace(/[\\{}()/]/g, "\\$&"), parameterTypeNames: [], parameterNames: [] };
   return {
     source: first.source,
     parameterTypeNames: first.parameterTypes.map((type) => type.name ?? ""),

@@ -35,7 +35,11 @@ const MAX_TITLE = 255;
 const MAX_LISTED = 200;
 
 /** One stream's check run. Not configured → neutral, with a hint how to enable it. */
-export function streamCheckRun(result: AnalysisResult, name: StreamName, headPaths: ReadonlySet<string>): CheckRunOutput {
+export function streamCheckRun(
+  result: AnalysisResult,
+  name: StreamName,
+  headPaths: ReadonlySet<string>,
+): CheckRunOutput {
   const stream = result.streams[name];
   const checkName = CHECK_RUN_NAMES[name];
   if (!stream.configured) {
@@ -115,14 +119,17 @@ function streamSummary(stream: StreamReport): string {
   if (fresh.length > 0) {
     lines.push("### New findings", "");
     for (const f of fresh.slice(0, MAX_LISTED)) {
-      lines.push(`- **${f.severity}** \`${location(f)}\` ${escapeMarkdown(f.message)} (\`${f.rule}\`, \`${f.id}\`)`);
+      lines.push(
+        `- **${f.severity}** \`${location(f)}\` ${escapeMarkdown(f.message)} (\`${f.rule}\`, \`${f.id}\`)`,
+      );
     }
     if (fresh.length > MAX_LISTED) lines.push(`- … and ${fresh.length - MAX_LISTED} more`);
     lines.push("");
   }
   if (stream.fixed.length > 0) {
     lines.push(`### Fixed (${stream.fixed.length})`, "");
-    for (const f of stream.fixed.slice(0, MAX_LISTED)) lines.push(`- \`${location(f)}\` ${escapeMarkdown(f.message)}`);
+    for (const f of stream.fixed.slice(0, MAX_LISTED))
+      lines.push(`- \`${location(f)}\` ${escapeMarkdown(f.message)}`);
     if (stream.fixed.length > MAX_LISTED) lines.push(`- … and ${stream.fixed.length - MAX_LISTED} more`);
   }
   return lines.join("\n").trimEnd();

@@ -22,6 +22,8 @@ export interface MarkdownOptions {
   readonly maxLength?: number;
   /** Optional explanations (finding id → text), rendered under the findings table. */
   readonly explanations?: ReadonlyMap<string, string>;
+  /** Config changes in this PR (describeConfigChanges of src/core/config/diff.ts), listed as notices. */
+  readonly configChanges?: readonly string[];
   /** Where the full list lives (a check run URL), named in the truncation note. */
   readonly detailsUrl?: string;
 }
@@ -32,6 +34,7 @@ export function renderMarkdown(result: AnalysisResult, options: MarkdownOptions 
   const tail = [
     ...overrideSection(result),
     ...suppressionSection(result),
+    ...configChangeSection(options.configChanges),
     ...noticeSection(result),
     ...explanationSection(options.explanations),
   ].join("\n");
@@ -135,7 +138,7 @@ function overrideSection(result: AnalysisResult): string[] {
   return lines;
 }
 
-function suppressionSection(result: AnalysisResult): string[] {
+export function suppressionSection(result: AnalysisResult): string[] {
   const { review, errors } = result.suppressions;
   const items: string[] = [];
   for (const s of review.expiringSoon.slice(0, MAX_LISTED_SUPPRESSIONS)) {
@@ -155,7 +158,14 @@ function suppressionSection(result: AnalysisResult): string[] {
   return items.length === 0 ? [] : ["### Suppressions", "", ...items, ""];
 }
 
-function noticeSection(result: AnalysisResult): string[] {
+export function configChangeSection(changes: readonly string[] | undefined): string[] {
+  if (!changes || changes.length === 0) return [];
+  const items = changes.slice(0, MAX_LISTED_NOTICES).map((change) => `- ${escapeMarkdown(change)}`);
+  if (changes.length > MAX_LISTED_NOTICES) items.push(`- … and ${changes.length - MAX_LISTED_NOTICES} more`);
+  return ["### Config changes in this pull request", "", ...items, ""];
+}
+
+export function noticeSection(result: AnalysisResult): string[] {
   if (result.notices.length === 0) return [];
   const items = result.notices.slice(0, MAX_LISTED_NOTICES).map((n) => {
     const where = n.file ? `${code(n.line ? `${n.file}:${n.line}` : n.file)}: ` : "";

@@ -46,9 +46,9 @@ export function renderText(result: AnalysisResult, options: TextOptions = {}): s
 function streamSection(name: StreamName, stream: StreamReport): string[] {
   const title = STREAM_TITLES[name];
   if (!stream.configured) return [`${title}: not configured`];
-  if (!stream.ran) return [`${title}: FAILED — could not run: ${stream.error ?? "unknown error"}`];
-  const state = stream.passed ? "pass" : "FAIL";
-  const lines = [`${title}: ${state}`];
+  const lines = stream.ran
+    ? [`${title}: ${stream.passed ? "pass" : "FAIL"}`]
+    : [`${title}: FAIL — could not run: ${stream.error ?? "unknown error"}`];
   const groups: [string, (f: ReportedFinding) => boolean][] = [
     ["new", (f) => f.status === "new" && !f.suppressed],
     ["existing", (f) => f.status === "existing" && !f.suppressed],
@@ -67,7 +67,7 @@ function streamSection(name: StreamName, stream: StreamReport): string[] {
     lines.push(`  fixed (${stream.fixed.length}):`);
     for (const f of stream.fixed) lines.push(`    ${location(f)}  ${f.message}  (${f.rule}, ${f.id})`);
   }
-  if (stream.findings.length === 0 && stream.fixed.length === 0) lines.push("  no findings");
+  if (stream.ran && stream.findings.length === 0 && stream.fixed.length === 0) lines.push("  no findings");
   return lines;
 }
 

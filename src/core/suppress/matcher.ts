@@ -26,11 +26,13 @@ import {
  *   threshold the value exceeds, or no value at all) is skipped and the search continues
  *   with the next candidate, then the next level.
  *
- * Cost: exact patterns are Map lookups; each distinct glob/regex is compiled once and kept
- * in a bucket keyed by its literal leading directories, so a subject is tested only
- * against globs that could match it. Candidate lists for files, directories and rule ids
- * are memoised per subject string (pattern matching only — a pure function of the string),
- * so findings sharing a file cost one Map lookup.
+ * Cost: exact patterns are Map lookups; each distinct glob/regex is compiled once (globs
+ * to a RegExp, see glob-regex.ts) and kept in a bucket keyed by its literal leading
+ * directories, so a subject is tested only against globs that could match it, and a bucket
+ * of several patterns is first tested with one combined RegExp. Candidate lists are
+ * memoised per file, per directory chain and per rule id (pattern matching only — a pure
+ * function of the string, never of the finding's value or the clock), so findings sharing
+ * a file cost one Map lookup, or none when they come one after another.
  */
 
 export interface CompiledSuppressions {
@@ -132,6 +134,32 @@ class LevelIndex {
     return found.sort(compareWithinLevel);
   }
 
+  /** The buckets whose prefix is "" or `directory` or one of its ancestors: all a file in it can match. */
+  bucketsAlong(directory: string): readonly Bucket[] {
+    const found: Bucket[] = [];
+    const root = this.buckets.get("");
+    if (root) found.push(root);
+    if (directory === "" || this.buckets.size === (root ? 1 : 0)) return found;
+    for (let slash = directory.indexOf("/"); slash !== -1; slash = directory.indexOf("/", slash + 1)) {
+      const bucket = this.buckets.get(directory.slice(0, slash));
+      if (bucket) found.push(bucket);
+    }
+    const own = this.buckets.get(directory);
+    if (own) found.push(own);
+    return found;
+  }
+
+  /** Like candidates(), for a subject whose buckets were looked up already (bucketsAlong its directory). */
+  candidatesWith(subject: string, buckets: readonly Bucket[]): readonly Suppression[] {
+    const exact = this.exact.get(subject);
+    if (buckets.length === 0) return exact ?? EMPTY;
+    const found: Suppression[] = exact ? [...exact] : [];
+    const before = found.length;
+    for (const bucket of buckets) this.collect(bucket, subject, found);
+    if (found.length === before) return exact ?? EMPTY;
+    return found.sort(compareWithinLevel);
+  }
+
   private collect(bucket: Bucket | undefined, subject: string, into: Suppression[]): void {
     if (!bucket || (bucket.prefilter !== null && !bucket.prefilter.test(subject))) return;
     for (const group of bucket.groups.values()) {
@@ -206,27 +234,46 @@ export function compileSuppressions(
   }
   for (const index of Object.values(levels)) index.seal();
 
-  // Per directory: its directory-level candidates, then its parent's, and so on up (deepest first).
-  const directoryMemo = new Map<string, readonly Suppression[]>();
-  const directoryChain = (directory: string): readonly Suppression[] => {
-    if (directory === "") return EMPTY;
+  // Per directory: its directory-level candidates, then its parent's, and so on up (deepest
+  // first); and the file-level buckets a file in it can match.
+  interface DirectoryEntry {
+    readonly chain: readonly Suppression[];
+    readonly fileBuckets: readonly Bucket[];
+  }
+  const ROOT: DirectoryEntry = { chain: EMPTY, fileBuckets: levels.file.bucketsAlong("") };
+  const directoryMemo = new Map<string, DirectoryEntry>();
+  const directoryEntry = (directory: string): DirectoryEntry => {
+    if (directory === "") return ROOT;
     const cached = directoryMemo.get(directory);
     if (cached !== undefined) return cached;
     const own = levels.directory.candidates(directory);
-    const parent = directoryChain(directory.slice(0, Math.max(0, directory.lastIndexOf("/"))));
-    const result = own.length === 0 ? parent : parent.length === 0 ? own : [...own, ...parent];
-    directoryMemo.set(directory, result);
-    return result;
+    const parent = directoryEntry(directory.slice(0, Math.max(0, directory.lastIndexOf("/")))).chain;
+    const entry: DirectoryEntry = {
+      chain: own.length === 0 ? parent : parent.length === 0 ? own : [...own, ...parent],
+      fileBuckets: levels.file.bucketsAlong(directory),
+    };
+    directoryMemo.set(directory, entry);
+    return entry;
   };
   // Per file: file-level candidates, then its directory chain.
   const pathMemo = new Map<string, readonly Suppression[]>();
+  // Analyses emit findings file by file: remembering the last file skips most Map lookups.
+  let lastFile: string | null = null;
+  let lastCandidates: readonly Suppression[] = EMPTY;
   const pathCandidates = (file: string): readonly Suppression[] => {
+    if (file === lastFile) return lastCandidates;
+    lastFile = file;
     const cached = pathMemo.get(file);
-    if (cached !== undefined) return cached;
-    const own = levels.file.candidates(file);
-    const directories = directoryChain(file.slice(0, Math.max(0, file.lastIndexOf("/"))));
-    const result = own.length === 0 ? directories : directories.length === 0 ? own : [...own, ...directories];
+    if (cached !== undefined) {
+      lastCandidates = cached;
+      return cached;
+    }
+    const directory = directoryEntry(file.slice(0, Math.max(0, file.lastIndexOf("/"))));
+    const own = levels.file.candidatesWith(file, directory.fileBuckets);
+    const chain = directory.chain;
+    const result = own.length === 0 ? chain : chain.length === 0 ? own : [...own, ...chain];
     pathMemo.set(file, result);
+    lastCandidates = result;
     return result;
   };
 

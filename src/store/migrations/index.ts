@@ -4,7 +4,9 @@
  */
 import type { Migration } from "kysely/migration";
 import * as foundation from "./0001_foundation.ts";
+import * as explanations from "./0002_explanations.ts";
 
 export const MIGRATIONS: Record<string, Migration> = {
   "0001_foundation": foundation,
+  "0002_explanations": explanations,
 };

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { diffSpecs } from "../../../src/core/bdv/breaking.ts";
 import { runBdv } from "../../../src/core/bdv/index.ts";
+import { loadSpec } from "../../../src/core/bdv/openapi.ts";
 import type { Finding } from "../../../src/core/findings.ts";
 import { bdvConfig, snapshotOf } from "./helpers.ts";
 
@@ -288,6 +290,16 @@ describe("breaking-change", () => {
         "Breaking change in orders (api/orders.yaml): DELETE /orders/{id} was removed.",
       ],
     ]);
+  });
+
+  it("finds no change between a spec and itself reformatted (cycles included)", () => {
+    const base = loadSpec("a.yaml", BASE_SPEC);
+    const reformatted = loadSpec(
+      "a.yaml",
+      `# reformatted\n${BASE_SPEC.replace("info: {title: Orders, version: 1.0.0}", "info:\n  title: Orders\n  version: 1.0.0")}`,
+    );
+    if (!base.ok || !reformatted.ok) throw new Error("spec did not load");
+    expect(diffSpecs(base.spec, reformatted.spec)).toEqual([]);
   });
 
   it("reports nothing when the spec is unchanged or did not exist at the base", () => {

@@ -245,3 +245,51 @@ describe("pytest-bdd step definitions", () => {
     expect(result.summary.stepDefinitions).toBe(6);
   });
 });
+
+describe("Python files that are not step definitions", () => {
+  it("does not take hypothesis' @given for a step decorator", () => {
+    const result = readPythonSteps(
+      "tests/test_props.py",
+      "from hypothesis import given, strategies as st\n\n@given(st.integers())\ndef test_int(x):\n    pass\n",
+    );
+    expect(result.definitions).toEqual([]);
+  });
+});
+
+describe("behave step matchers beyond parse and re", () => {
+  it("anchors re0 at the start only, and leaves an unknown matcher's patterns unresolved", () => {
+    const steps = `from behave import given, use_step_matcher
+use_step_matcher("re0")
+
+@given(r"^I have (\\d+) cukes")
+def cukes(context, n):
+    pass
+
+use_step_matcher("cucumber_expressions")
+
+@given("I eat {int} cukes")
+def eat(context, n):
+    pass
+`;
+    const read = readPythonSteps("features/steps/cukes.py", steps);
+    expect(read.definitions.map((definition) => definition.pattern)).toEqual([
+      { kind: "python-regexp", source: "^I have (\\d+) cukes", anchoring: "start" },
+      {
+        kind: "unresolved",
+        source: '"I eat {int} cukes"',
+        reason: 'step matcher "cucumber_expressions" is not evaluated statically',
+      },
+    ]);
+    const result = runBdv({
+      head: snapshotOf({
+        "features/cukes.feature":
+          "Feature: C\n  Scenario: s\n    Given I have 3 cukes in my belly\n    Given I eat 2 cukes\n",
+        "features/steps/cukes.py": steps,
+      }),
+      config: bdvConfig(),
+    });
+    expect(brief(result.findings)).toEqual([
+      ["undefined-step", "warning", "features/cukes.feature", 4, "I eat 2 cukes"],
+    ]);
+  });
+});

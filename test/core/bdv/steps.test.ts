@@ -229,3 +229,15 @@ describe("step files that do not parse", () => {
     ]);
   });
 });
+
+describe("snippets follow the project's style", () => {
+  it("uses arrow functions when the existing definitions do, and names the data table argument", () => {
+    const result = run({
+      "features/a.feature":
+        "Feature: A\n  Scenario: s\n    Given these 2 users:\n      | name |\n      | ann  |\n",
+      "features/steps/a.ts": `import { Given } from "@cucumber/cucumber";\nGiven("one", () => {});\nGiven("two", async () => {});\n`,
+    });
+    const undefinedStep = result.findings.find((finding) => finding.type === "undefined-step");
+    expect(undefinedStep?.details).toContain('Given("these {int} users:", (int, dataTable) => {');
+  });
+});

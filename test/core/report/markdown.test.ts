@@ -51,6 +51,21 @@ describe("markdown summary", () => {
     expect(md).toContain("ship the &lt;hotfix&gt; @\u200bteam");
   });
 
+  it("lists config changes and explanations when the job supplies them", async () => {
+    const result = await sampleResult();
+    const id = result.streams.acc.findings[0]!.id;
+    const md = renderMarkdown(result, {
+      configChanges: ['rule "layered" added', "component ui: globs changed"],
+      explanations: new Map([[id, "Move the <call> behind an interface."]]),
+    });
+    expect(md).toContain(
+      '### Config changes in this pull request\n\n- rule "layered" added\n- component ui: globs changed',
+    );
+    expect(md).toContain(
+      `<details><summary>\`${id}\`</summary>\n\nMove the &lt;call&gt; behind an interface.`,
+    );
+  });
+
   it("escapes injection attempts in messages", () => {
     const text = "x | y <img src=x onerror=alert(1)> [link](http://evil) @org/team ![i](http://i)";
     const escaped = escapeMarkdown(text);

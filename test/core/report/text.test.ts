@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { analyze } from "../../../src/core/analyze.ts";
+import { loadConfig } from "../../../src/core/config/load.ts";
 import { renderText } from "../../../src/core/report/text.ts";
-import { sampleResult } from "./result-fixture.ts";
+import { snapshotOf } from "../snapshot-builder.ts";
+import { NOW, sampleResult } from "./result-fixture.ts";
 
 describe("text report", () => {
   it("groups findings by stream and status with file:line, severity, counts and the verdict", async () => {
@@ -30,5 +33,25 @@ describe("text report", () => {
     expect(renderText(await sampleResult({ override: true }))).toContain(
       "Verdict: MIXED_FAILURE — gate passes (overridden by release-admin: ship the <hotfix> @team)",
     );
+  });
+
+  it("says when a stream could not run, and without a base that it checked the working tree", async () => {
+    const loaded = loadConfig("acc:\n  rules: []\n");
+    if (!loaded.ok) throw new Error("config");
+    const result = await analyze({
+      head: snapshotOf({ "src/a.ts": "export const a = 1;\n" }),
+      config: loaded.config,
+      now: NOW,
+      extractionCache: {
+        get: () => {
+          throw new Error("disk full");
+        },
+        set: () => {},
+      },
+    });
+    const text = renderText(result);
+    expect(text.split("\n")[0]).toBe("maestro-hive check: working tree");
+    expect(text).toContain("ACC — architecture: FAIL — could not run: disk full\n\n");
+    expect(text).toContain("Verdict: ARCHITECTURAL_EROSION — gate fails");
   });
 });

@@ -95,6 +95,28 @@ describe("compiled matcher: precedence and tie-breaking", () => {
     expect(suppressed.map((f) => f.id)).toEqual(["1", "2"]);
   });
 
+  it("extglobs fall back to minimatch; a bucket mixing backreferences and named groups still matches", () => {
+    const list = [
+      suppression({ id: "ext", level: "file", pattern: "src/+(a|b)/*.ts" }),
+      suppression({ id: "backref", level: "file", pattern: "(x)\\1/.*", patternType: "regex" }),
+      suppression({ id: "named", level: "file", pattern: "(?<top>lib)/.*", patternType: "regex" }),
+      suppression({ id: "named2", level: "file", pattern: "(?<top>vendor)/.*", patternType: "regex" }),
+      suppression({ id: "plain", level: "file", pattern: "docs/.*", patternType: "regex" }),
+    ];
+    const compiled = compileSuppressions(list, { now: NOW });
+    const ids = [
+      "src/a/x.ts",
+      "src/ab/x.ts",
+      "src/c/x.ts",
+      "xx/y",
+      "lib/z",
+      "vendor/q",
+      "docs/r",
+      "other/s",
+    ].map((file) => compiled.match(finding({ id: file, file }))?.id ?? null);
+    expect(ids).toEqual(["ext", "ext", null, "backref", "named", "named2", "plain", null]);
+  });
+
   it("ancestorDirectories lists the file's directory and each ancestor, deepest first", () => {
     expect(ancestorDirectories("a/b/c.ts")).toEqual(["a/b", "a"]);
     expect(ancestorDirectories("c.ts")).toEqual([]);

@@ -23,6 +23,10 @@
  * app JWT (RS256, iss = app id, exp ≤ 10 min); everything else an installation token the fake issued
  * for an installation that holds the repository and has the permission → else 401/404/403.
  * Every refused request is also appended to `gh.violations` — assert it is empty after app tests.
+ * Answers are completed to GitHub's documented response schemas (fields the fake does not model get
+ * typed empty values); anything still off lands in `gh.responseProblems`.
+ * Forks: register the fork with `forkOf` and the SAME GitRepo as the base (GitHub keeps PR heads in the
+ * base repository as refs/pull/N/head), and pass `headRepo` to addPullRequest.
  */
 import { FakeGitHub, type FakeGitHubOptions } from "./server.ts";
 

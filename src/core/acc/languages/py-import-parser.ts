@@ -143,12 +143,18 @@ class ImportParser {
         continue;
       }
       if (k === TokenKind.INDENT) {
-        if (!expectIndent) return this.syntaxError("unexpected indent", i);
+        if (!expectIndent) {
+          this.syntaxError("unexpected indent", i);
+          return;
+        }
         expectIndent = false;
         this.typeCheckingBlocks.push(this.typeCheckingNewline === i - 1 || this.inTypeCheckingBlock());
         continue;
       }
-      if (expectIndent) return this.syntaxError("expected an indented block", i);
+      if (expectIndent) {
+        this.syntaxError("expected an indented block", i);
+        return;
+      }
       if (k === TokenKind.DEDENT) {
         this.typeCheckingBlocks.pop();
         continue;
@@ -167,7 +173,7 @@ class ImportParser {
             continue;
           }
         }
-        if (kind[i + 1] === TokenKind.OP) this.dynamicImport(i);
+        if (kind[i + 1] === TokenKind.OP && this.mayBeDynamicImport(i)) this.dynamicImport(i);
       } else if (k === TokenKind.OP && depth[i] === 0 && (this.end[i] ?? 0) - (this.start[i] ?? 0) === 1) {
         const c = this.src.charCodeAt(this.start[i] ?? 0);
         if (c === CH_SEMICOLON || c === CH_COLON) {
@@ -307,6 +313,18 @@ class ImportParser {
   }
 
   // ---- dynamic imports -----------------------------------------------------------------
+
+  /** Cheap pre-check on the name's length: `importlib` (9), `__import__` (10), `import_module` (13), aliases. */
+  private mayBeDynamicImport(i: number): boolean {
+    const length = (this.end[i] ?? 0) - (this.start[i] ?? 0);
+    return (
+      length === 9 ||
+      length === 10 ||
+      length === 13 ||
+      this.importlibAliases.length > 0 ||
+      this.importModuleAliases.length > 0
+    );
+  }
 
   /** Called for a NAME followed by an operator: is it a dynamic import call? */
   private dynamicImport(i: number): void {

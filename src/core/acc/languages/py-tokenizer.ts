@@ -101,44 +101,47 @@ interface FieldFrame {
 
 type Frame = FStringFrame | FieldFrame;
 
-let capacity = 4096;
-let kinds = new Uint8Array(capacity);
-let starts = new Int32Array(capacity);
-let ends = new Int32Array(capacity);
-let lines = new Int32Array(capacity);
-let depths = new Int32Array(capacity);
+/** Token storage, reused from call to call (and grown when a file needs more). */
+class TokenBuffer {
+  capacity = 4096;
+  kinds = new Uint8Array(this.capacity);
+  starts = new Int32Array(this.capacity);
+  ends = new Int32Array(this.capacity);
+  lines = new Int32Array(this.capacity);
+  depths = new Int32Array(this.capacity);
 
-function grow(): void {
-  capacity *= 2;
-  const k = new Uint8Array(capacity);
-  k.set(kinds);
-  kinds = k;
-  const s = new Int32Array(capacity);
-  s.set(starts);
-  starts = s;
-  const e = new Int32Array(capacity);
-  e.set(ends);
-  ends = e;
-  const l = new Int32Array(capacity);
-  l.set(lines);
-  lines = l;
-  const d = new Int32Array(capacity);
-  d.set(depths);
-  depths = d;
+  grow(): void {
+    this.capacity *= 2;
+    const kinds = new Uint8Array(this.capacity);
+    kinds.set(this.kinds);
+    this.kinds = kinds;
+    this.starts = growInt32(this.starts, this.capacity);
+    this.ends = growInt32(this.ends, this.capacity);
+    this.lines = growInt32(this.lines, this.capacity);
+    this.depths = growInt32(this.depths, this.capacity);
+  }
 }
+
+function growInt32(array: Int32Array, capacity: number): Int32Array<ArrayBuffer> {
+  const grown = new Int32Array(capacity);
+  grown.set(array);
+  return grown;
+}
+
+const buffer = new TokenBuffer();
 
 /** Tokenizes `source` (without a BOM). The result is valid until the next call. */
 export function tokenizePython(source: string): PyTokens {
-  const scanner = new Scanner(source);
+  const scanner = new Scanner(source, buffer);
   scanner.run();
   for (let i = 0; i < END_SENTINELS; i++) scanner.push(TokenKind.END, source.length, source.length);
   return {
     count: scanner.count - END_SENTINELS,
-    kind: kinds,
-    start: starts,
-    end: ends,
-    line: lines,
-    depth: depths,
+    kind: buffer.kinds,
+    start: buffer.starts,
+    end: buffer.ends,
+    line: buffer.lines,
+    depth: buffer.depths,
     error: scanner.error,
   };
 }
@@ -146,12 +149,19 @@ export function tokenizePython(source: string): PyTokens {
 const ID_START = /[\p{ID_Start}_\u1885\u1886\u2118\u212E\u309B\u309C]/u;
 const ID_CONTINUE = /[\p{ID_Continue}\u00B7\u0387\u1369-\u1371\u19DA\u1885\u1886\u2118\u212E\u309B\u309C]/u;
 
+/** ASCII character classes: 1 = identifier start, 2 = identifier continuation. */
+const ASCII_CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === CH_UNDERSCORE;
+  ASCII_CLASS[c] = (letter ? 1 : 0) | (letter || (c >= CH_0 && c <= CH_9) ? 2 : 0);
+}
+
 function isAsciiIdStart(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === CH_UNDERSCORE;
+  return c < 128 && ((ASCII_CLASS[c] ?? 0) & 1) !== 0;
 }
 
 function isAsciiIdContinue(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= CH_0 && c <= CH_9) || c === CH_UNDERSCORE;
+  return c < 128 && ((ASCII_CLASS[c] ?? 0) & 2) !== 0;
 }
 
 function isDigit(c: number): boolean {
@@ -230,19 +240,23 @@ class Scanner {
   private atLineStart = true;
   private lineHasTokens = false;
 
-  constructor(source: string) {
+  private readonly tokens: TokenBuffer;
+
+  constructor(source: string, tokens: TokenBuffer) {
     this.src = source;
     this.length = source.length;
+    this.tokens = tokens;
   }
 
   push(kind: number, start: number, end: number, line = this.line): void {
-    if (this.count === capacity) grow();
+    const tokens = this.tokens;
+    if (this.count === tokens.capacity) tokens.grow();
     const i = this.count++;
-    kinds[i] = kind;
-    starts[i] = start;
-    ends[i] = end;
-    lines[i] = line;
-    depths[i] = this.brackets.length + this.fstringDepth;
+    tokens.kinds[i] = kind;
+    tokens.starts[i] = start;
+    tokens.ends[i] = end;
+    tokens.lines[i] = line;
+    tokens.depths[i] = this.brackets.length + this.fstringDepth;
   }
 
   private pushToken(kind: number, start: number, end: number, line = this.line): void {

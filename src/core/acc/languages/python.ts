@@ -9,7 +9,8 @@
  * 1-based line where the statement (or the dynamic import call) starts.
  *
  * A file with a syntax error gets `error` (message, 1-based line and column) and keeps the
- * imports found on the lines before the error.
+ * imports found on the lines before the error. A file containing a NUL character (binary,
+ * or refused by CPython anyway) gets an error and no imports.
  */
 import type { ExtractResult } from "../model.ts";
 import { parseImports } from "./py-import-parser.ts";
@@ -40,6 +41,17 @@ function extract(source: string): ExtractResult {
     return {
       imports: [],
       error: { message: `file too large (${source.length} characters; limit ${MAX_PYTHON_SOURCE_LENGTH})` },
+    };
+  }
+  const nul = source.indexOf("\u0000");
+  if (nul !== -1) {
+    // CPython refuses such files wherever the NUL is (binary files end up here too)
+    const before = source.slice(0, nul);
+    const line = before.split(/\r\n|\r|\n/).length;
+    const lineStart = Math.max(before.lastIndexOf("\n"), before.lastIndexOf("\r")) + 1;
+    return {
+      imports: [],
+      error: { message: "source code cannot contain null bytes", line, column: nul - lineStart + 1 },
     };
   }
   const tokens = tokenizePython(source);

@@ -63,6 +63,8 @@ export interface OxcNode extends OxcSpan {
   readonly moduleReference?: OxcNode;
   readonly expression?: OxcNode;
   readonly importKind?: string;
+  readonly exportKind?: string;
+  readonly specifiers?: readonly OxcNode[];
 }
 
 export interface ImportVisitorHandlers {
@@ -70,6 +72,10 @@ export interface ImportVisitorHandlers {
   ImportExpression(node: OxcNode): void;
   TSImportType(node: OxcNode): void;
   TSImportEqualsDeclaration(node: OxcNode): void;
+  /** Only needed (and only passed, to the eager walk) for imports nested in `declare module`. */
+  ImportDeclaration?(node: OxcNode): void;
+  ExportAllDeclaration?(node: OxcNode): void;
+  ExportNamedDeclaration?(node: OxcNode): void;
 }
 
 export interface LazyParse {

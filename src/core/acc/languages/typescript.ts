@@ -10,8 +10,10 @@
  * - `require("m")` (the free identifier, one literal argument)     → require
  * - `import x = require("m")` / `export import x = require("m")`   → require (`import type x =` → type)
  * - `import("m")` in a type position (`typeof import("m")`)       → type
+ * - imports and re-exports inside `declare module "m" { … }` blocks      → as above
  * Not imports: `require.resolve("m")`, `module.require("m")`, computed specifiers,
- * `/// <reference path>` directives and `declare module "m"` blocks (declarations, not uses).
+ * `/// <reference path>` directives, and the name of a `declare module "m"` block itself
+ * (it declares or augments "m"; it does not load it).
  *
  * `line` is 1-based: the line where the import statement starts, or where the
  * `import(` / `require(` call starts. Lines are counted by "\n".
@@ -136,12 +138,23 @@ function collectFromAst(
   parsed: LazyParse,
   found: Found[],
 ): void {
+  const isTs = lang === "ts" || lang === "tsx" || lang === "dts";
   const importCalls = countImportCallCandidates(source);
+  // Imports inside `declare module "m" { … }` are not in the module record, and the lazy
+  // walker does not reach every declaration there: such files take the eager walk.
+  const ambientModules = isTs && AMBIENT_MODULE.test(source);
+  if (ambientModules) {
+    const topLevel = new Set(found.map((item) => item.start));
+    visitEager(path, source, lang, sourceType, {
+      ...importHandlers(found),
+      ...nestedDeclarationHandlers(found, topLevel),
+    });
+    return;
+  }
   const hasRequire = source.includes("require");
   if (!hasRequire && importCalls === 0 && parsed.module.dynamicImports.length === 0) return;
   const lazyFound: Found[] = [];
   parsed.visit(importHandlers(lazyFound));
-  const isTs = lang === "ts" || lang === "tsx" || lang === "dts";
   if (isTs && countImportCalls(lazyFound) < importCalls) {
     const eagerFound: Found[] = [];
     visitEager(path, source, lang, sourceType, importHandlers(eagerFound));
@@ -149,6 +162,34 @@ function collectFromAst(
     return;
   }
   found.push(...lazyFound);
+}
+
+/** A trigger for the eager walk only; imports themselves always come from the parser. */
+const AMBIENT_MODULE = /declare\s+module\s*["']/;
+
+/** Import/export declarations that are not top-level statements (those come from the module record). */
+function nestedDeclarationHandlers(
+  found: Found[],
+  topLevel: ReadonlySet<number>,
+): Pick<ImportVisitorHandlers, "ImportDeclaration" | "ExportAllDeclaration" | "ExportNamedDeclaration"> {
+  const add = (node: OxcNode, kind: ImportKind) => {
+    const specifier = literalText(node.source ?? undefined);
+    if (specifier !== undefined && !topLevel.has(node.start))
+      found.push({ start: node.start, specifier, kind });
+  };
+  const allType = (specifiers: readonly OxcNode[] | undefined, key: "importKind" | "exportKind") =>
+    specifiers !== undefined && specifiers.length > 0 && specifiers.every((item) => item[key] === "type");
+  return {
+    ImportDeclaration(node) {
+      add(node, node.importKind === "type" || allType(node.specifiers, "importKind") ? "type" : "import");
+    },
+    ExportAllDeclaration(node) {
+      add(node, node.exportKind === "type" ? "type" : "export");
+    },
+    ExportNamedDeclaration(node) {
+      add(node, node.exportKind === "type" || allType(node.specifiers, "exportKind") ? "type" : "export");
+    },
+  };
 }
 
 function countImportCalls(found: readonly Found[]): number {

@@ -57,7 +57,9 @@ export function detectPythonLayout(project: ProjectFiles, directories: ReadonlyS
     const dir = slash === -1 ? "" : path.slice(0, slash);
     if (!isUnderNonSourceSegment(dir)) projectSet.add(dir);
   }
-  const projects = [...projectSet].sort((a, b) => (a === "" ? -1 : b === "" ? 1 : a < b ? -1 : a > b ? 1 : 0));
+  const projects = [...projectSet].sort((a, b) =>
+    a === "" ? -1 : b === "" ? 1 : a < b ? -1 : a > b ? 1 : 0,
+  );
   const rootsByProject = new Map<string, readonly string[]>();
   const packageDirs = new Map<string, string>();
   for (const dir of projects) {
@@ -68,7 +70,8 @@ export function detectPythonLayout(project: ProjectFiles, directories: ReadonlyS
     declared.readPytestIni(project.read(joinPath(dir, "tox.ini")));
     const roots: string[] = [];
     const add = (root: string | undefined): void => {
-      if (root !== undefined && (root === "" || directories.has(root)) && !roots.includes(root)) roots.push(root);
+      if (root !== undefined && (root === "" || directories.has(root)) && !roots.includes(root))
+        roots.push(root);
     };
     for (const root of declared.roots) add(root);
     add(joinPath(dir, "src"));

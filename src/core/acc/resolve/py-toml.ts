@@ -117,7 +117,10 @@ class TomlReader {
     const start = this.pos;
     while (SCALAR.test(this.text[this.pos] ?? "")) this.pos++;
     // dates with a space between date and time
-    if (/^\d{4}-\d{2}-\d{2}$/.test(this.text.slice(start, this.pos)) && /^ \d/.test(this.text.slice(this.pos))) {
+    if (
+      /^\d{4}-\d{2}-\d{2}$/.test(this.text.slice(start, this.pos)) &&
+      /^ \d/.test(this.text.slice(this.pos))
+    ) {
       this.pos++;
       while (SCALAR.test(this.text[this.pos] ?? "")) this.pos++;
     }
@@ -178,13 +181,23 @@ class TomlReader {
       if (!triple && c === "\n") throw new TomlError("newline in string");
       if (c === "\\" && quote === '"') {
         const e = this.text[this.pos + 1] ?? "";
-        const simple: Record<string, string> = { n: "\n", t: "\t", r: "\r", b: "\b", f: "\f", '"': '"', "\\": "\\" };
+        const simple: Record<string, string> = {
+          n: "\n",
+          t: "\t",
+          r: "\r",
+          b: "\b",
+          f: "\f",
+          '"': '"',
+          "\\": "\\",
+        };
         if (simple[e] !== undefined) {
           out += simple[e];
           this.pos += 2;
         } else if (e === "u" || e === "U") {
           const digits = e === "u" ? 4 : 8;
-          out += String.fromCodePoint(Number.parseInt(this.text.slice(this.pos + 2, this.pos + 2 + digits), 16));
+          out += String.fromCodePoint(
+            Number.parseInt(this.text.slice(this.pos + 2, this.pos + 2 + digits), 16),
+          );
           this.pos += 2 + digits;
         } else if (triple && (e === "\n" || e === " " || e === "\r")) {
           this.pos++;

@@ -78,6 +78,9 @@ class PythonModuleIndex {
   private readonly baseDirs = new Map<string, string>();
   private readonly rootsByDir = new Map<string, readonly string[]>();
   private topLevelIndex: Map<string, string[]> | undefined;
+  /** Imports come file by file: remember the last file's directory. */
+  private lastFile = "";
+  private lastDir = "";
 
   constructor(project: ProjectFiles) {
     for (const path of project.paths) {
@@ -97,7 +100,11 @@ class PythonModuleIndex {
 
   resolve(fromFile: string, raw: RawImport): ResolvedImport[] {
     const level = raw.level ?? 0;
-    const dir = dirnameOf(fromFile);
+    if (fromFile !== this.lastFile) {
+      this.lastFile = fromFile;
+      this.lastDir = dirnameOf(fromFile);
+    }
+    const dir = this.lastDir;
     const specifier = level === 0 ? raw.specifier : ".".repeat(level) + raw.specifier;
     const names = raw.names;
     let lookup: Lookup;
@@ -105,7 +112,8 @@ class PythonModuleIndex {
       lookup = { status: "internal", located: this.relative(dir, level, raw.specifier) };
     } else {
       lookup = this.absolute(dir, raw.specifier);
-      if (lookup.status === "external" && names !== undefined) lookup = this.viaSubmodule(dir, raw.specifier, names);
+      if (lookup.status === "external" && names !== undefined)
+        lookup = this.viaSubmodule(dir, raw.specifier, names);
     }
     if (lookup.status === "external") {
       return [edge(raw, specifier, null, level > 0 ? null : topLevelName(raw.specifier))];
@@ -113,7 +121,8 @@ class PythonModuleIndex {
     const located = lookup.located;
     const namespace = lookup.status === "namespace";
     if (names === undefined || names.length === 0 || (names.length === 1 && names[0] === "*")) {
-      if (namespace && located?.file == null) return [edge(raw, specifier, null, topLevelName(raw.specifier))];
+      if (namespace && located?.file == null)
+        return [edge(raw, specifier, null, topLevelName(raw.specifier))];
       return [edge(raw, specifier, located?.file ?? null, null)];
     }
     // from X import names: submodules get their own edge; other names collapse into X.
@@ -157,14 +166,14 @@ class PythonModuleIndex {
 
   /**
    * Cached at two levels: what steps 1, 2 and 4 find depends only on the directory's
-   * context (its base directory and nearest project), shared by most directories; what
-   * steps 3, 5 and 6 find is cached per directory.
+   * context (its base directory and nearest project), shared by most directories; step 3
+   * (inference, which prefers directories near the importing file) is cached per directory.
    */
   private absolute(dir: string, dotted: string): Lookup {
     const context = this.contextCache(dir);
     let inRoots = context.get(dotted);
     if (inRoots === undefined) {
-      inRoots = dotted === "" ? EXTERNAL : (this.lookupInRoots(dir, dotted.split(".")) ?? null);
+      inRoots = dotted === "" ? EXTERNAL : this.lookupByContext(dir, dotted.split("."));
       context.set(dotted, inRoots);
     }
     if (inRoots !== null) return inRoots;
@@ -195,6 +204,16 @@ class PythonModuleIndex {
     return cache;
   }
 
+  /**
+   * Steps 1, 2 and 4, and all steps for a top-level name that no directory of the
+   * repository holds (step 3 then has nothing to infer): null when the rest depends on `dir`.
+   */
+  private lookupByContext(dir: string, parts: readonly string[]): Lookup | null {
+    const found = this.lookupInRoots(dir, parts);
+    if (found !== undefined) return found;
+    return this.topLevel().has(parts[0] ?? "") ? null : this.lookupElsewhere(dir, parts);
+  }
+
   /** Steps 1, 2 and 4; undefined when the name is not found there. */
   private lookupInRoots(dir: string, parts: readonly string[]): Lookup | undefined {
     const top = parts[0] ?? "";
@@ -206,7 +225,8 @@ class PythonModuleIndex {
     const mapped = this.layout.packageDirs.get(top);
     if (mapped !== undefined) {
       const rest = parts.slice(1);
-      const located = rest.length === 0 ? { file: this.initFile(mapped), dirs: [mapped] } : this.descend([mapped], rest);
+      const located =
+        rest.length === 0 ? { file: this.initFile(mapped), dirs: [mapped] } : this.descend([mapped], rest);
       return { status: "internal", located };
     }
     for (const root of this.roots(dir)) {
@@ -227,7 +247,8 @@ class PythonModuleIndex {
       const child = this.child(root, top);
       return child !== NONE && child.kind === NAMESPACE && searched.indexOf(root) === i;
     });
-    if (namespaceRoots.length > 0) return { status: "namespace", located: this.descend(namespaceRoots, parts) };
+    if (namespaceRoots.length > 0)
+      return { status: "namespace", located: this.descend(namespaceRoots, parts) };
     return EXTERNAL;
   }
 
@@ -241,6 +262,7 @@ class PythonModuleIndex {
    * a submodule `b` (step 3 needs a submodule to trust a directory elsewhere).
    */
   private viaSubmodule(dir: string, dotted: string, names: readonly string[]): Lookup {
+    if (!this.topLevel().has(topLevelName(dotted))) return EXTERNAL; // no such package anywhere
     for (const name of names) {
       if (name === "*") continue;
       const lookup = this.absolute(dir, `${dotted}.${name}`);
@@ -303,7 +325,8 @@ class PythonModuleIndex {
     const ancestors = projects.filter((project) => isAncestorOrSelf(project, dir));
     ancestors.sort((a, b) => b.length - a.length);
     for (const project of [...ancestors, ...projects.filter((p) => !ancestors.includes(p))]) {
-      for (const root of this.layout.rootsByProject.get(project) ?? []) if (!own.includes(root)) own.push(root);
+      for (const root of this.layout.rootsByProject.get(project) ?? [])
+        if (!own.includes(root)) own.push(root);
     }
     this.rootsByDir.set(dir, own);
     return own;
@@ -398,7 +421,12 @@ class PythonModuleIndex {
   }
 }
 
-function edge(raw: RawImport, specifier: string, target: string | null, external: string | null): ResolvedImport {
+function edge(
+  raw: RawImport,
+  specifier: string,
+  target: string | null,
+  external: string | null,
+): ResolvedImport {
   return { specifier, line: raw.line, kind: raw.kind, target, external };
 }
 

@@ -54,26 +54,37 @@ const OUTPUT_DIRS = new Set([
  * name with an added extension, instead of one existence check per extension.
  */
 export class FileIndex {
-  private readonly files: ReadonlySet<string> | { has(path: string): boolean };
-  private readonly byStem = new Map<string, string[]>();
+  private readonly files: { has(path: string): boolean };
+  /** stem → the one file with that stem, or all of them when there are several. */
+  private readonly byStem = new Map<string, string | string[]>();
   private readonly directories = new Set<string>();
 
   constructor(paths: readonly string[], has: (path: string) => boolean) {
     this.files = { has };
+    let previousDir: string | undefined;
     for (const path of paths) {
       const stem = stemOf(path);
       if (stem !== undefined) {
-        const list = this.byStem.get(stem);
-        if (list === undefined) this.byStem.set(stem, [path]);
-        else list.push(path);
+        const existing = this.byStem.get(stem);
+        if (existing === undefined) this.byStem.set(stem, path);
+        else if (typeof existing === "string") this.byStem.set(stem, [existing, path]);
+        else existing.push(path);
       }
-      let slash = path.lastIndexOf("/");
-      while (slash > 0) {
-        const dir = path.slice(0, slash);
-        if (this.directories.has(dir)) break;
-        this.directories.add(dir);
-        slash = dir.lastIndexOf("/");
-      }
+      const slash = path.lastIndexOf("/");
+      if (slash <= 0) continue;
+      const dir = path.slice(0, slash);
+      if (dir === previousDir) continue;
+      previousDir = dir;
+      this.addDirectory(dir);
+    }
+  }
+
+  private addDirectory(dir: string): void {
+    let current = dir;
+    while (current !== "" && !this.directories.has(current)) {
+      this.directories.add(current);
+      const slash = current.lastIndexOf("/");
+      current = slash === -1 ? "" : current.slice(0, slash);
     }
   }
 
@@ -87,15 +98,12 @@ export class FileIndex {
 
   /** The file `stem + ext` for the first ext of `order` that exists. */
   withExtension(stem: string, order: readonly string[]): string | undefined {
-    const list = this.byStem.get(stem);
-    if (list === undefined) return undefined;
-    if (list.length === 1) {
-      const only = list[0] as string;
-      return order.includes(only.slice(stem.length)) ? only : undefined;
-    }
+    const found = this.byStem.get(stem);
+    if (found === undefined) return undefined;
+    if (typeof found === "string") return order.includes(found.slice(stem.length)) ? found : undefined;
     for (const ext of order) {
       const candidate = stem + ext;
-      if (list.includes(candidate)) return candidate;
+      if (found.includes(candidate)) return candidate;
     }
     return undefined;
   }

@@ -1,7 +1,9 @@
 /**
  * tsconfig.json / jsconfig.json: the nearest one per directory, its `extends` chain
  * (relative files, and packages of this repository), and the `baseUrl` and `paths` it ends
- * up with. `${configDir}` in a path stands for the directory of the config being used.
+ * up with (for a solution-style config without either: those of its first referenced
+ * project that has them). Not modelled: `rootDirs`, and `include`/`files` (every file
+ * under a config's directory uses it). `${configDir}` in a path stands for the directory of the config being used.
  */
 import type { ProjectFiles } from "../model.ts";
 import { parseJsonc } from "./ts-jsonc.ts";
@@ -32,10 +34,13 @@ interface ChainOptions {
 export type PackageFileLocator = (specifier: string) => string | undefined;
 
 const MAX_EXTENDS_DEPTH = 32;
+/** TypeScript's `${configDir}` template variable, spelled without tripping template-string lints. */
+const CONFIG_DIR = "$" + "{configDir}";
 
 export class TsConfigs {
   private readonly nearest = new Map<string, CompilerPaths | null>();
   private readonly byConfig = new Map<string, CompilerPaths>();
+  private readonly byContent = new Map<string, CompilerPaths>();
   private readonly project: ProjectFiles;
   private readonly locatePackageFile: PackageFileLocator;
 
@@ -57,18 +62,55 @@ export class TsConfigs {
     return found;
   }
 
-  forConfig(configPath: string): CompilerPaths {
+  forConfig(configPath: string, referencedFrom: ReadonlySet<string> = new Set()): CompilerPaths {
     const cached = this.byConfig.get(configPath);
     if (cached !== undefined) return cached;
     const options = this.chain(configPath, dirname(configPath), new Set(), 0);
     const pathsBase = options.baseUrl ?? options.paths?.dir ?? dirname(configPath);
-    const compiled: CompilerPaths = {
+    let compiled: CompilerPaths = {
       baseUrl: options.baseUrl,
       pathsBase,
       paths: options.paths === undefined ? [] : compilePaths(options.paths.map),
     };
+    if (compiled.baseUrl === undefined && compiled.paths.length === 0) {
+      compiled = this.fromReferences(configPath, referencedFrom) ?? compiled;
+    }
+    compiled = this.shared(compiled);
     this.byConfig.set(configPath, compiled);
     return compiled;
+  }
+
+  /**
+   * Configs that end up with the same aliases share one object, so the resolver's cache of
+   * bare specifiers (keyed by config) is shared by every package that extends the same base.
+   */
+  private shared(compiled: CompilerPaths): CompilerPaths {
+    const normalised = compiled.paths.length === 0 ? { ...compiled, pathsBase: "" } : compiled;
+    const key = JSON.stringify(normalised);
+    const existing = this.byContent.get(key);
+    if (existing !== undefined) return existing;
+    this.byContent.set(key, normalised);
+    return normalised;
+  }
+
+  /**
+   * A "solution" tsconfig (`files: []` plus `references`, as in Vite's templates) has no
+   * aliases itself; its first referenced project that declares `paths` or `baseUrl` stands in.
+   */
+  private fromReferences(configPath: string, referencedFrom: ReadonlySet<string>): CompilerPaths | undefined {
+    const json = parseJsonc(this.project.read(configPath) ?? "");
+    if (!isRecord(json) || !Array.isArray(json.references)) return undefined;
+    const visited = new Set([...referencedFrom, configPath]);
+    for (const reference of json.references) {
+      if (!isRecord(reference) || typeof reference.path !== "string") continue;
+      const target = joinPath(dirname(configPath), reference.path);
+      if (target === undefined) continue;
+      const file = this.project.has(target) ? target : `${target === "" ? "" : `${target}/`}tsconfig.json`;
+      if (visited.has(file) || !this.project.has(file)) continue;
+      const referenced = this.forConfig(file, visited);
+      if (referenced.baseUrl !== undefined || referenced.paths.length > 0) return referenced;
+    }
+    return undefined;
   }
 
   private chain(configPath: string, leafDir: string, seen: Set<string>, depth: number): ChainOptions {
@@ -99,7 +141,7 @@ export class TsConfigs {
 
   private locateExtends(specifier: string, dir: string, leafDir: string): string | undefined {
     const exists = (path: string) => this.project.has(path);
-    if (isRelativeSpecifier(specifier) || specifier.startsWith("${configDir}")) {
+    if (isRelativeSpecifier(specifier) || specifier.startsWith(CONFIG_DIR)) {
       const path = resolveConfigPath(specifier, dir, leafDir);
       if (path === undefined) return undefined;
       if (exists(path)) return path;
@@ -112,7 +154,7 @@ export class TsConfigs {
 }
 
 function resolveConfigPath(value: string, dir: string, leafDir: string): string | undefined {
-  if (value.startsWith("${configDir}")) return joinPath(leafDir, value.slice("${configDir}".length));
+  if (value.startsWith(CONFIG_DIR)) return joinPath(leafDir, value.slice(CONFIG_DIR.length));
   return joinPath(dir, value);
 }
 
@@ -122,8 +164,8 @@ function withConfigDir(paths: Record<string, unknown>, leafDir: string): Record<
   for (const [key, targets] of Object.entries(paths)) {
     out[key] = Array.isArray(targets)
       ? targets.map((target) =>
-          typeof target === "string" && target.startsWith("${configDir}")
-            ? `/${joinPath(leafDir, target.slice("${configDir}".length)) ?? ""}`
+          typeof target === "string" && target.startsWith(CONFIG_DIR)
+            ? `/${joinPath(leafDir, target.slice(CONFIG_DIR.length)) ?? ""}`
             : target,
         )
       : targets;

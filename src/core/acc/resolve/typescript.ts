@@ -17,14 +17,7 @@
  * Results depend only on (directory, specifier), and for bare specifiers only on (tsconfig,
  * specifier), so they are cached that way; a resolver must be created per snapshot.
  */
-import type {
-  ImportKind,
-  ProjectFiles,
-  RawImport,
-  ResolvedImport,
-  Resolver,
-  ResolverFactory,
-} from "../model.ts";
+import type { ImportKind, ProjectFiles, RawImport, ResolvedImport, ResolverFactory } from "../model.ts";
 import { builtinExternal } from "./ts-builtins.ts";
 import {
   discoverPackages,

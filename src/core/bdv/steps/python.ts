@@ -28,7 +28,8 @@ const KEYWORDS = new Map<string, DefinitionKeyword>([
   ["Step", "step"],
 ]);
 
-type Matcher = "parse" | "cfparse" | "re" | "re0";
+/** behave step matchers; "other" stands for one we cannot evaluate statically (custom or plugin matchers). */
+type Matcher = "parse" | "cfparse" | "re" | "re0" | { readonly other: string };
 
 interface Argument {
   readonly keyword: string | null;
@@ -112,6 +113,13 @@ function behavePattern(arg: Argument | undefined, matcher: Matcher): StepPattern
       literal ? "the f-string has substitutions" : "the pattern is not a string literal",
     );
   }
+  if (typeof matcher === "object") {
+    return {
+      kind: "unresolved",
+      source: JSON.stringify(value),
+      reason: `step matcher "${matcher.other}" is not evaluated statically`,
+    };
+  }
   if (matcher === "re") return { kind: "python-regexp", source: value, anchoring: "full" };
   if (matcher === "re0") return { kind: "python-regexp", source: value, anchoring: "start" };
   return { kind: "parse", source: value, cardinality: matcher === "cfparse" };
@@ -149,10 +157,12 @@ interface Imports {
   readonly decorators: Map<string, DefinitionKeyword>;
   /** Local name -> pytest-bdd parser name ("parse", "re", ...). */
   readonly parsers: Map<string, string>;
+  /** Names imported from other modules (hypothesis' `given`...): never step decorators. */
+  readonly foreign: Set<string>;
 }
 
 function readImports(tokens: readonly PythonToken[]): Imports {
-  const imports: Imports = { framework: null, decorators: new Map(), parsers: new Map() };
+  const imports: Imports = { framework: null, decorators: new Map(), parsers: new Map(), foreign: new Set() };
   for (let index = 0; index < tokens.length; index++) {
     const token = tokens[index];
     if (!token?.lineStart || token.type !== "name") continue;
@@ -187,6 +197,7 @@ function readImports(tokens: readonly PythonToken[]): Imports {
       }
       const keyword = KEYWORDS.get(name.raw);
       if (framework && keyword) imports.decorators.set(local, keyword);
+      else if (!framework) imports.foreign.add(local);
       if (framework === "pytest-bdd" && module.endsWith("parsers")) imports.parsers.set(local, name.raw);
       cursor++;
     }
@@ -204,6 +215,7 @@ function defaultFramework(file: string): StepFramework {
 function decoratorKeyword(callee: string, imports: Imports): DefinitionKeyword | null {
   const imported = imports.decorators.get(callee);
   if (imported) return imported;
+  if (imports.foreign.has(callee)) return null;
   const [module, member] = callee.split(".");
   if (member && (module === "behave" || module === "pytest_bdd")) return KEYWORDS.get(member) ?? null;
   return member === undefined ? (KEYWORDS.get(callee) ?? null) : null;
@@ -254,13 +266,7 @@ export function readPythonSteps(file: string, text: string): StepFileResult {
     if (callee === "use_step_matcher" || callee === "step_matcher") {
       const name = call.args[0] ? literalString(call.args[0].tokens).value : null;
       if (name === "parse" || name === "cfparse" || name === "re" || name === "re0") matcher = name;
-      else
-        problems.push({
-          file,
-          line: token.line,
-          column: token.column,
-          message: `unknown step matcher ${name ?? "(not a literal)"}`,
-        });
+      else matcher = { other: name ?? "(not a literal)" };
     } else if (callee === "register_type") {
       for (const arg of call.args) {
         if (!arg.keyword) continue;

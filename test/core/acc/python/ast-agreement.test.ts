@@ -42,7 +42,10 @@ type AstFile = { ok: true; imports: AstRow[] } | { ok: false; error: string; lin
 function pythonPaths(): { stdlib: string; purelib: string } {
   const out = execFileSync(
     "python3",
-    ["-c", "import json, sysconfig; p = sysconfig.get_paths(); print(json.dumps([p['stdlib'], p['purelib']]))"],
+    [
+      "-c",
+      "import json, sysconfig; p = sysconfig.get_paths(); print(json.dumps([p['stdlib'], p['purelib']]))",
+    ],
     { encoding: "utf8" },
   );
   const [stdlib, purelib] = JSON.parse(out) as [string, string];

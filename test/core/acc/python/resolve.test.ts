@@ -190,7 +190,9 @@ describe("createPythonResolver: relative imports", () => {
 
   it("resolves raw relative imports handed in directly (star, and dynamic with __package__)", () => {
     const resolve = createPythonResolver(projectFiles(files));
-    expect(resolve("pkg/sub/leaf.py", { specifier: "other", line: 9, kind: "import", level: 2, names: ["*"] })).toEqual([
+    expect(
+      resolve("pkg/sub/leaf.py", { specifier: "other", line: 9, kind: "import", level: 2, names: ["*"] }),
+    ).toEqual([
       { specifier: "..other", line: 9, kind: "import", target: "pkg/other/__init__.py", external: null },
     ]);
     expect(resolve("pkg/sub/leaf.py", { specifier: "sibling", line: 3, kind: "dynamic", level: 1 })).toEqual([
@@ -350,7 +352,8 @@ describe("createPythonResolver: namespace packages", () => {
     const graph = resolveProject({
       "nspkg/plugins/a.py": "",
       "src/nspkg/plugins/b.py": "",
-      "main.py": "from nspkg.plugins import a, b\nimport nspkg.plugins.b\nfrom nspkg.plugins import nothing\n",
+      "main.py":
+        "from nspkg.plugins import a, b\nimport nspkg.plugins.b\nfrom nspkg.plugins import nothing\n",
     });
     expect(graph["main.py"]).toEqual([
       [1, "import", "nspkg.plugins.a", "nspkg/plugins/a.py", null],

@@ -29,17 +29,16 @@ const PACKAGES = [
   "pino",
   "dependency-cruiser",
   "@cucumber/gherkin",
-  "@anthropic-ai/sdk",
 ];
 const SOURCE = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
 const DECLARATION = /\.d\.[mc]?ts$/;
 
-function sourcesOf(dir: string, out: string[] = []): string[] {
+function sourcesOf(dir: string, out: string[] = [], declarations = false): string[] {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (entry.name !== "node_modules") sourcesOf(path, out);
-    } else if (entry.isFile() && SOURCE.test(entry.name) && !DECLARATION.test(entry.name)) {
+      if (entry.name !== "node_modules") sourcesOf(path, out, declarations);
+    } else if (entry.isFile() && SOURCE.test(entry.name) && DECLARATION.test(entry.name) === declarations) {
       if (statSync(path).size <= MAX_TYPESCRIPT_SOURCE_LENGTH) out.push(path);
     }
   }
@@ -83,5 +82,25 @@ describe("TS/JS extraction agrees with the TypeScript compiler on real packages"
     expect(unexplained.slice(0, 10)).toEqual([]);
     expect(bothReject).toBeLessThanOrEqual(5);
     expect(percent).toBeGreaterThanOrEqual(99.5);
+  });
+
+  it("produces identical import lists for declaration files, with ambient module blocks (@types/node)", () => {
+    const files = ["@types/node", "@octokit/types", "kysely"].flatMap((name) =>
+      sourcesOf(join(NODE_MODULES, name), [], true),
+    );
+    expect(files.length).toBeGreaterThan(300);
+    const differing: string[] = [];
+    let imports = 0;
+    for (const path of files) {
+      const source = readFileSync(path, "utf8");
+      const ours = extractTypeScript(path, source).imports.map(key);
+      const theirs = compilerImports(path, source).imports.map(key);
+      imports += theirs.length;
+      if (ours.join("\n") !== theirs.join("\n")) differing.push(relative(NODE_MODULES, path));
+    }
+    console.log(
+      `TS agreement (.d.ts): ${files.length - differing.length}/${files.length} files identical, ${imports} imports`,
+    );
+    expect(differing).toEqual([]);
   });
 });

@@ -66,6 +66,7 @@ describe("extractTypeScript: kinds", () => {
       "const b = require(`./b`);",
       'const c = await import("./c");',
       "const d = import(`./d`);",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript source text under test
       "const e = import(`./e/${name}`);",
       "const f = require(name);",
       'const g = require.resolve("./g");',
@@ -114,6 +115,35 @@ describe("extractTypeScript: kinds", () => {
   });
 });
 
+describe("extractTypeScript: ambient module blocks", () => {
+  it("reads imports nested in declare module blocks, but not the block's own name", () => {
+    const source = lines(
+      'import top from "./top";',
+      'declare module "augmented" {',
+      '  import z from "./inner";',
+      '  import type { T } from "./inner-type";',
+      '  export * from "./inner-star";',
+      '  export { a } from "./inner-named";',
+      '  export type { B } from "./inner-type-named";',
+      '  const r: typeof import("./inner-import-type");',
+      "}",
+      'export { x } from "./x";',
+    );
+    const expected = [
+      { specifier: "./top", line: 1, kind: "import" },
+      { specifier: "./inner", line: 3, kind: "import" },
+      { specifier: "./inner-type", line: 4, kind: "type" },
+      { specifier: "./inner-star", line: 5, kind: "export" },
+      { specifier: "./inner-named", line: 6, kind: "export" },
+      { specifier: "./inner-type-named", line: 7, kind: "type" },
+      { specifier: "./inner-import-type", line: 8, kind: "type" },
+      { specifier: "./x", line: 10, kind: "export" },
+    ];
+    expect(extractTypeScript("src/types.d.ts", source)).toEqual({ imports: expected });
+    expect(extractTypeScript("src/augment.ts", source)).toEqual({ imports: expected });
+  });
+});
+
 describe("extractTypeScript: what is not an import", () => {
   it("ignores imports inside strings, comments and template literals", () => {
     const source = lines(
@@ -125,6 +155,7 @@ describe("extractTypeScript: what is not an import", () => {
       ' * @example import("./in-jsdoc")',
       " */",
       "const u = `import z from './in-template'; require('./in-template2')`;",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript source text under test
       'const v = `${require("./in-substitution")}`;',
       'import real from "./real";',
     );

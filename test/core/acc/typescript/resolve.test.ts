@@ -252,10 +252,10 @@ describe("TS resolver: tsconfig.json", () => {
     ]);
   });
 
-  it("resolves paths without baseUrl relative to the config that declares them, and ${configDir}", () => {
+  it("resolves paths without baseUrl relative to the config that declares them, and the configDir variable", () => {
     const project = {
       "configs/tsconfig.paths.json": json({
-        compilerOptions: { paths: { "@cfg/*": ["./shared/*"], "@leaf/*": ["${configDir}/local/*"] } },
+        compilerOptions: { paths: { "@cfg/*": ["./shared/*"], "@leaf/*": [`${"$"}{configDir}/local/*`] } },
       }),
       "configs/shared/thing.ts": "",
       "pkg/tsconfig.json": json({ extends: "../configs/tsconfig.paths" }),
@@ -266,6 +266,31 @@ describe("TS resolver: tsconfig.json", () => {
       ["@cfg/thing", "configs/shared/thing.ts", null],
       ["@leaf/mine", "pkg/local/mine.ts", null],
     ]);
+  });
+
+  it("takes the aliases of a solution-style tsconfig from its referenced projects (Vite layout)", () => {
+    const project = {
+      "tsconfig.json": json({
+        files: [],
+        references: [
+          { path: "./tsconfig.node.json" },
+          { path: "./tsconfig.app.json" },
+          { path: "./missing" },
+        ],
+      }),
+      "tsconfig.node.json": json({ compilerOptions: { composite: true }, include: ["vite.config.ts"] }),
+      "tsconfig.app.json": json({ compilerOptions: { baseUrl: ".", paths: { "@/*": ["./src/*"] } } }),
+      "src/main.tsx": "",
+      "src/components/ui/button.tsx": "",
+      "loop/tsconfig.json": json({ references: [{ path: "./a.json" }] }),
+      "loop/a.json": json({ references: [{ path: "./tsconfig.json" }] }),
+      "loop/index.ts": "",
+    };
+    expect(resolveAll(project, "src/main.tsx", ["@/components/ui/button", "react"])).toEqual([
+      ["@/components/ui/button", "src/components/ui/button.tsx", null],
+      ["react", null, "react"],
+    ]);
+    expect(resolveAll(project, "loop/index.ts", ["x"])).toEqual([["x", null, "x"]]);
   });
 
   it("follows extends arrays, extends of a workspace package, and survives cycles and broken configs", () => {

@@ -1,0 +1,61 @@
+/**
+ * Findings as the pull request's latest completed analysis stored them: what `explain`
+ * describes and what `suppress <finding-id>` must name (a typo would otherwise become a
+ * suppression that matches nothing).
+ */
+import type { Kysely } from "kysely";
+import type { Database } from "../../store/schema.ts";
+import type { ExplainedFinding } from "./reply.ts";
+
+export interface LatestRun {
+  readonly runId: number;
+  readonly headSha: string;
+}
+
+/** The latest completed analysis of the PR, preferring one of `headSha` (the current head). */
+export async function latestRun(
+  db: Kysely<Database>,
+  repository: string,
+  prNumber: number,
+  headSha: string | null,
+): Promise<LatestRun | null> {
+  const rows = await db
+    .selectFrom("analysis_runs")
+    .select(["id", "head_sha"])
+    .where("repository", "=", repository)
+    .where("pr_number", "=", prNumber)
+    .where("status", "=", "completed")
+    .orderBy("id", "desc")
+    .limit(20)
+    .execute();
+  const row = rows.find((r) => r.head_sha === headSha) ?? rows[0];
+  return row ? { runId: row.id, headSha: row.head_sha } : null;
+}
+
+export async function findingOfRun(
+  db: Kysely<Database>,
+  runId: number,
+  findingId: string,
+): Promise<ExplainedFinding | null> {
+  const row = await db
+    .selectFrom("findings")
+    .selectAll()
+    .where("analysis_run_id", "=", runId)
+    .where("finding_id", "=", findingId)
+    .executeTakeFirst();
+  if (!row) return null;
+  return {
+    id: row.finding_id,
+    stream: row.stream,
+    rule: row.rule,
+    type: row.type,
+    severity: row.severity,
+    file: row.file,
+    line: row.line,
+    target: row.target,
+    message: row.message,
+    status: row.status,
+    suppressed: row.suppressed,
+    suppressionId: row.suppression_id,
+  };
+}

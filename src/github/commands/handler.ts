@@ -1,0 +1,290 @@
+/**
+ * `issue_comment.created` on a pull request → a comment command.
+ *
+ *   ignore (edits, bots, plain issues, other comments, a comment already handled)
+ *   ─► 👀 ─► parse ─► authorise (collaborator permission × base-branch config) ─► act
+ *   ─► reply + 👍 (or 😕 and why, nothing changed) ─► audit ─► re-run the PR's checks
+ *
+ * Every command addressed to us leaves an `authorization` and a `command` audit row on
+ * the installation's chain (a malformed one only the `command` row). The `command` row is
+ * written right after the change, so a retried job finds it and does not act twice.
+ */
+import { sql } from "kysely";
+import type { ProbotOctokit } from "probot";
+import { z } from "zod";
+import { type Command, type CommandName, parseCommand } from "../../core/commands/parse.ts";
+import type { MaestroConfig } from "../../core/config/schema.ts";
+import { type AnalysisOptions, reanalysePullRequest } from "../../jobs/analysis.ts";
+import type { DeliveryContext, DeliveryHandler } from "../../jobs/handlers.ts";
+import { describeConfigErrors, loadRepositoryConfig } from "../config.ts";
+import type { RepoRef } from "../snapshot.ts";
+import { type ActionOutcome, type FindingExplainer, noExplanation, runAction } from "./actions.ts";
+import {
+  type Decision,
+  decide,
+  fallbackPolicy,
+  type RolePolicy,
+  repositoryRole,
+  requirementOf,
+} from "./authorize.ts";
+import { invalidReply, refusedReply } from "./reply.ts";
+
+export interface CommandHandlerOptions {
+  /** The analysis options the re-run uses (the same as the analysis handler's). */
+  readonly analysis?: AnalysisOptions;
+  readonly explainer?: FindingExplainer;
+}
+
+const user = z.object({ login: z.string(), type: z.string().optional() });
+const commentEvent = z.object({
+  action: z.string(),
+  issue: z.object({
+    number: z.number().int(),
+    pull_request: z.object({}).passthrough().nullable().optional(),
+  }),
+  comment: z.object({
+    id: z.number().int(),
+    body: z.string().nullable().optional(),
+    user: user.nullable(),
+    html_url: z.string().optional(),
+    performed_via_github_app: z.unknown().optional(),
+  }),
+  sender: user,
+  repository: z.object({ name: z.string(), full_name: z.string(), owner: z.object({ login: z.string() }) }),
+});
+type CommentEvent = z.infer<typeof commentEvent>;
+
+const pullSchema = z.object({
+  state: z.string(),
+  head: z.object({ sha: z.string() }),
+  base: z.object({ ref: z.string() }),
+});
+
+type Reaction = "eyes" | "+1" | "confused";
+
+/** Why a comment is not a command for us, or null when it may be one. */
+export function ignoredBecause(event: CommentEvent): string | null {
+  if (event.action !== "created") return `comment ${event.action}`;
+  if (!event.issue.pull_request) return "a comment on an issue, not on a pull request";
+  const authors = [event.sender, event.comment.user].filter((u): u is NonNullable<typeof u> => u !== null);
+  if (authors.some((u) => u.type === "Bot" || u.login.endsWith("[bot]"))) return "a bot's comment";
+  return null;
+}
+
+export function createCommandHandler(options: CommandHandlerOptions = {}): DeliveryHandler {
+  const explainer = options.explainer ?? noExplanation;
+  return async (context) => {
+    if (context.event !== "issue_comment") return;
+    const event = commentEvent.parse(context.payload);
+    const ignored = ignoredBecause(event);
+    if (ignored) {
+      context.log.debug({ reason: ignored }, "comment ignored");
+      return;
+    }
+    const parsed = parseCommand(event.comment.body ?? "");
+    if (parsed.status === "none") return;
+    const fullName = event.repository.full_name;
+    if (await alreadyHandled(context, fullName, event.comment.id)) {
+      context.log.info({ commentId: event.comment.id }, "command already handled");
+      return;
+    }
+    const session = new CommandSession(context, event, await context.octokit());
+    await session.react("eyes");
+    if (parsed.status === "invalid") {
+      await session.finish(
+        "invalid",
+        parsed.command,
+        invalidReply(parsed.error, parsed.command),
+        "confused",
+        {
+          line: parsed.line,
+          error: parsed.error,
+        },
+      );
+      return;
+    }
+    await session.run(parsed.command, parsed.line, explainer, options.analysis ?? {});
+  };
+}
+
+async function alreadyHandled(
+  context: DeliveryContext,
+  repository: string,
+  commentId: number,
+): Promise<boolean> {
+  const row = await context.db
+    .selectFrom("audit_events")
+    .select(sql<number>`1`.as("one"))
+    .where("chain", "=", context.installationId ?? 0)
+    .where("kind", "=", "command")
+    .where("repository", "=", repository)
+    .where("subject", "=", `comment:${commentId}`)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+class CommandSession {
+  readonly #context: DeliveryContext;
+  readonly #event: CommentEvent;
+  readonly #octokit: ProbotOctokit;
+  readonly #repo: RepoRef;
+  readonly #actor: string;
+
+  constructor(context: DeliveryContext, event: CommentEvent, octokit: ProbotOctokit) {
+    this.#context = context;
+    this.#event = event;
+    this.#octokit = octokit;
+    this.#repo = { owner: event.repository.owner.login, repo: event.repository.name };
+    this.#actor = event.sender.login;
+  }
+
+  async run(
+    command: Command,
+    line: string,
+    explainer: FindingExplainer,
+    analysis: AnalysisOptions,
+  ): Promise<void> {
+    const context = this.#context;
+    const prNumber = this.#event.issue.number;
+    const needsPullRequest = command.name !== "help";
+    const pull = needsPullRequest ? await this.#pullRequest() : null;
+    const config = pull
+      ? await this.#baseConfig(pull.base.ref)
+      : { config: null, policy: fallbackPolicy("no config read") };
+    const requirement = requirementOf(command.name);
+    const role =
+      requirement === "anyone" ? null : await repositoryRole(this.#octokit, this.#repo, this.#actor);
+    const decision = decide(requirement, role, config.policy);
+    await this.#auditAuthorization(command.name, decision, config.policy);
+    if (!decision.allowed) {
+      await this.finish("refused", command.name, refusedReply(decision.reason ?? "not allowed"), "confused", {
+        line,
+        role,
+      });
+      return;
+    }
+    const outcome: ActionOutcome = await runAction(
+      command,
+      {
+        db: context.db,
+        repository: this.#event.repository.full_name,
+        prNumber,
+        headSha: pull?.head.sha ?? null,
+        prState: pull?.state ?? null,
+        config: config.config,
+        actor: this.#actor,
+        chain: context.installationId ?? 0,
+        commentId: this.#event.comment.id,
+        now: context.now(),
+      },
+      explainer,
+    );
+    if (outcome.status === "rejected") {
+      await this.finish("rejected", command.name, outcome.reply, "confused", { line, ...outcome.audit });
+      return;
+    }
+    await this.finish("done", command.name, outcome.reply, "+1", { line, ...outcome.audit });
+    if (outcome.rerun) await this.#rerun(prNumber, analysis);
+  }
+
+  /** Audits the command (first: see the file comment), then replies and reacts. */
+  async finish(
+    outcome: "done" | "invalid" | "refused" | "rejected",
+    command: CommandName | null,
+    body: string | null,
+    reaction: Reaction,
+    data: Record<string, unknown>,
+  ): Promise<void> {
+    await this.#context.audit({
+      kind: "command",
+      actor: this.#actor,
+      repository: this.#event.repository.full_name,
+      prNumber: this.#event.issue.number,
+      subject: `comment:${this.#event.comment.id}`,
+      data: { command, outcome, ...data },
+    });
+    if (body !== null) await this.#reply(body);
+    await this.react(reaction);
+  }
+
+  async react(content: Reaction): Promise<void> {
+    await this.#octokit.request("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", {
+      ...this.#repo,
+      comment_id: this.#event.comment.id,
+      content,
+    });
+  }
+
+  async #reply(body: string): Promise<void> {
+    await this.#octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+      ...this.#repo,
+      issue_number: this.#event.issue.number,
+      body,
+    });
+  }
+
+  async #pullRequest(): Promise<z.infer<typeof pullSchema>> {
+    const response = await this.#octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
+      ...this.#repo,
+      pull_number: this.#event.issue.number,
+    });
+    return pullSchema.parse(response.data);
+  }
+
+  /** Who may do what comes from the base branch, like every other setting: a PR cannot grant itself rights. */
+  async #baseConfig(baseRef: string): Promise<{ config: MaestroConfig | null; policy: RolePolicy }> {
+    const loaded = await loadRepositoryConfig(this.#octokit, this.#repo, baseRef);
+    if (!loaded.ok) {
+      this.#context.log.warn(
+        { errors: describeConfigErrors(loaded.errors) },
+        "base config unusable for commands",
+      );
+      return {
+        config: null,
+        policy: fallbackPolicy("the base branch's config has errors, so only admins may act"),
+      };
+    }
+    const gate = loaded.config.gate;
+    return {
+      config: loaded.config,
+      policy: { commandRoles: gate.commandRoles, overrideRoles: gate.overrideRoles, fallback: null },
+    };
+  }
+
+  async #auditAuthorization(command: CommandName, decision: Decision, policy: RolePolicy): Promise<void> {
+    await this.#context.audit({
+      kind: "authorization",
+      actor: this.#actor,
+      repository: this.#event.repository.full_name,
+      prNumber: this.#event.issue.number,
+      subject: `comment:${this.#event.comment.id}`,
+      data: {
+        command,
+        allowed: decision.allowed,
+        requirement: decision.requirement,
+        role: decision.role,
+        allowedRoles: decision.allowedRoles,
+        ...(policy.fallback ? { policy: policy.fallback } : {}),
+      },
+    });
+  }
+
+  /** The change shows at once: the PR's checks and sticky comment are redone now, in this job. */
+  async #rerun(prNumber: number, analysis: AnalysisOptions): Promise<void> {
+    try {
+      const outcome = await reanalysePullRequest(this.#context, prNumber, analysis);
+      this.#context.log.info({ status: outcome.status }, "checks re-run after a command");
+    } catch (error) {
+      // The command itself is done and audited; the checks say what the re-run could not.
+      this.#context.log.error({ err: error }, "re-running the checks after a command failed");
+      await this.#context.audit({
+        kind: "error",
+        actor: this.#actor,
+        repository: this.#event.repository.full_name,
+        prNumber,
+        subject: `comment:${this.#event.comment.id}`,
+        data: { stage: "command.rerun", error: error instanceof Error ? error.message : String(error) },
+      });
+    }
+  }
+}

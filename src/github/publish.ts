@@ -1,0 +1,266 @@
+/**
+ * The four check runs on the head commit — `Maestro ACC`, `Maestro BDV`, `Maestro DDE`,
+ * `Maestro gate` — created `in_progress` when the analysis starts and completed with a
+ * conclusion, a summary and annotations. Annotations go 50 per request (GitHub appends
+ * them across updates); the last request carries the conclusion. Beyond the cap (1,000)
+ * the rest are listed in the output text. Summary and text stay under 65,535 characters.
+ * Every run gets a "Re-run" button (check_run.requested_action).
+ */
+import type { Kysely } from "kysely";
+import type { ProbotOctokit } from "probot";
+import type { AnalysisResult } from "../core/analysis.ts";
+import type { StreamName } from "../core/findings.ts";
+import { STREAMS } from "../core/gate.ts";
+import {
+  batchAnnotations,
+  type CheckAnnotation,
+  DEFAULT_MAX_ANNOTATIONS,
+} from "../core/report/annotations.ts";
+import {
+  CHECK_RUN_NAMES,
+  type CheckConclusion,
+  type CheckRunOutput,
+  gateCheckRun,
+  streamCheckRun,
+} from "../core/report/check-runs.ts";
+import { truncateChars } from "../core/report/common.ts";
+import { configChangeSection, noticeSection, suppressionSection } from "../core/report/markdown.ts";
+import type { Database } from "../store/schema.ts";
+import type { RepoRef } from "./snapshot.ts";
+
+/** GitHub refuses output.summary / output.text over 65,535 characters. */
+export const MAX_OUTPUT_CHARS = 65_535;
+const OUTPUT_BUDGET = 65_000;
+const TRUNCATION_NOTE = "\n\n_… truncated: GitHub keeps at most 65,535 characters here._";
+
+export const CHECK_NAMES: readonly string[] = [
+  ...STREAMS.map((s) => CHECK_RUN_NAMES[s]),
+  CHECK_RUN_NAMES.gate,
+];
+
+export const RERUN_ACTION = {
+  label: "Re-run",
+  description: "Analyse this commit again",
+  identifier: "rerun",
+} as const;
+
+/** Check run ids by name, for one head commit. */
+export type CheckRunIds = ReadonlyMap<string, number>;
+
+export interface PublishTarget {
+  readonly octokit: ProbotOctokit;
+  readonly db: Kysely<Database>;
+  readonly repo: RepoRef;
+  /** "owner/name", as the database keys it. */
+  readonly fullName: string;
+  readonly headSha: string;
+}
+
+/** Creates the four check runs in progress and records their ids. */
+export async function createCheckRuns(target: PublishTarget, externalId: string): Promise<CheckRunIds> {
+  const ids = new Map<string, number>();
+  for (const name of CHECK_NAMES) {
+    const response = await target.octokit.request("POST /repos/{owner}/{repo}/check-runs", {
+      owner: target.repo.owner,
+      repo: target.repo.repo,
+      name,
+      head_sha: target.headSha,
+      status: "in_progress",
+      started_at: new Date().toISOString(),
+      external_id: externalId,
+      output: {
+        title: "Analysing…",
+        summary: `Maestro Hive is analysing \`${target.headSha.slice(0, 7)}\`.`,
+      },
+    });
+    const id = Number(response.data.id);
+    ids.set(name, id);
+    await recordCheckRun(target.db, target.fullName, target.headSha, name, id, "in_progress");
+  }
+  return ids;
+}
+
+async function recordCheckRun(
+  db: Kysely<Database>,
+  repository: string,
+  headSha: string,
+  name: string,
+  id: number,
+  status: string,
+): Promise<void> {
+  const now = new Date();
+  await db
+    .insertInto("check_runs")
+    .values({
+      repository,
+      head_sha: headSha,
+      name,
+      check_run_id: id,
+      status,
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) =>
+      oc
+        .columns(["repository", "head_sha", "name"])
+        .doUpdateSet({ check_run_id: id, status, updated_at: now }),
+    )
+    .execute();
+}
+
+async function markCompleted(
+  db: Kysely<Database>,
+  repository: string,
+  ids: readonly number[],
+): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable("check_runs")
+    .set({ status: "completed", updated_at: new Date() })
+    .where("repository", "=", repository)
+    .where("check_run_id", "in", ids)
+    .execute();
+}
+
+export interface PublishStats {
+  readonly requests: number;
+  readonly annotations: number;
+  /** Annotation requests per check run name (the last one also completes the run). */
+  readonly batches: Readonly<Record<string, number>>;
+}
+
+/** Extra sections for every summary: suppressions to look at, notices (config changes first), timings. */
+function detailSections(result: AnalysisResult, configChanges: readonly string[]): string {
+  const lines = [
+    ...configChangeSection(configChanges),
+    ...suppressionSection(result),
+    ...noticeSection(result),
+  ];
+  const timings = Object.entries(result.timings);
+  if (timings.length > 0) {
+    lines.push(
+      `<sub>Timings: ${timings.map(([phase, ms]) => `${phase} ${Math.round(ms)} ms`).join(" · ")}</sub>`,
+    );
+  }
+  return lines.join("\n").trim();
+}
+
+/** Completes the four runs from an analysis result. */
+export async function completeCheckRuns(
+  target: PublishTarget,
+  ids: CheckRunIds,
+  result: AnalysisResult,
+  headPaths: ReadonlySet<string>,
+  configChanges: readonly string[] = [],
+  maxAnnotations: number = DEFAULT_MAX_ANNOTATIONS,
+): Promise<PublishStats> {
+  const details = detailSections(result, configChanges);
+  const outputs: CheckRunOutput[] = [
+    ...STREAMS.map((name: StreamName) => streamCheckRun(result, name, headPaths)),
+    gateCheckRun(result),
+  ];
+  let requests = 0;
+  let annotations = 0;
+  const batches: Record<string, number> = {};
+  for (const output of outputs) {
+    const id = ids.get(output.name);
+    if (id === undefined) continue;
+    const summary = details ? `${output.summary}\n\n${details}` : output.summary;
+    const sent = await completeOne(target, id, output, summary, maxAnnotations);
+    requests += sent.requests;
+    annotations += sent.annotations;
+    batches[output.name] = sent.requests;
+  }
+  await markCompleted(target.db, target.fullName, [...ids.values()]);
+  return { requests, annotations, batches };
+}
+
+async function completeOne(
+  target: PublishTarget,
+  id: number,
+  output: CheckRunOutput,
+  summary: string,
+  maxAnnotations: number,
+): Promise<{ requests: number; annotations: number }> {
+  const { batches, overflowText } = batchAnnotations(output.annotations, maxAnnotations);
+  const body = {
+    title: output.title,
+    summary: limit(summary),
+    ...(overflowText ? { text: limit(overflowText) } : {}),
+  };
+  const all: CheckAnnotation[][] = batches.length > 0 ? batches : [[]];
+  let requests = 0;
+  for (let i = 0; i < all.length; i++) {
+    const last = i === all.length - 1;
+    const annotations = all[i] ?? [];
+    await target.octokit.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
+      owner: target.repo.owner,
+      repo: target.repo.repo,
+      check_run_id: id,
+      ...(last
+        ? {
+            status: "completed",
+            conclusion: output.conclusion,
+            completed_at: new Date().toISOString(),
+            actions: [RERUN_ACTION],
+          }
+        : {}),
+      output: { ...body, ...(annotations.length > 0 ? { annotations: annotations.map(plain) } : {}) },
+    });
+    requests++;
+  }
+  return { requests, annotations: batches.reduce((sum, batch) => sum + batch.length, 0) };
+}
+
+function plain(annotation: CheckAnnotation) {
+  return { ...annotation };
+}
+
+function limit(text: string): string {
+  return text.length <= OUTPUT_BUDGET
+    ? text
+    : truncateChars(text, OUTPUT_BUDGET - TRUNCATION_NOTE.length, "") + TRUNCATION_NOTE;
+}
+
+/** Completes runs with one conclusion and message: config errors, failures, superseded work. */
+export async function completeAllWith(
+  target: PublishTarget,
+  ids: CheckRunIds | readonly number[],
+  conclusion: CheckConclusion,
+  title: string,
+  summary: string,
+): Promise<void> {
+  const list = Array.isArray(ids) ? (ids as readonly number[]) : [...(ids as CheckRunIds).values()];
+  for (const id of list) {
+    await target.octokit.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
+      owner: target.repo.owner,
+      repo: target.repo.repo,
+      check_run_id: id,
+      status: "completed",
+      conclusion,
+      completed_at: new Date().toISOString(),
+      output: { title: truncateChars(title, 255), summary: limit(summary) },
+      actions: [RERUN_ACTION],
+    });
+  }
+  await markCompleted(target.db, target.fullName, list);
+}
+
+/** Check runs of a commit this app recorded and never completed. */
+export async function openCheckRuns(
+  db: Kysely<Database>,
+  repository: string,
+  headSha: string,
+): Promise<number[]> {
+  const rows = await db
+    .selectFrom("check_runs")
+    .select("check_run_id")
+    .where("repository", "=", repository)
+    .where("head_sha", "=", headSha)
+    .where("status", "<>", "completed")
+    .execute();
+  return rows.map((row) => row.check_run_id);
+}
+
+export type { CheckConclusion };
+export { CHECK_RUN_NAMES };

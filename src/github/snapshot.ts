@@ -1,0 +1,277 @@
+/**
+ * Snapshots of a commit from the GitHub API, for the engine (paths + contents by blob SHA).
+ *
+ * - Cold (the repository was never analysed): the tarball of the commit, one request,
+ *   every file's git blob SHA computed from its contents.
+ * - Warm: the recursive tree, plus only the blobs whose SHA is not in the database's blob
+ *   cache (a truncated tree is walked subtree by subtree). When most blobs are missing
+ *   anyway, the tarball is cheaper and is used instead.
+ *
+ * Symlinks, submodules, Git LFS pointers, binary and oversized files are skipped and
+ * listed in `skipped`. Every fetched blob is written to the cache.
+ */
+import { createHash } from "node:crypto";
+import type { Kysely } from "kysely";
+import type { ProbotOctokit } from "probot";
+import { z } from "zod";
+import type { SkippedFile, SkipReason, Snapshot, SnapshotFile } from "../core/snapshot.ts";
+import type { Database } from "../store/schema.ts";
+import { type BlobToCache, type CachedBlob, loadBlobs, saveBlobs } from "./caches.ts";
+import { readGitHubTarball } from "./tar.ts";
+
+/** Files above this size are not analysed (generated bundles, data dumps); the tree tells the size. */
+export const MAX_FILE_BYTES = 2 * 1024 * 1024;
+const LFS_POINTER = new TextEncoder().encode("version https://git-lfs.github.com/spec/v1");
+/** git's heuristic: a NUL byte in the first 8000 bytes means binary. */
+const BINARY_PROBE_BYTES = 8000;
+const BLOB_CONCURRENCY = 8;
+/** Above this many missing blobs (and a quarter of the files), one tarball beats N blob requests. */
+const TARBALL_THRESHOLD = 200;
+
+export interface RepoRef {
+  readonly owner: string;
+  readonly repo: string;
+}
+
+export type SnapshotMode = "tarball" | "tree";
+
+export interface SnapshotStats {
+  readonly commit: string;
+  readonly mode: SnapshotMode;
+  /** GitHub requests made for this snapshot (a tarball's redirect counts as one). */
+  readonly requests: number;
+  readonly files: number;
+  readonly blobsFetched: number;
+  readonly blobsFromCache: number;
+  readonly skipped: number;
+  /** Milliseconds reading the tree (or tarball), the blob cache, and missing blobs. */
+  readonly ms: { readonly listing: number; readonly cache: number; readonly blobs: number };
+}
+
+/** git blob SHA-1 of `content`: sha1("blob <size>\0" + content). */
+export function gitBlobSha(content: Uint8Array): string {
+  return createHash("sha1").update(`blob ${content.byteLength}\0`).update(content).digest("hex");
+}
+
+/** Why a file's contents cannot be analysed, or null when they can. */
+export function contentSkipReason(content: Uint8Array): SkipReason | null {
+  if (content.byteLength > MAX_FILE_BYTES) return "too-large";
+  if (startsWith(content, LFS_POINTER)) return "lfs-pointer";
+  if (content.subarray(0, BINARY_PROBE_BYTES).includes(0)) return "binary";
+  return null;
+}
+
+function startsWith(content: Uint8Array, prefix: Uint8Array): boolean {
+  if (content.byteLength < prefix.byteLength) return false;
+  for (let i = 0; i < prefix.byteLength; i++) if (content[i] !== prefix[i]) return false;
+  return true;
+}
+
+const treeSchema = z.object({
+  sha: z.string(),
+  truncated: z.boolean(),
+  tree: z.array(
+    z.object({
+      path: z.string(),
+      mode: z.string(),
+      type: z.string(),
+      sha: z.string(),
+      size: z.number().optional(),
+    }),
+  ),
+});
+type TreeEntry = z.infer<typeof treeSchema>["tree"][number];
+
+const blobSchema = z.object({ content: z.string(), encoding: z.string() });
+
+/**
+ * Fetches snapshots for one repository; blobs seen by one snapshot (base) are reused by the
+ * next (head) without another database round trip.
+ */
+export class SnapshotFetcher {
+  readonly #octokit: ProbotOctokit;
+  readonly #db: Kysely<Database>;
+  readonly #repo: RepoRef;
+  readonly #known = new Map<string, CachedBlob>();
+  readonly stats: SnapshotStats[] = [];
+
+  constructor(octokit: ProbotOctokit, db: Kysely<Database>, repo: RepoRef) {
+    this.#octokit = octokit;
+    this.#db = db;
+    this.#repo = repo;
+  }
+
+  /** Every blob SHA of the snapshots fetched so far (for preloading the extraction cache). */
+  blobShas(): string[] {
+    return [...this.#known.keys()];
+  }
+
+  async fetch(commit: string, preferred: SnapshotMode): Promise<Snapshot> {
+    if (preferred === "tarball") return this.#fromTarball(commit);
+    return this.#fromTree(commit);
+  }
+
+  async #fromTarball(commit: string): Promise<Snapshot> {
+    const t0 = performance.now();
+    const response = await this.#octokit.request("GET /repos/{owner}/{repo}/tarball/{ref}", {
+      owner: this.#repo.owner,
+      repo: this.#repo.repo,
+      ref: commit,
+    });
+    const entries = readGitHubTarball(toBytes(response.data));
+    const files: SnapshotFile[] = [];
+    const skipped: SkippedFile[] = [];
+    const toCache: BlobToCache[] = [];
+    for (const entry of entries) {
+      if (entry.type === "symlink") {
+        skipped.push({ path: entry.path, reason: "symlink" });
+        continue;
+      }
+      const sha = gitBlobSha(entry.content);
+      const reason = contentSkipReason(entry.content);
+      if (!this.#known.has(sha)) {
+        toCache.push({ sha, content: entry.content, skipped: reason });
+        this.#known.set(sha, reason ? { skipped: reason } : { content: entry.content });
+      }
+      if (reason) skipped.push({ path: entry.path, reason });
+      else files.push({ path: entry.path, blobSha: sha, content: entry.content });
+    }
+    const t1 = performance.now();
+    await saveBlobs(this.#db, toCache);
+    this.stats.push({
+      commit,
+      mode: "tarball",
+      requests: 1,
+      files: files.length,
+      blobsFetched: entries.length,
+      blobsFromCache: 0,
+      skipped: skipped.length,
+      ms: { listing: ms(t1 - t0), cache: ms(performance.now() - t1), blobs: 0 },
+    });
+    return sortSnapshot({ commit, files, skipped });
+  }
+
+  async #fromTree(commit: string): Promise<Snapshot> {
+    const t0 = performance.now();
+    const { entries, requests } = await this.#tree(commit);
+    const t1 = performance.now();
+    const files: SnapshotFile[] = [];
+    const skipped: SkippedFile[] = [];
+    const wanted: TreeEntry[] = [];
+    for (const entry of entries) {
+      if (entry.type === "commit" || entry.mode === "160000")
+        skipped.push({ path: entry.path, reason: "submodule" });
+      else if (entry.mode === "120000") skipped.push({ path: entry.path, reason: "symlink" });
+      else if (entry.type !== "blob") continue;
+      else if ((entry.size ?? 0) > MAX_FILE_BYTES) skipped.push({ path: entry.path, reason: "too-large" });
+      else wanted.push(entry);
+    }
+    const unknown = [...new Set(wanted.map((e) => e.sha).filter((sha) => !this.#known.has(sha)))];
+    for (const [sha, blob] of await loadBlobs(this.#db, unknown)) this.#known.set(sha, blob);
+    const missing = [...new Set(wanted.map((e) => e.sha).filter((sha) => !this.#known.has(sha)))];
+    const t2 = performance.now();
+    if (missing.length > TARBALL_THRESHOLD && missing.length * 4 > wanted.length) {
+      const snapshot = await this.#fromTarball(commit);
+      const last = this.stats.pop();
+      if (last) this.stats.push({ ...last, requests: last.requests + requests });
+      return snapshot;
+    }
+    const fetched = await this.#fetchBlobs(missing);
+    for (const entry of wanted) {
+      const blob = this.#known.get(entry.sha);
+      if (!blob) throw new Error(`blob ${entry.sha} of ${entry.path} could not be read`);
+      if ("skipped" in blob) skipped.push({ path: entry.path, reason: blob.skipped });
+      else files.push({ path: entry.path, blobSha: entry.sha, content: blob.content });
+    }
+    this.stats.push({
+      commit,
+      mode: "tree",
+      requests: requests + fetched,
+      files: files.length,
+      blobsFetched: fetched,
+      blobsFromCache: wanted.length - fetched,
+      skipped: skipped.length,
+      ms: { listing: ms(t1 - t0), cache: ms(t2 - t1), blobs: ms(performance.now() - t2) },
+    });
+    return sortSnapshot({ commit, files, skipped });
+  }
+
+  /** The full recursive tree; a truncated answer is completed by walking subtrees. */
+  async #tree(commit: string): Promise<{ entries: TreeEntry[]; requests: number }> {
+    let requests = 0;
+    const get = async (sha: string, recursive: boolean) => {
+      requests++;
+      const response = await this.#octokit.request("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", {
+        owner: this.#repo.owner,
+        repo: this.#repo.repo,
+        tree_sha: sha,
+        ...(recursive ? { recursive: "1" } : {}),
+      });
+      return treeSchema.parse(response.data);
+    };
+    const whole = await get(commit, true);
+    if (!whole.truncated) return { entries: whole.tree, requests };
+    const entries: TreeEntry[] = [];
+    const walk = async (sha: string, prefix: string): Promise<void> => {
+      const level = await get(sha, false);
+      for (const entry of level.tree) {
+        const path = prefix + entry.path;
+        if (entry.type !== "tree") {
+          entries.push({ ...entry, path });
+          continue;
+        }
+        const sub = await get(entry.sha, true);
+        if (sub.truncated) await walk(entry.sha, `${path}/`);
+        else for (const child of sub.tree) entries.push({ ...child, path: `${path}/${child.path}` });
+      }
+    };
+    await walk(whole.sha, "");
+    return { entries, requests };
+  }
+
+  async #fetchBlobs(shas: readonly string[]): Promise<number> {
+    const toCache: BlobToCache[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < shas.length) {
+        const sha = shas[next++]!;
+        const response = await this.#octokit.request("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", {
+          owner: this.#repo.owner,
+          repo: this.#repo.repo,
+          file_sha: sha,
+        });
+        const blob = blobSchema.parse(response.data);
+        const content =
+          blob.encoding === "base64"
+            ? new Uint8Array(Buffer.from(blob.content, "base64"))
+            : new TextEncoder().encode(blob.content);
+        const reason = contentSkipReason(content);
+        this.#known.set(sha, reason ? { skipped: reason } : { content });
+        toCache.push({ sha, content, skipped: reason });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(BLOB_CONCURRENCY, shas.length) }, worker));
+    await saveBlobs(this.#db, toCache);
+    return shas.length;
+  }
+}
+
+function ms(value: number): number {
+  return Math.round(value);
+}
+
+function toBytes(data: unknown): Uint8Array {
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  throw new Error(`the tarball came back as ${typeof data}, not bytes`);
+}
+
+function sortSnapshot(snapshot: Snapshot): Snapshot {
+  const byPath = (a: { path: string }, b: { path: string }) =>
+    a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+  return {
+    commit: snapshot.commit,
+    files: [...snapshot.files].sort(byPath),
+    skipped: [...snapshot.skipped].sort(byPath),
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * One summary comment per pull request, edited in place on every analysis; never a second
+ * one. Its id is kept in the pr_comments table; when the row is missing (or the comment was
+ * deleted) the comment is found again by the hidden marker it starts with, so even a lost
+ * database row does not produce a duplicate.
+ */
+import type { Kysely } from "kysely";
+import type { ProbotOctokit } from "probot";
+import { z } from "zod";
+import { SUMMARY_MARKER } from "../core/report/markdown.ts";
+import type { Database } from "../store/schema.ts";
+import type { RepoRef } from "./snapshot.ts";
+
+const commentSchema = z.object({
+  id: z.number(),
+  body: z.string().optional().nullable(),
+  user: z.object({ type: z.string().optional() }).nullable().optional(),
+});
+
+export interface StickyTarget {
+  readonly octokit: ProbotOctokit;
+  readonly db: Kysely<Database>;
+  readonly repo: RepoRef;
+  readonly fullName: string;
+  readonly prNumber: number;
+}
+
+export interface StickyResult {
+  readonly commentId: number;
+  readonly action: "created" | "updated";
+  readonly requests: number;
+}
+
+export async function upsertStickyComment(target: StickyTarget, body: string): Promise<StickyResult> {
+  if (!body.includes(SUMMARY_MARKER)) throw new Error("a sticky comment body must carry the summary marker");
+  let requests = 0;
+  const stored = await target.db
+    .selectFrom("pr_comments")
+    .select("comment_id")
+    .where("repository", "=", target.fullName)
+    .where("pr_number", "=", target.prNumber)
+    .executeTakeFirst();
+  if (stored) {
+    requests++;
+    if (await edit(target, stored.comment_id, body)) {
+      await remember(target, stored.comment_id);
+      return { commentId: stored.comment_id, action: "updated", requests };
+    }
+  }
+  const found = await findByMarker(target);
+  requests += found.requests;
+  if (found.id !== null) {
+    requests++;
+    if (await edit(target, found.id, body)) {
+      await remember(target, found.id);
+      return { commentId: found.id, action: "updated", requests };
+    }
+  }
+  requests++;
+  const created = await target.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+    owner: target.repo.owner,
+    repo: target.repo.repo,
+    issue_number: target.prNumber,
+    body,
+  });
+  const commentId = Number(created.data.id);
+  await remember(target, commentId);
+  return { commentId, action: "created", requests };
+}
+
+/** The comment id this app keeps for a pull request, if any. */
+export async function stickyCommentId(
+  db: Kysely<Database>,
+  fullName: string,
+  prNumber: number,
+): Promise<number | null> {
+  const row = await db
+    .selectFrom("pr_comments")
+    .select("comment_id")
+    .where("repository", "=", fullName)
+    .where("pr_number", "=", prNumber)
+    .executeTakeFirst();
+  return row?.comment_id ?? null;
+}
+
+/** PATCHes the comment; false when it no longer exists. */
+async function edit(target: StickyTarget, commentId: number, body: string): Promise<boolean> {
+  try {
+    await target.octokit.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", {
+      owner: target.repo.owner,
+      repo: target.repo.repo,
+      comment_id: commentId,
+      body,
+    });
+    return true;
+  } catch (error) {
+    if ((error as { status?: number }).status === 404) return false;
+    throw error;
+  }
+}
+
+async function findByMarker(target: StickyTarget): Promise<{ id: number | null; requests: number }> {
+  let requests = 0;
+  for (let page = 1; ; page++) {
+    requests++;
+    const response = await target.octokit.request(
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+      {
+        owner: target.repo.owner,
+        repo: target.repo.repo,
+        issue_number: target.prNumber,
+        per_page: 100,
+        page,
+      },
+    );
+    const comments = z.array(commentSchema).parse(response.data);
+    const ours = comments.find((c) => c.user?.type === "Bot" && (c.body ?? "").startsWith(SUMMARY_MARKER));
+    if (ours) return { id: ours.id, requests };
+    if (comments.length < 100) return { id: null, requests };
+  }
+}
+
+async function remember(target: StickyTarget, commentId: number): Promise<void> {
+  const now = new Date();
+  await target.db
+    .insertInto("pr_comments")
+    .values({
+      repository: target.fullName,
+      pr_number: target.prNumber,
+      comment_id: commentId,
+      updated_at: now,
+    })
+    .onConflict((oc) =>
+      oc.columns(["repository", "pr_number"]).doUpdateSet({ comment_id: commentId, updated_at: now }),
+    )
+    .execute();
+}

@@ -1,0 +1,199 @@
+/**
+ * One running app wired to a fake GitHub and a real database, for the GitHub app's end-to-end
+ * tests and bench: webhooks are real example payloads, signed, sent over HTTP; the app's
+ * workers process them and talk to the fake GitHub, which validates every request.
+ */
+import { randomUUID } from "node:crypto";
+import { pino } from "pino";
+import { ProbotOctokit } from "probot";
+import { loadEnv } from "../../src/config/env.ts";
+import type { AnalysisOptions } from "../../src/jobs/analysis.ts";
+import { HandlerRegistry, registerDefaultHandlers } from "../../src/jobs/handlers.ts";
+import { DELIVERY_QUEUE, jobIdForDelivery } from "../../src/jobs/queue.ts";
+import { type RunningApp, startApp } from "../../src/server/app.ts";
+import type { TestDatabase } from "../harness/db.ts";
+import { type FakeGitHub, startFakeGitHub } from "../harness/fake-github/index.ts";
+import type { GitRepo } from "../harness/git-repo.ts";
+import { type SendWebhookOptions, sendWebhook, type WebhookResponse } from "../harness/webhooks.ts";
+
+export const SECRET = "maestro-webhook-secret";
+
+/** Throttling off (Probot passes its own per instance, so the function form is needed); retries in ms, not s. */
+export const FastOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+  ...options,
+  retry: { enabled: true, retryAfterBaseValue: 1 },
+  throttle: { ...(options.throttle as object), enabled: false },
+}));
+
+export interface AppHarness {
+  readonly gh: FakeGitHub;
+  readonly app: RunningApp;
+  readonly database: TestDatabase;
+  /** Signs and posts a webhook; resolves once its job has settled (completed or failed). */
+  deliver(options: Omit<SendWebhookOptions, "url" | "secret">): Promise<DeliveryResult>;
+  /** Posts without waiting for the job. */
+  send(options: Omit<SendWebhookOptions, "url" | "secret">): Promise<WebhookResponse>;
+  waitForJob(deliveryId: string, timeoutMs?: number): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export interface DeliveryResult extends WebhookResponse {
+  readonly jobState: string;
+}
+
+export interface HarnessOptions {
+  readonly workers?: number;
+  readonly analysis?: AnalysisOptions;
+}
+
+/** Fast retries for tests: two attempts, 10 ms apart. */
+export const TEST_ANALYSIS_OPTIONS: AnalysisOptions = {
+  retry: { attempts: 2, baseDelayMs: 10, maxRateLimitWaitMs: 5_000 },
+};
+
+export async function startAppHarness(
+  database: TestDatabase,
+  options: HarnessOptions = {},
+): Promise<AppHarness> {
+  const gh = await startFakeGitHub();
+  const env = loadEnv({
+    APP_ID: String(gh.app.id),
+    PRIVATE_KEY: gh.app.privateKey,
+    WEBHOOK_SECRET: SECRET,
+    GITHUB_API_URL: gh.url,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    MAESTRO_WORKERS: String(options.workers ?? 1),
+    MAESTRO_QUEUE_SCHEMA: database.bossSchema,
+    LOG_LEVEL: "silent",
+  });
+  const registry = registerDefaultHandlers(new HandlerRegistry(), {
+    analysis: options.analysis ?? TEST_ANALYSIS_OPTIONS,
+  });
+  const app = await startApp(env, {
+    store: database.store,
+    boss: await database.queue(),
+    log: pino({ level: process.env.MAESTRO_TEST_LOG ?? "silent" }),
+    registry,
+    probot: { Octokit: FastOctokit },
+    pollingIntervalSeconds: 0.5,
+  });
+  const url = `${app.url}/api/github/webhooks`;
+
+  const waitForJob = async (deliveryId: string, timeoutMs = 60_000): Promise<string> => {
+    const boss = await database.queue();
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const job = await boss.getJobById(DELIVERY_QUEUE, jobIdForDelivery(deliveryId));
+      if (job && (job.state === "completed" || job.state === "failed")) return job.state;
+      if (Date.now() > deadline)
+        throw new Error(`job of delivery ${deliveryId} still ${job?.state ?? "missing"}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  };
+  const send = (o: Omit<SendWebhookOptions, "url" | "secret">) => sendWebhook({ ...o, url, secret: SECRET });
+  return {
+    gh,
+    app,
+    database,
+    send,
+    waitForJob,
+    async deliver(o) {
+      const deliveryId = o.deliveryId ?? randomUUID();
+      let response: WebhookResponse;
+      try {
+        response = await send({ ...o, deliveryId });
+      } catch {
+        // A keep-alive connection the server closed while the test blocked the event loop
+        // (synchronous git): send again; a delivery that did arrive answers "duplicate".
+        response = await send({ ...o, deliveryId });
+      }
+      if (response.status !== 202 && response.status !== 200) {
+        throw new Error(`webhook answered ${response.status}: ${response.body}`);
+      }
+      return { ...response, jobState: await waitForJob(response.deliveryId) };
+    },
+    async stop() {
+      await app.stop();
+      await gh.close();
+    },
+  };
+}
+
+export interface PullRequestEventOptions {
+  readonly owner: string;
+  readonly repo: string;
+  readonly repoId: number;
+  readonly number: number;
+  readonly headSha: string;
+  readonly headRef: string;
+  readonly baseSha: string;
+  readonly baseRef?: string;
+  readonly draft?: boolean;
+  /** Full name of a fork holding the head. */
+  readonly headRepo?: string;
+  readonly changedFiles?: number;
+  readonly installationId: number;
+}
+
+/** webhook options for a pull_request event of one of the fake's pull requests. */
+export function pullRequestEvent(
+  action: string,
+  o: PullRequestEventOptions,
+  extra: Record<string, unknown> = {},
+): Omit<SendWebhookOptions, "url" | "secret"> {
+  const [forkOwner, forkName] = (o.headRepo ?? "").split("/");
+  return {
+    event: "pull_request",
+    action,
+    installationId: o.installationId,
+    repository: { owner: o.owner, name: o.repo, id: o.repoId, defaultBranch: "main" },
+    patch: {
+      number: o.number,
+      pull_request: {
+        number: o.number,
+        state: "open",
+        draft: o.draft ?? false,
+        ...(o.changedFiles !== undefined ? { changed_files: o.changedFiles } : {}),
+        head: {
+          sha: o.headSha,
+          ref: o.headRef,
+          ...(o.headRepo
+            ? {
+                repo: {
+                  full_name: o.headRepo,
+                  name: forkName,
+                  owner: { login: forkOwner },
+                  fork: true,
+                },
+              }
+            : {}),
+        },
+        base: { sha: o.baseSha, ref: o.baseRef ?? "main" },
+      },
+      ...extra,
+    },
+  };
+}
+
+export function pushEvent(o: {
+  owner: string;
+  repo: string;
+  repoId: number;
+  installationId: number;
+  ref: string;
+  before: string;
+  after: string;
+}): Omit<SendWebhookOptions, "url" | "secret"> {
+  return {
+    event: "push",
+    installationId: o.installationId,
+    repository: { owner: o.owner, name: o.repo, id: o.repoId, defaultBranch: "main" },
+    patch: { ref: `refs/heads/${o.ref}`, before: o.before, after: o.after, deleted: false, created: false },
+  };
+}
+
+/** Writes a repository (files → contents) as the first commit of `main`. */
+export function commitFiles(git: GitRepo, message: string, files: Record<string, string | null>): string {
+  return git.commit(message, files);
+}
