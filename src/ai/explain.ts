@@ -34,7 +34,7 @@ import { buildExplanationPrompt, type PromptFile, ruleConfigFor } from "./prompt
 export const AUDIT_KIND = "ai.explanation";
 export const NOTICE_KIND = "ai-explanation";
 /** The whole batch, however many findings and retries: the PR comment waits at most this long. */
-export const DEFAULT_BUDGET_MS = 45_000;
+export const DEFAULT_BUDGET_MS = 30_000;
 export const DEFAULT_CONCURRENCY = 2;
 /** max_tokens never goes above this, whatever the settings say. */
 const MAX_TOKENS_CEILING = 1_024;
@@ -79,8 +79,6 @@ export interface ExplainDeps {
   /** Appends to the audit trail (DeliveryContext.audit); kind "ai.explanation". */
   readonly audit?: ((event: Omit<NewAuditEvent, "chain">) => Promise<void>) | undefined;
   readonly now?: (() => Date) | undefined;
-  /** Tests: a client of their own (fake server, short timeouts). Normally built from settings. */
-  readonly client?: Anthropic | undefined;
 }
 
 export interface ExplainFindingsInput extends ExplainDeps {
@@ -197,8 +195,8 @@ async function explainBatch(input: ExplainFindingsInput): Promise<ExplainResult>
         `No AI explanation for ${describeIds(pending)}: ai.explain is on but ANTHROPIC_API_KEY is not set.`,
       ),
     );
-  } else if (pending.length > 0) {
-    const client = input.client ?? createClient(input.settings, apiKey as string);
+  } else if (pending.length > 0 && apiKey !== undefined) {
+    const client = createClient(input.settings, apiKey);
     const budgetMs = input.settings?.budgetMs ?? DEFAULT_BUDGET_MS;
     const concurrency = Math.max(1, input.settings?.concurrency ?? DEFAULT_CONCURRENCY);
     await withBudget(budgetMs, (signal) =>
@@ -283,7 +281,7 @@ export async function explainOne(input: ExplainOneInput): Promise<ExplainOneResu
     if (hit) return { ok: true, text: hit.text, cached: true };
     const apiKey = input.settings?.apiKey;
     if (apiKey === undefined) return { ok: false, reason: "ANTHROPIC_API_KEY is not set on this deployment" };
-    const client = input.client ?? createClient(input.settings, apiKey);
+    const client = createClient(input.settings, apiKey);
     const budgetMs = input.settings?.budgetMs ?? DEFAULT_BUDGET_MS;
     const outcome = await withBudget(budgetMs, (signal) =>
       explainItem(input, client, item, model, signal, { trigger: "command", actor: input.actor }),

@@ -24,7 +24,11 @@ export function githubFileReader(
   ref: string,
 ): FileSource {
   return async (path: string): Promise<SourceFile | null> => {
-    const response = await octokit.request("GET /repos/{owner}/{repo}/contents/{path}", { ...repo, path, ref });
+    const response = await octokit.request("GET /repos/{owner}/{repo}/contents/{path}", {
+      ...repo,
+      path,
+      ref,
+    });
     const parsed = contentsFile.safeParse(response.data);
     if (!parsed.success || parsed.data.size > MAX_FILE_BYTES) return null;
     const { sha, encoding, content } = parsed.data;

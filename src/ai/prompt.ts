@@ -142,6 +142,7 @@ export function codeExcerpt(file: PromptFile, line: number | null, limits: Excer
 
 function privateKeyLines(lines: readonly string[]): Set<number> {
   const inside = new Set<number>();
+  if (!lines.some((text) => text.includes("PRIVATE KEY"))) return inside;
   let open = false;
   lines.forEach((text, index) => {
     if (/-----BEGIN [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----/.test(text)) open = true;

@@ -138,7 +138,11 @@ export async function analyze(input: AnalyzeInput): Promise<AnalysisResult> {
       const headResult = await timed("acc.head", () => runAcc(head, acc, options));
       graph = headResult.graph;
       graphStats = headResult.stats;
-      const baseResult = base ? await timed("acc.base", () => runAcc(base, acc, options)) : null;
+      // The base reuses the head's work (resolutions, and findings when the graphs are equal)
+      // where it provably still holds.
+      const baseResult = base
+        ? await timed("acc.base", () => runAcc(base, acc, { ...options, previous: headResult }))
+        : null;
       return {
         head: headResult.findings,
         base: baseResult?.findings ?? null,

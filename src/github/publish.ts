@@ -56,10 +56,17 @@ export interface PublishTarget {
   readonly headSha: string;
 }
 
-/** Creates the four check runs in progress and records their ids. */
-export async function createCheckRuns(target: PublishTarget, externalId: string): Promise<CheckRunIds> {
-  const ids = new Map<string, number>();
+/**
+ * Creates the four check runs in progress and records their ids. Pass the same `ids` map
+ * again after a failure: runs created already are not created twice.
+ */
+export async function createCheckRuns(
+  target: PublishTarget,
+  externalId: string,
+  ids: Map<string, number> = new Map(),
+): Promise<CheckRunIds> {
   for (const name of CHECK_NAMES) {
+    if (ids.has(name)) continue;
     const response = await target.octokit.request("POST /repos/{owner}/{repo}/check-runs", {
       owner: target.repo.owner,
       repo: target.repo.repo,
@@ -145,6 +152,13 @@ function detailSections(result: AnalysisResult, configChanges: readonly string[]
   return lines.join("\n").trim();
 }
 
+/**
+ * Requests already accepted per check run id. Annotations are appended by GitHub and can
+ * never be removed, so a retried publication resumes where the failed one stopped instead
+ * of sending a batch twice (the result, hence the batches, is the same on every attempt).
+ */
+export type PublishProgress = Map<number, number>;
+
 /** Completes the four runs from an analysis result. */
 export async function completeCheckRuns(
   target: PublishTarget,
@@ -153,6 +167,7 @@ export async function completeCheckRuns(
   headPaths: ReadonlySet<string>,
   configChanges: readonly string[] = [],
   maxAnnotations: number = DEFAULT_MAX_ANNOTATIONS,
+  progress: PublishProgress = new Map(),
 ): Promise<PublishStats> {
   const details = detailSections(result, configChanges);
   const outputs: CheckRunOutput[] = [
@@ -166,7 +181,7 @@ export async function completeCheckRuns(
     const id = ids.get(output.name);
     if (id === undefined) continue;
     const summary = details ? `${output.summary}\n\n${details}` : output.summary;
-    const sent = await completeOne(target, id, output, summary, maxAnnotations);
+    const sent = await completeOne(target, id, output, summary, maxAnnotations, progress);
     requests += sent.requests;
     annotations += sent.annotations;
     batches[output.name] = sent.requests;
@@ -181,6 +196,7 @@ async function completeOne(
   output: CheckRunOutput,
   summary: string,
   maxAnnotations: number,
+  progress: PublishProgress,
 ): Promise<{ requests: number; annotations: number }> {
   const { batches, overflowText } = batchAnnotations(output.annotations, maxAnnotations);
   const body = {
@@ -190,7 +206,7 @@ async function completeOne(
   };
   const all: CheckAnnotation[][] = batches.length > 0 ? batches : [[]];
   let requests = 0;
-  for (let i = 0; i < all.length; i++) {
+  for (let i = progress.get(id) ?? 0; i < all.length; i++) {
     const last = i === all.length - 1;
     const annotations = all[i] ?? [];
     await target.octokit.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
@@ -207,6 +223,7 @@ async function completeOne(
         : {}),
       output: { ...body, ...(annotations.length > 0 ? { annotations: annotations.map(plain) } : {}) },
     });
+    progress.set(id, i + 1);
     requests++;
   }
   return { requests, annotations: batches.reduce((sum, batch) => sum + batch.length, 0) };

@@ -115,17 +115,24 @@ export async function supersedeOlder(
   return rows.map((row) => row.head_sha);
 }
 
+/** Our claim starts running (unless a newer analysis superseded it meanwhile). */
 export async function markRunning(
   db: Kysely<Database>,
   runId: number,
-  baseSha: string | null,
+  deliveryId: string,
   at: Date,
 ): Promise<void> {
   await db
     .updateTable("analysis_runs")
-    .set({ status: "running", base_sha: baseSha, started_at: at })
+    .set({ status: "running", started_at: at })
     .where("id", "=", runId)
+    .where("delivery_id", "=", deliveryId)
+    .where("status", "=", "queued")
     .execute();
+}
+
+export async function setBaseSha(db: Kysely<Database>, runId: number, baseSha: string | null): Promise<void> {
+  await db.updateTable("analysis_runs").set({ base_sha: baseSha }).where("id", "=", runId).execute();
 }
 
 /** The run as it is now; a run another delivery claimed since, or superseded, is no longer ours. */

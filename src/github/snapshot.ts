@@ -107,8 +107,70 @@ export class SnapshotFetcher {
   }
 
   async fetch(commit: string, preferred: SnapshotMode): Promise<Snapshot> {
-    if (preferred === "tarball") return this.#fromTarball(commit);
-    return this.#fromTree(commit);
+    const [snapshot] = await this.fetchAll([commit], preferred);
+    return snapshot!;
+  }
+
+  /**
+   * Snapshots of several commits (a base and a head): trees listed in parallel, the blob
+   * cache read once for all of them, each missing blob fetched once.
+   */
+  async fetchAll(commits: readonly string[], preferred: SnapshotMode): Promise<Snapshot[]> {
+    if (preferred === "tarball") return Promise.all(commits.map((commit) => this.#fromTarball(commit)));
+    const t0 = performance.now();
+    let listings: { entries: TreeEntry[]; requests: number }[];
+    try {
+      listings = await Promise.all(commits.map((commit) => this.#tree(commit)));
+    } catch (error) {
+      if (!(error instanceof TreeTooLarge)) throw error;
+      return Promise.all(commits.map((commit) => this.#fromTarball(commit)));
+    }
+    const t1 = performance.now();
+    const plans = listings.map(({ entries }) => planTree(entries));
+    const wantedShas = new Set(plans.flatMap((plan) => plan.wanted.map((entry) => entry.sha)));
+    const unknown = [...wantedShas].filter((sha) => !this.#known.has(sha));
+    for (const [sha, blob] of await loadBlobs(this.#db, unknown)) this.#known.set(sha, blob);
+    const missing = [...wantedShas].filter((sha) => !this.#known.has(sha));
+    const t2 = performance.now();
+    if (missing.length > TARBALL_THRESHOLD && missing.length * 4 > wantedShas.size) {
+      const snapshots = await Promise.all(commits.map((commit) => this.#fromTarball(commit)));
+      for (const [i, listing] of listings.entries()) {
+        const stat = this.stats[this.stats.length - commits.length + i];
+        if (stat)
+          this.stats[this.stats.length - commits.length + i] = {
+            ...stat,
+            requests: stat.requests + listing.requests,
+          };
+      }
+      return snapshots;
+    }
+    const fetched = await this.#fetchBlobs(missing);
+    const fetchedSet = new Set(missing);
+    const t3 = performance.now();
+    return commits.map((commit, i) => {
+      const plan = plans[i]!;
+      const files: SnapshotFile[] = [];
+      const skipped: SkippedFile[] = [...plan.skipped];
+      let fetchedHere = 0;
+      for (const entry of plan.wanted) {
+        const blob = this.#known.get(entry.sha);
+        if (!blob) throw new Error(`blob ${entry.sha} of ${entry.path} could not be read`);
+        if (fetchedSet.has(entry.sha)) fetchedHere++;
+        if ("skipped" in blob) skipped.push({ path: entry.path, reason: blob.skipped });
+        else files.push({ path: entry.path, blobSha: entry.sha, content: blob.content });
+      }
+      this.stats.push({
+        commit,
+        mode: "tree",
+        requests: listings[i]!.requests + (i === 0 ? fetched : 0),
+        files: files.length,
+        blobsFetched: i === 0 ? fetched : 0,
+        blobsFromCache: plan.wanted.length - fetchedHere,
+        skipped: skipped.length,
+        ms: { listing: ms(t1 - t0), cache: ms(t2 - t1), blobs: i === 0 ? ms(t3 - t2) : 0 },
+      });
+      return sortSnapshot({ commit, files, skipped });
+    });
   }
 
   async #fromTarball(commit: string): Promise<Snapshot> {
@@ -151,51 +213,6 @@ export class SnapshotFetcher {
     return sortSnapshot({ commit, files, skipped });
   }
 
-  async #fromTree(commit: string): Promise<Snapshot> {
-    const t0 = performance.now();
-    const { entries, requests } = await this.#tree(commit);
-    const t1 = performance.now();
-    const files: SnapshotFile[] = [];
-    const skipped: SkippedFile[] = [];
-    const wanted: TreeEntry[] = [];
-    for (const entry of entries) {
-      if (entry.type === "commit" || entry.mode === "160000")
-        skipped.push({ path: entry.path, reason: "submodule" });
-      else if (entry.mode === "120000") skipped.push({ path: entry.path, reason: "symlink" });
-      else if (entry.type !== "blob") continue;
-      else if ((entry.size ?? 0) > MAX_FILE_BYTES) skipped.push({ path: entry.path, reason: "too-large" });
-      else wanted.push(entry);
-    }
-    const unknown = [...new Set(wanted.map((e) => e.sha).filter((sha) => !this.#known.has(sha)))];
-    for (const [sha, blob] of await loadBlobs(this.#db, unknown)) this.#known.set(sha, blob);
-    const missing = [...new Set(wanted.map((e) => e.sha).filter((sha) => !this.#known.has(sha)))];
-    const t2 = performance.now();
-    if (missing.length > TARBALL_THRESHOLD && missing.length * 4 > wanted.length) {
-      const snapshot = await this.#fromTarball(commit);
-      const last = this.stats.pop();
-      if (last) this.stats.push({ ...last, requests: last.requests + requests });
-      return snapshot;
-    }
-    const fetched = await this.#fetchBlobs(missing);
-    for (const entry of wanted) {
-      const blob = this.#known.get(entry.sha);
-      if (!blob) throw new Error(`blob ${entry.sha} of ${entry.path} could not be read`);
-      if ("skipped" in blob) skipped.push({ path: entry.path, reason: blob.skipped });
-      else files.push({ path: entry.path, blobSha: entry.sha, content: blob.content });
-    }
-    this.stats.push({
-      commit,
-      mode: "tree",
-      requests: requests + fetched,
-      files: files.length,
-      blobsFetched: fetched,
-      blobsFromCache: wanted.length - fetched,
-      skipped: skipped.length,
-      ms: { listing: ms(t1 - t0), cache: ms(t2 - t1), blobs: ms(performance.now() - t2) },
-    });
-    return sortSnapshot({ commit, files, skipped });
-  }
-
   /** The full recursive tree; a truncated answer is completed by walking subtrees. */
   async #tree(commit: string): Promise<{ entries: TreeEntry[]; requests: number }> {
     let requests = 0;
@@ -214,6 +231,8 @@ export class SnapshotFetcher {
     const entries: TreeEntry[] = [];
     const walk = async (sha: string, prefix: string): Promise<void> => {
       const level = await get(sha, false);
+      // One directory beyond what the trees API lists: only the tarball has it all.
+      if (level.truncated) throw new TreeTooLarge(`${prefix || "/"} of ${commit}`);
       for (const entry of level.tree) {
         const path = prefix + entry.path;
         if (entry.type !== "tree") {
@@ -254,6 +273,23 @@ export class SnapshotFetcher {
     await saveBlobs(this.#db, toCache);
     return shas.length;
   }
+}
+
+class TreeTooLarge extends Error {}
+
+/** Which tree entries to read, and which are skipped without reading them. */
+function planTree(entries: readonly TreeEntry[]): { wanted: TreeEntry[]; skipped: SkippedFile[] } {
+  const wanted: TreeEntry[] = [];
+  const skipped: SkippedFile[] = [];
+  for (const entry of entries) {
+    if (entry.type === "commit" || entry.mode === "160000")
+      skipped.push({ path: entry.path, reason: "submodule" });
+    else if (entry.mode === "120000") skipped.push({ path: entry.path, reason: "symlink" });
+    else if (entry.type !== "blob") continue;
+    else if ((entry.size ?? 0) > MAX_FILE_BYTES) skipped.push({ path: entry.path, reason: "too-large" });
+    else wanted.push(entry);
+  }
+  return { wanted, skipped };
 }
 
 function ms(value: number): number {

@@ -20,7 +20,6 @@ import type { MaestroConfig } from "../core/config/schema.ts";
 import type { CheckRunResult } from "../core/dde/index.ts";
 import { STREAMS } from "../core/gate.ts";
 import { escapeMarkdown, renderMarkdown, SUMMARY_MARKER } from "../core/report/markdown.ts";
-import type { Snapshot } from "../core/snapshot.ts";
 import { loadExtractionCache, saveExtractionCache } from "../github/caches.ts";
 import { pullRequestChangedFiles } from "../github/changed-files.ts";
 import { configChanges, describeConfigErrors, loadRepositoryConfig } from "../github/config.ts";
@@ -37,6 +36,7 @@ import {
   completeCheckRuns,
   createCheckRuns,
   openCheckRuns,
+  type PublishProgress,
   type PublishTarget,
 } from "../github/publish.ts";
 import {
@@ -55,6 +55,7 @@ import {
   overrideFor,
   saveFindings,
   setBaseline,
+  setBaseSha,
   stillOurs,
   supersedeOlder,
 } from "../github/runs.ts";
@@ -241,8 +242,21 @@ export async function runAnalysis(
     );
   }
 
-  const checkRuns = await retrying(() => createCheckRuns(target, String(runId)));
-  await markRunning(db, runId, null, context.now());
+  const created = new Map<string, number>();
+  let checkRuns: CheckRunIds;
+  try {
+    checkRuns = await retrying(() => createCheckRuns(target, String(runId), created));
+  } catch (error) {
+    // Never leave the claim queued: a later delivery of this commit may then claim it again.
+    await finishRun(db, runId, {
+      status: "failed",
+      verdict: null,
+      error: describeFailure(error),
+      at: context.now(),
+    });
+    throw error;
+  }
+  await markRunning(db, runId, context.deliveryId, context.now());
   await context.audit({
     kind: "analysis.started",
     repository: job.fullName,
@@ -257,10 +271,11 @@ export async function runAnalysis(
     },
   });
 
+  const progress: PublishProgress = new Map();
   try {
     return await withAttempts(
       policy,
-      () => analyseAndPublish(job, runId, target, checkRuns),
+      () => analyseAndPublish(job, runId, target, checkRuns, progress),
       (error, attempt, delayMs) =>
         context.log.warn({ err: error, attempt, delayMs }, "analysis attempt failed; retrying"),
     );
@@ -319,6 +334,7 @@ async function analyseAndPublish(
   runId: number,
   target: PublishTarget,
   checkRuns: CheckRunIds,
+  progress: PublishProgress,
 ): Promise<AnalysisOutcome> {
   const { context, trigger, octokit, repo, pr } = job;
   const { db } = context;
@@ -335,20 +351,22 @@ async function analyseAndPublish(
     : trigger.baseline
       ? trigger.headSha
       : (trigger.defaultBranch ?? trigger.headSha);
-  const config = await loadRepositoryConfig(octokit, repo, configRef);
+  // Independent reads go out together: config, merge base, changed files.
+  const [config, baseSha, changed] = await Promise.all([
+    loadRepositoryConfig(octokit, repo, configRef),
+    baseCommit(job),
+    pr
+      ? pullRequestChangedFiles(octokit, repo, pr.number, pr.changedFiles)
+      : Promise.resolve({ paths: null, source: "tree-compare" as const, requests: 0 }),
+  ]);
   if (!config.ok)
     return publishConfigError(job, runId, target, checkRuns, describeConfigErrors(config.errors));
-  phase("config");
-
-  const baseSha = await baseCommit(job);
-  const changed = pr
-    ? await pullRequestChangedFiles(octokit, repo, pr.number, pr.changedFiles)
-    : { paths: null, source: "tree-compare" as const, requests: 0 };
-  phase("compare");
+  phase("config+compare");
   const mode: SnapshotMode = (await analysedBefore(db, job.fullName)) ? "tree" : "tarball";
   const fetcher = new SnapshotFetcher(octokit, db, repo);
-  const base: Snapshot | null = baseSha ? await fetcher.fetch(baseSha, mode) : null;
-  const head = await fetcher.fetch(trigger.headSha, mode);
+  const snapshots = await fetcher.fetchAll(baseSha ? [baseSha, trigger.headSha] : [trigger.headSha], mode);
+  const head = snapshots[snapshots.length - 1]!;
+  const base = baseSha ? snapshots[0]! : null;
   phase("snapshots");
   const extractionCache = await loadExtractionCache(db, fetcher.blobShas());
   const suppressions = await listSuppressions(db, job.fullName);
@@ -388,7 +406,7 @@ async function analyseAndPublish(
 
   const current = await stillOurs(db, runId, context.deliveryId);
   if (!current.ours) throw new Superseded(current.reason);
-  await markRunning(db, runId, baseSha, context.now());
+  await setBaseSha(db, runId, baseSha);
   const headPaths = new Set(head.files.map((file) => file.path));
   const publication = await completeCheckRuns(
     target,
@@ -397,6 +415,7 @@ async function analyseAndPublish(
     headPaths,
     changes,
     job.options.maxAnnotations,
+    progress,
   );
   phase("check-runs");
   let commentId: number | null = null;

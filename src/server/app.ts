@@ -48,7 +48,13 @@ export async function startApp(env: AppEnv, options: StartOptions = {}): Promise
   const log = options.log ?? createLogger(env.logLevel);
   log.info(describeEnv(env), "starting maestro-hive");
   const ownsStore = options.store === undefined;
-  const store = options.store ?? openStore({ databaseUrl: env.databaseUrl, dataDir: env.dataDir });
+  const store =
+    options.store ??
+    openStore({
+      databaseUrl: env.databaseUrl,
+      dataDir: env.dataDir,
+      onPoolError: (error) => log.warn({ err: error }, "an idle database connection broke; reconnecting"),
+    });
   const { applied } = await migrateToLatest(store.db);
   if (applied.length > 0) log.info({ applied }, "migrations applied");
   const ownsBoss = options.boss === undefined;
@@ -129,7 +135,10 @@ export async function startApp(env: AppEnv, options: StartOptions = {}): Promise
         server.closeAllConnections();
       });
       if (workerId !== undefined) {
-        await boss.offWork(DELIVERY_QUEUE, { id: workerId, wait: true }).catch(() => undefined);
+        // Wait a bounded time for running jobs; one still running after that is retried by
+        // another worker once its heartbeat lapses.
+        const drained = boss.offWork(DELIVERY_QUEUE, { id: workerId, wait: true }).catch(() => undefined);
+        await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
       }
       if (ownsBoss) await boss.stop({ graceful: true, close: true, timeout: 10_000 });
       if (ownsStore) await store.close();

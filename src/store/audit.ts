@@ -29,6 +29,7 @@ export type AuditKind =
   | "suppression.expired"
   | "override.created"
   | "installation.changed"
+  | "ai.explanation"
   | "error";
 
 export interface NewAuditEvent {

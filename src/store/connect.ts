@@ -25,6 +25,12 @@ export interface StoreOptions {
   schema?: string | undefined;
   /** Pool size for PostgreSQL. */
   poolSize?: number | undefined;
+  /**
+   * Told when an idle pooled connection breaks (the server restarted, a network cut). The pool
+   * drops that connection and opens a new one on the next query; without a listener the
+   * `error` event would crash the process.
+   */
+  onPoolError?: ((error: Error) => void) | undefined;
 }
 
 export interface Store {
@@ -78,6 +84,7 @@ function openPostgres(databaseUrl: string, options: StoreOptions): Store {
           : pg.types.getTypeParser(oid, format ?? "text")) as never,
     },
   });
+  pool.on("error", (error) => options.onPoolError?.(error));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

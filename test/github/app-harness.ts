@@ -91,7 +91,16 @@ export async function startAppHarness(
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   };
-  const send = (o: Omit<SendWebhookOptions, "url" | "secret">) => sendWebhook({ ...o, url, secret: SECRET });
+  const send = async (o: Omit<SendWebhookOptions, "url" | "secret">): Promise<WebhookResponse> => {
+    const deliveryId = o.deliveryId ?? randomUUID();
+    try {
+      return await sendWebhook({ ...o, deliveryId, url, secret: SECRET });
+    } catch {
+      // A keep-alive connection the server closed while the test blocked the event loop
+      // (synchronous git): send again; a delivery that did arrive answers "duplicate".
+      return sendWebhook({ ...o, deliveryId, url, secret: SECRET });
+    }
+  };
   return {
     gh,
     app,
@@ -99,15 +108,7 @@ export async function startAppHarness(
     send,
     waitForJob,
     async deliver(o) {
-      const deliveryId = o.deliveryId ?? randomUUID();
-      let response: WebhookResponse;
-      try {
-        response = await send({ ...o, deliveryId });
-      } catch {
-        // A keep-alive connection the server closed while the test blocked the event loop
-        // (synchronous git): send again; a delivery that did arrive answers "duplicate".
-        response = await send({ ...o, deliveryId });
-      }
+      const response = await send(o);
       if (response.status !== 202 && response.status !== 200) {
         throw new Error(`webhook answered ${response.status}: ${response.body}`);
       }

@@ -164,6 +164,14 @@ describeEachDatabase("GitHub app: pull requests", (getDb) => {
         }),
       );
       expect(push.jobState).toBe("completed");
+      const suite = await h.deliver({
+        event: "check_suite",
+        action: "requested",
+        installationId: INSTALLATION,
+        repository: { owner: repo.owner, name: repo.name, id: repo.id, defaultBranch: "main" },
+        patch: { check_suite: { head_sha: head2, head_branch: "feature", pull_requests: [] } },
+      });
+      expect(suite.jobState).toBe("completed");
       expect(h.gh.requestCount("POST /repos/{owner}/{repo}/check-runs")).toBe(0);
       expect(h.gh.checkRuns({ owner: repo.owner, repo: repo.name, headSha: head2 })).toHaveLength(4);
     });

@@ -191,7 +191,9 @@ function checkRequest(method: string, path: string, headers: IncomingHttpHeaders
   const problems: string[] = [];
   if (method !== "POST" || path !== "/v1/messages") problems.push(`unexpected ${method} ${path}`);
   if (apiKeyOf(headers) === null) problems.push("no API key: neither x-api-key nor Authorization: Bearer");
-  if (typeof headers["anthropic-version"] !== "string") problems.push("anthropic-version header missing");
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(String(headers["anthropic-version"] ?? ""))) {
+    problems.push("anthropic-version header missing or not a date (YYYY-MM-DD)");
+  }
   if (!String(headers["content-type"] ?? "").startsWith("application/json"))
     problems.push("content-type is not JSON");
   if (typeof body !== "object" || body === null) problems.push("body is not a JSON object");

@@ -5,9 +5,10 @@
  * (as in the in-process tests), a 10-second job heartbeat checked every 2 seconds, a short
  * GitHub request timeout. Stops like src/main.ts on SIGTERM/SIGINT (exit 0).
  */
+
+import { loadEnv } from "../../src/config/env.ts";
 import { HandlerRegistry, registerDefaultHandlers } from "../../src/jobs/handlers.ts";
 import { startQueue } from "../../src/jobs/queue.ts";
-import { loadEnv } from "../../src/config/env.ts";
 import { startApp } from "../../src/server/app.ts";
 import { createLogger } from "../../src/server/log.ts";
 import { openStore } from "../../src/store/connect.ts";
@@ -20,7 +21,11 @@ const number = (name: string, fallback: number) => {
   return Number.isFinite(value) && value > 0 ? value : fallback;
 };
 const log = createLogger(env.logLevel);
-const store = openStore({ databaseUrl: env.databaseUrl, dataDir: env.dataDir });
+const store = openStore({
+  databaseUrl: env.databaseUrl,
+  dataDir: env.dataDir,
+  onPoolError: (error) => log.warn({ err: error }, "an idle database connection broke; reconnecting"),
+});
 await migrateToLatest(store.db);
 const boss = await startQueue(store, {
   schema: env.queueSchema,

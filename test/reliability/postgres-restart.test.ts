@@ -11,8 +11,7 @@ import { commitOnBranch, fixtureRepo, INSTALLATION } from "../github/fixture-rep
 import { type FakeGitHub, startFakeGitHub } from "../harness/fake-github/index.ts";
 import { type PostgresServer, startPostgresServer } from "../harness/postgres-server.ts";
 import { type SendWebhookOptions, sendWebhook } from "../harness/webhooks.ts";
-import { type AppProcess, jobStates, killApp, query, sleep, until } from "./helpers.ts";
-import { spawnApp } from "./helpers.ts";
+import { type AppProcess, jobStates, killApp, query, sleep, spawnApp, until } from "./helpers.ts";
 
 const CHECKS = ["Maestro ACC", "Maestro BDV", "Maestro DDE", "Maestro gate"];
 
@@ -30,7 +29,15 @@ describe("PostgreSQL restarted under load", () => {
     gh.addInstallation({ id: INSTALLATION, account: "acme" });
   });
   afterAll(async () => {
-    if (app && app.child.exitCode !== null) console.log(`[app stderr]\n${app.stderr().split("\n").filter((l) => /Error|error:|at /.test(l)).slice(0, 40).join("\n")}`);
+    if (app && app.child.exitCode !== null)
+      console.log(
+        `[app stderr]\n${app
+          .stderr()
+          .split("\n")
+          .filter((l) => /Error|error:|at /.test(l))
+          .slice(0, 40)
+          .join("\n")}`,
+      );
     await killApp(app);
     await gh?.close();
     server?.destroy();
@@ -92,14 +99,22 @@ describe("PostgreSQL restarted under load", () => {
 
     // Half the deliveries before the outage, the rest during it.
     for (const event of events.slice(0, 4)) await send(event, crypto.randomUUID());
-    await until("an analysis in flight", async () => gh.requestCount("codeload") + gh.checkRuns().length, (n) => n > 0, 60_000, 50);
+    await until(
+      "an analysis in flight",
+      async () => gh.requestCount("codeload") + gh.checkRuns().length,
+      (n) => n > 0,
+      60_000,
+      50,
+    );
 
     const stoppedAt = Date.now();
     server.stop("fast");
     const unready = await until("/readyz to report the outage", readyz, (s) => s === 503, 30_000, 100);
     expect(unready).toBe(503);
     figures.outageDetectedSeconds = (Date.now() - stoppedAt) / 1000;
-    const body = (await (await fetch(`${app.url}/readyz`)).json()) as { checks: { database: { ok: boolean } } };
+    const body = (await (await fetch(`${app.url}/readyz`)).json()) as {
+      checks: { database: { ok: boolean } };
+    };
     expect(body.checks.database.ok).toBe(false);
     for (const event of events.slice(4)) await send(event, crypto.randomUUID());
     const refused = [...outcomes].filter(([, o]) => o.status !== 202);
@@ -139,7 +154,8 @@ describe("PostgreSQL restarted under load", () => {
     expect(recorded[0]?.n).toBe(8);
     for (const pr of prs) {
       const runs = gh.checkRuns({ owner: pr.owner, repo: pr.name, headSha: pr.head });
-      for (const run of runs) expect(run.status).toBe("completed");
+      const summary = runs.map((r) => `${r.id} ${r.name} ${r.status} ${r.conclusion} ${r.output.title}`);
+      for (const run of runs) expect(run.status, `${pr.fullName}: ${summary.join(" | ")}`).toBe("completed");
       expect(
         runs
           .filter((r) => r.output.title !== "Superseded")

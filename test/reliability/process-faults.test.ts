@@ -5,12 +5,11 @@
  * our own, the app as a child process, the fake GitHub in this process.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pullRequestEvent } from "../github/app-harness.ts";
+import { pullRequestEvent, SECRET } from "../github/app-harness.ts";
 import { commitOnBranch, fixtureRepo, INSTALLATION } from "../github/fixture-repo.ts";
 import { type FakeGitHub, startFakeGitHub } from "../harness/fake-github/index.ts";
 import { type PostgresServer, startPostgresServer } from "../harness/postgres-server.ts";
 import { sendWebhook } from "../harness/webhooks.ts";
-import { SECRET } from "../github/app-harness.ts";
 import { type AppProcess, jobStates, killApp, query, spawnApp, until } from "./helpers.ts";
 
 const CHECKS = ["Maestro ACC", "Maestro BDV", "Maestro DDE", "Maestro gate"];
@@ -75,12 +74,27 @@ describe("app process faults", () => {
     // A long timeout in the first process, so the stalled tarball request holds the job.
     const first = await start({ TEST_GITHUB_TIMEOUT_MS: "120000" });
     const { repo, head, event } = pullRequest("crash", 1);
-    const stall = gh.inject({ method: "GET", path: "/repos/{owner}/{repo}/tarball/{ref}", delayMs: 60_000, times: 1 });
+    const stall = gh.inject({
+      method: "GET",
+      path: "/repos/{owner}/{repo}/tarball/{ref}",
+      delayMs: 60_000,
+      times: 1,
+    });
     const sent = await sendWebhook({ ...event, url: first.hook, secret: SECRET });
     expect(sent.status).toBe(202);
-    await until("the job to stall on the tarball", async () => stall.hits, (hits) => hits >= 1, 60_000);
+    await until(
+      "the job to stall on the tarball",
+      async () => stall.hits,
+      (hits) => hits >= 1,
+      60_000,
+    );
     const inProgress = gh.checkRuns({ owner: repo.owner, repo: repo.name, headSha: head });
-    expect(inProgress.map((r) => r.status)).toEqual(["in_progress", "in_progress", "in_progress", "in_progress"]);
+    expect(inProgress.map((r) => r.status)).toEqual([
+      "in_progress",
+      "in_progress",
+      "in_progress",
+      "in_progress",
+    ]);
 
     first.child.kill("SIGKILL");
     const killedAt = Date.now();
@@ -99,9 +113,12 @@ describe("app process faults", () => {
 
     const runs = expectPublishedOnce(repo.owner, repo.name, head);
     // The crashed attempt's runs were closed as superseded by the re-run, not left spinning.
-    expect(runs.filter((r) => r.output.title === "Superseded").map((r) => r.id).sort()).toEqual(
-      inProgress.map((r) => r.id).sort(),
-    );
+    expect(
+      runs
+        .filter((r) => r.output.title === "Superseded")
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(inProgress.map((r) => r.id).sort());
     expect(gh.issueComments({ owner: repo.owner, repo: repo.name, issueNumber: 1 })).toHaveLength(1);
     const rows = await query<{ status: string }>(
       databaseUrl,
@@ -117,7 +134,9 @@ describe("app process faults", () => {
     expect(audits).toHaveLength(1);
     // Structured logs of the second process name the delivery and the job on the job's lines.
     const jobLines = second.logs.filter((l) => l.msg === "job completed");
-    expect(jobLines).toContainEqual(expect.objectContaining({ deliveryId: sent.deliveryId, jobId: expect.any(String) }));
+    expect(jobLines).toContainEqual(
+      expect.objectContaining({ deliveryId: sent.deliveryId, jobId: expect.any(String) }),
+    );
     await killApp(second);
     expect(gh.violations).toEqual([]);
   });
@@ -133,7 +152,13 @@ describe("app process faults", () => {
       times: 1,
     });
     const sentA = await sendWebhook({ ...a.event, url: app.hook, secret: SECRET });
-    await until("job A to be in the middle of its work", async () => slow.hits, (hits) => hits >= 1, 60_000, 20);
+    await until(
+      "job A to be in the middle of its work",
+      async () => slow.hits,
+      (hits) => hits >= 1,
+      60_000,
+      20,
+    );
     const sentB = await sendWebhook({ ...b.event, url: app.hook, secret: SECRET });
     expect([sentA.status, sentB.status]).toEqual([202, 202]);
 

@@ -2,6 +2,8 @@ import { generateKeyPairSync } from "node:crypto";
 import { pino } from "pino";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { loadEnv } from "../../src/config/env.ts";
+import { HandlerRegistry } from "../../src/jobs/handlers.ts";
+import { handleInstallation } from "../../src/jobs/installation-handlers.ts";
 import { DELIVERY_QUEUE } from "../../src/jobs/queue.ts";
 import { type RunningApp, startApp } from "../../src/server/app.ts";
 import { listAudit } from "../../src/store/audit.ts";
@@ -36,6 +38,9 @@ describeEachDatabase("app server", (getDb) => {
       boss: await getDb().queue(),
       log: pino({ level: "silent" }),
       pollingIntervalSeconds: 0.5,
+      // Only the installation handlers: this file is about ingest, and the analysis handler
+      // would reach for a GitHub these tests do not run.
+      registry: new HandlerRegistry().on("installation", "installations", handleInstallation),
     });
   });
   afterAll(async () => {

@@ -9,7 +9,10 @@ import type { Notice } from "../findings.ts";
  */
 export class ComponentMap {
   readonly names: readonly string[];
-  private readonly matchers: { name: string; globs: { prefix: string; matcher: Minimatch }[] }[];
+  private readonly matchers: {
+    name: string;
+    globs: { prefix: string; matches: (path: string) => boolean }[];
+  }[];
   private readonly cache = new Map<string, string | null>();
   private readonly overlaps = new Map<string, { count: number; example: string }>();
 
@@ -17,10 +20,7 @@ export class ComponentMap {
     this.names = Object.keys(components);
     this.matchers = Object.entries(components).map(([name, globs]) => ({
       name,
-      globs: globs.map((glob) => ({
-        prefix: literalPrefix(glob),
-        matcher: new Minimatch(glob, { dot: true, nocomment: true, nonegate: true }),
-      })),
+      globs: globs.map((glob) => ({ prefix: literalPrefix(glob), matches: compileGlob(glob) })),
     }));
   }
 
@@ -29,7 +29,7 @@ export class ComponentMap {
     if (cached !== undefined) return cached;
     let owner: string | null = null;
     for (const { name, globs } of this.matchers) {
-      if (!globs.some((glob) => path.startsWith(glob.prefix) && glob.matcher.match(path))) continue;
+      if (!globs.some((glob) => path.startsWith(glob.prefix) && glob.matches(path))) continue;
       if (owner === null) {
         owner = name;
       } else {
@@ -58,6 +58,28 @@ export class ComponentMap {
         };
       });
   }
+}
+
+/**
+ * A matcher for one component glob. The most common shape, `dir/**` (everything below a
+ * folder), is a plain prefix test; minimatch decides the rest (and `dir/**` on `dir` itself).
+ */
+function compileGlob(glob: string): (path: string) => boolean {
+  const matcher = new Minimatch(glob, { dot: true, nocomment: true, nonegate: true });
+  const prefix = literalPrefix(glob);
+  if (glob === `${prefix}**` && prefix.endsWith("/") && !prefix.slice(0, -1).includes("//")) {
+    return (path) =>
+      path.length > prefix.length && path.startsWith(prefix) && !hasDotSegment(path, prefix.length)
+        ? true
+        : matcher.match(path);
+  }
+  return (path) => matcher.match(path);
+}
+
+/** A ".", ".." or empty segment after `from`: minimatch's globstar treats those specially. */
+function hasDotSegment(path: string, from: number): boolean {
+  const rest = `${path.slice(from - 1)}/`;
+  return rest.includes("//") || rest.includes("/./") || rest.includes("/../");
 }
 
 /**

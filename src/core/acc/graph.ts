@@ -36,6 +36,26 @@ export interface BuildGraphOptions {
   readonly languages?: Readonly<Partial<Record<LanguageFamily, LanguageSupport>>> | undefined;
   /** Files larger than this are not parsed (a "too-large" notice). Default 1 MiB. */
   readonly maxFileBytes?: number | undefined;
+  /**
+   * The memo of a build of ANOTHER snapshot with the same options (head's, when building the
+   * base). When both snapshots hold the same paths and every file the resolvers read
+   * (tsconfig.json, package.json, pyproject.toml, …) has the same blob SHA, a file with the
+   * same blob SHA resolves exactly as before, so its graph entry is taken over instead of
+   * being extracted and resolved again. Otherwise the memo is ignored.
+   */
+  readonly reuse?: GraphMemo | undefined;
+}
+
+/** What a build remembers so that a build of a similar snapshot can reuse its work. */
+export interface GraphMemo {
+  /** Blob SHA per path of the whole snapshot. */
+  readonly blobs: ReadonlyMap<string, string>;
+  /** Paths the resolvers read through ProjectFiles.read. */
+  readonly reads: ReadonlySet<string>;
+  /** Per graph file: its extraction result and graph entry (absent when it had a resolve error). */
+  readonly files: ReadonlyMap<string, { readonly extracted: ExtractResult; readonly file: GraphFile }>;
+  readonly languages: BuildGraphOptions["languages"];
+  readonly maxBytes: number;
 }
 
 export interface GraphStats {
@@ -57,6 +77,8 @@ export interface BuildGraphResult {
   readonly graph: ImportGraph;
   readonly notices: Notice[];
   readonly stats: GraphStats;
+  /** Pass as `reuse` when building a similar snapshot (the base after the head). */
+  readonly memo: GraphMemo;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
@@ -100,6 +122,20 @@ export function buildGraph(snapshot: Snapshot, options: BuildGraphOptions): Buil
   const languages = options.languages ?? DEFAULT_LANGUAGES;
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const project = createProjectFiles(snapshot.files);
+  const blobs = new Map<string, string>();
+  for (const file of snapshot.files) blobs.set(file.path, file.blobSha);
+  const reuse = reusableMemo(options.reuse, blobs, languages, maxBytes);
+  const reads = new Set<string>(reuse?.reads);
+  const memoFiles = new Map<string, { extracted: ExtractResult; file: GraphFile }>();
+  // Resolvers read config files through this view, so that a later build knows what they depended on.
+  const resolverProject: ProjectFiles = {
+    paths: project.paths,
+    has: project.has,
+    read: (path) => {
+      reads.add(path);
+      return project.read(path);
+    },
+  };
   const notices: Notice[] = [];
   const resolvers = new Map<LanguageFamily, Resolver>();
   const counts = {
@@ -114,11 +150,13 @@ export function buildGraph(snapshot: Snapshot, options: BuildGraphOptions): Buil
   };
   const files: GraphFile[] = [];
 
-  const sources = snapshot.files
-    .map((file) => ({ file, language: languageOfPath(file.path) }))
-    .filter((entry): entry is { file: SnapshotFile; language: Language } => entry.language !== null)
-    .filter((entry) => selected(entry.file.path))
-    .sort((a, b) => compare(a.file.path, b.file.path));
+  const sources: { file: SnapshotFile; language: Language }[] = [];
+  for (const file of snapshot.files) {
+    const language = languageOfPath(file.path);
+    if (language !== null && selected(file.path)) sources.push({ file, language });
+  }
+  if (!isSortedBy(sources, (entry) => entry.file.path))
+    sources.sort((a, b) => compare(a.file.path, b.file.path));
 
   for (const { file, language } of sources) {
     counts.candidates++;
@@ -132,15 +170,12 @@ export function buildGraph(snapshot: Snapshot, options: BuildGraphOptions): Buil
       });
       continue;
     }
-    const extracted = extractWithCache(
-      file,
-      language,
-      support,
-      maxBytes,
-      options.extractionCache,
-      project,
-      counts,
-    );
+    const previous = reuse !== null && reuse.blobs.get(file.path) === file.blobSha;
+    const reused = previous ? reuse.files.get(file.path) : undefined;
+    const extracted = reused
+      ? { result: reused.extracted }
+      : extractWithCache(file, language, support, maxBytes, options.extractionCache, project, counts);
+    if (reused) counts.cacheHits++;
     if ("skip" in extracted) {
       counts.skipped++;
       notices.push(extracted.skip);
@@ -156,17 +191,30 @@ export function buildGraph(snapshot: Snapshot, options: BuildGraphOptions): Buil
         message,
       });
     }
+    if (reused) {
+      for (const edge of reused.file.imports) {
+        if (edge.target !== null) counts.internal++;
+        else if (edge.external !== null) counts.external++;
+        else counts.unresolved++;
+      }
+      counts.imports += reused.file.imports.length;
+      files.push(reused.file);
+      memoFiles.set(file.path, reused);
+      continue;
+    }
     let resolver = resolvers.get(familyOf(language));
     if (!resolver) {
-      resolver = support.createResolver(project);
+      resolver = support.createResolver(resolverProject);
       resolvers.set(familyOf(language), resolver);
     }
+    let resolveFailed = false;
     const imports: ResolvedImport[] = [];
     for (const raw of extracted.result.imports) {
       let resolved: readonly ResolvedImport[];
       try {
         resolved = resolver(file.path, raw);
       } catch (error) {
+        resolveFailed = true;
         notices.push({
           file: file.path,
           line: raw.line,
@@ -186,9 +234,33 @@ export function buildGraph(snapshot: Snapshot, options: BuildGraphOptions): Buil
     }
     imports.sort(compareImports);
     counts.imports += imports.length;
-    files.push({ path: file.path, language, imports });
+    const graphFile: GraphFile = { path: file.path, language, imports };
+    files.push(graphFile);
+    if (!resolveFailed) memoFiles.set(file.path, { extracted: extracted.result, file: graphFile });
   }
-  return { graph: { files }, notices, stats: { ...counts, files: files.length } };
+  return {
+    graph: { files },
+    notices,
+    stats: { ...counts, files: files.length },
+    memo: { blobs, reads, files: memoFiles, languages, maxBytes },
+  };
+}
+
+/**
+ * The memo when its resolutions still hold for this snapshot: same options, the same set of
+ * paths (resolvers index them all), and every file its resolvers read unchanged.
+ */
+function reusableMemo(
+  memo: GraphMemo | undefined,
+  blobs: ReadonlyMap<string, string>,
+  languages: BuildGraphOptions["languages"],
+  maxBytes: number,
+): GraphMemo | null {
+  if (memo === undefined || memo.languages !== languages || memo.maxBytes !== maxBytes) return null;
+  if (memo.blobs.size !== blobs.size) return null;
+  for (const path of blobs.keys()) if (!memo.blobs.has(path)) return null;
+  for (const path of memo.reads) if (memo.blobs.get(path) !== blobs.get(path)) return null;
+  return memo;
 }
 
 type Counts = { extracted: number; cacheHits: number };
@@ -258,7 +330,8 @@ export function createProjectFiles(snapshotFiles: readonly SnapshotFile[]): Snap
     decoded.set(file.path, text);
     return text;
   };
-  const paths = [...byPath.keys()].sort(compare);
+  const paths = [...byPath.keys()];
+  if (!isSortedBy(paths, (path) => path)) paths.sort(compare);
   return {
     paths,
     has: (path) => byPath.has(path),
@@ -278,6 +351,12 @@ function compareImports(a: ResolvedImport, b: ResolvedImport): number {
     compare(a.target ?? "", b.target ?? "") ||
     compare(a.external ?? "", b.external ?? "")
   );
+}
+
+/** Snapshots usually list files in path order already: checking is cheaper than sorting. */
+function isSortedBy<T>(items: readonly T[], key: (item: T) => string): boolean {
+  for (let i = 1; i < items.length; i++) if (key(items[i - 1]!) > key(items[i]!)) return false;
+  return true;
 }
 
 function compare(a: string, b: string): number {

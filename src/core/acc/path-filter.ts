@@ -29,8 +29,13 @@ export const DEFAULT_EXCLUDES: readonly string[] = [
  * Matching is never by substring.
  */
 export class PathFilter {
+  /** Segment patterns without glob syntax: a Set lookup instead of minimatch. */
+  private readonly literalSegments = new Set<string>();
+  private readonly literalDirSegments = new Set<string>();
   private readonly segmentPatterns: { matcher: Minimatch; dirOnly: boolean }[] = [];
   private readonly pathPatterns: Minimatch[] = [];
+  /** Whether a folder (or a folder above it) matches; paths of one folder share the answer. */
+  private readonly directoryMemo = new Map<string, boolean>();
 
   constructor(patterns: readonly string[]) {
     for (const pattern of patterns) {
@@ -38,28 +43,52 @@ export class PathFilter {
       const body = dirOnly ? pattern.slice(0, -1) : pattern;
       const options = { dot: true, nocomment: true, nonegate: true };
       if (body.includes("/")) this.pathPatterns.push(new Minimatch(body, options));
+      else if (isLiteralSegment(body)) (dirOnly ? this.literalDirSegments : this.literalSegments).add(body);
       else this.segmentPatterns.push({ matcher: new Minimatch(body, options), dirOnly });
     }
   }
 
   get empty(): boolean {
-    return this.segmentPatterns.length === 0 && this.pathPatterns.length === 0;
+    return (
+      this.segmentPatterns.length === 0 &&
+      this.pathPatterns.length === 0 &&
+      this.literalSegments.size === 0 &&
+      this.literalDirSegments.size === 0
+    );
   }
 
   matches(path: string): boolean {
-    const segments = path.split("/");
+    const slash = path.lastIndexOf("/");
+    if (slash > 0 && this.directoryMatches(path.slice(0, slash))) return true;
+    return this.entryMatches(slash < 0 ? path : path.slice(slash + 1), path, false);
+  }
+
+  private directoryMatches(directory: string): boolean {
+    let result = this.directoryMemo.get(directory);
+    if (result === undefined) {
+      const slash = directory.lastIndexOf("/");
+      result =
+        (slash > 0 && this.directoryMatches(directory.slice(0, slash))) ||
+        this.entryMatches(slash < 0 ? directory : directory.slice(slash + 1), directory, true);
+      this.directoryMemo.set(directory, result);
+    }
+    return result;
+  }
+
+  /** Whether the last segment `name` of `path` (a folder or a file) or `path` itself matches. */
+  private entryMatches(name: string, path: string, isDirectory: boolean): boolean {
+    if (this.literalSegments.has(name) || (isDirectory && this.literalDirSegments.has(name))) return true;
     for (const { matcher, dirOnly } of this.segmentPatterns) {
-      const last = dirOnly ? segments.length - 1 : segments.length;
-      for (let i = 0; i < last; i++) if (matcher.match(segments[i]!)) return true;
+      if ((isDirectory || !dirOnly) && matcher.match(name)) return true;
     }
-    if (this.pathPatterns.length === 0) return false;
-    let prefix = "";
-    for (let i = 0; i < segments.length; i++) {
-      prefix = i === 0 ? segments[0]! : `${prefix}/${segments[i]}`;
-      for (const matcher of this.pathPatterns) if (matcher.match(prefix)) return true;
-    }
+    for (const matcher of this.pathPatterns) if (matcher.match(path)) return true;
     return false;
   }
+}
+
+/** A segment pattern minimatch would match only literally (no glob syntax, not "." or ".."). */
+function isLiteralSegment(pattern: string): boolean {
+  return pattern !== "" && pattern !== "." && pattern !== ".." && !/[*?[\]{}()!+@\\]/.test(pattern);
 }
 
 /** Decides which snapshot paths are analysed: included (all when no include) and not excluded. */

@@ -4,6 +4,7 @@
  * overrides) audit themselves in the same transaction as the change.
  */
 import type { Kysely } from "kysely";
+import type { FileSource } from "../../ai/explain.ts";
 import type { Command } from "../../core/commands/parse.ts";
 import { configSchema, type MaestroConfig } from "../../core/config/schema.ts";
 import {
@@ -47,7 +48,11 @@ export interface CommandSite {
   readonly actor: string;
   readonly chain: number;
   readonly commentId: number;
+  /** When GitHub says the comment was written (an override must not cover what its author could not see). */
+  readonly commentCreatedAt: Date | null;
   readonly now: Date;
+  /** Reads a file at the PR head (for the excerpt of an AI explanation); absent in tests without GitHub. */
+  readonly readFile?: FileSource | undefined;
 }
 
 export interface ExplainRequest {
@@ -55,6 +60,11 @@ export interface ExplainRequest {
   readonly prNumber: number;
   readonly finding: ExplainedFinding;
   readonly config: MaestroConfig | null;
+  /** For src/ai (cache, audit, excerpt): see createFindingExplainer. */
+  readonly db?: Kysely<Database> | undefined;
+  readonly actor?: string | undefined;
+  readonly chain?: number | undefined;
+  readonly readFile?: FileSource | undefined;
 }
 
 /**
@@ -225,6 +235,10 @@ async function explain(
     prNumber: site.prNumber,
     finding,
     config: site.config,
+    db: site.db,
+    actor: site.actor,
+    chain: site.chain,
+    readFile: site.readFile,
   });
   return {
     status: "done",
@@ -237,6 +251,8 @@ async function explain(
 async function override(reason: string, site: CommandSite): Promise<ActionOutcome> {
   if (site.prState !== "open") return rejected([`pull request #${site.prNumber} is ${site.prState}`]);
   if (!site.headSha) return rejected(["the pull request's head commit is unknown"]);
+  const seen = await overrideProblem(site, site.headSha);
+  if (seen) return rejected([seen]);
   const row = await addOverride(site.db, {
     repository: site.repository,
     prNumber: site.prNumber,
@@ -253,6 +269,30 @@ async function override(reason: string, site: CommandSite): Promise<ActionOutcom
     rerun: true,
     audit: { overrideId: row.id, headSha: site.headSha },
   };
+}
+
+/** GitHub stores comment times to the second; an analysis finishing within it still counts as seen. */
+const CLOCK_TOLERANCE_MS = 1_000;
+
+/**
+ * An override covers the head whose results its author saw: that head must have a completed
+ * analysis, finished before the comment was written. Otherwise a push between reading the
+ * checks and commenting would let unseen code through.
+ */
+async function overrideProblem(site: CommandSite, headSha: string): Promise<string | null> {
+  const short = headSha.slice(0, 7);
+  const run = await latestRun(site.db, site.repository, site.prNumber, headSha);
+  if (!run || run.headSha !== headSha) {
+    return `the head ${short} has not been analysed yet: override once its checks are done`;
+  }
+  if (
+    site.commentCreatedAt !== null &&
+    run.finishedAt !== null &&
+    run.finishedAt.getTime() > site.commentCreatedAt.getTime() + CLOCK_TOLERANCE_MS
+  ) {
+    return `the pull request moved on to ${short} after this comment was written (its checks finished later): look at them and override again`;
+  }
+  return null;
 }
 
 function emptyConfig(): MaestroConfig {

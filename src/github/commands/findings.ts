@@ -10,6 +10,7 @@ import type { ExplainedFinding } from "./reply.ts";
 export interface LatestRun {
   readonly runId: number;
   readonly headSha: string;
+  readonly finishedAt: Date | null;
 }
 
 /** The latest completed analysis of the PR, preferring one of `headSha` (the current head). */
@@ -21,7 +22,7 @@ export async function latestRun(
 ): Promise<LatestRun | null> {
   const rows = await db
     .selectFrom("analysis_runs")
-    .select(["id", "head_sha"])
+    .select(["id", "head_sha", "finished_at"])
     .where("repository", "=", repository)
     .where("pr_number", "=", prNumber)
     .where("status", "=", "completed")
@@ -29,7 +30,9 @@ export async function latestRun(
     .limit(20)
     .execute();
   const row = rows.find((r) => r.head_sha === headSha) ?? rows[0];
-  return row ? { runId: row.id, headSha: row.head_sha } : null;
+  return row
+    ? { runId: row.id, headSha: row.head_sha, finishedAt: row.finished_at ? new Date(row.finished_at) : null }
+    : null;
 }
 
 export async function findingOfRun(

@@ -12,13 +12,15 @@
 import { sql } from "kysely";
 import type { ProbotOctokit } from "probot";
 import { z } from "zod";
+import { createFindingExplainer } from "../../ai/command.ts";
+import { githubFileReader } from "../../ai/github-file.ts";
 import { type Command, type CommandName, parseCommand } from "../../core/commands/parse.ts";
 import type { MaestroConfig } from "../../core/config/schema.ts";
 import { type AnalysisOptions, reanalysePullRequest } from "../../jobs/analysis.ts";
 import type { DeliveryContext, DeliveryHandler } from "../../jobs/handlers.ts";
 import { describeConfigErrors, loadRepositoryConfig } from "../config.ts";
 import type { RepoRef } from "../snapshot.ts";
-import { type ActionOutcome, type FindingExplainer, noExplanation, runAction } from "./actions.ts";
+import { type ActionOutcome, type FindingExplainer, runAction } from "./actions.ts";
 import {
   type Decision,
   decide,
@@ -47,6 +49,7 @@ const commentEvent = z.object({
     body: z.string().nullable().optional(),
     user: user.nullable(),
     html_url: z.string().optional(),
+    created_at: z.string().optional(),
     performed_via_github_app: z.unknown().optional(),
   }),
   sender: user,
@@ -72,7 +75,7 @@ export function ignoredBecause(event: CommentEvent): string | null {
 }
 
 export function createCommandHandler(options: CommandHandlerOptions = {}): DeliveryHandler {
-  const explainer = options.explainer ?? noExplanation;
+  const explainer = options.explainer ?? createFindingExplainer(options.analysis?.ai);
   return async (context) => {
     if (context.event !== "issue_comment") return;
     const event = commentEvent.parse(context.payload);
@@ -175,7 +178,9 @@ class CommandSession {
         actor: this.#actor,
         chain: context.installationId ?? 0,
         commentId: this.#event.comment.id,
+        commentCreatedAt: this.#commentCreatedAt(),
         now: context.now(),
+        readFile: pull ? githubFileReader(this.#octokit, this.#repo, pull.head.sha) : undefined,
       },
       explainer,
     );
@@ -213,6 +218,11 @@ class CommandSession {
       comment_id: this.#event.comment.id,
       content,
     });
+  }
+
+  #commentCreatedAt(): Date | null {
+    const at = this.#event.comment.created_at ? new Date(this.#event.comment.created_at) : null;
+    return at && !Number.isNaN(at.getTime()) ? at : null;
   }
 
   async #reply(body: string): Promise<void> {

@@ -12,7 +12,14 @@ import { listOverrides } from "../../../src/store/overrides.ts";
 import { listSuppressions } from "../../../src/store/suppressions.ts";
 import { describeEachDatabase } from "../../harness/db.ts";
 import { type AppHarness, pullRequestEvent, startAppHarness } from "../app-harness.ts";
-import { commitOnBranch, type FixtureRepo, fixtureRepo, INSTALLATION, layeredId } from "../fixture-repo.ts";
+import {
+  commitOnBranch,
+  type FixtureRepo,
+  fixtureRepo,
+  INSTALLATION,
+  LAYERED_CONFIG,
+  layeredId,
+} from "../fixture-repo.ts";
 
 const SUMMARY_MARKER = "<!-- maestro-hive:summary -->";
 const VIOLATION = {
@@ -41,8 +48,8 @@ describeEachDatabase("comment commands", (getDb) => {
   }
 
   /** A repository with a PR whose head adds one `layered` violation, analysed once. */
-  async function openPullRequest(name: string, extraBase: Record<string, string> = {}): Promise<Pr> {
-    const repo = fixtureRepo(h.gh, name, extraBase);
+  async function openPullRequest(name: string): Promise<Pr> {
+    const repo = fixtureRepo(h.gh, name);
     const head = commitOnBranch(repo, "feature", VIOLATION);
     h.gh.addPullRequest({ owner: repo.owner, repo: repo.name, number: 5, head: "feature", base: "main" });
     for (const [user, role] of [
@@ -96,7 +103,13 @@ describeEachDatabase("comment commands", (getDb) => {
     pr: Pr,
     body: string,
     author: string,
-    o: { action?: string; authorType?: "User" | "Bot"; onIssue?: boolean; commentId?: number } = {},
+    o: {
+      action?: string;
+      authorType?: "User" | "Bot";
+      onIssue?: boolean;
+      commentId?: number;
+      createdAt?: string;
+    } = {},
   ): Promise<Sent> {
     const existing = o.commentId;
     const created =
@@ -130,7 +143,12 @@ describeEachDatabase("comment commands", (getDb) => {
                 merged_at: null,
               },
         },
-        comment: { id: commentId, body, user: { login: author, type: userType } },
+        comment: {
+          id: commentId,
+          body,
+          user: { login: author, type: userType },
+          created_at: o.createdAt ?? created?.createdAt ?? new Date().toISOString(),
+        },
         sender: { login: author, type: userType },
       },
     });
@@ -395,25 +413,30 @@ describeEachDatabase("comment commands", (getDb) => {
         output: { title: "ARCHITECTURAL_EROSION" },
       });
 
+      // An override written before the new head's checks finished does not cover that head.
+      const stale = await comment(pr, '/maestro override --reason "saw the old head"', "alice", {
+        createdAt: new Date(Date.now() - 10 * 60_000).toISOString().replace(/\.\d{3}Z$/, "Z"),
+      });
+      expect(stale.reactions).toEqual(["eyes", "confused"]);
+      expect(stale.replies[0]).toContain(
+        `the pull request moved on to ${pr.head.slice(0, 7)} after this comment`,
+      );
+      expect(await listOverrides(getDb().store.db, pr.repo.fullName, pr.number)).toHaveLength(1);
+      expect(latestRun(pr, "Maestro gate").conclusion).toBe("failure");
+
       const kinds = (
         await listAudit(getDb().store.db, { chain: INSTALLATION, repository: pr.repo.fullName })
       ).map((r) => r.kind);
-      expect(kinds).toContain("override.created");
+      expect(kinds.filter((k) => k === "override.created")).toHaveLength(1);
     });
-  });
 
-  describe("roles come from the base branch's config", () => {
-    it("commandRoles on the base restricts a writer; a PR widening them does not count", async () => {
-      const strict = `acc:
-  components:
-    presentation: ["src/ui/**"]
-    business: ["src/services/**"]
-    data: ["src/data/**"]
-  rules:
-    - { id: layered, type: layers, layers: [presentation, business, data], severity: error }
-gate: { streams: [acc], commandRoles: [admin] }
-`;
-      const pr = await openPullRequest("strict-shop", { ".github/maestro-hive.yml": strict });
+    it("takes the roles from the base branch's config; a PR widening them does not count", async () => {
+      const strict = LAYERED_CONFIG.replace(
+        "gate: { streams: [acc] }",
+        "gate: { streams: [acc], commandRoles: [admin] }",
+      );
+      expect(strict).not.toBe(LAYERED_CONFIG);
+      commitOnBranch(pr.repo, "main", { ".github/maestro-hive.yml": strict });
       pr.head = commitOnBranch(pr.repo, "feature", {
         ".github/maestro-hive.yml": strict.replace("commandRoles: [admin]", "commandRoles: [admin, write]"),
       });
@@ -422,6 +445,7 @@ gate: { streams: [acc], commandRoles: [admin] }
       expect(refused.replies[0]).toContain("only admins may change suppressions or re-run checks");
       const allowed = await comment(pr, "/maestro recheck", "alice");
       expect(allowed.reactions).toEqual(["eyes", "+1"]);
+      expect(latestRun(pr, "Maestro gate").conclusion).toBe("failure");
     });
   });
 

@@ -107,7 +107,38 @@ function lazyVisitor(): VisitorCtor {
   return lazyVisitorCtor;
 }
 
+/**
+ * oxc's raw-transfer modes (lazy and eager) ABORT the process ("out of memory" panic in its
+ * arena) on big module records: a 150 KB file of 5,000 imports kills Node. Above this size the
+ * standard parse (a JSON copy of the AST, slower, never aborts) is used instead.
+ */
+export const RAW_TRANSFER_MAX_SOURCE_LENGTH = 64 * 1024;
+
+interface RawStandardResult {
+  program: unknown;
+  module: OxcModuleRecord;
+  errors: OxcError[];
+}
+
+function parseStandard(path: string, source: string, lang: OxcLang, sourceType: OxcSourceType) {
+  return parseSync(path, source, { lang, sourceType } as Parameters<
+    typeof parseSync
+  >[2]) as unknown as RawStandardResult;
+}
+
 export function parseLazy(path: string, source: string, lang: OxcLang, sourceType: OxcSourceType): LazyParse {
+  if (source.length > RAW_TRANSFER_MAX_SOURCE_LENGTH) {
+    const standard = parseStandard(path, source, lang, sourceType);
+    return {
+      module: standard.module,
+      errors: standard.errors,
+      visit(handlers) {
+        const visitor = new Visitor(handlers as unknown as ConstructorParameters<typeof Visitor>[0]);
+        visitor.visit(standard.program as Parameters<Visitor["visit"]>[0]);
+      },
+      dispose() {},
+    };
+  }
   const options = { lang, sourceType, experimentalLazy: true };
   const raw = parseSync(path, source, options as Parameters<typeof parseSync>[2]) as unknown as RawLazyResult;
   return {
@@ -130,7 +161,10 @@ export function visitEager(
   sourceType: OxcSourceType,
   handlers: ImportVisitorHandlers,
 ): void {
-  const options = { lang, sourceType, experimentalRawTransfer: true };
+  const options =
+    source.length > RAW_TRANSFER_MAX_SOURCE_LENGTH
+      ? { lang, sourceType }
+      : { lang, sourceType, experimentalRawTransfer: true };
   const raw = parseSync(
     path,
     source,

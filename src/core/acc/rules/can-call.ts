@@ -13,13 +13,15 @@ import type { CanCallRule } from "./types.ts";
  * of a package that is not listed (node builtins and the standard library included) is
  * a violation, with the package name as target.
  */
-export function evaluateCanCall(rule: CanCallRule, ctx: AccContext): Finding[] {
+export function evaluateCanCall(rule: CanCallRule, ctx: AccContext, only?: readonly number[]): Finding[] {
   const allowed = new Set([rule.from, ...listedComponents(rule.to)]);
   const packages = listedPackages(rule.to);
   const allowedText = [...allowed].filter((name) => name !== rule.from);
   const summary = allowedText.length > 0 ? `only ${allowedText.join(", ")}` : "no other component";
   const findings: Finding[] = [];
-  for (let from = 0; from < ctx.names.length; from++) {
+  const count = only ? only.length : ctx.names.length;
+  for (let i = 0; i < count; i++) {
+    const from = only ? only[i]! : i;
     if (ctx.component[from] !== rule.from || !ctx.isSource[from]) continue;
     const fromPath = ctx.names[from]!;
     const targets = ctx.out[from]!;

@@ -1,5 +1,5 @@
 import type { ComponentMap } from "../components.ts";
-import type { ImportGraph, Language, ResolvedImport } from "../model.ts";
+import type { GraphFile, ImportGraph, Language, ResolvedImport } from "../model.ts";
 
 export interface PackageImport {
   readonly importer: number;
@@ -29,13 +29,9 @@ export interface AccContext {
 }
 
 export function createAccContext(graph: ImportGraph, components: ComponentMap): AccContext {
-  const pathSet = new Set<string>();
-  for (const file of graph.files) {
-    pathSet.add(file.path);
-    for (const edge of file.imports) if (edge.target !== null) pathSet.add(edge.target);
-  }
-  const names = [...pathSet].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const index = new Map(names.map((name, i) => [name, i]));
+  const names = nodeNames(graph);
+  const index = new Map<string, number>();
+  for (let i = 0; i < names.length; i++) index.set(names[i]!, i);
   const n = names.length;
   const isSource = new Array<boolean>(n).fill(false);
   const language = new Array<Language | null>(n).fill(null);
@@ -44,33 +40,15 @@ export function createAccContext(graph: ImportGraph, components: ComponentMap): 
   const outLine = new Array<readonly number[]>(n).fill(empty);
   const external = new Array<readonly ResolvedImport[]>(n).fill([]);
   // Per-file de-duplication with a stamp array instead of a Map per file.
-  const stamp = new Int32Array(n).fill(-1);
-  const firstLine = new Int32Array(n);
+  const scratch = { stamp: new Int32Array(n).fill(-1), firstLine: new Int32Array(n) };
   for (const file of graph.files) {
     const from = index.get(file.path)!;
     isSource[from] = true;
     language[from] = file.language;
-    const targets: number[] = [];
-    const packages: ResolvedImport[] = [];
-    for (const edge of file.imports) {
-      if (edge.target !== null) {
-        const to = index.get(edge.target)!;
-        if (to === from) continue;
-        if (stamp[to] !== from) {
-          stamp[to] = from;
-          firstLine[to] = edge.line;
-          targets.push(to);
-        } else if (edge.line < firstLine[to]!) {
-          firstLine[to] = edge.line;
-        }
-      } else if (edge.external !== null) {
-        packages.push(edge);
-      }
-    }
-    targets.sort((a, b) => a - b);
-    out[from] = targets;
-    outLine[from] = targets.map((to) => firstLine[to]!);
-    if (packages.length > 0) external[from] = packages;
+    const edges = fileEdges(file, from, index, scratch);
+    out[from] = edges.out;
+    outLine[from] = edges.outLine;
+    if (edges.external.length > 0) external[from] = edges.external;
   }
   const component = names.map((name) => components.componentOf(name));
   return {
@@ -84,4 +62,113 @@ export function createAccContext(graph: ImportGraph, components: ComponentMap): 
     external,
     componentNames: components.names,
   };
+}
+
+/**
+ * Every graph file and every imported file, sorted. Graph files usually come sorted (buildGraph
+ * sorts them) and nearly every target is a graph file, so only the few other targets are
+ * sorted and merged in.
+ */
+function nodeNames(graph: ImportGraph): string[] {
+  const files = graph.files.map((file) => file.path);
+  let sorted = true;
+  for (let i = 1; i < files.length && sorted; i++) sorted = files[i - 1]! < files[i]!;
+  if (!sorted) files.sort(compare);
+  const known = new Set(files);
+  const extra = new Set<string>();
+  for (const file of graph.files)
+    for (const edge of file.imports)
+      if (edge.target !== null && !known.has(edge.target)) extra.add(edge.target);
+  if (extra.size === 0) return dedupeSorted(files);
+  const others = [...extra].sort(compare);
+  const merged: string[] = [];
+  let i = 0;
+  let k = 0;
+  while (i < files.length || k < others.length) {
+    if (k >= others.length || (i < files.length && files[i]! < others[k]!)) merged.push(files[i++]!);
+    else merged.push(others[k++]!);
+  }
+  return dedupeSorted(merged);
+}
+
+/** A graph should not list a path twice; if it does, keep one node for it. */
+function dedupeSorted(sorted: string[]): string[] {
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i] === sorted[i - 1]) return sorted.filter((name, k) => k === 0 || name !== sorted[k - 1]);
+  }
+  return sorted;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+interface Scratch {
+  /** stamp[to] === from while file `from` is read: `to` was seen already. */
+  readonly stamp: Int32Array;
+  readonly firstLine: Int32Array;
+}
+
+/** The distinct internal targets of one file (sorted, with the first import line of each) and its package imports. */
+function fileEdges(
+  file: GraphFile,
+  from: number,
+  index: ReadonlyMap<string, number>,
+  { stamp, firstLine }: Scratch,
+): { out: number[]; outLine: number[]; external: ResolvedImport[] } {
+  const targets: number[] = [];
+  const packages: ResolvedImport[] = [];
+  for (const edge of file.imports) {
+    if (edge.target !== null) {
+      const to = index.get(edge.target)!;
+      if (to === from) continue;
+      if (stamp[to] !== from) {
+        stamp[to] = from;
+        firstLine[to] = edge.line;
+        targets.push(to);
+      } else if (edge.line < firstLine[to]!) {
+        firstLine[to] = edge.line;
+      }
+    } else if (edge.external !== null) {
+      packages.push(edge);
+    }
+  }
+  targets.sort((a, b) => a - b);
+  return { out: targets, outLine: targets.map((to) => firstLine[to]!), external: packages };
+}
+
+/**
+ * The context of `graph` derived from `previous`, the context of a graph with the same
+ * files in the same order (same component map), rebuilding only the entries of the files at
+ * `changed` (indexes into graph.files). Equal to createAccContext(graph, …), or null when
+ * the two graphs do not have the same nodes (a changed file imports a path the previous
+ * graph did not know, or a file outside the graph is no longer imported by anyone).
+ */
+export function deriveAccContext(
+  previous: AccContext,
+  graph: ImportGraph,
+  changed: readonly number[],
+): AccContext | null {
+  const n = previous.names.length;
+  const out = previous.out.slice();
+  const outLine = previous.outLine.slice();
+  const external = previous.external.slice();
+  const scratch = { stamp: new Int32Array(n).fill(-1), firstLine: new Int32Array(n) };
+  for (const i of changed) {
+    const file = graph.files[i]!;
+    const from = previous.index.get(file.path);
+    if (from === undefined || !previous.isSource[from] || previous.language[from] !== file.language)
+      return null;
+    for (const edge of file.imports)
+      if (edge.target !== null && !previous.index.has(edge.target)) return null;
+    const edges = fileEdges(file, from, previous.index, scratch);
+    out[from] = edges.out;
+    outLine[from] = edges.outLine;
+    external[from] = edges.external.length > 0 ? edges.external : [];
+  }
+  // Nodes outside the graph exist only because something imports them.
+  const imported = new Uint8Array(n);
+  for (const targets of out) for (let k = 0; k < targets.length; k++) imported[targets[k]!] = 1;
+  for (let node = 0; node < n; node++) if (!previous.isSource[node] && imported[node] === 0) return null;
+  return { ...previous, out, outLine, external };
 }

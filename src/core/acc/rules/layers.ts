@@ -8,11 +8,13 @@ import type { LayersRule } from "./types.ts";
  * an import of a higher layer is a violation. Files outside the listed components (and
  * unmapped files) are not constrained, on either side of the import.
  */
-export function evaluateLayers(rule: LayersRule, ctx: AccContext): Finding[] {
+export function evaluateLayers(rule: LayersRule, ctx: AccContext, only?: readonly number[]): Finding[] {
   const rank = new Map(rule.layers.map((name, i) => [name, i]));
   const order = rule.layers.join(" > ");
   const findings: Finding[] = [];
-  for (let from = 0; from < ctx.names.length; from++) {
+  const count = only ? only.length : ctx.names.length;
+  for (let i = 0; i < count; i++) {
+    const from = only ? only[i]! : i;
     const fromComponent = ctx.component[from] ?? null;
     const fromRank = fromComponent === null ? undefined : rank.get(fromComponent);
     if (fromRank === undefined || !ctx.isSource[from]) continue;

@@ -9,11 +9,17 @@ import type { MustNotCallRule } from "./types.ts";
  * listed `package:NAME` (the package or a deep import below it), is a violation. One
  * finding per (importing file, imported file or package), on the first such import line.
  */
-export function evaluateMustNotCall(rule: MustNotCallRule, ctx: AccContext): Finding[] {
+export function evaluateMustNotCall(
+  rule: MustNotCallRule,
+  ctx: AccContext,
+  only?: readonly number[],
+): Finding[] {
   const forbidden = new Set(listedComponents(rule.to));
   const packages = listedPackages(rule.to);
   const findings: Finding[] = [];
-  for (let from = 0; from < ctx.names.length; from++) {
+  const count = only ? only.length : ctx.names.length;
+  for (let i = 0; i < count; i++) {
+    const from = only ? only[i]! : i;
     if (ctx.component[from] !== rule.from || !ctx.isSource[from]) continue;
     const fromPath = ctx.names[from]!;
     const targets = ctx.out[from]!;

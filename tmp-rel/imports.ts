@@ -1,0 +1,11 @@
+import { runAcc } from "../src/core/acc/index.ts";
+import { snapshotOf } from "../test/core/snapshot-builder.ts";
+const n = Number(process.argv[2] ?? 10000);
+const files: Record<string, string> = {};
+const lines: string[] = [];
+for (let i = 0; i < n; i++) lines.push(`import { v${i} } from "./m${i % 50}";`);
+for (let i = 0; i < 50; i++) files[`src/m${i}.ts`] = `export const v${i} = ${i};\n`;
+files["src/hub.ts"] = `${lines.join("\n")}\n`;
+const t = performance.now();
+const r = runAcc(snapshotOf(files), {} as never);
+console.log(n, r.graph.files.find((f) => f.path === "src/hub.ts")?.imports.length, r.notices.slice(0,3), performance.now() - t);

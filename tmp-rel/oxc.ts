@@ -1,0 +1,10 @@
+import { parseSync } from "oxc-parser";
+const n = Number(process.argv[2]); const mode = process.argv[3];
+const lines: string[] = [];
+for (let i = 0; i < n; i++) lines.push(`import { v${i} } from "./m${i % 50}";`);
+const src = lines.join("\n");
+const opts: Record<string, unknown> = { lang: "ts", sourceType: "module" };
+if (mode === "lazy") opts.experimentalLazy = true;
+if (mode === "raw") opts.experimentalRawTransfer = true;
+const r = parseSync("a.ts", src, opts as never) as { module?: { staticImports: unknown[] } };
+console.log(mode, n, src.length, r.module?.staticImports?.length);
