@@ -23,6 +23,7 @@ import { escapeMarkdown, renderMarkdown, SUMMARY_MARKER } from "../core/report/m
 import { loadExtractionCache, saveExtractionCache } from "../github/caches.ts";
 import { pullRequestChangedFiles } from "../github/changed-files.ts";
 import { configChanges, describeConfigErrors, loadRepositoryConfig } from "../github/config.ts";
+import type { DeliveryContext, DeliveryHandler } from "../github/delivery.ts";
 import {
   type AnalysisTrigger,
   analysisTrigger,
@@ -63,7 +64,6 @@ import { type RepoRef, SnapshotFetcher, type SnapshotMode } from "../github/snap
 import { upsertStickyComment } from "../github/sticky-comment.ts";
 import { getRepositoryByName, upsertInstallation, upsertRepositories } from "../store/installations.ts";
 import { listSuppressions, recordUsage } from "../store/suppressions.ts";
-import type { DeliveryContext, DeliveryHandler } from "./handlers.ts";
 
 export interface AnalysisOptions {
   readonly retry?: Partial<RetryPolicy>;

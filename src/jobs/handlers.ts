@@ -3,39 +3,11 @@
  * handler registered for its event ("pull_request") or event.action ("pull_request.opened").
  * Feature modules register their handlers in `registerDefaultHandlers`.
  */
-import type { Kysely } from "kysely";
-import type { Logger } from "pino";
-import type { Context, ProbotOctokit } from "probot";
 import { createCommandHandler } from "../github/commands/handler.ts";
+import type { DeliveryHandler } from "../github/delivery.ts";
 import { ANALYSIS_EVENT_KEYS } from "../github/events.ts";
-import type { NewAuditEvent } from "../store/audit.ts";
-import type { Database } from "../store/schema.ts";
-import { type AnalysisOptions, createAnalysisHandler } from "./analysis.ts";
+import { type AnalysisOptions, createAnalysisHandler, reanalysePullRequest } from "./analysis.ts";
 import { handleInstallation, handleInstallationRepositories } from "./installation-handlers.ts";
-
-export interface DeliveryContext {
-  readonly deliveryId: string;
-  readonly jobId: string;
-  readonly event: string;
-  readonly action: string | null;
-  /** The webhook payload as GitHub sent it (validated for its required fields at ingest). */
-  readonly payload: Record<string, unknown>;
-  readonly installationId: number | null;
-  /** "owner/name" of the repository the event concerns, when it has one. */
-  readonly repository: string | null;
-  readonly db: Kysely<Database>;
-  /** Carries deliveryId and jobId on every line. */
-  readonly log: Logger;
-  now(): Date;
-  /** Appends an audit event on this installation's chain. */
-  audit(event: Omit<NewAuditEvent, "chain">): Promise<void>;
-  /** An Octokit authenticated as the delivery's installation. Fails in setup mode. */
-  octokit(): Promise<ProbotOctokit>;
-  /** A Probot Context for the delivery (context.config(), context.repo(), …). */
-  probotContext(): Promise<Context>;
-}
-
-export type DeliveryHandler = (context: DeliveryContext) => Promise<void>;
 
 interface Registration {
   name: string;
@@ -83,7 +55,10 @@ export function registerDefaultHandlers(
   registry.on(
     "issue_comment.created",
     "commands",
-    createCommandHandler({ analysis: options.analysis ?? {} }),
+    createCommandHandler({
+      ai: options.analysis?.ai,
+      rerun: (context, prNumber) => reanalysePullRequest(context, prNumber, options.analysis ?? {}),
+    }),
   );
   return registry;
 }

@@ -4,13 +4,13 @@
  * `installation_repositories` (added, removed).
  */
 import { z } from "zod";
+import type { DeliveryContext } from "../github/delivery.ts";
 import {
   markInstallationDeleted,
   removeRepositories,
   upsertInstallation,
   upsertRepositories,
 } from "../store/installations.ts";
-import type { DeliveryContext } from "./handlers.ts";
 
 const RepoRef = z.object({ id: z.number().int(), full_name: z.string().min(1) });
 

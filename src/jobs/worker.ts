@@ -6,10 +6,11 @@ import type { Kysely } from "kysely";
 import type { PgBoss } from "pg-boss";
 import type { Logger } from "pino";
 import { Context, type Probot, type ProbotOctokit } from "probot";
+import type { DeliveryContext } from "../github/delivery.ts";
 import { appendAudit } from "../store/audit.ts";
 import { getDelivery } from "../store/deliveries.ts";
 import type { Database, Delivery } from "../store/schema.ts";
-import type { DeliveryContext, HandlerRegistry } from "./handlers.ts";
+import type { HandlerRegistry } from "./handlers.ts";
 import { DELIVERY_QUEUE, type DeliveryJobData } from "./queue.ts";
 
 export type JobOutcome = "completed" | "failed";

@@ -142,9 +142,10 @@ describe("two app processes, one database", () => {
     );
     expect(runs).toHaveLength(REPOS);
     for (const run of runs) expect(run.status).toBe("completed");
-    const analysed = await query<{ subject: string; n: number }>(
+    // The fixture repositories are reproducible, so their heads share one SHA: group by repository too.
+    const analysed = await query<{ repository: string; n: number }>(
       databaseUrl,
-      "select subject, count(*)::int as n from audit_events where kind = 'analysis.completed' group by subject",
+      "select repository, count(*)::int as n from audit_events where kind = 'analysis.completed' group by repository, subject",
     );
     expect(analysed).toHaveLength(REPOS);
     for (const row of analysed) expect(row.n).toBe(1);

@@ -1,6 +1,6 @@
-import type { LanguageFamily, LanguageSupport } from "./graph.ts";
 import { extractPython, PYTHON_EXTRACTOR_VERSION } from "./languages/python.ts";
 import { extractTypeScript, TYPESCRIPT_EXTRACTOR_VERSION } from "./languages/typescript.ts";
+import type { LanguageFamily, LanguageSupport } from "./model.ts";
 import { createPythonResolver } from "./resolve/python.ts";
 import { createTypeScriptResolver } from "./resolve/typescript.ts";
 

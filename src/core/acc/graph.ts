@@ -3,27 +3,19 @@ import type { Snapshot, SnapshotFile } from "../snapshot.ts";
 import { DEFAULT_LANGUAGES } from "./default-languages.ts";
 import type {
   ExtractionCache,
-  Extractor,
   ExtractResult,
   GraphFile,
   ImportGraph,
   Language,
+  LanguageFamily,
+  LanguageSupport,
   ProjectFiles,
   ResolvedImport,
   Resolver,
-  ResolverFactory,
 } from "./model.ts";
 import { createPathSelector } from "./path-filter.ts";
 
-/** How one language family is read: TS/JS share one support, Python has its own. */
-export interface LanguageSupport {
-  /** Part of the cache key; bump it whenever the extractor's output can change. */
-  readonly extractorVersion: string;
-  readonly extract: Extractor;
-  readonly createResolver: ResolverFactory;
-}
-
-export type LanguageFamily = "typescript" | "python";
+export type { LanguageFamily, LanguageSupport } from "./model.ts";
 
 export interface BuildGraphOptions {
   /** Globs of analysed paths (all supported files when absent); see path-filter.ts. */

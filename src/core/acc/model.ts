@@ -81,3 +81,13 @@ export type Extractor = (path: string, source: string) => ExtractResult;
 export type Resolver = (fromFile: string, raw: RawImport) => readonly ResolvedImport[];
 
 export type ResolverFactory = (project: ProjectFiles) => Resolver;
+
+/** How one language family is read: TS/JS share one support, Python has its own. */
+export interface LanguageSupport {
+  /** Part of the cache key; bump it whenever the extractor's output can change. */
+  readonly extractorVersion: string;
+  readonly extract: Extractor;
+  readonly createResolver: ResolverFactory;
+}
+
+export type LanguageFamily = "typescript" | "python";

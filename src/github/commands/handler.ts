@@ -13,12 +13,12 @@ import { sql } from "kysely";
 import type { ProbotOctokit } from "probot";
 import { z } from "zod";
 import { createFindingExplainer } from "../../ai/command.ts";
+import type { ExplainerSettings } from "../../ai/explain.ts";
 import { githubFileReader } from "../../ai/github-file.ts";
 import { type Command, type CommandName, parseCommand } from "../../core/commands/parse.ts";
 import type { MaestroConfig } from "../../core/config/schema.ts";
-import { type AnalysisOptions, reanalysePullRequest } from "../../jobs/analysis.ts";
-import type { DeliveryContext, DeliveryHandler } from "../../jobs/handlers.ts";
 import { describeConfigErrors, loadRepositoryConfig } from "../config.ts";
+import type { DeliveryContext, DeliveryHandler } from "../delivery.ts";
 import type { RepoRef } from "../snapshot.ts";
 import { type ActionOutcome, type FindingExplainer, runAction } from "./actions.ts";
 import {
@@ -31,9 +31,20 @@ import {
 } from "./authorize.ts";
 import { invalidReply, refusedReply } from "./reply.ts";
 
+/**
+ * Re-analyses a pull request inside the caller's job after a command changed what its checks
+ * show (the job layer passes its analysis in, so this module does not depend on it).
+ */
+export type PullRequestRerun = (
+  context: DeliveryContext,
+  prNumber: number,
+) => Promise<{ readonly status: string }>;
+
 export interface CommandHandlerOptions {
-  /** The analysis options the re-run uses (the same as the analysis handler's). */
-  readonly analysis?: AnalysisOptions;
+  /** Runs the PR's analysis again (the same options as the analysis handler's). */
+  readonly rerun: PullRequestRerun;
+  /** AI settings for `/maestro explain` when no explainer is given. */
+  readonly ai?: ExplainerSettings | undefined;
   readonly explainer?: FindingExplainer;
 }
 
@@ -74,8 +85,8 @@ export function ignoredBecause(event: CommentEvent): string | null {
   return null;
 }
 
-export function createCommandHandler(options: CommandHandlerOptions = {}): DeliveryHandler {
-  const explainer = options.explainer ?? createFindingExplainer(options.analysis?.ai);
+export function createCommandHandler(options: CommandHandlerOptions): DeliveryHandler {
+  const explainer = options.explainer ?? createFindingExplainer(options.ai);
   return async (context) => {
     if (context.event !== "issue_comment") return;
     const event = commentEvent.parse(context.payload);
@@ -106,7 +117,7 @@ export function createCommandHandler(options: CommandHandlerOptions = {}): Deliv
       );
       return;
     }
-    await session.run(parsed.command, parsed.line, explainer, options.analysis ?? {});
+    await session.run(parsed.command, parsed.line, explainer, options.rerun);
   };
 }
 
@@ -145,7 +156,7 @@ class CommandSession {
     command: Command,
     line: string,
     explainer: FindingExplainer,
-    analysis: AnalysisOptions,
+    rerun: PullRequestRerun,
   ): Promise<void> {
     const context = this.#context;
     const prNumber = this.#event.issue.number;
@@ -189,7 +200,7 @@ class CommandSession {
       return;
     }
     await this.finish("done", command.name, outcome.reply, "+1", { line, ...outcome.audit });
-    if (outcome.rerun) await this.#rerun(prNumber, analysis);
+    if (outcome.rerun) await this.#rerun(prNumber, rerun);
   }
 
   /** Audits the command (first: see the file comment), then replies and reacts. */
@@ -280,9 +291,9 @@ class CommandSession {
   }
 
   /** The change shows at once: the PR's checks and sticky comment are redone now, in this job. */
-  async #rerun(prNumber: number, analysis: AnalysisOptions): Promise<void> {
+  async #rerun(prNumber: number, rerun: PullRequestRerun): Promise<void> {
     try {
-      const outcome = await reanalysePullRequest(this.#context, prNumber, analysis);
+      const outcome = await rerun(this.#context, prNumber);
       this.#context.log.info({ status: outcome.status }, "checks re-run after a command");
     } catch (error) {
       // The command itself is done and audited; the checks say what the re-run could not.

@@ -1,5 +1,5 @@
 /** Read-only git queries the fake GitHub answers from (async, so the server never blocks). */
-import { execFile } from "node:child_process";
+import { type ChildProcessWithoutNullStreams, execFile, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gitEnv } from "../git-env.ts";
@@ -33,6 +33,140 @@ export interface CommitInfo {
 
 const FULL_SHA = /^[0-9a-f]{40}$/;
 
+interface GitObject {
+  sha: string;
+  type: string;
+  content: Buffer;
+}
+
+interface PendingRead {
+  resolve: (object: GitObject | undefined) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * One long-lived `git cat-file --batch` per repository: spawning git per request cost ~50 ms each on
+ * our VMs. Requests are single lines written in order and git answers in the same order, so a FIFO of
+ * waiting readers keeps concurrent HTTP requests apart. A dead process fails its waiters and is
+ * respawned on the next read.
+ */
+class CatFileBatch {
+  private readonly dir: string;
+  private child: ChildProcessWithoutNullStreams | undefined;
+  private waiting: PendingRead[] = [];
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  /** Bytes needed before the head answer can be parsed (avoids re-concatenating big blobs per chunk). */
+  private needed = 0;
+  private closed = false;
+
+  private readonly objects: CatFileBatch;
+
+  constructor(dir: string) {
+    this.dir = dir;
+    this.objects = new CatFileBatch(dir);
+  }
+
+  /** Stops the long-lived `git cat-file` process. */
+  close(): void {
+    this.objects.close();
+  }
+
+  /** The object named by `name` (any revision expression), or undefined when it does not exist. */
+  read(name: string): Promise<GitObject | undefined> {
+    if (this.closed) return Promise.reject(new Error("git cat-file --batch: repository closed"));
+    if (/[\r\n]/.test(name)) return Promise.resolve(undefined);
+    const child = this.process();
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      child.stdin.write(`${name}\n`);
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+    const child = this.child;
+    this.child = undefined;
+    this.fail(new Error("git cat-file --batch: repository closed"));
+    if (child) {
+      child.stdin.end();
+      child.kill();
+    }
+  }
+
+  private process(): ChildProcessWithoutNullStreams {
+    if (this.child) return this.child;
+    const child = spawn("git", ["cat-file", "--batch"], { cwd: this.dir, env: gitEnv() });
+    this.child = child;
+    this.chunks = [];
+    this.buffered = 0;
+    this.needed = 0;
+    child.stdout.on("data", (chunk: Buffer) => this.receive(chunk));
+    child.stderr.resume();
+    child.stdin.on("error", () => {}); // reported through "exit"/"error" below
+    const died = (reason: string) => {
+      if (this.child !== child) return;
+      this.child = undefined;
+      this.fail(new Error(`git cat-file --batch in ${this.dir} ${reason}`));
+    };
+    child.on("error", (error) => died(`failed: ${error.message}`));
+    child.on("exit", (code, signal) => died(`exited (${signal ?? code})`));
+    // Never keep a test process alive just for this helper.
+    child.unref();
+    return child;
+  }
+
+  private fail(error: Error): void {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const pending of waiting) pending.reject(error);
+  }
+
+  private receive(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    if (this.buffered < this.needed) return;
+    let buffer = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks);
+    this.needed = 0;
+    for (;;) {
+      const pending = this.waiting[0];
+      const newline = buffer.indexOf(10);
+      if (!pending || newline < 0) break;
+      const header = buffer.subarray(0, newline).toString("utf8");
+      if (header.endsWith(" missing") || header.endsWith(" ambiguous")) {
+        buffer = buffer.subarray(newline + 1);
+        this.waiting.shift();
+        pending.resolve(undefined);
+        continue;
+      }
+      const [sha = "", type = "", sizeText = ""] = header.split(" ");
+      const end = newline + 1 + Number(sizeText);
+      if (buffer.length < end + 1) {
+        this.needed = end + 1;
+        break;
+      }
+      const content = Buffer.from(buffer.subarray(newline + 1, end));
+      buffer = buffer.subarray(end + 1);
+      this.waiting.shift();
+      pending.resolve({ sha, type, content });
+    }
+    this.chunks = buffer.length ? [buffer] : [];
+    this.buffered = buffer.length;
+  }
+}
+
+/** "Name <email> 1700000000 +0000" → name, email, ISO date (UTC, no millis) as `git show` formats them. */
+function parseIdent(line: string): { name: string; email: string; date: string } {
+  const match = /^(.*?) ?<([^>]*)> (-?\d+) [+-]\d{4}$/.exec(line);
+  if (!match) return { name: "", email: "", date: new Date(0).toISOString().replace(/\.\d{3}Z$/, "Z") };
+  const seconds = Number(match[3]);
+  return {
+    name: match[1] ?? "",
+    email: match[2] ?? "",
+    date: new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, "Z"),
+  };
+}
+
 export class GitBackend {
   readonly dir: string;
   /** Answers keyed by full SHAs never change, so they are memoised (pagination asks the same diff 30 times). */
@@ -48,8 +182,16 @@ export class GitBackend {
     return hit;
   }
 
+  private readonly objects: CatFileBatch;
+
   constructor(dir: string) {
     this.dir = dir;
+    this.objects = new CatFileBatch(dir);
+  }
+
+  /** Stops the long-lived `git cat-file` process. */
+  close(): void {
+    this.objects.close();
   }
 
   run(args: string[]): Promise<Buffer> {
@@ -95,9 +237,9 @@ export class GitBackend {
   }
 
   private async resolveUncached(ref: string, kind: string): Promise<string | undefined> {
+    if (ref.startsWith("-")) return undefined;
     try {
-      const out = await this.text(["rev-parse", "--verify", "--quiet", `${ref}^{${kind}}`]);
-      return out.trim() || undefined;
+      return (await this.objects.read(`${ref}^{${kind}}`))?.sha;
     } catch {
       return undefined;
     }
@@ -105,13 +247,21 @@ export class GitBackend {
 
   async objectType(sha: string): Promise<string | undefined> {
     try {
-      return (await this.text(["cat-file", "-t", sha])).trim();
+      return (await this.objects.read(sha))?.type;
     } catch {
       return undefined;
     }
   }
 
-  async tree(treeish: string, recursive: boolean): Promise<TreeEntry[]> {
+  /** Trees of a full SHA (or "<full sha>:<path>") never change, so listings are memoised. */
+  tree(treeish: string, recursive: boolean): Promise<TreeEntry[]> {
+    if (FULL_SHA.test(treeish.slice(0, 40)) && (treeish.length === 40 || treeish.charAt(40) === ":")) {
+      return this.remember(`tree ${recursive} ${treeish}`, () => this.treeUncached(treeish, recursive));
+    }
+    return this.treeUncached(treeish, recursive);
+  }
+
+  private async treeUncached(treeish: string, recursive: boolean): Promise<TreeEntry[]> {
     const args = ["ls-tree", "-z", "-l", "--full-tree"];
     if (recursive) args.push("-r", "-t");
     const out = await this.text([...args, treeish]);
@@ -133,7 +283,13 @@ export class GitBackend {
   }
 
   /** Entries of a single directory of a commit ("" for the root). */
-  async entryAt(commit: string, path: string): Promise<TreeEntry | undefined> {
+  entryAt(commit: string, path: string): Promise<TreeEntry | undefined> {
+    if (FULL_SHA.test(commit))
+      return this.remember(`entry ${commit} ${path}`, () => this.entryAtUncached(commit, path));
+    return this.entryAtUncached(commit, path);
+  }
+
+  private async entryAtUncached(commit: string, path: string): Promise<TreeEntry | undefined> {
     const out = await this.text(["ls-tree", "-z", "-l", "--full-tree", commit, "--", path]);
     const line = out.split("\0").find(Boolean);
     if (!line) return undefined;
@@ -148,8 +304,10 @@ export class GitBackend {
     return { path, mode, type, sha, ...(type === "blob" ? { size: Number(size) } : {}) };
   }
 
-  blob(sha: string): Promise<Buffer> {
-    return this.run(["cat-file", "blob", sha]);
+  async blob(sha: string): Promise<Buffer> {
+    const object = await this.objects.read(sha);
+    if (object?.type !== "blob") throw new Error(`git cat-file blob ${sha}: not a blob`);
+    return object.content;
   }
 
   commit(sha: string): Promise<CommitInfo> {
@@ -157,17 +315,21 @@ export class GitBackend {
   }
 
   private async commitUncached(sha: string): Promise<CommitInfo> {
-    const format = ["%H", "%T", "%P", "%an", "%ae", "%aI", "%cn", "%ce", "%cI", "%B"].join("%x00");
-    const out = await this.text(["show", "-s", `--format=${format}`, sha]);
-    const [full, tree, parents, an, ae, ad, cn, ce, cd, ...message] = out.split("\0");
-    const toIso = (date: string | undefined) => new Date(date ?? 0).toISOString().replace(/\.\d{3}Z$/, "Z");
+    const object = sha.startsWith("-") ? undefined : await this.objects.read(`${sha}^{commit}`);
+    if (!object) throw new Error(`git show ${sha}: unknown revision`);
+    const text = object.content.toString("utf8");
+    const split = text.indexOf("\n\n");
+    const headers = (split < 0 ? text : text.slice(0, split)).split("\n");
+    const message = split < 0 ? "" : text.slice(split + 2);
+    const field = (name: string) =>
+      headers.find((line) => line.startsWith(`${name} `))?.slice(name.length + 1);
     return {
-      sha: full ?? sha,
-      tree: tree ?? "",
-      parents: (parents ?? "").split(" ").filter(Boolean),
-      message: message.join("\0").replace(/\n+$/, ""),
-      author: { name: an ?? "", email: ae ?? "", date: toIso(ad) },
-      committer: { name: cn ?? "", email: ce ?? "", date: toIso(cd) },
+      sha: object.sha,
+      tree: field("tree") ?? "",
+      parents: headers.filter((line) => line.startsWith("parent ")).map((line) => line.slice(7)),
+      message: message.replace(/\n+$/, ""),
+      author: parseIdent(field("author") ?? ""),
+      committer: parseIdent(field("committer") ?? ""),
     };
   }
 

@@ -224,6 +224,7 @@ export class FakeGitHub {
   }
 
   async close(): Promise<void> {
+    for (const repo of this.repos.values()) repo.git.close();
     const server = this.server;
     if (!server) return;
     this.server = undefined;
