@@ -28,7 +28,7 @@ import { migrateToLatest } from "../src/store/migrate.ts";
 import { FastOctokit, pullRequestEvent, pushEvent, SECRET } from "../test/github/app-harness.ts";
 import { commitOnBranch, fixtureRepo, INSTALLATION } from "../test/github/fixture-repo.ts";
 import { startFakeGitHub } from "../test/harness/fake-github/index.ts";
-import { type SendWebhookOptions, sendWebhook } from "../test/harness/webhooks.ts";
+import { buildWebhookPayload, type SendWebhookOptions, sendWebhook } from "../test/harness/webhooks.ts";
 
 const { values } = parseArgs({
   options: {
@@ -130,7 +130,13 @@ for (let i = 0; i < REPOS; i++) {
 }
 deliveries.length = DELIVERIES;
 // Payloads are built (and validated against GitHub's schema) before the clock starts.
-const prepared = deliveries.map((d) => ({ ...d, url: hook, secret: SECRET }));
+// Serialized up front too, so the sender spends no CPU on them while the app runs.
+const prepared = deliveries.map((d) => ({
+  ...d,
+  url: hook,
+  secret: SECRET,
+  rawBody: JSON.stringify(buildWebhookPayload(d)),
+}));
 
 process.stdout.write(
   `load: ${DELIVERIES} deliveries, ${REPOS} repositories, concurrency ${CONCURRENCY}, ${WORKERS} workers, ${database.describe}\n`,

@@ -8,32 +8,21 @@
  * listed in `skipped`.
  */
 import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
 import { lstatSync, readFileSync, type Stats } from "node:fs";
 import { join } from "node:path";
-import type { SkippedFile, SkipReason, Snapshot, SnapshotFile } from "../core/snapshot.ts";
+import {
+  contentSkipReason,
+  gitBlobSha,
+  MAX_FILE_BYTES,
+  type SkippedFile,
+  type Snapshot,
+  type SnapshotFile,
+  sortSnapshot,
+} from "../core/snapshot.ts";
 
-/** Files above this size are not analysed (generated bundles, data dumps). */
-export const MAX_FILE_BYTES = 2 * 1024 * 1024;
-const LFS_POINTER = Buffer.from("version https://git-lfs.github.com/spec/v1");
-/** git's own heuristic: a NUL byte in the first 8000 bytes means binary. */
-const BINARY_PROBE_BYTES = 8000;
+export { contentSkipReason, gitBlobSha, MAX_FILE_BYTES } from "../core/snapshot.ts";
 
 export class GitError extends Error {}
-
-/** git blob SHA-1 of `content`: sha1("blob <size>\0" + content). */
-export function gitBlobSha(content: Uint8Array): string {
-  return createHash("sha1").update(`blob ${content.byteLength}\0`).update(content).digest("hex");
-}
-
-/** Why a file's contents cannot be analysed, or null when they can. */
-export function contentSkipReason(content: Uint8Array): SkipReason | null {
-  if (content.byteLength > MAX_FILE_BYTES) return "too-large";
-  if (startsWith(content, LFS_POINTER)) return "lfs-pointer";
-  const probe = content.subarray(0, BINARY_PROBE_BYTES);
-  if (probe.includes(0)) return "binary";
-  return null;
-}
 
 /** The repository's top-level directory, or a GitError when DIR is not in a git work tree. */
 export async function gitRoot(dir: string): Promise<string> {
@@ -219,20 +208,4 @@ function splitNul(buffer: Buffer): string[] {
     .toString("utf8")
     .split("\0")
     .filter((record) => record !== "");
-}
-
-function startsWith(content: Uint8Array, prefix: Uint8Array): boolean {
-  if (content.byteLength < prefix.byteLength) return false;
-  for (let i = 0; i < prefix.byteLength; i++) if (content[i] !== prefix[i]) return false;
-  return true;
-}
-
-function sortSnapshot(snapshot: Snapshot): Snapshot {
-  const byPath = (a: { path: string }, b: { path: string }) =>
-    a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
-  return {
-    commit: snapshot.commit,
-    files: [...snapshot.files].sort(byPath),
-    skipped: [...snapshot.skipped].sort(byPath),
-  };
 }

@@ -3,6 +3,8 @@
  * with their git blob SHA and contents. The app builds it from the GitHub API, the CLI
  * from a local git checkout; the engine never reads anything else.
  */
+import { createHash } from "node:crypto";
+
 export interface SnapshotFile {
   /** Repo-relative POSIX path, no leading "./" or "/". */
   readonly path: string;
@@ -24,4 +26,40 @@ export interface Snapshot {
   readonly files: readonly SnapshotFile[];
   /** Entries left out before analysis, counted in reports. */
   readonly skipped: readonly SkippedFile[];
+}
+
+/** Files above this size are not analysed (generated bundles, data dumps). */
+export const MAX_FILE_BYTES = 2 * 1024 * 1024;
+const LFS_POINTER = new TextEncoder().encode("version https://git-lfs.github.com/spec/v1");
+/** git's own heuristic: a NUL byte in the first 8000 bytes means binary. */
+const BINARY_PROBE_BYTES = 8000;
+
+/** git blob SHA-1 of `content`: sha1("blob <size>\0" + content). */
+export function gitBlobSha(content: Uint8Array): string {
+  return createHash("sha1").update(`blob ${content.byteLength}\0`).update(content).digest("hex");
+}
+
+/** Why a file's contents cannot be analysed, or null when they can. */
+export function contentSkipReason(content: Uint8Array): SkipReason | null {
+  if (content.byteLength > MAX_FILE_BYTES) return "too-large";
+  if (startsWith(content, LFS_POINTER)) return "lfs-pointer";
+  if (content.subarray(0, BINARY_PROBE_BYTES).includes(0)) return "binary";
+  return null;
+}
+
+function startsWith(content: Uint8Array, prefix: Uint8Array): boolean {
+  if (content.byteLength < prefix.byteLength) return false;
+  for (let i = 0; i < prefix.byteLength; i++) if (content[i] !== prefix[i]) return false;
+  return true;
+}
+
+/** The snapshot with its files and skipped entries in path order (deterministic reports). */
+export function sortSnapshot(snapshot: Snapshot): Snapshot {
+  const byPath = (a: { path: string }, b: { path: string }) =>
+    a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+  return {
+    commit: snapshot.commit,
+    files: [...snapshot.files].sort(byPath),
+    skipped: [...snapshot.skipped].sort(byPath),
+  };
 }

@@ -10,20 +10,22 @@
  * Symlinks, submodules, Git LFS pointers, binary and oversized files are skipped and
  * listed in `skipped`. Every fetched blob is written to the cache.
  */
-import { createHash } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { ProbotOctokit } from "probot";
 import { z } from "zod";
-import type { SkippedFile, SkipReason, Snapshot, SnapshotFile } from "../core/snapshot.ts";
+import {
+  contentSkipReason,
+  gitBlobSha,
+  MAX_FILE_BYTES,
+  type SkippedFile,
+  type Snapshot,
+  type SnapshotFile,
+  sortSnapshot,
+} from "../core/snapshot.ts";
 import type { Database } from "../store/schema.ts";
 import { type BlobToCache, type CachedBlob, loadBlobs, saveBlobs } from "./caches.ts";
 import { readGitHubTarball } from "./tar.ts";
 
-/** Files above this size are not analysed (generated bundles, data dumps); the tree tells the size. */
-export const MAX_FILE_BYTES = 2 * 1024 * 1024;
-const LFS_POINTER = new TextEncoder().encode("version https://git-lfs.github.com/spec/v1");
-/** git's heuristic: a NUL byte in the first 8000 bytes means binary. */
-const BINARY_PROBE_BYTES = 8000;
 const BLOB_CONCURRENCY = 8;
 /** Above this many missing blobs (and a quarter of the files), one tarball beats N blob requests. */
 const TARBALL_THRESHOLD = 200;
@@ -46,25 +48,6 @@ export interface SnapshotStats {
   readonly skipped: number;
   /** Milliseconds reading the tree (or tarball), the blob cache, and missing blobs. */
   readonly ms: { readonly listing: number; readonly cache: number; readonly blobs: number };
-}
-
-/** git blob SHA-1 of `content`: sha1("blob <size>\0" + content). */
-export function gitBlobSha(content: Uint8Array): string {
-  return createHash("sha1").update(`blob ${content.byteLength}\0`).update(content).digest("hex");
-}
-
-/** Why a file's contents cannot be analysed, or null when they can. */
-export function contentSkipReason(content: Uint8Array): SkipReason | null {
-  if (content.byteLength > MAX_FILE_BYTES) return "too-large";
-  if (startsWith(content, LFS_POINTER)) return "lfs-pointer";
-  if (content.subarray(0, BINARY_PROBE_BYTES).includes(0)) return "binary";
-  return null;
-}
-
-function startsWith(content: Uint8Array, prefix: Uint8Array): boolean {
-  if (content.byteLength < prefix.byteLength) return false;
-  for (let i = 0; i < prefix.byteLength; i++) if (content[i] !== prefix[i]) return false;
-  return true;
 }
 
 const treeSchema = z.object({
@@ -300,14 +283,4 @@ function toBytes(data: unknown): Uint8Array {
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   throw new Error(`the tarball came back as ${typeof data}, not bytes`);
-}
-
-function sortSnapshot(snapshot: Snapshot): Snapshot {
-  const byPath = (a: { path: string }, b: { path: string }) =>
-    a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
-  return {
-    commit: snapshot.commit,
-    files: [...snapshot.files].sort(byPath),
-    skipped: [...snapshot.skipped].sort(byPath),
-  };
 }

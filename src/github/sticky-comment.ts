@@ -2,9 +2,10 @@
  * One summary comment per pull request, edited in place on every analysis; never a second
  * one. Its id is kept in the pr_comments table; when the row is missing (or the comment was
  * deleted) the comment is found again by the hidden marker it starts with, so even a lost
- * database row does not produce a duplicate.
+ * database row does not produce a duplicate. Two analyses of the same pull request (in any
+ * process) are serialised by a transaction-scoped advisory lock, so they cannot both post.
  */
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { ProbotOctokit } from "probot";
 import { z } from "zod";
 import { SUMMARY_MARKER } from "../core/report/markdown.ts";
@@ -33,6 +34,18 @@ export interface StickyResult {
 
 export async function upsertStickyComment(target: StickyTarget, body: string): Promise<StickyResult> {
   if (!body.includes(SUMMARY_MARKER)) throw new Error("a sticky comment body must carry the summary marker");
+  const locked = async (db: Kysely<Database>) => {
+    // Held until the transaction ends: across the lookup, the GitHub calls and storing the id. The lock
+    // is per pull request, so holding it over HTTP only ever delays another analysis of the same PR.
+    await sql`select pg_advisory_xact_lock(hashtext(${`sticky:${target.fullName}#${target.prNumber}`}))`.execute(
+      db,
+    );
+    return upsertLocked({ ...target, db }, body);
+  };
+  return target.db.isTransaction ? locked(target.db) : target.db.transaction().execute(locked);
+}
+
+async function upsertLocked(target: StickyTarget, body: string): Promise<StickyResult> {
   let requests = 0;
   const stored = await target.db
     .selectFrom("pr_comments")

@@ -228,8 +228,14 @@ export async function runAnalysis(
       });
     }
   }
-  // Runs a previous attempt of this commit left open (a crash, a retried job) end here.
-  const leftOpen = await openCheckRuns(db, job.fullName, trigger.headSha);
+  // Runs a previous attempt of this commit left open (a crash, a retried job) end here —
+  // also runs GitHub created whose ids never reached the database (it was down at the time).
+  const leftOpen = [
+    ...new Set([
+      ...(await openCheckRuns(db, job.fullName, trigger.headSha)),
+      ...(await retrying(() => unfinishedRunsOnGitHub(octokit, repo, trigger.headSha))),
+    ]),
+  ];
   if (leftOpen.length > 0) {
     await retrying(() =>
       completeAllWith(
@@ -608,6 +614,24 @@ async function openPullRequestAt(
       pr.base.repo.full_name.toLowerCase() === trigger.fullName.toLowerCase(),
   );
   return open ? pullRequestRef({ ...open, draft: open.draft ?? false }, trigger.fullName) : null;
+}
+
+/** Our check runs on the commit that GitHub still shows queued or in progress. */
+async function unfinishedRunsOnGitHub(
+  octokit: ProbotOctokit,
+  repo: RepoRef,
+  headSha: string,
+): Promise<number[]> {
+  const runs = await octokit.paginate("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
+    owner: repo.owner,
+    repo: repo.repo,
+    ref: headSha,
+    filter: "all",
+    per_page: 100,
+  });
+  return runs
+    .filter((run) => CHECK_NAMES.includes(run.name) && run.status !== "completed")
+    .map((run) => run.id);
 }
 
 /** Latest check runs of other apps on the head, for DDE `requiredChecks`; [] when none are required. */

@@ -4,6 +4,7 @@
  * overrides) audit themselves in the same transaction as the change.
  */
 import type { Kysely } from "kysely";
+import type { CommandExplainRequest } from "../../ai/command.ts";
 import type { FileSource } from "../../ai/explain.ts";
 import type { Command } from "../../core/commands/parse.ts";
 import { configSchema, type MaestroConfig } from "../../core/config/schema.ts";
@@ -55,16 +56,9 @@ export interface CommandSite {
   readonly readFile?: FileSource | undefined;
 }
 
-export interface ExplainRequest {
-  readonly repository: string;
-  readonly prNumber: number;
+/** What src/ai's explainer is asked (cache, audit, excerpt: see createFindingExplainer). */
+export interface ExplainRequest extends CommandExplainRequest {
   readonly finding: ExplainedFinding;
-  readonly config: MaestroConfig | null;
-  /** For src/ai (cache, audit, excerpt): see createFindingExplainer. */
-  readonly db?: Kysely<Database> | undefined;
-  readonly actor?: string | undefined;
-  readonly chain?: number | undefined;
-  readonly readFile?: FileSource | undefined;
 }
 
 /**

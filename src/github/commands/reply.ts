@@ -5,6 +5,7 @@
  * What is stored stays verbatim; only the echo is escaped.
  */
 import { stringify } from "yaml";
+import type { StoredFinding } from "../../ai/command.ts";
 import { COMMAND_NAMES, type CommandName, DESCRIPTIONS, USAGE } from "../../core/commands/parse.ts";
 import { escapeMarkdown } from "../../core/report/markdown.ts";
 import type { Suppression } from "../../core/suppress/index.ts";
@@ -153,16 +154,8 @@ export function suppressionsReply(list: readonly Suppression[], total: number): 
   );
 }
 
-export interface ExplainedFinding {
-  readonly id: string;
-  readonly stream: string;
-  readonly rule: string;
-  readonly type: string;
-  readonly severity: string;
-  readonly file: string | null;
-  readonly line: number | null;
-  readonly target: string | null;
-  readonly message: string;
+/** A stored finding with its state on the PR's latest run. */
+export interface ExplainedFinding extends StoredFinding {
   readonly status: string;
   readonly suppressed: boolean;
   readonly suppressionId: string | null;

@@ -60,16 +60,8 @@ class CatFileBatch {
   private needed = 0;
   private closed = false;
 
-  private readonly objects: CatFileBatch;
-
   constructor(dir: string) {
     this.dir = dir;
-    this.objects = new CatFileBatch(dir);
-  }
-
-  /** Stops the long-lived `git cat-file` process. */
-  close(): void {
-    this.objects.close();
   }
 
   /** The object named by `name` (any revision expression), or undefined when it does not exist. */

@@ -1,6 +1,6 @@
 import type { Finding } from "../../findings.ts";
 import type { AccContext } from "./context.ts";
-import { accFinding, describeFile } from "./finding.ts";
+import { importFindings } from "./import-findings.ts";
 import type { LayersRule } from "./types.ts";
 
 /**
@@ -11,33 +11,13 @@ import type { LayersRule } from "./types.ts";
 export function evaluateLayers(rule: LayersRule, ctx: AccContext, only?: readonly number[]): Finding[] {
   const rank = new Map(rule.layers.map((name, i) => [name, i]));
   const order = rule.layers.join(" > ");
-  const findings: Finding[] = [];
-  const count = only ? only.length : ctx.names.length;
-  for (let i = 0; i < count; i++) {
-    const from = only ? only[i]! : i;
-    const fromComponent = ctx.component[from] ?? null;
-    const fromRank = fromComponent === null ? undefined : rank.get(fromComponent);
-    if (fromRank === undefined || !ctx.isSource[from]) continue;
-    const targets = ctx.out[from]!;
-    for (let k = 0; k < targets.length; k++) {
-      const to = targets[k]!;
-      const toComponent = ctx.component[to] ?? null;
-      const toRank = toComponent === null ? undefined : rank.get(toComponent);
-      if (toRank === undefined || toRank >= fromRank) continue;
-      const fromPath = ctx.names[from]!;
-      const toPath = ctx.names[to]!;
-      findings.push(
-        accFinding(rule, {
-          identity: [fromPath, toPath],
-          file: fromPath,
-          line: ctx.outLine[from]![k]!,
-          target: toPath,
-          message:
-            `${describeFile(fromPath, fromComponent)} imports ${describeFile(toPath, toComponent)}: ` +
-            `layer "${fromComponent}" may not depend on the higher layer "${toComponent}" (${order})`,
-        }),
-      );
-    }
-  }
-  return findings;
+  return importFindings(rule, ctx, only, {
+    constrains: (component) => rank.has(component),
+    componentViolation: (from, to) => {
+      const toRank = rank.get(to);
+      return toRank === undefined || toRank >= rank.get(from)!
+        ? null
+        : `layer "${from}" may not depend on the higher layer "${to}" (${order})`;
+    },
+  });
 }
