@@ -18,8 +18,12 @@ export interface ClaimRequest {
   readonly at: Date;
 }
 
+/**
+ * `fresh` is true when this claim created the row: no earlier attempt of this commit can
+ * have left check runs behind, so there is nothing on GitHub to clean up.
+ */
 export type Claim =
-  | { readonly claimed: true; readonly run: AnalysisRun }
+  | { readonly claimed: true; readonly run: AnalysisRun; readonly fresh: boolean }
   | { readonly claimed: false; readonly run: AnalysisRun };
 
 export async function claimAnalysis(db: Kysely<Database>, request: ClaimRequest): Promise<Claim> {
@@ -36,7 +40,7 @@ export async function claimAnalysis(db: Kysely<Database>, request: ClaimRequest)
     .onConflict((oc) => oc.columns(["repository", "head_sha", "kind"]).doNothing())
     .returningAll()
     .executeTakeFirst();
-  if (inserted) return { claimed: true, run: inserted };
+  if (inserted) return { claimed: true, run: inserted, fresh: true };
   const existing = await db
     .selectFrom("analysis_runs")
     .selectAll()
@@ -64,7 +68,7 @@ export async function claimAnalysis(db: Kysely<Database>, request: ClaimRequest)
     .returningAll()
     .executeTakeFirstOrThrow();
   await db.deleteFrom("findings").where("analysis_run_id", "=", existing.id).execute();
-  return { claimed: true, run };
+  return { claimed: true, run, fresh: false };
 }
 
 /**

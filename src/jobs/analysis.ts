@@ -230,10 +230,11 @@ export async function runAnalysis(
   }
   // Runs a previous attempt of this commit left open (a crash, a retried job) end here —
   // also runs GitHub created whose ids never reached the database (it was down at the time).
+  // A fresh claim has no previous attempt, so GitHub is asked only on a re-claim.
   const leftOpen = [
     ...new Set([
       ...(await openCheckRuns(db, job.fullName, trigger.headSha)),
-      ...(await retrying(() => unfinishedRunsOnGitHub(octokit, repo, trigger.headSha))),
+      ...(claim.fresh ? [] : await retrying(() => unfinishedRunsOnGitHub(octokit, repo, trigger.headSha))),
     ]),
   ];
   if (leftOpen.length > 0) {
