@@ -27,3 +27,12 @@ export function memoryIo(
   const stderr: string[] = [];
   return { out: (t) => stdout.push(t), err: (t) => stderr.push(t), cwd, env, stdout, stderr };
 }
+
+/** Runs an argument parser, turning its complaint into a UsageError followed by the usage text. */
+export function parseOrUsage<T>(parse: () => T, usage: string): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n\n${usage}`);
+  }
+}

@@ -16,7 +16,7 @@ import { renderText } from "../../core/report/text.ts";
 import type { Snapshot } from "../../core/snapshot.ts";
 import { cacheDirectory, openDiskCache } from "../disk-cache.ts";
 import { commitSnapshot, GitError, gitRoot, resolveCommit, workingTreeSnapshot } from "../git-snapshot.ts";
-import { type CliIo, UsageError } from "../io.ts";
+import { type CliIo, parseOrUsage, UsageError } from "../io.ts";
 import { formatConfigErrors, readProjectConfig } from "../project-config.ts";
 
 const FORMATS = ["text", "json", "sarif", "markdown"] as const;
@@ -49,13 +49,7 @@ interface CheckArgs {
 }
 
 export function parseCheckArgs(args: string[], cwd: string): CheckArgs {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(args);
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n\n${CHECK_USAGE}`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseOrUsage(() => parse(args), CHECK_USAGE);
   if (positionals.length > 1)
     throw new UsageError(`expected at most one DIR, got ${positionals.join(" ")}\n\n${CHECK_USAGE}`);
   const format = values.format ?? "text";

@@ -12,7 +12,7 @@ import { accSchema } from "../../core/config/schema.ts";
 import { renderGraphDot, renderGraphJson, renderGraphMermaid } from "../../core/report/graph.ts";
 import { cacheDirectory, openDiskCache } from "../disk-cache.ts";
 import { GitError, gitRoot, workingTreeSnapshot } from "../git-snapshot.ts";
-import { type CliIo, UsageError } from "../io.ts";
+import { type CliIo, parseOrUsage, UsageError } from "../io.ts";
 import { formatConfigErrors, readProjectConfig } from "../project-config.ts";
 
 const FORMATS = ["json", "dot", "mermaid"] as const;
@@ -36,13 +36,7 @@ Options:
   -h, --help       show this help`;
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(args);
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n\n${GRAPH_USAGE}`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseOrUsage(() => parse(args), GRAPH_USAGE);
   if (values.help) {
     io.out(GRAPH_USAGE);
     return 0;

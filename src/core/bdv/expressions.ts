@@ -82,31 +82,19 @@ export function literalPrefix(regexp: RegExp): string {
 }
 
 /** Index of the parenthesis closing the group opened at `open`, or -1. */
-function closingParen(source: string, open: number): number {
+/**
+ * Walks a regex source from `from`, skipping escapes and character classes and tracking the
+ * group depth, and returns the first index where `stop(char, depthAfterChar)` holds, or -1.
+ */
+function scanRegexSource(
+  source: string,
+  from: number,
+  stop: (char: string, depth: number) => boolean,
+): number {
   let depth = 0;
   let inClass = false;
-  for (let index = open; index < source.length; index++) {
-    const char = source[index];
-    if (char === "\\") {
-      index++;
-      continue;
-    }
-    if (inClass) {
-      if (char === "]") inClass = false;
-      continue;
-    }
-    if (char === "[") inClass = true;
-    else if (char === "(") depth++;
-    else if (char === ")" && --depth === 0) return index;
-  }
-  return -1;
-}
-
-function hasTopLevelAlternation(source: string): boolean {
-  let depth = 0;
-  let inClass = false;
-  for (let index = 0; index < source.length; index++) {
-    const char = source[index];
+  for (let index = from; index < source.length; index++) {
+    const char = source[index] ?? "";
     if (char === "\\") {
       index++;
       continue;
@@ -118,9 +106,17 @@ function hasTopLevelAlternation(source: string): boolean {
     if (char === "[") inClass = true;
     else if (char === "(") depth++;
     else if (char === ")") depth--;
-    else if (char === "|" && depth === 0) return true;
+    if (stop(char, depth)) return index;
   }
-  return false;
+  return -1;
+}
+
+function closingParen(source: string, open: number): number {
+  return scanRegexSource(source, open, (char, depth) => char === ")" && depth === 0);
+}
+
+function hasTopLevelAlternation(source: string): boolean {
+  return scanRegexSource(source, 0, (char, depth) => char === "|" && depth === 0) !== -1;
 }
 
 function regexpTester(regexp: RegExp): (text: string) => boolean {
