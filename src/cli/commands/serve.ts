@@ -1,6 +1,6 @@
 /** `maestro-hive serve`: the whole app (webhooks, setup flow, health, metrics, workers), as `npm start`. */
-import { EnvError, loadEnv } from "../../config/env.ts";
 import { startApp } from "../../server/app.ts";
+import { appEnvOrUsage } from "../app-env.ts";
 import { type CliIo, UsageError } from "../io.ts";
 import { untilSignal } from "./until-signal.ts";
 
@@ -16,13 +16,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (args.length > 0) throw new UsageError(`unexpected arguments: ${args.join(" ")}\n\n${SERVE_USAGE}`);
-  let env: ReturnType<typeof loadEnv>;
-  try {
-    env = loadEnv(io.env, io.cwd);
-  } catch (error) {
-    if (error instanceof EnvError) throw new UsageError(error.message);
-    throw error;
-  }
+  const env = appEnvOrUsage(io);
   const app = await startApp(env);
   const signal = await untilSignal();
   io.err(`${signal} received, stopping`);

@@ -4,7 +4,6 @@
  */
 
 import { explainerSettingsFromEnv } from "../../ai/explain.ts";
-import { EnvError, loadEnv } from "../../config/env.ts";
 import { HandlerRegistry, registerDefaultHandlers } from "../../jobs/handlers.ts";
 import { DELIVERY_QUEUE, startQueue } from "../../jobs/queue.ts";
 import { startWorkers } from "../../jobs/worker.ts";
@@ -12,6 +11,7 @@ import { createLogger } from "../../server/log.ts";
 import { createProbot } from "../../server/probot.ts";
 import { openStore } from "../../store/connect.ts";
 import { migrateToLatest } from "../../store/migrate.ts";
+import { appEnvOrUsage } from "../app-env.ts";
 import { type CliIo, UsageError } from "../io.ts";
 import { untilSignal } from "./until-signal.ts";
 
@@ -34,13 +34,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       throw new UsageError(`unexpected argument "${arg}"\n\n${WORKER_USAGE}`);
     }
   }
-  let env: ReturnType<typeof loadEnv>;
-  try {
-    env = loadEnv(io.env, io.cwd);
-  } catch (error) {
-    if (error instanceof EnvError) throw new UsageError(error.message);
-    throw error;
-  }
+  const env = appEnvOrUsage(io);
   const log = createLogger(env.logLevel).child({ process: "worker" });
   const store = openStore({ databaseUrl: env.databaseUrl, dataDir: env.dataDir });
   await migrateToLatest(store.db);
