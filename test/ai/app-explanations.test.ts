@@ -5,6 +5,7 @@
  * the audit trail is read back.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { SUMMARY_MARKER } from "../../src/core/report/markdown.ts";
 import { REPLY_MARKER } from "../../src/github/commands/reply.ts";
 import { listAudit, verifyAudit } from "../../src/store/audit.ts";
 import {
@@ -18,8 +19,9 @@ import {
   type FixtureRepo,
   fixtureRepo,
   INSTALLATION,
+  LAYER_VIOLATION,
+  LAYER_VIOLATION_ID,
   LAYERED_CONFIG,
-  layeredId,
 } from "../github/fixture-repo.ts";
 import { describeEachDatabase } from "../harness/db.ts";
 import {
@@ -30,11 +32,8 @@ import {
   startFakeAnthropic,
 } from "../harness/fake-anthropic.ts";
 
-const SUMMARY_MARKER = "<!-- maestro-hive:summary -->";
-const VIOLATION = {
-  "src/data/rows.ts": 'import { page } from "../ui/page";\nexport const rows: number[] = [];\n',
-};
-const FINDING = layeredId("src/data/rows.ts", "src/ui/page.ts");
+const VIOLATION = LAYER_VIOLATION;
+const FINDING = LAYER_VIOLATION_ID;
 
 describeEachDatabase("AI explanations in the app", (getDb) => {
   let h: AppHarness;

@@ -32,6 +32,14 @@ export function layeredId(file: string, target: string): string {
   return findingId(["layered", "layers", file, target]);
 }
 
+/** A data-layer file importing the UI layer: one new `layered` error. */
+export const LAYER_VIOLATION: Record<string, string> = {
+  "src/data/rows.ts": 'import { page } from "../ui/page";\nexport const rows: number[] = [];\n',
+};
+
+/** The id of the finding LAYER_VIOLATION produces. */
+export const LAYER_VIOLATION_ID = layeredId("src/data/rows.ts", "src/ui/page.ts");
+
 let nextRepoId = 1000;
 
 export interface FixtureRepo {

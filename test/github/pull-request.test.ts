@@ -12,6 +12,7 @@ import {
   type FixtureRepo,
   fixtureRepo,
   INSTALLATION,
+  LAYER_VIOLATION,
   LAYERED_CONFIG,
   layeredId,
 } from "./fixture-repo.ts";
@@ -189,9 +190,7 @@ describeEachDatabase("GitHub app: pull requests", (getDb) => {
     };
   }
 
-  const VIOLATION = {
-    "src/data/rows.ts": 'import { page } from "../ui/page";\nexport const rows: number[] = [];\n',
-  };
+  const VIOLATION = LAYER_VIOLATION;
 
   it("ends the check runs of a superseded head as neutral, and publishes only the newest", async () => {
     const repo = fixtureRepo(h.gh, "superseded");

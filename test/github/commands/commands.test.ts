@@ -6,6 +6,7 @@
  * One app and one fake serve the file; each describe block has its own repository.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { SUMMARY_MARKER } from "../../../src/core/report/markdown.ts";
 import { REPLY_MARKER } from "../../../src/github/commands/reply.ts";
 import { listAudit, verifyAudit } from "../../../src/store/audit.ts";
 import { listOverrides } from "../../../src/store/overrides.ts";
@@ -17,15 +18,13 @@ import {
   type FixtureRepo,
   fixtureRepo,
   INSTALLATION,
+  LAYER_VIOLATION,
+  LAYER_VIOLATION_ID,
   LAYERED_CONFIG,
-  layeredId,
 } from "../fixture-repo.ts";
 
-const SUMMARY_MARKER = "<!-- maestro-hive:summary -->";
-const VIOLATION = {
-  "src/data/rows.ts": 'import { page } from "../ui/page";\nexport const rows: number[] = [];\n',
-};
-const FINDING = layeredId("src/data/rows.ts", "src/ui/page.ts");
+const VIOLATION = LAYER_VIOLATION;
+const FINDING = LAYER_VIOLATION_ID;
 
 describeEachDatabase("comment commands", (getDb) => {
   let h: AppHarness;
