@@ -6,11 +6,11 @@
  */
 import { createHash } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import { compileDefinitions } from "../src/core/bdv/expressions.ts";
+import { compileDefinitions, sourcesOf } from "../src/core/bdv/expressions.ts";
 import { parseFeature } from "../src/core/bdv/gherkin.ts";
 import { runBdv } from "../src/core/bdv/index.ts";
 import { StepMatcher, type StepType } from "../src/core/bdv/matching.ts";
-import { readJavaScriptSteps } from "../src/core/bdv/steps/javascript.ts";
+import { readJavaScriptSteps } from "../src/core/bdv/steps/javascript-project.ts";
 import { bdvSchema } from "../src/core/config/schema.ts";
 import type { Snapshot } from "../src/core/snapshot.ts";
 
@@ -169,9 +169,11 @@ const parsed = featureEntries.map(([path, text]) => parseFeature(path, text));
 const parseMs = performance.now() - start;
 const parseCpu = process.cpuUsage(parseCpuStart);
 const compiled = compileDefinitions(
-  Object.entries(files)
-    .filter(([path]) => path.endsWith(".ts"))
-    .map(([path, text]) => readJavaScriptSteps(path, text)),
+  sourcesOf(
+    Object.entries(files)
+      .filter(([path]) => path.endsWith(".ts"))
+      .map(([path, text]) => readJavaScriptSteps(path, text)),
+  ),
 );
 start = performance.now();
 const matchCpuStart = process.cpuUsage();

@@ -1,6 +1,12 @@
 import { CucumberExpression, ParameterType, ParameterTypeRegistry } from "@cucumber/cucumber-expressions";
 import { PatternError, parseFormatToRegExp, pythonRegExpToJs } from "./python-patterns.ts";
-import type { RawParameterType, RawStepDefinition, StepFileResult, StepPattern } from "./steps/model.ts";
+import type {
+  RawParameterType,
+  RawParseType,
+  RawStepDefinition,
+  StepFileResult,
+  StepPattern,
+} from "./steps/model.ts";
 
 /**
  * Compiles the statically read step definitions into matchers, the way cucumber-language-service
@@ -234,16 +240,28 @@ function compileOne(
   }
 }
 
-export function compileDefinitions(files: readonly StepFileResult[]): CompiledSteps {
-  const parameterTypes = files.flatMap((file) => file.parameterTypes);
-  const { registry, problems, unresolvedTypes } = buildRegistry(parameterTypes);
+/** Everything read from step files, before compilation. */
+export interface StepSources {
+  readonly definitions: readonly RawStepDefinition[];
+  readonly parameterTypes: readonly RawParameterType[];
+  readonly parseTypes: readonly RawParseType[];
+}
+
+/** Several files' results as one set of sources. */
+export function sourcesOf(files: readonly StepFileResult[]): StepSources {
+  return {
+    definitions: files.flatMap((file) => file.definitions),
+    parameterTypes: files.flatMap((file) => file.parameterTypes),
+    parseTypes: files.flatMap((file) => file.parseTypes),
+  };
+}
+
+export function compileDefinitions(sources: StepSources): CompiledSteps {
+  const { registry, problems, unresolvedTypes } = buildRegistry(sources.parameterTypes);
   const parseTypes = new Map<string, string | null>();
-  for (const file of files) for (const type of file.parseTypes) parseTypes.set(type.name, type.regexp);
-  const definitions: CompiledDefinition[] = [];
-  for (const file of files) {
-    for (const raw of file.definitions) {
-      definitions.push(compileOne(definitions.length, raw, registry, unresolvedTypes, parseTypes));
-    }
-  }
+  for (const type of sources.parseTypes) parseTypes.set(type.name, type.regexp);
+  const definitions = sources.definitions.map((raw, id) =>
+    compileOne(id, raw, registry, unresolvedTypes, parseTypes),
+  );
   return { definitions, registry, parameterTypeProblems: problems };
 }

@@ -1,4 +1,3 @@
-import { Minimatch } from "minimatch";
 import type { BdvConfig } from "../config/schema.ts";
 import type { Finding, Notice } from "../findings.ts";
 import type { Snapshot, SnapshotFile } from "../snapshot.ts";
@@ -10,19 +9,16 @@ import {
   checkContracts,
   type LoadedContract,
 } from "./checks/contracts.ts";
-import { checkSteps } from "./checks/steps.ts";
+import { checkSteps, type StepCheckStats } from "./checks/steps.ts";
 import { checkContractVersions } from "./checks/versions.ts";
-import { compileDefinitions } from "./expressions.ts";
-import { type ParsedFeature, parseFeature } from "./gherkin.ts";
+import type { ParsedFeature } from "./gherkin.ts";
 import { lintFeature } from "./lint.ts";
-import { StepMatcher } from "./matching.ts";
 import { loadSpec } from "./openapi.ts";
 import { BdvReport } from "./report.ts";
-import type { SnippetStyle } from "./snippets.ts";
+import { resolveSuites, type StepResolution } from "./resolution.ts";
 import { decodeText } from "./source.ts";
-import { readJavaScriptSteps } from "./steps/javascript.ts";
-import type { StepFileResult, StepFramework } from "./steps/model.ts";
-import { readPythonSteps } from "./steps/python.ts";
+import { type LoadedSuites, loadSuites } from "./suites/index.ts";
+import type { StepSuite } from "./suites/model.ts";
 
 export { DEFAULT_BINDINGS, validateBindings } from "./binding.ts";
 
@@ -58,62 +54,11 @@ export interface BdvSummary {
 export interface BdvResult {
   readonly findings: readonly Finding[];
   readonly notices: readonly Notice[];
+  /** Checks that did not run on this snapshot: their findings at the base are not "fixed". */
+  readonly skippedChecks: readonly string[];
+  /** Feature files that do not parse: nothing in them was checked. */
+  readonly unparsedFiles: readonly string[];
   readonly summary: BdvSummary;
-}
-
-const JAVASCRIPT = /\.(?:[cm]?[jt]s|[jt]sx)$/;
-
-/** Compiles globs once; a snapshot can hold tens of thousands of paths. */
-function globMatcher(globs: readonly string[]): (path: string) => boolean {
-  const compiled = globs.map((glob) => new Minimatch(glob, { dot: true }));
-  return (path) => compiled.some((glob) => glob.match(path));
-}
-
-function readStepFile(file: SnapshotFile): StepFileResult | null {
-  if (file.path.endsWith(".d.ts")) return null;
-  const text = decodeText(file.content);
-  if (JAVASCRIPT.test(file.path)) return readJavaScriptSteps(file.path, text);
-  if (file.path.endsWith(".py")) return readPythonSteps(file.path, text);
-  return null;
-}
-
-/** A reader crash must not take the whole stream down: the file is reported as unreadable instead. */
-function safelyReadStepFile(file: SnapshotFile): StepFileResult | null {
-  try {
-    return readStepFile(file);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return {
-      definitions: [],
-      parameterTypes: [],
-      parseTypes: [],
-      problems: [{ file: file.path, line: 1, column: 1, message }],
-    };
-  }
-}
-
-function snippetStyle(files: readonly StepFileResult[]): SnippetStyle {
-  const counts = new Map<StepFramework, number>();
-  let arrows = 0;
-  let javascript = 0;
-  for (const file of files) {
-    const framework = file.definitions[0]?.framework;
-    if (!framework) continue;
-    counts.set(framework, (counts.get(framework) ?? 0) + 1);
-    if (framework === "cucumber-js") {
-      javascript++;
-      if (file.usesArrowFunctions) arrows++;
-    }
-  }
-  let framework: StepFramework = "cucumber-js";
-  let best = 0;
-  for (const [candidate, count] of counts) {
-    if (count > best) {
-      framework = candidate;
-      best = count;
-    }
-  }
-  return { framework, arrowFunctions: javascript > 0 && arrows * 2 > javascript };
 }
 
 function fileMap(snapshot: Snapshot): Map<string, SnapshotFile> {
@@ -159,56 +104,6 @@ function loadContracts(
   return contracts;
 }
 
-function parseFeatures(
-  files: readonly SnapshotFile[],
-  isFeature: (path: string) => boolean,
-  report: BdvReport,
-): ParsedFeature[] {
-  const features: ParsedFeature[] = [];
-  for (const file of files) {
-    if (!isFeature(file.path)) continue;
-    const feature = parseFeature(file.path, decodeText(file.content));
-    features.push(feature);
-    for (const error of feature.errors) {
-      report.add({
-        check: "gherkin-parse-error",
-        severity: "error",
-        file: file.path,
-        line: error.line,
-        column: error.column,
-        target: null,
-        subject: error.message,
-        message: `Gherkin syntax error: ${error.message}`,
-      });
-    }
-  }
-  return features;
-}
-
-function readStepFiles(
-  files: readonly SnapshotFile[],
-  isStepFile: (path: string) => boolean,
-  report: BdvReport,
-): StepFileResult[] {
-  const stepFiles: StepFileResult[] = [];
-  for (const file of files) {
-    if (!isStepFile(file.path)) continue;
-    const result = safelyReadStepFile(file);
-    if (!result) continue;
-    stepFiles.push(result);
-    for (const problem of result.problems) {
-      report.notice({
-        file: problem.file,
-        line: problem.line,
-        column: problem.column,
-        kind: "bdv-step-file-syntax",
-        message: `Step file could not be read completely (${problem.message}); some step definitions may be missing.`,
-      });
-    }
-  }
-  return stepFiles;
-}
-
 /** breaking-change for every contract whose spec existed at the base and changed since. */
 function checkAgainstBase(
   baseSnapshot: Snapshot,
@@ -251,31 +146,84 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-export function runBdv(input: BdvInput): BdvResult {
-  const { config } = input;
-  const report = new BdvReport();
-  const headFiles = fileMap(input.head);
-  const sorted = [...input.head.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+function sortedFiles(snapshot: Snapshot): SnapshotFile[] {
+  return [...snapshot.files].sort((a, b) => compareText(a.path, b.path));
+}
 
-  const isFeature = globMatcher(config.features);
-  const isStepFile = globMatcher(config.steps);
-  const features = parseFeatures(sorted, isFeature, report);
-
-  const stepFiles = readStepFiles(sorted, (path) => isStepFile(path) && !isFeature(path), report);
-  const compiled = compileDefinitions(stepFiles);
-  const matcher = new StepMatcher(compiled.definitions);
-  const incomplete = [...new Set(stepFiles.flatMap((file) => file.problems.map((problem) => problem.file)))];
-  const stats = checkSteps(features, compiled, matcher, snippetStyle(stepFiles), report, incomplete);
-  if (features.some((feature) => feature.errors.length > 0)) {
+/** Stage 1: the suites as the runners load them, and every step resolved the way they resolve it. */
+function stepStage(input: BdvInput, report: BdvReport): { loaded: LoadedSuites; resolution: StepResolution } {
+  const loaded = loadSuites(sortedFiles(input.head), input.config);
+  for (const feature of loaded.features) reportParseErrors(feature, report);
+  for (const problem of loaded.problems) {
     report.notice({
-      file: null,
-      kind: "bdv-unused-skipped",
-      message: "Some feature files do not parse, so unused step definitions are not reported.",
+      file: problem.file,
+      line: problem.line,
+      column: problem.column,
+      kind: "bdv-step-file-syntax",
+      message: `Step file could not be read completely (${problem.message}); some step definitions may be missing.`,
     });
   }
+  if (loaded.cucumberConfig?.problem) {
+    report.notice({
+      file: loaded.cucumberConfig.file,
+      kind: "bdv-cucumber-config",
+      message: `${loaded.cucumberConfig.file} could not be read statically (${loaded.cucumberConfig.problem}); set bdv.features and bdv.steps.`,
+    });
+  }
+  return { loaded, resolution: resolveSuites(loaded.suites) };
+}
 
-  if (config.lint !== false) for (const feature of features) lintFeature(feature, report);
+function reportParseErrors(feature: ParsedFeature, report: BdvReport): void {
+  for (const error of feature.errors) {
+    report.add({
+      check: "gherkin-parse-error",
+      severity: "error",
+      file: feature.path,
+      line: error.line,
+      column: error.column,
+      target: null,
+      subject: error.message,
+      message: `Gherkin syntax error: ${error.message}`,
+    });
+  }
+}
 
+/** Stage 2: undefined, ambiguous and unused steps, invalid patterns. */
+function checkStage(
+  loaded: LoadedSuites,
+  resolution: StepResolution,
+  report: BdvReport,
+): { stats: StepCheckStats; skippedChecks: string[] } {
+  const everyFeatureParsed = loaded.features.every((feature) => feature.errors.length === 0);
+  const incomplete = [...new Set(loaded.problems.map((problem) => problem.file))];
+  const stats = checkSteps(
+    {
+      compiled: loaded.compiled,
+      suites: loaded.suites,
+      resolution,
+      snippetStyle: (suite: StepSuite) => ({ framework: suite.runner, arrowFunctions: loaded.arrowHandlers }),
+      incompleteStepFiles: incomplete,
+      reportUnused: everyFeatureParsed,
+    },
+    report,
+  );
+  if (everyFeatureParsed) return { stats, skippedChecks: [] };
+  report.notice({
+    file: null,
+    kind: "bdv-unused-skipped",
+    message: "Some feature files do not parse, so unused step definitions are not reported.",
+  });
+  return { stats, skippedChecks: ["unused-step-definition"] };
+}
+
+/** Stage 3: steps against the configured OpenAPI contracts, and breaking changes since the base. */
+function contractStage(
+  input: BdvInput,
+  features: readonly ParsedFeature[],
+  report: BdvReport,
+): { coverage: readonly ContractCoverage[]; breakingChanges: number } {
+  const { config } = input;
+  const headFiles = fileMap(input.head);
   const contracts = loadContracts(config, headFiles, report);
   const binder = new Binder(config.bindings ?? DEFAULT_BINDINGS);
   for (const problem of binder.problems) {
@@ -290,12 +238,14 @@ export function runBdv(input: BdvInput): BdvResult {
   if (config.contracts.length > 0) {
     for (const feature of features) checkContractVersions(feature, contracts, configuredNames, report);
   }
-
   const breakingChanges = input.base
     ? checkAgainstBase(input.base, headFiles, contracts, contractResult, input.changedFiles ?? null, report)
     : 0;
+  return { coverage: contractResult.coverage, breakingChanges };
+}
 
-  const findings = [...report.findings].sort(
+function sortedFindings(report: BdvReport): Finding[] {
+  return [...report.findings].sort(
     (a, b) =>
       compareText(a.file ?? "", b.file ?? "") ||
       (a.line ?? 0) - (b.line ?? 0) ||
@@ -303,23 +253,91 @@ export function runBdv(input: BdvInput): BdvResult {
       compareText(a.message, b.message) ||
       compareText(a.id, b.id),
   );
+}
+
+export function runBdv(input: BdvInput): BdvResult {
+  const report = new BdvReport();
+  const { loaded, resolution } = stepStage(input, report);
+  const { stats, skippedChecks } = checkStage(loaded, resolution, report);
+  if (input.config.lint !== false) for (const feature of loaded.features) lintFeature(feature, report);
+  const contracts = contractStage(input, loaded.features, report);
+  const features = loaded.features;
   return {
-    findings,
+    findings: sortedFindings(report),
     notices: report.notices,
+    skippedChecks,
+    unparsedFiles: features.filter((feature) => feature.errors.length > 0).map((feature) => feature.path),
     summary: {
       features: features.length,
       scenarios: features.reduce((count, feature) => count + feature.scenarioList.length, 0),
       pickles: features.reduce((count, feature) => count + feature.pickles.length, 0),
       steps: stats.pickleSteps,
-      stepDefinitions: compiled.definitions.length,
-      unresolvedStepDefinitions: compiled.definitions.filter(
+      stepDefinitions: loaded.compiled.definitions.length,
+      unresolvedStepDefinitions: loaded.compiled.definitions.filter(
         (definition) => definition.status === "unresolved",
       ).length,
       undefinedSteps: stats.undefinedSteps,
       ambiguousSteps: stats.ambiguousSteps,
       parseErrors: features.reduce((count, feature) => count + feature.errors.length, 0),
-      breakingChanges,
-      coverage: contractResult.coverage,
+      breakingChanges: contracts.breakingChanges,
+      coverage: contracts.coverage,
     },
   };
+}
+
+/** One pickle step as the BDV engine resolved it (for comparisons with the runners). */
+export interface ExplainedStep {
+  readonly runner: string;
+  readonly suite: string;
+  /** "" for cucumber-js, the base directory for behave, the test module for pytest-bdd. */
+  readonly scope: string;
+  readonly feature: string;
+  /** The scenario's line, or the Examples row's line for an outline. */
+  readonly pickleLine: number;
+  readonly line: number;
+  readonly text: string;
+  readonly verdict: "bound" | "undefined" | "ambiguous";
+  readonly definition: { readonly file: string; readonly line: number } | null;
+}
+
+export interface ExplainedSteps {
+  readonly steps: readonly ExplainedStep[];
+  /** Every readable definition some suite loads, with whether a step is bound to it. */
+  readonly definitions: readonly { readonly file: string; readonly line: number; readonly used: boolean }[];
+  readonly findings: readonly Finding[];
+}
+
+/** The per-step resolution behind runBdv, for scripts/accuracy/bdv-runners.ts. */
+export function explainSteps(input: BdvInput): ExplainedSteps {
+  const report = new BdvReport();
+  const { loaded, resolution } = stepStage(input, report);
+  checkStage(loaded, resolution, report);
+  const steps = resolution.steps.map((resolved): ExplainedStep => {
+    const row = resolved.pickle.astNodeIds[1]
+      ? resolved.feature.rows.get(resolved.pickle.astNodeIds[1])
+      : undefined;
+    const scenario = resolved.feature.scenarios.get(resolved.pickle.astNodeIds[0] ?? "");
+    const astStep = resolved.feature.steps.get(resolved.step.astNodeIds[0] ?? "");
+    return {
+      runner: resolved.suite.runner,
+      suite: resolved.suite.name,
+      scope: resolved.suite.scope,
+      feature: resolved.feature.path,
+      pickleLine: row?.location.line ?? scenario?.location.line ?? 0,
+      line: astStep?.location.line ?? 0,
+      text: resolved.step.text,
+      verdict: resolved.verdict,
+      definition: resolved.chosen ? { file: resolved.chosen.raw.file, line: resolved.chosen.raw.line } : null,
+    };
+  });
+  const used = new Set(
+    [...resolution.used].map((definition) => `${definition.raw.file}:${definition.raw.line}`),
+  );
+  const definitions = new Map<string, { file: string; line: number; used: boolean }>();
+  for (const definition of resolution.loaded) {
+    if (definition.status !== "ok") continue;
+    const key = `${definition.raw.file}:${definition.raw.line}`;
+    definitions.set(key, { file: definition.raw.file, line: definition.raw.line, used: used.has(key) });
+  }
+  return { steps, definitions: [...definitions.values()], findings: sortedFindings(report) };
 }

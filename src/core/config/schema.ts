@@ -103,8 +103,10 @@ export const contractSchema = z.strictObject({
 });
 
 export const bdvSchema = z.strictObject({
-  features: globList.default(["features/**/*.feature"]),
-  steps: globList.default(["features/**/*.{ts,js,mjs,cjs,py}"]),
+  // Unset: the cucumber-js config's default profile `paths`, else "features/**/*.{feature,feature.md}".
+  features: globList.optional(),
+  // Unset: the cucumber-js config's `require` + `import`, else "features/**/*.{ts,js,mjs,cjs,py}".
+  steps: globList.optional(),
   contracts: z.array(contractSchema).default([]),
   /** Cucumber Expressions binding step text to operations, with {method} {path} {status} {operationId}. */
   bindings: z.array(z.string().min(1)).optional(),

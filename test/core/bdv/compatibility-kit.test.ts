@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compileDefinitions } from "../../../src/core/bdv/expressions.ts";
+import { compileDefinitions, sourcesOf } from "../../../src/core/bdv/expressions.ts";
 import { parseFeature } from "../../../src/core/bdv/gherkin.ts";
 import { StepMatcher, type StepType } from "../../../src/core/bdv/matching.ts";
 import { snippetFor } from "../../../src/core/bdv/snippets.ts";
-import { readJavaScriptSteps } from "../../../src/core/bdv/steps/javascript.ts";
+import { readJavaScriptSteps } from "../../../src/core/bdv/steps/javascript-project.ts";
 
 /**
  * Real samples nobody here wrote: @cucumber/compatibility-kit ships feature files, the
@@ -81,7 +81,7 @@ describe("@cucumber/compatibility-kit samples", () => {
       );
 
       // Step definitions: every one Cucumber registered, with its pattern and line.
-      const compiled = compileDefinitions(stepFiles);
+      const compiled = compileDefinitions(sourcesOf(stepFiles));
       const expectedDefinitions = envelopes.flatMap((envelope) =>
         envelope.stepDefinition ? [envelope.stepDefinition] : [],
       );

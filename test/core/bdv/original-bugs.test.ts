@@ -35,6 +35,8 @@ describe("bugs of the original system, fixed", () => {
     });
     expect(result.findings.map((finding) => [finding.type, finding.severity])).toEqual([
       ["ambiguous-step", "error"],
+      ["unused-step-definition", "info"],
+      ["unused-step-definition", "info"],
     ]);
   });
 
@@ -45,6 +47,7 @@ describe("bugs of the original system, fixed", () => {
           'openapi: 3.0.0\ninfo: {title: a, version: 1.0.0}\npaths:\n  /agents/{code}:\n    get:\n      responses:\n        "200": {description: ok}\n',
         "features/a.feature":
           'Feature: A\n  Scenario: s\n    Given the agent code "007"\n    When I send GET to "/agents/007/missions"\n',
+        "features/steps/a.ts": `import { When } from "@cucumber/cucumber";\nWhen("I send GET to {string}", function () {});\n`,
       }),
       config: bdvConfig({ contracts: [{ name: "agents", spec: "api/agents.yaml" }] }),
     });

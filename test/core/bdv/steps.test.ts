@@ -84,8 +84,11 @@ Given(/^a (.*?) with (.*?)$/, () => {});
 Given("a step with {word} definitions", () => {});
 `,
     });
+    // cucumber-js's usage: a definition reached only through an ambiguous match is not used.
     expect(brief(result.findings)).toEqual([
       ["ambiguous-step", "error", "features/a.feature", 3, "a step with two definitions"],
+      ["unused-step-definition", "info", "features/steps/a.js", 2, "/^a (.*?) with (.*?)$/"],
+      ["unused-step-definition", "info", "features/steps/a.js", 3, '"a step with {word} definitions"'],
     ]);
     expect(result.findings[0]?.details).toBe(
       [
@@ -106,6 +109,8 @@ Then("it works", () => {});
     });
     expect(brief(result.findings)).toEqual([
       ["ambiguous-step", "error", "features/a.feature", 3, "it works"],
+      ["unused-step-definition", "info", "features/steps/a.ts", 2, '"it works"'],
+      ["unused-step-definition", "info", "features/steps/a.ts", 3, '"it works"'],
     ]);
   });
 
@@ -132,11 +137,13 @@ Given(/unclosed (group/, () => {});
 
   it("downgrades undefined steps to warnings when a pattern cannot be read statically, with a notice", () => {
     const result = run({
-      "features/a.feature": "Feature: A\n  Scenario: s\n    Given something dynamic\n",
+      "features/a.feature":
+        "Feature: A\n  Scenario: s\n    Given something dynamic\n    Given a fixed step\n",
       "features/steps/a.ts": `import { Given } from "@cucumber/cucumber";
 const prefix = "something";
 Given(prefix + " dynamic", () => {});
 Given(\`\${prefix} else\`, () => {});
+Given("a fixed step", () => {});
 `,
     });
     expect(brief(result.findings)).toEqual([
@@ -202,7 +209,8 @@ Alors("le panier contient {int} articles", async ({}, n) => {});
   it("reports one undefined-step per feature and text, listing the other lines", () => {
     const result = run({
       "features/a.feature":
-        "Feature: A\n  Scenario: one\n    Given nothing here\n  Scenario: two\n    Given nothing here\n",
+        "Feature: A\n  Scenario: one\n    Given nothing here\n  Scenario: two\n    Given nothing here\n    Given a step\n",
+      "features/steps/a.ts": `import { Given } from "@cucumber/cucumber";\nGiven("a step", () => {});\n`,
     });
     expect(brief(result.findings)).toEqual([
       ["undefined-step", "error", "features/a.feature", 3, "nothing here"],
@@ -214,8 +222,9 @@ Alors("le panier contient {int} articles", async ({}, n) => {});
 describe("step files that do not parse", () => {
   it("downgrades undefined steps to warnings and leaves a notice naming the file and line", () => {
     const result = run({
-      "features/a.feature": "Feature: A\n  Scenario: s\n    Given it works\n",
+      "features/a.feature": "Feature: A\n  Scenario: s\n    Given it works\n    Given a step\n",
       "features/steps/a.ts": `import { Given } from "@cucumber/cucumber";\nGiven("it works", () => {});\nconst broken = ;\n`,
+      "features/steps/b.ts": `import { Given } from "@cucumber/cucumber";\nGiven("a step", () => {});\n`,
     });
     // oxc gives no program for a file with a syntax error, so "it works" looks undefined: only a warning.
     expect(brief(result.findings)).toEqual([

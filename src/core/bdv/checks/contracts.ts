@@ -4,7 +4,7 @@ import type { ParsedFeature } from "../gherkin.ts";
 import { type LoadedSpec, matchStatus, type SpecOperation } from "../openapi.ts";
 import type { BdvReport } from "../report.ts";
 import { nearest } from "../source.ts";
-import { pickleStepLocation } from "./steps.ts";
+import { pickleStepLocation } from "./locations.ts";
 
 /**
  * Contract checks: steps bound to operations of the configured specs — unknown-operation,

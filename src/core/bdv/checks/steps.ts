@@ -1,14 +1,16 @@
-import type { Pickle, PickleStep } from "@cucumber/messages";
+import type { PickleStep } from "@cucumber/messages";
 import type { CompiledDefinition, CompiledSteps } from "../expressions.ts";
-import type { ParsedFeature } from "../gherkin.ts";
-import type { StepMatcher, StepType } from "../matching.ts";
+import { keywordAccepts, type StepType } from "../matching.ts";
 import type { BdvReport } from "../report.ts";
+import type { ResolvedStep, StepResolution } from "../resolution.ts";
 import { type SnippetStyle, type StepArgumentKind, snippetFor } from "../snippets.ts";
+import type { StepSuite } from "../suites/model.ts";
+import { type DefinitionLocation, definitionKey, pickleStepLocation } from "./locations.ts";
 
 /**
- * Step checks: every pickle step (Background prepended, one pickle per Examples row) against
- * the compiled step definitions — undefined-step, ambiguous-step, unused-step-definition,
- * invalid-step-pattern.
+ * Step checks on the runners' resolution (resolution.ts): undefined-step, ambiguous-step,
+ * no-step-definitions (a suite whose sources yield no readable definition: one finding instead
+ * of one per step), unused-step-definition, invalid-step-pattern.
  */
 
 export interface StepCheckStats {
@@ -17,31 +19,22 @@ export interface StepCheckStats {
   readonly ambiguousSteps: number;
 }
 
-interface Occurrence {
-  readonly feature: ParsedFeature;
-  readonly line: number;
-  readonly column: number;
-  readonly keyword: string;
-  readonly text: string;
-  readonly stepType: StepType;
-  readonly argument: StepArgumentKind;
-  readonly matches: readonly CompiledDefinition[];
-  readonly lines: Set<number>;
+export interface StepCheckContext {
+  readonly compiled: CompiledSteps;
+  readonly suites: readonly StepSuite[];
+  readonly resolution: StepResolution;
+  readonly snippetStyle: (suite: StepSuite) => SnippetStyle;
+  /** Step files with syntax errors: definitions may be missing, so undefined steps are warnings. */
+  readonly incompleteStepFiles: readonly string[];
+  /** False when some feature file does not parse: its steps are unknown, so nothing is "unused". */
+  readonly reportUnused: boolean;
 }
 
-/** Where to annotate a pickle step: the Examples row when the row filled the step text, else the step. */
-export function pickleStepLocation(
-  feature: ParsedFeature,
-  step: PickleStep,
-): { line: number; column: number; keyword: string } | null {
-  const astStep = feature.steps.get(step.astNodeIds[0] ?? "");
-  if (!astStep) return null;
-  const rowId = step.astNodeIds[1];
-  const row = rowId ? feature.rows.get(rowId) : undefined;
-  if (row && astStep.text !== step.text) {
-    return { line: row.location.line, column: row.location.column ?? 1, keyword: astStep.keyword };
-  }
-  return { line: astStep.location.line, column: astStep.location.column ?? 1, keyword: astStep.keyword };
+interface Occurrence {
+  readonly first: ResolvedStep;
+  readonly location: { readonly line: number; readonly column: number; readonly keyword: string };
+  readonly argument: StepArgumentKind;
+  readonly lines: Set<number>;
 }
 
 function argumentKind(step: PickleStep): StepArgumentKind {
@@ -54,119 +47,143 @@ function describeDefinition(definition: CompiledDefinition): string {
   return `${definition.display} — ${definition.raw.file}:${definition.raw.line}`;
 }
 
-export function forEachPickleStep(
-  features: readonly ParsedFeature[],
-  visit: (feature: ParsedFeature, pickle: Pickle, step: PickleStep) => void,
-): void {
-  for (const feature of features) {
-    for (const pickle of feature.pickles) for (const step of pickle.steps) visit(feature, pickle, step);
-  }
+/** Suites that load no readable definition: their steps get one finding, not one each. */
+function emptySuites(suites: readonly StepSuite[]): Set<StepSuite> {
+  return new Set(
+    suites.filter((suite) => !suite.definitions.some((definition) => definition.status === "ok")),
+  );
 }
 
-export function checkSteps(
-  features: readonly ParsedFeature[],
-  compiled: CompiledSteps,
-  matcher: StepMatcher,
-  style: SnippetStyle,
-  report: BdvReport,
-  /** Step files with syntax errors: definitions may be missing, so undefined steps are warnings. */
-  incompleteStepFiles: readonly string[] = [],
-): StepCheckStats {
-  const used = new Set<number>();
+export function checkSteps(context: StepCheckContext, report: BdvReport): StepCheckStats {
+  const empty = emptySuites(context.suites);
   const problems = new Map<string, Occurrence>();
-  let pickleSteps = 0;
-  forEachPickleStep(features, (feature, _pickle, step) => {
-    pickleSteps++;
-    const stepType = (step.type ?? "Unknown") as StepType;
-    const matches = matcher.match(step.text, stepType);
-    for (const match of matches) used.add(match.id);
-    if (matches.length === 1) return;
-    const location = pickleStepLocation(feature, step);
-    if (!location) return;
-    const key = `${matches.length === 0 ? "u" : "a"}\u0000${feature.path}\u0000${step.text}`;
+  for (const resolved of context.resolution.steps) {
+    if (resolved.verdict === "bound" || empty.has(resolved.suite)) continue;
+    const location = pickleStepLocation(resolved.feature, resolved.step);
+    if (!location) continue;
+    const key = `${resolved.verdict}\u0000${resolved.feature.path}\u0000${resolved.step.text}`;
     const existing = problems.get(key);
-    if (existing) {
-      existing.lines.add(location.line);
-      return;
-    }
-    problems.set(key, {
-      feature,
-      ...location,
-      text: step.text,
-      stepType,
-      argument: argumentKind(step),
-      matches,
-      lines: new Set([location.line]),
-    });
-  });
+    if (existing) existing.lines.add(location.line);
+    else
+      problems.set(key, {
+        first: resolved,
+        location,
+        argument: argumentKind(resolved.step),
+        lines: new Set([location.line]),
+      });
+  }
   let undefinedSteps = 0;
   let ambiguousSteps = 0;
   for (const occurrence of problems.values()) {
-    const elsewhere = [...occurrence.lines].filter((line) => line !== occurrence.line).sort((a, b) => a - b);
-    const alsoAt =
-      elsewhere.length > 0
-        ? `\n\nAlso at line${elsewhere.length > 1 ? "s" : ""} ${elsewhere.join(", ")}.`
-        : "";
-    const stepLabel = `${occurrence.keyword}${occurrence.text}`;
-    if (occurrence.matches.length === 0) {
+    if (occurrence.first.verdict === "undefined") {
       undefinedSteps++;
-      const unresolved = matcher.unresolvedFor(occurrence.stepType);
-      const snippet = snippetFor(
-        occurrence.text,
-        occurrence.stepType,
-        occurrence.argument,
-        compiled.registry,
-        style,
-      );
-      const caveats: string[] = [];
-      if (unresolved.length > 0) {
-        caveats.push(
-          `${unresolved.length} step definition${unresolved.length > 1 ? "s have patterns" : " has a pattern"} that cannot be read statically and might match:\n${unresolved.map(describeDefinition).join("\n")}`,
-        );
-      }
-      if (incompleteStepFiles.length > 0) {
-        caveats.push(
-          `these step files do not parse, so their definitions may be missing:\n${incompleteStepFiles.join("\n")}`,
-        );
-      }
-      const caveat = caveats.length > 0 ? `\n\nReported as a warning: ${caveats.join("\n\nAlso, ")}` : "";
-      report.add({
-        check: "undefined-step",
-        severity: caveats.length > 0 ? "warning" : "error",
-        file: occurrence.feature.path,
-        line: occurrence.line,
-        column: occurrence.column,
-        target: occurrence.text,
-        subject: occurrence.text,
-        message: `Undefined step "${stepLabel.trim()}": no step definition matches it.`,
-        details: `Implement it with this snippet:\n\n${snippet}${caveat}${alsoAt}`,
-      });
+      reportUndefined(occurrence, context, report);
     } else {
       ambiguousSteps++;
-      report.add({
-        check: "ambiguous-step",
-        severity: "error",
-        file: occurrence.feature.path,
-        line: occurrence.line,
-        column: occurrence.column,
-        target: occurrence.text,
-        subject: occurrence.text,
-        message: `Ambiguous step "${stepLabel.trim()}": ${occurrence.matches.length} step definitions match it.`,
-        details: `Multiple step definitions match:\n${occurrence.matches.map(describeDefinition).join("\n")}${alsoAt}`,
-      });
+      reportAmbiguous(occurrence, report);
     }
   }
-  reportDefinitions(features, compiled, used, report);
-  return { pickleSteps, undefinedSteps, ambiguousSteps };
+  for (const suite of empty) reportEmptySuite(suite, context.resolution, report);
+  reportDefinitions(context, report);
+  return { pickleSteps: context.resolution.steps.length, undefinedSteps, ambiguousSteps };
 }
 
-function reportDefinitions(
-  features: readonly ParsedFeature[],
-  compiled: CompiledSteps,
-  used: ReadonlySet<number>,
-  report: BdvReport,
-): void {
-  for (const problem of compiled.parameterTypeProblems) {
+function alsoAt(occurrence: Occurrence): string {
+  const elsewhere = [...occurrence.lines]
+    .filter((line) => line !== occurrence.location.line)
+    .sort((a, b) => a - b);
+  return elsewhere.length > 0
+    ? `\n\nAlso at line${elsewhere.length > 1 ? "s" : ""} ${elsewhere.join(", ")}.`
+    : "";
+}
+
+function stepLabel(occurrence: Occurrence): string {
+  return `${occurrence.location.keyword}${occurrence.first.step.text}`.trim();
+}
+
+function unresolvedFor(suite: StepSuite, stepType: StepType): CompiledDefinition[] {
+  return suite.definitions.filter(
+    (definition) => definition.status === "unresolved" && keywordAccepts(definition, stepType),
+  );
+}
+
+function reportUndefined(occurrence: Occurrence, context: StepCheckContext, report: BdvReport): void {
+  const { first } = occurrence;
+  const unresolved = unresolvedFor(first.suite, first.stepType);
+  const snippet = snippetFor(
+    first.step.text,
+    first.stepType,
+    occurrence.argument,
+    context.compiled.registry,
+    context.snippetStyle(first.suite),
+  );
+  const caveats: string[] = [];
+  if (unresolved.length > 0) {
+    caveats.push(
+      `${unresolved.length} step definition${unresolved.length > 1 ? "s have patterns" : " has a pattern"} that cannot be read statically and might match:\n${unresolved.map(describeDefinition).join("\n")}`,
+    );
+  }
+  if (context.incompleteStepFiles.length > 0) {
+    caveats.push(
+      `these step files do not parse, so their definitions may be missing:\n${context.incompleteStepFiles.join("\n")}`,
+    );
+  }
+  const caveat = caveats.length > 0 ? `\n\nReported as a warning: ${caveats.join("\n\nAlso, ")}` : "";
+  report.add({
+    check: "undefined-step",
+    severity: caveats.length > 0 ? "warning" : "error",
+    file: first.feature.path,
+    line: occurrence.location.line,
+    column: occurrence.location.column,
+    target: first.step.text,
+    subject: first.step.text,
+    message: `Undefined step "${stepLabel(occurrence)}": no step definition matches it.`,
+    details: `Implement it with this snippet:\n\n${snippet}${caveat}${alsoAt(occurrence)}`,
+  });
+}
+
+function reportAmbiguous(occurrence: Occurrence, report: BdvReport): void {
+  const { first } = occurrence;
+  report.add({
+    check: "ambiguous-step",
+    severity: "error",
+    file: first.feature.path,
+    line: occurrence.location.line,
+    column: occurrence.location.column,
+    target: first.step.text,
+    subject: first.step.text,
+    message: `Ambiguous step "${stepLabel(occurrence)}": ${first.matches.length} step definitions match it.`,
+    details: `Multiple step definitions match:\n${first.matches.map(describeDefinition).join("\n")}${alsoAt(occurrence)}`,
+  });
+}
+
+function reportEmptySuite(suite: StepSuite, resolution: StepResolution, report: BdvReport): void {
+  const steps = resolution.steps.filter((resolved) => resolved.suite === suite);
+  if (steps.length === 0) return;
+  const files = [...new Set(steps.map((resolved) => resolved.feature.path))].sort();
+  const unresolved = suite.definitions.filter((definition) => definition.status === "unresolved");
+  const sources = suite.stepSources.length > 0 ? suite.stepSources.join(", ") : "(none)";
+  const why =
+    unresolved.length > 0
+      ? `its ${unresolved.length} step definition${unresolved.length > 1 ? "s" : ""} cannot be read statically`
+      : `no step definition was found in ${sources}`;
+  report.add({
+    check: "no-step-definitions",
+    severity: "warning",
+    file: null,
+    line: null,
+    target: suite.name,
+    subject: suite.name,
+    message: `${suite.name}: ${steps.length} step${steps.length > 1 ? "s" : ""} in ${files.length} feature file${files.length > 1 ? "s" : ""} cannot be checked: ${why}. Undefined steps are not reported one by one; set bdv.steps to the step definition files.`,
+    details: [
+      `Feature files: ${files.slice(0, 20).join(", ")}${files.length > 20 ? ", …" : ""}`,
+      ...(unresolved.length > 0 ? ["Unreadable definitions:", ...unresolved.map(describeDefinition)] : []),
+    ].join("\n"),
+  });
+}
+
+function reportDefinitions(context: StepCheckContext, report: BdvReport): void {
+  for (const problem of context.compiled.parameterTypeProblems) {
     const type = problem.parameterType;
     report.add({
       check: "invalid-step-pattern",
@@ -179,42 +196,59 @@ function reportDefinitions(
       message: `Invalid parameter type {${type.name}}: ${problem.message}`,
     });
   }
-  const everyFeatureParsed = features.every((feature) => feature.errors.length === 0);
-  for (const definition of compiled.definitions) {
-    const raw = definition.raw;
-    if (definition.status === "invalid") {
-      report.add({
-        check: "invalid-step-pattern",
-        severity: "error",
-        file: raw.file,
-        line: raw.line,
-        column: raw.column,
-        target: definition.display,
-        subject: definition.display,
-        message: `Invalid step pattern ${definition.display}: ${firstLine(definition.problem ?? "")}`,
-        details: definition.problem ?? "",
-      });
-    } else if (definition.status === "unresolved") {
-      report.notice({
-        file: raw.file,
-        line: raw.line,
-        column: raw.column,
-        kind: "bdv-unresolved-step-definition",
-        message: `Step definition pattern ${definition.display} cannot be read statically (${definition.problem}); undefined steps are reported as warnings.`,
-      });
-    } else if (!used.has(definition.id) && everyFeatureParsed) {
-      report.add({
-        check: "unused-step-definition",
-        severity: "info",
-        file: raw.file,
-        line: raw.line,
-        column: raw.column,
-        target: definition.display,
-        subject: definition.display,
-        message: `Step definition ${definition.display} is not used by any scenario.`,
-      });
-    }
+  const keys = (definitions: ReadonlySet<CompiledDefinition>) =>
+    new Set([...definitions].map((definition) => definitionKey(definition.raw)));
+  const usedAt = keys(context.resolution.used);
+  const loadedAt = keys(context.resolution.loaded);
+  const done = new Set<string>();
+  for (const definition of context.compiled.definitions) {
+    const key = definitionKey(definition.raw);
+    if (done.has(key)) continue;
+    done.add(key);
+    if (definition.status === "invalid") reportInvalid(definition, report);
+    else if (definition.status === "unresolved") reportUnresolved(definition, report);
+    else if (context.reportUnused && loadedAt.has(key) && !usedAt.has(key))
+      reportUnused(definition.raw, definition.display, report);
   }
+}
+
+function reportInvalid(definition: CompiledDefinition, report: BdvReport): void {
+  const raw = definition.raw;
+  report.add({
+    check: "invalid-step-pattern",
+    severity: "error",
+    file: raw.file,
+    line: raw.line,
+    column: raw.column,
+    target: definition.display,
+    subject: definition.display,
+    message: `Invalid step pattern ${definition.display}: ${firstLine(definition.problem ?? "")}`,
+    details: definition.problem ?? "",
+  });
+}
+
+function reportUnresolved(definition: CompiledDefinition, report: BdvReport): void {
+  const raw = definition.raw;
+  report.notice({
+    file: raw.file,
+    line: raw.line,
+    column: raw.column,
+    kind: "bdv-unresolved-step-definition",
+    message: `Step definition pattern ${definition.display} cannot be read statically (${definition.problem}); undefined steps are reported as warnings.`,
+  });
+}
+
+function reportUnused(raw: DefinitionLocation, display: string, report: BdvReport): void {
+  report.add({
+    check: "unused-step-definition",
+    severity: "info",
+    file: raw.file,
+    line: raw.line,
+    column: raw.column,
+    target: display,
+    subject: display,
+    message: `Step definition ${display} is not used by any scenario.`,
+  });
 }
 
 /** Cucumber Expression errors span several lines (expression, caret, problem): keep column and problem. */

@@ -1,261 +1,87 @@
 import { parseSync } from "oxc-parser";
 import { LineIndex } from "../source.ts";
-import type {
-  DefinitionKeyword,
-  RawParameterType,
-  RawStepDefinition,
-  ReaderProblem,
-  StepFileResult,
-  StepPattern,
-} from "./model.ts";
+import {
+  type AstNode,
+  child,
+  children,
+  identifierName,
+  propertyKeyName,
+  regexLiteral,
+  stringLiteral,
+  walk,
+} from "./ast.ts";
+import type { RawParameterType, ReaderProblem, StepPattern } from "./model.ts";
 
 /**
- * Reads cucumber-js step definitions from JavaScript/TypeScript source without running it:
- * `Given/When/Then/defineStep(pattern, fn)` and `defineParameterType({ name, regexp })`, however
- * they were imported (`import { Given as G }`, `import * as cucumber`, `require`, wrapper
- * modules such as playwright-bdd's `createBdd()` or a local `./steps` re-export).
+ * Reads one JavaScript/TypeScript module without running it: where each local name comes from
+ * (imports, `require`, `createBdd()`, members of a namespace), what the module exports, and
+ * every call or decorator that could register a step definition or a parameter type. Whether a
+ * call really is `Given(...)` is decided later (steps/javascript-project.ts), when names
+ * imported from the project's own modules have been followed to their origin.
  */
 
-const CUCUMBER_MODULES = new Set([
-  "@cucumber/cucumber",
-  "@cucumber/fake-cucumber",
-  "cucumber",
-  "@badeball/cypress-cucumber-preprocessor",
-  "cypress-cucumber-preprocessor/steps",
-  "@wdio/cucumber-framework",
-  "playwright-bdd",
-]);
+export type BindingOrigin =
+  /** `import { imported as local } from "specifier"`, `require`; imported "*" is the namespace. */
+  | { readonly kind: "import"; readonly specifier: string; readonly imported: string }
+  /** `const local = object.member`, `const { member: local } = object`. */
+  | { readonly kind: "member"; readonly object: string; readonly member: string }
+  /** `const { Given } = createBdd(test)` (playwright-bdd). */
+  | { readonly kind: "create-bdd"; readonly member: string }
+  /** Declared here for something else: calls to it are not step definitions. */
+  | { readonly kind: "local" };
 
-const STEP_FUNCTIONS: Record<string, DefinitionKeyword> = {
-  Given: "given",
-  When: "when",
-  Then: "then",
-  And: "step",
-  But: "step",
-  Step: "step",
-  defineStep: "step",
-};
+export type ExportEntry =
+  | { readonly kind: "local"; readonly local: string }
+  | { readonly kind: "reexport"; readonly specifier: string; readonly imported: string };
 
-const PARAMETER_TYPE_FUNCTIONS = new Set(["defineParameterType", "ParameterType"]);
+export type Callee =
+  | { readonly kind: "name"; readonly name: string }
+  | { readonly kind: "member"; readonly object: string; readonly member: string }
+  | { readonly kind: "this"; readonly member: string };
 
-interface AstNode {
-  readonly type: string;
-  readonly start: number;
-  readonly end: number;
-  readonly [key: string]: unknown;
+/** A call that may be a step definition (pattern + handler) or a parameter type definition. */
+export interface CandidateCall {
+  readonly callee: Callee;
+  readonly line: number;
+  readonly column: number;
+  /** Set when the call has a pattern and a handler. */
+  readonly pattern: StepPattern | null;
+  readonly arrowHandler: boolean;
+  /** Set when the first argument is an options object with a name. */
+  readonly parameterType: RawParameterType | null;
 }
 
-function isNode(value: unknown): value is AstNode {
-  return (
-    typeof value === "object" && value !== null && typeof (value as { type?: unknown }).type === "string"
-  );
+/** A method decorator `@given(pattern)` inside a class, for cucumber-tsflow. */
+export interface CandidateDecorator {
+  readonly decorator: Callee;
+  /** Decorators of the enclosing class (`@binding()` must be one of them). */
+  readonly classDecorators: readonly Callee[];
+  readonly line: number;
+  readonly column: number;
+  readonly pattern: StepPattern;
 }
 
-function child(node: AstNode, key: string): AstNode | null {
-  const value = node[key];
-  return isNode(value) ? value : null;
+export interface JavaScriptModule {
+  readonly file: string;
+  readonly bindings: ReadonlyMap<string, BindingOrigin>;
+  readonly exports: ReadonlyMap<string, ExportEntry>;
+  /** `export * from "specifier"`. */
+  readonly starExports: readonly string[];
+  /** Every module specifier it imports or requires (side-effect imports too), in source order. */
+  readonly imports: readonly string[];
+  readonly calls: readonly CandidateCall[];
+  readonly decorators: readonly CandidateDecorator[];
+  readonly problems: readonly ReaderProblem[];
 }
 
-function children(node: AstNode, key: string): AstNode[] {
-  const value = node[key];
-  return Array.isArray(value) ? value.filter(isNode) : [];
-}
-
-function walk(node: AstNode, visit: (node: AstNode) => void): void {
-  visit(node);
-  for (const key of Object.keys(node)) {
-    const value = node[key];
-    if (Array.isArray(value)) {
-      for (const item of value) if (isNode(item)) walk(item, visit);
-    } else if (isNode(value)) {
-      walk(value, visit);
-    }
-  }
-}
-
-function identifierName(node: AstNode | null): string | null {
-  return node && node.type === "Identifier" && typeof node.name === "string" ? node.name : null;
-}
-
-function propertyKeyName(node: AstNode | null): string | null {
-  if (!node) return null;
-  if (node.type === "Identifier" && typeof node.name === "string") return node.name;
-  if (node.type === "Literal" && typeof node.value === "string") return node.value;
-  return null;
-}
-
-function stringLiteral(node: AstNode | null): string | null {
-  if (!node) return null;
-  if (node.type === "Literal" && typeof node.value === "string") return node.value;
-  if (node.type === "TemplateLiteral" && children(node, "expressions").length === 0) {
-    const quasi = children(node, "quasis")[0];
-    const cooked = (quasi?.value as { cooked?: unknown } | undefined)?.cooked;
-    return typeof cooked === "string" ? cooked : null;
-  }
-  if (node.type === "ParenthesizedExpression") return stringLiteral(child(node, "expression"));
-  return null;
-}
-
-function regexLiteral(node: AstNode | null): { source: string; flags: string } | null {
-  if (!node) return null;
-  if (node.type === "Literal") {
-    const info = node.regex as { pattern?: unknown; flags?: unknown } | null | undefined;
-    if (info && typeof info.pattern === "string" && typeof info.flags === "string") {
-      return { source: info.pattern, flags: info.flags };
-    }
-  }
-  if (
-    (node.type === "NewExpression" || node.type === "CallExpression") &&
-    identifierName(child(node, "callee")) === "RegExp"
-  ) {
-    const args = children(node, "arguments");
-    const source = stringLiteral(args[0] ?? null);
-    const flags = args[1] ? stringLiteral(args[1]) : "";
-    if (source !== null && flags !== null) return { source, flags };
-  }
-  if (node.type === "ParenthesizedExpression") return regexLiteral(child(node, "expression"));
-  return null;
-}
-
-function languageOf(path: string): "js" | "jsx" | "ts" | "tsx" {
+export function languageOf(path: string): "js" | "jsx" | "ts" | "tsx" {
   if (path.endsWith(".tsx")) return "tsx";
   if (/\.[cm]?ts$/.test(path)) return "ts";
   if (path.endsWith(".jsx")) return "jsx";
   return "js";
 }
 
-function isRelativeModule(specifier: string): boolean {
-  return specifier.startsWith("./") || specifier.startsWith("../");
-}
-
-/** Local names that refer to step functions, parameter-type functions and Cucumber namespaces. */
-interface Bindings {
-  readonly steps: Map<string, DefinitionKeyword>;
-  readonly parameterTypes: Set<string>;
-  readonly namespaces: Set<string>;
-  /** Names declared locally for something else: bare calls to them are not step definitions. */
-  readonly shadowed: Set<string>;
-}
-
-function bindImported(bindings: Bindings, imported: string, local: string, trusted: boolean): void {
-  const keyword = STEP_FUNCTIONS[imported];
-  if (keyword && (trusted || imported !== "And")) bindings.steps.set(local, keyword);
-  else if (PARAMETER_TYPE_FUNCTIONS.has(imported) && trusted) bindings.parameterTypes.add(local);
-  else bindings.shadowed.add(local);
-}
-
-function collectBindings(program: AstNode): Bindings {
-  const bindings: Bindings = {
-    steps: new Map(),
-    parameterTypes: new Set(),
-    namespaces: new Set(),
-    shadowed: new Set(),
-  };
-  walk(program, (node) => {
-    if (node.type === "ImportDeclaration") {
-      const specifier = stringLiteral(child(node, "source")) ?? "";
-      const trusted = CUCUMBER_MODULES.has(specifier);
-      const wrapper = isRelativeModule(specifier);
-      for (const item of children(node, "specifiers")) {
-        const local = identifierName(child(item, "local"));
-        if (!local) continue;
-        if (item.type === "ImportSpecifier") {
-          const imported = propertyKeyName(child(item, "imported")) ?? local;
-          if (trusted || wrapper) bindImported(bindings, imported, local, trusted);
-          else bindings.shadowed.add(local);
-        } else if (trusted) {
-          bindings.namespaces.add(local);
-        } else {
-          bindings.shadowed.add(local);
-        }
-      }
-    } else if (node.type === "VariableDeclarator") {
-      bindDeclarator(bindings, node);
-    } else if (node.type === "FunctionDeclaration") {
-      const name = identifierName(child(node, "id"));
-      if (name) bindings.shadowed.add(name);
-    }
-  });
-  return bindings;
-}
-
-/** `const { Given } = require("@cucumber/cucumber")`, `const cucumber = require(...)`, `const { Given } = createBdd()`. */
-function bindDeclarator(bindings: Bindings, node: AstNode): void {
-  const id = child(node, "id");
-  const init = child(node, "init");
-  if (!id) return;
-  const source = init ? cucumberSource(init) : null;
-  if (id.type === "Identifier") {
-    const name = identifierName(id);
-    if (!name) return;
-    if (source === "module") bindings.namespaces.add(name);
-    else bindings.shadowed.add(name);
-    return;
-  }
-  if (id.type !== "ObjectPattern") return;
-  for (const property of children(id, "properties")) {
-    const key = propertyKeyName(child(property, "key"));
-    const value = child(property, "value");
-    const local = identifierName(value) ?? identifierName(value ? child(value, "left") : null);
-    if (!key || !local) continue;
-    if (source) bindImported(bindings, key, local, true);
-    else bindings.shadowed.add(local);
-  }
-}
-
-/** "module" for `require("<cucumber module>")`, "bdd" for `createBdd(...)`, else null. */
-function cucumberSource(init: AstNode): "module" | "bdd" | null {
-  let node: AstNode | null = init;
-  while (
-    node &&
-    (node.type === "AwaitExpression" ||
-      node.type === "ParenthesizedExpression" ||
-      node.type === "TSAsExpression")
-  ) {
-    node = child(node, node.type === "AwaitExpression" ? "argument" : "expression");
-  }
-  if (node?.type !== "CallExpression") return null;
-  const callee = identifierName(child(node, "callee"));
-  if (callee === "require") {
-    const specifier = stringLiteral(children(node, "arguments")[0] ?? null);
-    return specifier && CUCUMBER_MODULES.has(specifier) ? "module" : null;
-  }
-  return callee === "createBdd" ? "bdd" : null;
-}
-
-type CalleeKind =
-  | { readonly kind: "step"; readonly keyword: DefinitionKeyword }
-  | { readonly kind: "parameter-type" };
-
-function classifyCallee(callee: AstNode | null, bindings: Bindings): CalleeKind | null {
-  if (!callee) return null;
-  const name = identifierName(callee);
-  if (name) {
-    const keyword = bindings.steps.get(name);
-    if (keyword) return { kind: "step", keyword };
-    if (bindings.parameterTypes.has(name)) return { kind: "parameter-type" };
-    if (bindings.shadowed.has(name)) return null;
-    // A global (old cucumber-js `this`-less style, Cypress preprocessor globals).
-    const global = STEP_FUNCTIONS[name];
-    if (global && name !== "And" && name !== "But") return { kind: "step", keyword: global };
-    if (name === "defineParameterType") return { kind: "parameter-type" };
-    return null;
-  }
-  if (callee.type === "MemberExpression" && !callee.computed) {
-    const object = child(callee, "object");
-    const member = identifierName(child(callee, "property"));
-    const fromCucumber =
-      object?.type === "ThisExpression" ||
-      (identifierName(object) !== null && bindings.namespaces.has(identifierName(object) ?? ""));
-    if (!member || !fromCucumber) return null;
-    const keyword = STEP_FUNCTIONS[member];
-    if (keyword) return { kind: "step", keyword };
-    if (PARAMETER_TYPE_FUNCTIONS.has(member)) return { kind: "parameter-type" };
-  }
-  return null;
-}
-
-function patternOf(argument: AstNode | null, text: string): StepPattern {
+export function patternOf(argument: AstNode | null, text: string): StepPattern {
   const string = stringLiteral(argument);
   if (string !== null) return { kind: "cucumber-expression", source: string };
   const regex = regexLiteral(argument);
@@ -264,8 +90,282 @@ function patternOf(argument: AstNode | null, text: string): StepPattern {
   return { kind: "unresolved", source, reason: "the pattern is not a literal string or regular expression" };
 }
 
-function readParameterType(node: AstNode, file: string, lines: LineIndex): RawParameterType | null {
-  const options = children(node, "arguments")[0];
+function unwrap(node: AstNode | null): AstNode | null {
+  let current = node;
+  while (
+    current &&
+    (current.type === "AwaitExpression" ||
+      current.type === "ParenthesizedExpression" ||
+      current.type === "TSAsExpression" ||
+      current.type === "TSSatisfiesExpression" ||
+      current.type === "TSNonNullExpression")
+  ) {
+    current = child(current, current.type === "AwaitExpression" ? "argument" : "expression");
+  }
+  return current;
+}
+
+function calleeOf(node: AstNode | null): Callee | null {
+  const target = unwrap(node);
+  if (!target) return null;
+  const name = identifierName(target);
+  if (name) return { kind: "name", name };
+  if (target.type === "MemberExpression" && !target.computed) {
+    const member = identifierName(child(target, "property"));
+    const object = unwrap(child(target, "object"));
+    if (!member || !object) return null;
+    if (object.type === "ThisExpression") return { kind: "this", member };
+    const objectName = identifierName(object);
+    return objectName ? { kind: "member", object: objectName, member } : null;
+  }
+  return null;
+}
+
+/** "specifier" of `require("specifier")`, or null. */
+function requireSpecifier(node: AstNode | null): string | null {
+  const target = unwrap(node);
+  if (target?.type !== "CallExpression" || identifierName(child(target, "callee")) !== "require") return null;
+  return stringLiteral(children(target, "arguments")[0] ?? null);
+}
+
+class ModuleReader {
+  readonly bindings = new Map<string, BindingOrigin>();
+  readonly exports = new Map<string, ExportEntry>();
+  readonly starExports: string[] = [];
+  readonly imports: string[] = [];
+  readonly calls: CandidateCall[] = [];
+  readonly decorators: CandidateDecorator[] = [];
+  readonly file: string;
+  private readonly text: string;
+  private readonly lines: LineIndex;
+
+  constructor(file: string, text: string) {
+    this.file = file;
+    this.text = text;
+    this.lines = new LineIndex(text);
+  }
+
+  read(program: AstNode): void {
+    walk(program, (node) => {
+      switch (node.type) {
+        case "ImportDeclaration":
+          this.readImport(node);
+          break;
+        case "ExportNamedDeclaration":
+        case "ExportAllDeclaration":
+          this.readExport(node);
+          break;
+        case "VariableDeclarator":
+          this.readDeclarator(node);
+          break;
+        case "FunctionDeclaration":
+        case "ClassDeclaration": {
+          const name = identifierName(child(node, "id"));
+          if (name) this.bindings.set(name, { kind: "local" });
+          if (node.type === "ClassDeclaration") this.readClass(node);
+          break;
+        }
+        case "ClassExpression":
+          this.readClass(node);
+          break;
+        case "CallExpression":
+          this.readCall(node);
+          break;
+        case "AssignmentExpression":
+          this.readCommonJsExport(node);
+          break;
+      }
+    });
+  }
+
+  private position(offset: number): { line: number; column: number } {
+    return this.lines.position(offset);
+  }
+
+  private readImport(node: AstNode): void {
+    const specifier = stringLiteral(child(node, "source")) ?? "";
+    this.imports.push(specifier);
+    for (const item of children(node, "specifiers")) {
+      const local = identifierName(child(item, "local"));
+      if (!local) continue;
+      const imported =
+        item.type === "ImportSpecifier"
+          ? (propertyKeyName(child(item, "imported")) ?? local)
+          : item.type === "ImportDefaultSpecifier"
+            ? "default"
+            : "*";
+      this.bindings.set(local, { kind: "import", specifier, imported });
+    }
+  }
+
+  private readExport(node: AstNode): void {
+    const source = stringLiteral(child(node, "source"));
+    if (node.type === "ExportAllDeclaration") {
+      if (source === null) return;
+      this.imports.push(source);
+      const exported = propertyKeyName(child(node, "exported"));
+      if (exported) this.exports.set(exported, { kind: "reexport", specifier: source, imported: "*" });
+      else this.starExports.push(source);
+      return;
+    }
+    if (source !== null) this.imports.push(source);
+    for (const item of children(node, "specifiers")) {
+      const local = propertyKeyName(child(item, "local"));
+      const exported = propertyKeyName(child(item, "exported")) ?? local;
+      if (!local || !exported) continue;
+      this.exports.set(
+        exported,
+        source !== null ? { kind: "reexport", specifier: source, imported: local } : { kind: "local", local },
+      );
+    }
+    const declaration = child(node, "declaration");
+    if (declaration?.type === "VariableDeclaration") {
+      for (const declarator of children(declaration, "declarations")) {
+        for (const name of declaredNames(child(declarator, "id")))
+          this.exports.set(name, { kind: "local", local: name });
+      }
+    } else if (declaration) {
+      const name = identifierName(child(declaration, "id"));
+      if (name) this.exports.set(name, { kind: "local", local: name });
+    }
+  }
+
+  /** `module.exports = { Given, When }`, `exports.Given = Given`, `module.exports.Given = Given`. */
+  private readCommonJsExport(node: AstNode): void {
+    if (node.operator !== "=") return;
+    const left = child(node, "left");
+    const right = unwrap(child(node, "right"));
+    const path = memberPath(left);
+    if (path === "module.exports" && right?.type === "ObjectExpression") {
+      for (const property of children(right, "properties")) {
+        const key = propertyKeyName(child(property, "key"));
+        const value = identifierName(child(property, "value"));
+        if (key && value) this.exports.set(key, { kind: "local", local: value });
+      }
+      return;
+    }
+    const exported = path?.match(/^(?:module\.)?exports\.([\w$]+)$/)?.[1];
+    const value = identifierName(right);
+    if (exported && value) this.exports.set(exported, { kind: "local", local: value });
+    const specifier = requireSpecifier(right);
+    if (path === "module.exports" && specifier !== null) this.starExports.push(specifier);
+  }
+
+  private readDeclarator(node: AstNode): void {
+    const id = child(node, "id");
+    const init = unwrap(child(node, "init"));
+    if (!id) return;
+    const specifier = requireSpecifier(init);
+    if (specifier !== null) this.imports.push(specifier);
+    const initCall = init?.type === "CallExpression" ? calleeOf(child(init, "callee")) : null;
+    const fromCreateBdd = initCall?.kind === "name" && initCall.name === "createBdd";
+    const objectName = identifierName(init);
+    const member = init ? calleeOf(init) : null;
+    if (id.type === "Identifier") {
+      const name = identifierName(id);
+      if (!name) return;
+      if (specifier !== null) this.bindings.set(name, { kind: "import", specifier, imported: "*" });
+      else if (member?.kind === "member") this.bindings.set(name, member);
+      else if (objectName) this.bindings.set(name, { kind: "member", object: objectName, member: "*" });
+      else this.bindings.set(name, { kind: "local" });
+      return;
+    }
+    if (id.type !== "ObjectPattern") {
+      for (const name of declaredNames(id)) this.bindings.set(name, { kind: "local" });
+      return;
+    }
+    for (const property of children(id, "properties")) {
+      const key = propertyKeyName(child(property, "key"));
+      const value = child(property, "value");
+      const local = identifierName(value) ?? identifierName(value ? child(value, "left") : null);
+      if (!local) continue;
+      if (!key) this.bindings.set(local, { kind: "local" });
+      else if (specifier !== null) this.bindings.set(local, { kind: "import", specifier, imported: key });
+      else if (fromCreateBdd) this.bindings.set(local, { kind: "create-bdd", member: key });
+      else if (objectName) this.bindings.set(local, { kind: "member", object: objectName, member: key });
+      else this.bindings.set(local, { kind: "local" });
+    }
+  }
+
+  private readCall(node: AstNode): void {
+    const callee = calleeOf(child(node, "callee"));
+    if (!callee) return;
+    if (callee.kind === "name" && callee.name === "require") {
+      const specifier = stringLiteral(children(node, "arguments")[0] ?? null);
+      if (specifier !== null && !this.imports.includes(specifier)) this.imports.push(specifier);
+      return;
+    }
+    const args = children(node, "arguments");
+    const handler = args.length >= 2 ? args[args.length - 1] : undefined;
+    const parameterType = readParameterType(args[0] ?? null, this.file, this.position(node.start));
+    if (!handler && !parameterType) return;
+    const position = this.position(node.start);
+    this.calls.push({
+      callee,
+      ...position,
+      pattern: handler ? patternOf(args[0] ?? null, this.text) : null,
+      arrowHandler: handler?.type === "ArrowFunctionExpression",
+      parameterType,
+    });
+  }
+
+  private readClass(node: AstNode): void {
+    const classDecorators = decoratorCallees(node);
+    const body = child(node, "body");
+    if (!body) return;
+    for (const member of children(body, "body")) {
+      if (member.type !== "MethodDefinition" && member.type !== "PropertyDefinition") continue;
+      for (const decorator of children(member, "decorators")) {
+        const expression = unwrap(child(decorator, "expression"));
+        if (expression?.type !== "CallExpression") continue;
+        const callee = calleeOf(child(expression, "callee"));
+        const [first] = children(expression, "arguments");
+        if (!callee || !first) continue;
+        this.decorators.push({
+          decorator: callee,
+          classDecorators,
+          ...this.position(decorator.start),
+          pattern: patternOf(first, this.text),
+        });
+      }
+    }
+  }
+}
+
+function decoratorCallees(node: AstNode): Callee[] {
+  const callees: Callee[] = [];
+  for (const decorator of children(node, "decorators")) {
+    const expression = unwrap(child(decorator, "expression"));
+    const callee = calleeOf(expression?.type === "CallExpression" ? child(expression, "callee") : expression);
+    if (callee) callees.push(callee);
+  }
+  return callees;
+}
+
+function memberPath(node: AstNode | null): string | null {
+  if (!node) return null;
+  const name = identifierName(node);
+  if (name) return name;
+  if (node.type !== "MemberExpression" || node.computed) return null;
+  const object = memberPath(child(node, "object"));
+  const property = identifierName(child(node, "property"));
+  return object && property ? `${object}.${property}` : null;
+}
+
+function declaredNames(pattern: AstNode | null): string[] {
+  if (!pattern) return [];
+  const names: string[] = [];
+  walk(pattern, (node) => {
+    if (node.type === "Identifier" && typeof node.name === "string") names.push(node.name);
+  });
+  return names;
+}
+
+function readParameterType(
+  options: AstNode | null,
+  file: string,
+  position: { line: number; column: number },
+): RawParameterType | null {
   if (options?.type !== "ObjectExpression") return null;
   let name: string | null = null;
   let regexps: string[] | null = null;
@@ -281,16 +381,7 @@ function readParameterType(node: AstNode, file: string, lines: LineIndex): RawPa
       preferForRegexpMatch = value.value === true;
   }
   if (name === null) return null;
-  const position = lines.position(node.start);
-  return {
-    file,
-    line: position.line,
-    column: position.column,
-    name,
-    regexps,
-    useForSnippets,
-    preferForRegexpMatch,
-  };
+  return { file, ...position, name, regexps, useForSnippets, preferForRegexpMatch };
 }
 
 function literalRegexps(value: AstNode | null): string[] | null {
@@ -310,47 +401,23 @@ function literalRegexps(value: AstNode | null): string[] | null {
   return string === null ? null : [string];
 }
 
-export function readJavaScriptSteps(file: string, text: string): StepFileResult {
+export function readJavaScriptModule(file: string, text: string): JavaScriptModule {
   const lines = new LineIndex(text);
   const result = parseSync(file, text, { lang: languageOf(file), sourceType: "unambiguous" });
   const problems: ReaderProblem[] = result.errors.map((error) => {
-    const offset = error.labels[0]?.start ?? 0;
-    const position = lines.position(offset);
+    const position = lines.position(error.labels[0]?.start ?? 0);
     return { file, line: position.line, column: position.column, message: error.message };
   });
-  const program = result.program as unknown as AstNode;
-  const bindings = collectBindings(program);
-  const definitions: RawStepDefinition[] = [];
-  const parameterTypes: RawParameterType[] = [];
-  let arrows = 0;
-  walk(program, (node) => {
-    if (node.type !== "CallExpression") return;
-    const kind = classifyCallee(child(node, "callee"), bindings);
-    if (!kind) return;
-    if (kind.kind === "parameter-type") {
-      const parameterType = readParameterType(node, file, lines);
-      if (parameterType) parameterTypes.push(parameterType);
-      return;
-    }
-    const args = children(node, "arguments");
-    if (args.length < 2) return;
-    const handler = args[args.length - 1];
-    if (handler?.type === "ArrowFunctionExpression") arrows++;
-    const position = lines.position(node.start);
-    definitions.push({
-      file,
-      line: position.line,
-      column: position.column,
-      framework: "cucumber-js",
-      keyword: kind.keyword,
-      pattern: patternOf(args[0] ?? null, text),
-    });
-  });
+  const reader = new ModuleReader(file, text);
+  reader.read(result.program as unknown as AstNode);
   return {
-    definitions,
-    parameterTypes,
-    parseTypes: [],
+    file,
+    bindings: reader.bindings,
+    exports: reader.exports,
+    starExports: reader.starExports,
+    imports: reader.imports,
+    calls: reader.calls,
+    decorators: reader.decorators,
     problems,
-    usesArrowFunctions: definitions.length > 0 && arrows * 2 > definitions.length,
   };
 }

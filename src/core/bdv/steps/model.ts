@@ -26,6 +26,8 @@ export interface RawStepDefinition {
   readonly framework: StepFramework;
   readonly keyword: DefinitionKeyword;
   readonly pattern: StepPattern;
+  /** Registered through a wrapper with its own registration rules. */
+  readonly origin?: "cucumber-tsflow";
 }
 
 /** A cucumber-js `defineParameterType` call; `regexps` is null when they are not literals. */
