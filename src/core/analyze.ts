@@ -21,7 +21,7 @@ import type {
   StreamCounts,
   StreamReport,
   SuppressionReport,
-} from "./analysis.ts";
+} from "./analysis-result.ts";
 import { runBdv } from "./bdv/index.ts";
 import type { AccConfig, MaestroConfig } from "./config/schema.ts";
 import { type CheckRunResult, runDde } from "./dde/index.ts";
@@ -44,7 +44,7 @@ import {
   type Suppression,
 } from "./suppress/index.ts";
 
-export type { AnalysisResult, StreamCounts, StreamReport, SuppressionReport } from "./analysis.ts";
+export type { AnalysisResult, StreamCounts, StreamReport, SuppressionReport } from "./analysis-result.ts";
 export type { CheckRunResult } from "./dde/index.ts";
 export type { GateOverride, GateResult, GateVerdict } from "./gate.ts";
 
