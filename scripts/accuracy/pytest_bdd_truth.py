@@ -44,7 +44,8 @@ class _StubMeta(type):
     def __or__(cls, other):
         return cls
 
-    __ror__ = __or__
+    __ror__ = __and__ = __rand__ = __add__ = __radd__ = __sub__ = __rsub__ = __or__
+    __lt__ = __le__ = __gt__ = __ge__ = lambda cls, other: False
 
     def __getitem__(cls, item):
         return cls
@@ -142,6 +143,12 @@ sys.meta_path.insert(0, _ForcedStubs())
 sys.meta_path.append(_MissingStubs())
 
 _trees = {}
+_collection_errors = []
+
+
+def pytest_collectreport(report):
+    if report.failed:
+        _collection_errors.append("%s: %s" % (report.nodeid, str(report.longrepr).strip().splitlines()[-1:]))
 
 
 def decorator_line(path, function_line, pattern, step_type):
@@ -218,7 +225,9 @@ def pytest_collection_modifyitems(session, config, items):
         for fixturedef in fixturedefs:
             if getattr(fixturedef.func, "_pytest_bdd_step_context", None) is not None:
                 found = _definition(fixturedef)
-                definitions[(found["file"], found["line"])] = found
+                # pytest-bdd's own built-in steps (plugin.py "trace") are not the project's.
+                if not found["file"].startswith("../"):
+                    definitions[(found["file"], found["line"])] = found
     for item in items:
         template = getattr(getattr(item, "obj", None), "__scenario__", None)
         if template is None:
@@ -244,7 +253,11 @@ def pytest_collection_modifyitems(session, config, items):
                 "definition": _definition(found[-1]) if found else None,
             })
     with open(os.environ["BDV_TRUTH_OUT"], "w") as output:
-        json.dump({"steps": steps, "definitions": list(definitions.values()), "loadError": None}, output)
+        json.dump({
+            "steps": steps,
+            "definitions": list(definitions.values()),
+            "loadError": "; ".join(_collection_errors) or None,
+        }, output)
 
 
 def pytest_configure(config):

@@ -1,8 +1,11 @@
-import { CucumberExpression, ParameterType, ParameterTypeRegistry } from "@cucumber/cucumber-expressions";
-import { PatternError, parseFormatToRegExp, pythonRegExpToJs } from "./python-patterns.ts";
+import {
+  CucumberExpression,
+  ParameterType,
+  ParameterTypeRegistry,
+} from "@cucumber/cucumber-expressions";
+import { PatternError, parseFormatToRegExp, pythonRegExpToJs, UnknownTypeError } from "./python-patterns.ts";
 import type {
   RawParameterType,
-  RawParseType,
   RawStepDefinition,
   StepFileResult,
   StepPattern,
@@ -42,6 +45,7 @@ export interface CompiledSteps {
 }
 
 const NEVER = () => false;
+const BUILT_IN_TYPES = new ParameterTypeRegistry();
 
 export function displayPattern(pattern: StepPattern): string {
   switch (pattern.kind) {
@@ -166,7 +170,6 @@ function compileOne(
   raw: RawStepDefinition,
   registry: ParameterTypeRegistry,
   unresolvedTypes: ReadonlySet<string>,
-  parseTypes: ReadonlyMap<string, string | null>,
 ): CompiledDefinition {
   const pattern = raw.pattern;
   const base = { id, raw, display: displayPattern(pattern) };
@@ -207,10 +210,15 @@ function compileOne(
           };
         }
       }
+      // behave's Cucumber Expressions have their own registry: only the built-in types are known here.
+      const foreign = raw.framework !== "cucumber-js";
       try {
-        return ok(new CucumberExpression(pattern.source, registry).regexp);
+        return ok(new CucumberExpression(pattern.source, foreign ? BUILT_IN_TYPES : registry).regexp);
       } catch (error) {
-        return invalid(error instanceof Error ? error.message : String(error));
+        const message = error instanceof Error ? error.message : String(error);
+        if (foreign && typeof error === "object" && error !== null && "undefinedParameterTypeName" in error)
+          return { ...base, status: "unresolved", problem: message, test: NEVER, prefix: "" };
+        return invalid(message);
       }
     }
     case "regexp":
@@ -232,8 +240,10 @@ function compileOne(
     }
     case "parse":
       try {
-        return ok(parseFormatToRegExp(pattern.source, parseTypes, pattern.cardinality));
+        return ok(parseFormatToRegExp(pattern.source, pattern.types, pattern.cardinality, pattern.caseSensitive));
       } catch (error) {
+        if (error instanceof UnknownTypeError)
+          return { ...base, status: "unresolved", problem: error.message, test: NEVER, prefix: "" };
         if (error instanceof PatternError || error instanceof SyntaxError) return invalid(error.message);
         throw error;
       }
@@ -244,7 +254,6 @@ function compileOne(
 export interface StepSources {
   readonly definitions: readonly RawStepDefinition[];
   readonly parameterTypes: readonly RawParameterType[];
-  readonly parseTypes: readonly RawParseType[];
 }
 
 /** Several files' results as one set of sources. */
@@ -252,16 +261,11 @@ export function sourcesOf(files: readonly StepFileResult[]): StepSources {
   return {
     definitions: files.flatMap((file) => file.definitions),
     parameterTypes: files.flatMap((file) => file.parameterTypes),
-    parseTypes: files.flatMap((file) => file.parseTypes),
   };
 }
 
 export function compileDefinitions(sources: StepSources): CompiledSteps {
   const { registry, problems, unresolvedTypes } = buildRegistry(sources.parameterTypes);
-  const parseTypes = new Map<string, string | null>();
-  for (const type of sources.parseTypes) parseTypes.set(type.name, type.regexp);
-  const definitions = sources.definitions.map((raw, id) =>
-    compileOne(id, raw, registry, unresolvedTypes, parseTypes),
-  );
+  const definitions = sources.definitions.map((raw, id) => compileOne(id, raw, registry, unresolvedTypes));
   return { definitions, registry, parameterTypeProblems: problems };
 }

@@ -17,6 +17,7 @@ import {
   type TableRow,
   type Tag,
 } from "@cucumber/messages";
+import { behaveToGherkin } from "./gherkin-behave.ts";
 
 /** One parse error, as @cucumber/gherkin reports it, without the "(line:col): " prefix. */
 export interface GherkinParseError {
@@ -55,8 +56,14 @@ export function isMarkdownFeature(path: string): boolean {
   return path.endsWith(".md");
 }
 
+export interface ParseOptions {
+  /** The file runs under behave: accept behave's dialect (gherkin-behave.ts). */
+  readonly behave?: boolean;
+}
+
 /** Parses one feature file with a fresh parser, collecting every error instead of stopping at the first. */
-export function parseFeature(path: string, text: string): ParsedFeature {
+export function parseFeature(path: string, source: string, options: ParseOptions = {}): ParsedFeature {
+  const text = options.behave ? behaveToGherkin(source) : source;
   const newId = IdGenerator.incrementing();
   const matcher = isMarkdownFeature(path)
     ? new GherkinInMarkdownTokenMatcher()

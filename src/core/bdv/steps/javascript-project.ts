@@ -327,7 +327,6 @@ export function readJavaScriptSteps(file: string, text: string): StepFileResult 
   return {
     definitions: steps.definitions,
     parameterTypes: steps.parameterTypes,
-    parseTypes: [],
     problems: steps.problems,
     usesArrowFunctions: steps.definitions.length > 0 && steps.arrowHandlers * 2 > steps.definitions.length,
   };

@@ -12,8 +12,18 @@ export type StepPattern =
   | { readonly kind: "regexp"; readonly source: string; readonly flags: string }
   /** A Python `re` pattern: "full" (behave `re`, pytest-bdd `parsers.re`) or "start" (behave `re0`). */
   | { readonly kind: "python-regexp"; readonly source: string; readonly anchoring: "full" | "start" }
-  /** A `parse` / `cfparse` format string (behave default matcher, pytest-bdd `parsers.parse`). */
-  | { readonly kind: "parse"; readonly source: string; readonly cardinality: boolean }
+  /**
+   * A `parse` / `cfparse` format string (behave's parse and cfparse matchers, pytest-bdd
+   * `parsers.parse` / `cfparse`), with the custom types registered when it was defined
+   * (name -> Python regex; null when the converter's pattern cannot be read statically).
+   */
+  | {
+      readonly kind: "parse";
+      readonly source: string;
+      readonly cardinality: boolean;
+      readonly caseSensitive: boolean;
+      readonly types: ReadonlyMap<string, string | null>;
+    }
   /** A pytest-bdd plain string: the step text must be equal. */
   | { readonly kind: "exact"; readonly source: string }
   /** Something that cannot be known without running the code (a variable, an f-string...). */
@@ -41,14 +51,6 @@ export interface RawParameterType {
   readonly preferForRegexpMatch: boolean;
 }
 
-/** A behave `register_type(Name=converter)`; `regexp` is the converter's `@parse.with_pattern`, if any. */
-export interface RawParseType {
-  readonly file: string;
-  readonly line: number;
-  readonly name: string;
-  readonly regexp: string | null;
-}
-
 export interface ReaderProblem {
   readonly file: string;
   readonly line: number;
@@ -59,7 +61,6 @@ export interface ReaderProblem {
 export interface StepFileResult {
   readonly definitions: readonly RawStepDefinition[];
   readonly parameterTypes: readonly RawParameterType[];
-  readonly parseTypes: readonly RawParseType[];
   /** Syntax problems that may have hidden definitions (reported as notices). */
   readonly problems: readonly ReaderProblem[];
   /** Style hints for snippets. */
