@@ -1,15 +1,6 @@
-import {
-  CucumberExpression,
-  ParameterType,
-  ParameterTypeRegistry,
-} from "@cucumber/cucumber-expressions";
+import { CucumberExpression, ParameterType, ParameterTypeRegistry } from "@cucumber/cucumber-expressions";
 import { PatternError, parseFormatToRegExp, pythonRegExpToJs, UnknownTypeError } from "./python-patterns.ts";
-import type {
-  RawParameterType,
-  RawStepDefinition,
-  StepFileResult,
-  StepPattern,
-} from "./steps/model.ts";
+import type { RawParameterType, RawStepDefinition, StepFileResult, StepPattern } from "./steps/model.ts";
 
 /**
  * Compiles the statically read step definitions into matchers, the way cucumber-language-service
@@ -240,7 +231,9 @@ function compileOne(
     }
     case "parse":
       try {
-        return ok(parseFormatToRegExp(pattern.source, pattern.types, pattern.cardinality, pattern.caseSensitive));
+        return ok(
+          parseFormatToRegExp(pattern.source, pattern.types, pattern.cardinality, pattern.caseSensitive),
+        );
       } catch (error) {
         if (error instanceof UnknownTypeError)
           return { ...base, status: "unresolved", problem: error.message, test: NEVER, prefix: "" };

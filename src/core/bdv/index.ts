@@ -170,6 +170,14 @@ function stepStage(input: BdvInput, report: BdvReport): { loaded: LoadedSuites; 
       message: `${loaded.cucumberConfig.file} could not be read statically (${loaded.cucumberConfig.problem}); set bdv.features and bdv.steps.`,
     });
   }
+  if (loaded.unclaimed.length > 0) {
+    const files = loaded.unclaimed;
+    report.notice({
+      file: null,
+      kind: "bdv-feature-not-run",
+      message: `${files.length} feature file${files.length > 1 ? "s are" : " is"} run by no runner found here (no behave steps directory above ${files.length > 1 ? "them" : "it"}, no pytest-bdd scenarios() binding ${files.length > 1 ? "them" : "it"}, no cucumber-js step definitions), so ${files.length > 1 ? "their" : "its"} steps are not checked: ${files.slice(0, 10).join(", ")}${files.length > 10 ? ", …" : ""}.`,
+    });
+  }
   return { loaded, resolution: resolveSuites(loaded.suites) };
 }
 
@@ -199,6 +207,7 @@ function checkStage(
   const stats = checkSteps(
     {
       compiled: loaded.compiled,
+      behaveLoadProblems: loaded.behaveLoadProblems,
       suites: loaded.suites,
       resolution,
       snippetStyle: (suite: StepSuite) => ({ framework: suite.runner, arrowFunctions: loaded.arrowHandlers }),

@@ -183,7 +183,8 @@ export function parseFormatToRegExp(
 ): RegExp {
   const python = parseFormatToPythonRegex(format, types, cardinality);
   const regexp = pythonRegExpToJs(`(?s${caseSensitive ? "" : "i"})${python}`, "full");
-  if (!regexp) throw new PatternError(`"${format}" uses regular expression syntax JavaScript cannot evaluate`);
+  if (!regexp)
+    throw new PatternError(`"${format}" uses regular expression syntax JavaScript cannot evaluate`);
   return regexp;
 }
 

@@ -1,4 +1,7 @@
 import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { ExplainedSteps } from "../../../src/core/bdv/index.ts";
 import { type BdvConfig, bdvSchema } from "../../../src/core/config/schema.ts";
 import type { Snapshot } from "../../../src/core/snapshot.ts";
 
@@ -23,4 +26,27 @@ export function snapshotOf(files: Record<string, string>, commit: string | null 
 /** A BDV config as the schema produces it from the given YAML-level input. */
 export function bdvConfig(input: Record<string, unknown> = {}): BdvConfig {
   return bdvSchema.parse(input);
+}
+
+/** A snapshot of a committed fixture directory (test/fixtures/bdv/NAME), paths relative to it. */
+export function fixtureSnapshot(name: string): Snapshot {
+  const root = join(import.meta.dirname, "../../fixtures/bdv", name);
+  const files: Record<string, string> = {};
+  const visit = (dir: string) => {
+    for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
+      const path = dir === "" ? entry.name : `${dir}/${entry.name}`;
+      if (entry.isDirectory()) visit(path);
+      else if (entry.name !== "SOURCE.md") files[path] = readFileSync(join(root, path), "utf8");
+    }
+  };
+  visit("");
+  return snapshotOf(files);
+}
+
+/** "line text -> file:line" (or undefined / ambiguous) for every step BDV resolved, in feature order. */
+export function bindings(explained: ExplainedSteps): string[] {
+  return explained.steps.map((step) => {
+    const where = step.definition ? `${step.definition.file}:${step.definition.line}` : step.verdict;
+    return `${step.scope ? `${step.scope} ` : ""}${step.feature}:${step.line} ${step.text} -> ${where}`;
+  });
 }

@@ -89,14 +89,37 @@ describe("behave step definitions", () => {
         14,
         "behave",
         "given",
-        { kind: "parse", source: "a shop with {count:Number} products", cardinality: false },
+        {
+          kind: "parse",
+          source: "a shop with {count:Number} products",
+          cardinality: false,
+          caseSensitive: true,
+          types: new Map([["Number", "\\d+"]]),
+        },
       ],
-      [19, "behave", "when", { kind: "parse", source: "I buy {item}", cardinality: false }],
+      [
+        19,
+        "behave",
+        "when",
+        {
+          kind: "parse",
+          source: "I buy {item}",
+          cardinality: false,
+          caseSensitive: true,
+          types: new Map([["Number", "\\d+"]]),
+        },
+      ],
       [
         24,
         "behave",
         "then",
-        { kind: "parse", source: "the basket contains {n:d} items", cardinality: false },
+        {
+          kind: "parse",
+          source: "the basket contains {n:d} items",
+          cardinality: false,
+          caseSensitive: true,
+          types: new Map([["Number", "\\d+"]]),
+        },
       ],
       [
         33,
@@ -117,25 +140,24 @@ describe("behave step definitions", () => {
         { kind: "unresolved", source: 'f"the total is {TOTAL}"', reason: "the f-string has substitutions" },
       ],
     ]);
-    expect(result.parseTypes).toEqual([
-      { file: "features/steps/shop.py", line: 11, name: "Number", regexp: "\\d+" },
-    ]);
   });
 
-  it("matches with the keyword type (And inherits it), case-insensitive parse, and behave snippets", () => {
+  it("matches with the keyword type (And inherits it), case-sensitive parse as behave does, and behave snippets", () => {
     const result = runBdv({
       head: snapshotOf({ "features/shop.feature": BEHAVE_FEATURE, "features/steps/shop.py": BEHAVE_STEPS }),
       config: bdvConfig(),
     });
+    // behave's parse matcher is case-sensitive: "i BUY a pen" is not "I buy {item}".
     expect(brief(result.findings)).toEqual([
+      ["undefined-step", "error", "features/shop.feature", 5, "i BUY a pen"],
       ["undefined-step", "error", "features/shop.feature", 9, "I pay 10 euros"],
       ["undefined-step", "error", "features/shop.feature", 10, "a shop with five products"],
       ["undefined-step", "warning", "features/shop.feature", 11, 'the shop has "007" products'],
     ]);
-    expect(result.findings[0]?.details).toContain(
+    expect(result.findings[1]?.details).toContain(
       ['@given("I pay {number:d} euros")', "def step_impl(context, number):"].join("\n"),
     );
-    expect(result.findings[2]?.details).toContain('@then("the shop has \\"{text}\\" products")');
+    expect(result.findings[3]?.details).toContain('@then("the shop has \\"{text}\\" products")');
     expect(result.notices.map((notice) => [notice.kind, notice.line])).toEqual([
       ["bdv-unresolved-step-definition", 43],
     ]);

@@ -4,6 +4,7 @@ import { keywordAccepts, type StepType } from "../matching.ts";
 import type { BdvReport } from "../report.ts";
 import type { ResolvedStep, StepResolution } from "../resolution.ts";
 import { type SnippetStyle, type StepArgumentKind, snippetFor } from "../snippets.ts";
+import type { BehaveLoadProblem } from "../suites/behave.ts";
 import type { StepSuite } from "../suites/model.ts";
 import { type DefinitionLocation, definitionKey, pickleStepLocation } from "./locations.ts";
 
@@ -21,6 +22,8 @@ export interface StepCheckStats {
 
 export interface StepCheckContext {
   readonly compiled: CompiledSteps;
+  /** behave registrations that raise AmbiguousStep (suites/behave.ts). */
+  readonly behaveLoadProblems: readonly BehaveLoadProblem[];
   readonly suites: readonly StepSuite[];
   readonly resolution: StepResolution;
   readonly snippetStyle: (suite: StepSuite) => SnippetStyle;
@@ -84,6 +87,7 @@ export function checkSteps(context: StepCheckContext, report: BdvReport): StepCh
     }
   }
   for (const suite of empty) reportEmptySuite(suite, context.resolution, report);
+  for (const problem of context.behaveLoadProblems) reportBehaveLoadProblem(problem, report);
   reportDefinitions(context, report);
   return { pickleSteps: context.resolution.steps.length, undefinedSteps, ambiguousSteps };
 }
@@ -179,6 +183,24 @@ function reportEmptySuite(suite: StepSuite, resolution: StepResolution, report: 
       `Feature files: ${files.slice(0, 20).join(", ")}${files.length > 20 ? ", …" : ""}`,
       ...(unresolved.length > 0 ? ["Unreadable definitions:", ...unresolved.map(describeDefinition)] : []),
     ].join("\n"),
+  });
+}
+
+/** behave raises AmbiguousStep while loading: the whole run fails before any scenario. */
+function reportBehaveLoadProblem(problem: BehaveLoadProblem, report: BdvReport): void {
+  const { definition, existing } = problem;
+  const raw = definition.raw;
+  report.addOnce({
+    check: "ambiguous-step-definition",
+    severity: "error",
+    file: raw.file,
+    line: raw.line,
+    column: raw.column,
+    target: definition.display,
+    subject: `${raw.keyword} ${definition.display}`,
+    message: `behave refuses to load the steps: @${raw.keyword}(${definition.display}) has already been defined by ${describeDefinition(existing)} (AmbiguousStep).`,
+    details:
+      "behave registers step definitions in order and raises AmbiguousStep when an earlier definition of the same step type matches the new pattern's text; no scenario runs.",
   });
 }
 

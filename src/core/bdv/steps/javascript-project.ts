@@ -60,8 +60,8 @@ export interface JavaScriptProjectFiles {
   read(path: string): string | undefined;
   /** The file an import specifier leads to, or null (external or unresolved). */
   resolve(fromFile: string, specifier: string): string | null;
-  /** The package.json name of the package a file belongs to, if any. */
-  packageName(file: string): string | null;
+  /** The package.json name of the directory a relative specifier names (`'../../'`), if any. */
+  packageNamed(fromFile: string, specifier: string): string | null;
 }
 
 export interface JavaScriptSteps {
@@ -89,6 +89,10 @@ function tsflowMember(name: string): Meaning | null {
   if (name === "binding") return { kind: "tsflow-binding" };
   const keyword = TSFLOW_DECORATORS.get(name);
   return keyword ? { kind: "tsflow-step", keyword } : null;
+}
+
+function isFrameworkName(name: string): boolean {
+  return CUCUMBER_MODULES.has(name) || name === TSFLOW_MODULE;
 }
 
 function isRelative(specifier: string): boolean {
@@ -142,9 +146,11 @@ class ProjectReader {
       const module = this.module(frame.file);
       const imports = module?.imports ?? [];
       if (frame.next < imports.length && this.visited.size < MAX_FOLLOWED_MODULES) {
-        const target = this.project.resolve(frame.file, imports[frame.next++] ?? "");
-        if (target && JAVASCRIPT.test(target) && !target.endsWith(".d.ts") && !this.isFramework(target))
-          enter(target);
+        const specifier = imports[frame.next++] ?? "";
+        const target = this.isFramework(frame.file, specifier)
+          ? null
+          : this.project.resolve(frame.file, specifier);
+        if (target && JAVASCRIPT.test(target) && !target.endsWith(".d.ts")) enter(target);
         continue;
       }
       stack.pop();
@@ -152,10 +158,15 @@ class ProjectReader {
     }
   }
 
-  /** A workspace copy of Cucumber or cucumber-tsflow: its internals are not the project's steps. */
-  private isFramework(file: string): boolean {
-    const owner = this.project.packageName(file);
-    return owner !== null && (CUCUMBER_MODULES.has(owner) || owner === TSFLOW_MODULE);
+  /** An import of Cucumber or cucumber-tsflow (by name, or a workspace copy by its directory). */
+  private framework(fromFile: string, specifier: string): string | null {
+    const name = isFrameworkName(specifier) ? specifier : this.project.packageNamed(fromFile, specifier);
+    return name !== null && isFrameworkName(name) ? name : null;
+  }
+
+  /** Their internals are not the project's steps: never followed. */
+  private isFramework(fromFile: string, specifier: string): boolean {
+    return this.framework(fromFile, specifier) !== null;
   }
 
   private register(module: JavaScriptModule): void {
@@ -256,10 +267,9 @@ class ProjectReader {
     depth: number,
   ): Meaning | null {
     if (depth > MAX_ALIAS_DEPTH) return null;
-    const packageName = CUCUMBER_MODULES.has(specifier) || specifier === TSFLOW_MODULE ? specifier : null;
-    const target = packageName ? null : this.project.resolve(fromFile, specifier);
-    const owner = packageName ?? (target ? this.project.packageName(target) : null);
-    if (owner && (CUCUMBER_MODULES.has(owner) || owner === TSFLOW_MODULE)) {
+    const owner = this.framework(fromFile, specifier);
+    const target = owner ? null : this.project.resolve(fromFile, specifier);
+    if (owner) {
       const namespace: Meaning = owner === TSFLOW_MODULE ? { kind: "tsflow" } : { kind: "cucumber" };
       return imported === "*" || imported === "default"
         ? namespace
@@ -322,7 +332,7 @@ export function readJavaScriptSteps(file: string, text: string): StepFileResult 
   const steps = readJavaScriptProject([file], {
     read: (path) => (path === file ? text : undefined),
     resolve: () => null,
-    packageName: () => null,
+    packageNamed: () => null,
   });
   return {
     definitions: steps.definitions,

@@ -135,6 +135,8 @@ class ModuleReader {
   readonly imports: string[] = [];
   readonly calls: CandidateCall[] = [];
   readonly decorators: CandidateDecorator[] = [];
+  /** Class bodies: `this.Given(...)` inside one is a method call, not old cucumber-js support code. */
+  private readonly classRanges: [number, number][] = [];
   readonly file: string;
   private readonly text: string;
   private readonly lines: LineIndex;
@@ -290,6 +292,11 @@ class ModuleReader {
   private readCall(node: AstNode): void {
     const callee = calleeOf(child(node, "callee"));
     if (!callee) return;
+    if (
+      callee.kind === "this" &&
+      this.classRanges.some(([start, end]) => node.start >= start && node.end <= end)
+    )
+      return;
     if (callee.kind === "name" && callee.name === "require") {
       const specifier = stringLiteral(children(node, "arguments")[0] ?? null);
       if (specifier !== null && !this.imports.includes(specifier)) this.imports.push(specifier);
@@ -310,6 +317,7 @@ class ModuleReader {
   }
 
   private readClass(node: AstNode): void {
+    this.classRanges.push([node.start, node.end]);
     const classDecorators = decoratorCallees(node);
     const body = child(node, "body");
     if (!body) return;

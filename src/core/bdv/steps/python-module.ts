@@ -40,7 +40,12 @@ export type PyStatement =
       readonly names: readonly ImportedName[];
     }
   /** A function definition with its decorators (outermost first, as written). */
-  | { readonly kind: "function"; readonly line: number; readonly name: string; readonly decorators: readonly PyCall[] }
+  | {
+      readonly kind: "function";
+      readonly line: number;
+      readonly name: string;
+      readonly decorators: readonly PyCall[];
+    }
   | { readonly kind: "class"; readonly line: number; readonly name: string }
   /** `a = b = value`, `a.pattern = value` (dotted targets). */
   | {
@@ -114,7 +119,11 @@ export function readArguments(
 }
 
 /** `callee(args)` starting at `start`, or a bare dotted name when `allowBare`. */
-function readCall(tokens: readonly PythonToken[], start: number, allowBare: boolean): (PyCall & { end: number }) | null {
+function readCall(
+  tokens: readonly PythonToken[],
+  start: number,
+  allowBare: boolean,
+): (PyCall & { end: number }) | null {
   const name = dottedName(tokens, start);
   const first = tokens[start];
   if (!name || !first) return null;
@@ -164,7 +173,13 @@ class StatementReader {
     const first = tokens[start] as PythonToken;
     if (isOp(first, "@")) {
       const call = readCall(tokens, start + 1, true);
-      if (call) this.decorators.push({ callee: call.callee, args: call.args, line: first.line, column: first.column });
+      if (call)
+        this.decorators.push({
+          callee: call.callee,
+          args: call.args,
+          line: first.line,
+          column: first.column,
+        });
       return;
     }
     const keyword = first.type === "name" ? first.raw : "";
@@ -181,8 +196,14 @@ class StatementReader {
       this.statements.push({ kind: "class", line: first.line, name: tokens[start + 1]?.raw ?? "" });
       return;
     }
-    if (keyword === "import") return this.readImport(start + 1, end, first.line);
-    if (keyword === "from") return this.readFrom(start + 1, end, first.line);
+    if (keyword === "import") {
+      this.readImport(start + 1, end, first.line);
+      return;
+    }
+    if (keyword === "from") {
+      this.readFrom(start + 1, end, first.line);
+      return;
+    }
     if (COMPOUND.has(keyword)) {
       // `if X: statement` on one line: the statement after the colon runs too.
       const colon = topLevel(tokens, start, end, ":");
@@ -250,7 +271,12 @@ class StatementReader {
     }
     const first = tokens[start] as PythonToken;
     if (targets.length > 0) {
-      this.statements.push({ kind: "assign", line: first.line, targets, value: tokens.slice(valueStart, end) });
+      this.statements.push({
+        kind: "assign",
+        line: first.line,
+        targets,
+        value: tokens.slice(valueStart, end),
+      });
       return;
     }
     const call = readCall(tokens, start, false);

@@ -193,7 +193,8 @@ export class PythonSession {
   /** The module an import names: a framework module by its API, a repository module run once. */
   private moduleValue(fromFile: string, raw: RawImport, name: string): PyValue {
     const absolute = (raw.level ?? 0) === 0 ? name : null;
-    if (absolute !== null && isFrameworkModule(absolute)) return { kind: "module", name: absolute, file: null };
+    if (absolute !== null && isFrameworkModule(absolute))
+      return { kind: "module", name: absolute, file: null };
     const [resolved] = this.project.resolve(fromFile, raw);
     const file = resolved?.target ?? null;
     if (file === null) return { kind: "module", name: absolute ?? `.${name}`, file: null };
@@ -212,7 +213,13 @@ export class PythonSession {
     }
     const bound = this.import(module.file).namespace.get(name);
     if (bound) return bound;
-    const request: RawImport = raw ?? { specifier: module.name, line: 0, kind: "import", level: 0, names: [name] };
+    const request: RawImport = raw ?? {
+      specifier: module.name,
+      line: 0,
+      kind: "import",
+      level: 0,
+      names: [name],
+    };
     const submodule = this.project
       .resolve(fromFile, request)
       .find((edge) => edge.target !== null && edge.target !== module.file);

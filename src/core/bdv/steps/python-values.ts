@@ -54,16 +54,16 @@ export const UNKNOWN: PyValue = { kind: "unknown", why: "the value is computed" 
 /** parse's pattern for a converter without a `pattern` attribute. */
 export const ANY_PATTERN = ".+?";
 
-const STEP_KEYWORDS: Record<string, DefinitionKeyword> = {
-  given: "given",
-  when: "when",
-  then: "then",
-  step: "step",
-  Given: "given",
-  When: "when",
-  Then: "then",
-  Step: "step",
-};
+const STEP_KEYWORDS = new Map<string, DefinitionKeyword>([
+  ["given", "given"],
+  ["when", "when"],
+  ["then", "then"],
+  ["step", "step"],
+  ["Given", "given"],
+  ["When", "when"],
+  ["Then", "then"],
+  ["Step", "step"],
+]);
 
 const BEHAVE_MATCHER_FUNCTIONS: Record<string, Builtin> = {
   use_step_matcher: { id: "use_step_matcher" },
@@ -73,13 +73,13 @@ const BEHAVE_MATCHER_FUNCTIONS: Record<string, Builtin> = {
 };
 
 function behaveMember(name: string): Builtin | null {
-  const keyword = STEP_KEYWORDS[name];
+  const keyword = STEP_KEYWORDS.get(name);
   if (keyword) return { id: "step", framework: "behave", keyword };
   return BEHAVE_MATCHER_FUNCTIONS[name] ?? null;
 }
 
 function pytestBddMember(name: string): Builtin | null {
-  const keyword = STEP_KEYWORDS[name];
+  const keyword = STEP_KEYWORDS.get(name);
   if (keyword && name === name.toLowerCase()) return { id: "step", framework: "pytest-bdd", keyword };
   if (name === "scenarios" || name === "scenario") return { id: name };
   return null;
@@ -242,7 +242,11 @@ function evaluatePrimary(
     let next = 0;
     while (tokens[next]?.type === "string") {
       const token = tokens[next] as PythonToken;
-      if (token.value === null) return { value: { kind: "unknown", why: token.unknownBecause ?? "an f-string" }, next: tokens.length };
+      if (token.value === null)
+        return {
+          value: { kind: "unknown", why: token.unknownBecause ?? "an f-string" },
+          next: tokens.length,
+        };
       value += token.value;
       next++;
     }
@@ -259,7 +263,10 @@ function evaluatePrimary(
     if (first.raw === "{") return { value: dictionary(parts, scope, depth), next: close + 1 };
     if (first.raw === "(" && parts.length === 1 && !isOp(tokens[close - 1], ","))
       return { value: evaluate(parts[0] ?? [], scope, depth + 1), next: close + 1 };
-    return { value: { kind: "list", items: parts.map((part) => evaluate(part, scope, depth + 1)) }, next: close + 1 };
+    return {
+      value: { kind: "list", items: parts.map((part) => evaluate(part, scope, depth + 1)) },
+      next: close + 1,
+    };
   }
   return null;
 }
@@ -288,7 +295,11 @@ interface Arguments {
   readonly named: ReadonlyMap<string, PyValue>;
 }
 
-function argumentsOf(args: readonly { keyword: string | null; tokens: readonly PythonToken[] }[], scope: Scope, depth: number): Arguments {
+function argumentsOf(
+  args: readonly { keyword: string | null; tokens: readonly PythonToken[] }[],
+  scope: Scope,
+  depth: number,
+): Arguments {
   const positional: PyValue[] = [];
   const named = new Map<string, PyValue>();
   for (const arg of args) {
@@ -323,9 +334,21 @@ function parserValue(parser: ParserKind, args: Arguments): PyValue {
   const name = args.positional[0] ?? args.named.get("name");
   const types = extraTypes(args.named.get("extra_types"));
   if (name?.kind !== "string")
-    return { kind: "parser", parser, source: null, extraTypes: new Map(), why: "the parser's argument is not a string literal" };
+    return {
+      kind: "parser",
+      parser,
+      source: null,
+      extraTypes: new Map(),
+      why: "the parser's argument is not a string literal",
+    };
   if (!types)
-    return { kind: "parser", parser, source: name.value, extraTypes: new Map(), why: "extra_types is not a literal dict" };
+    return {
+      kind: "parser",
+      parser,
+      source: name.value,
+      extraTypes: new Map(),
+      why: "extra_types is not a literal dict",
+    };
   return { kind: "parser", parser, source: name.value, extraTypes: types, why: null };
 }
 
@@ -365,12 +388,16 @@ function typeBuilder(method: string, args: Arguments): PyValue {
     case "with_many":
     case "with_one_or_more": {
       const pattern = inner();
-      return converter(pattern === null || separator === null ? null : `(${pattern})(\\s*${separator}\\s*(${pattern}))*`);
+      return converter(
+        pattern === null || separator === null ? null : `(${pattern})(\\s*${separator}\\s*(${pattern}))*`,
+      );
     }
     case "with_many0":
     case "with_zero_or_more": {
       const pattern = inner();
-      return converter(pattern === null || separator === null ? null : `(${pattern})?(\\s*${separator}\\s*(${pattern}))*`);
+      return converter(
+        pattern === null || separator === null ? null : `(${pattern})?(\\s*${separator}\\s*(${pattern}))*`,
+      );
     }
     case "with_optional":
     case "with_zero_or_one": {
@@ -383,7 +410,10 @@ function typeBuilder(method: string, args: Arguments): PyValue {
 }
 
 /** The value of `@parse.with_pattern(regex)` applied to a function. */
-export function withPatternDecorator(args: readonly { keyword: string | null; tokens: readonly PythonToken[] }[], scope: Scope): TypePattern {
+export function withPatternDecorator(
+  args: readonly { keyword: string | null; tokens: readonly PythonToken[] }[],
+  scope: Scope,
+): TypePattern {
   const values = argumentsOf(args, scope, 0);
   const pattern = values.positional[0] ?? values.named.get("pattern");
   return pattern?.kind === "string" ? pattern.value : null;
@@ -400,4 +430,4 @@ export function stringList(value: PyValue): string[] | null {
   return strings;
 }
 
-export { argumentsOf, type Arguments };
+export { type Arguments, argumentsOf };

@@ -12,7 +12,9 @@ import type { PythonProject } from "./python-session.ts";
 export function readPythonSteps(file: string, text: string): StepFileResult {
   const project: PythonProject = {
     read: (path) => (path === file ? text : undefined),
-    resolve: (_from, raw) => [{ specifier: raw.specifier, line: raw.line, kind: raw.kind, target: null, external: null }],
+    resolve: (_from, raw) => [
+      { specifier: raw.specifier, line: raw.line, kind: raw.kind, target: null, external: null },
+    ],
   };
   const problems = readPythonModule(file, text).problems;
   if (/\bpytest_bdd\b/.test(text)) {

@@ -59,12 +59,20 @@ class BehaveState {
     const text = value.value;
     const matcher = this.matcher;
     if (typeof matcher === "object") {
-      return { kind: "unresolved", source: JSON.stringify(text), reason: `step matcher "${matcher.other}" is not evaluated statically` };
+      return {
+        kind: "unresolved",
+        source: JSON.stringify(text),
+        reason: `step matcher "${matcher.other}" is not evaluated statically`,
+      };
     }
     switch (matcher) {
       case "re":
         if (text.startsWith("^") || text.endsWith("$"))
-          return { kind: "unresolved", source: JSON.stringify(text), reason: 'behave\'s "re" matcher rejects ^ and $ markers' };
+          return {
+            kind: "unresolved",
+            source: JSON.stringify(text),
+            reason: 'behave\'s "re" matcher rejects ^ and $ markers',
+          };
         return { kind: "python-regexp", source: text, anchoring: "full" };
       case "re0":
         return { kind: "python-regexp", source: text, anchoring: "start" };
@@ -107,16 +115,20 @@ class BehaveState {
       case "register_type":
         // parse and cfparse share one registry; other matchers keep their own.
         if (this.matcher === "parse" || this.matcher === "cfparse") {
-          for (const { keyword, value } of args) if (keyword) this.types.set(keyword, converterPattern(value));
+          for (const { keyword, value } of args)
+            if (keyword) this.types.set(keyword, converterPattern(value));
         }
         return;
     }
   }
 
   decorator(context: ModuleContext, decorator: PyCall, callee: PyValue): void {
-    if (callee.kind !== "builtin" || callee.builtin.id !== "step" || callee.builtin.framework !== "behave") return;
+    if (callee.kind !== "builtin" || callee.builtin.id !== "step" || callee.builtin.framework !== "behave")
+      return;
     const argument = decorator.args?.find((arg) => arg.keyword === null || arg.keyword === "step_text");
-    const value: PyValue = argument ? context.evaluate(argument.tokens) : { kind: "unknown", why: "no pattern" };
+    const value: PyValue = argument
+      ? context.evaluate(argument.tokens)
+      : { kind: "unknown", why: "no pattern" };
     const source = argument ? argument.tokens.map((token) => token.raw).join(" ") : "";
     this.definitions.push({
       file: context.file,

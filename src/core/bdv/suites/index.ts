@@ -70,7 +70,9 @@ class FeatureCache {
   }
 }
 
-function compiledIndex(definitions: readonly CompiledDefinition[]): (raw: RawStepDefinition) => CompiledDefinition {
+function compiledIndex(
+  definitions: readonly CompiledDefinition[],
+): (raw: RawStepDefinition) => CompiledDefinition {
   const byRaw = new Map(definitions.map((definition) => [definition.raw, definition]));
   return (raw) => {
     const compiled = byRaw.get(raw);
@@ -79,7 +81,10 @@ function compiledIndex(definitions: readonly CompiledDefinition[]): (raw: RawSte
   };
 }
 
-function pythonSuite(suite: PythonSuite, compiledOf: (raw: RawStepDefinition) => CompiledDefinition): StepSuite {
+function pythonSuite(
+  suite: PythonSuite,
+  compiledOf: (raw: RawStepDefinition) => CompiledDefinition,
+): StepSuite {
   const definitions = suite.definitions.map(compiledOf);
   const closeness = suite.ranks
     ? new Map<number, FixtureRank>(
@@ -155,16 +160,23 @@ export function loadSuites(sortedFiles: readonly SnapshotFile[], config: BdvConf
     });
   }
   const cucumberRuns = suites[0]?.runner === "cucumber-js";
+  const refused = suites
+    .filter((suite) => suite.runner === "behave")
+    .flatMap((suite) => behaveLoadProblems(suite.definitions));
   for (const path of featurePaths) if (!python.claimed.has(path)) features.get(path);
+  // behave never registers a refused definition: it is neither used nor unused.
+  const refusedSet = new Set(refused.map((problem) => problem.definition));
   return {
-    suites,
+    suites: suites.map((suite) =>
+      suite.runner === "behave"
+        ? { ...suite, definitions: suite.definitions.filter((definition) => !refusedSet.has(definition)) }
+        : suite,
+    ),
     features: features.all(),
     compiled,
     problems: [...javascript.problems, ...python.problems],
     cucumberConfig,
-    behaveLoadProblems: suites
-      .filter((suite) => suite.runner === "behave")
-      .flatMap((suite) => behaveLoadProblems(suite.definitions)),
+    behaveLoadProblems: refused,
     unclaimed: cucumberRuns ? [] : unclaimed,
     arrowHandlers: javascript.arrowHandlers * 2 > javascript.definitions.length,
   };

@@ -10,29 +10,20 @@ import {
 /**
  * The project view the cucumber-js reader needs: file text, import resolution through ACC's
  * TypeScript resolver (relative paths, tsconfig paths, workspace packages), and the package a
- * file belongs to (so a workspace copy of @cucumber/cucumber counts as Cucumber).
+ * relative import names by its directory (cucumber-js's own suite imports `'../../'`).
  */
 export function javaScriptProjectFiles(files: readonly SnapshotFile[]): JavaScriptProjectFiles {
   const project = createProjectFiles(files);
   const resolver = createTypeScriptResolver(project);
-  const names = new Map<string, string | null>();
   const packageNameIn = (dir: string): string | null => {
-    const cached = names.get(dir);
-    if (cached !== undefined) return cached;
     const manifest = project.read(dir === "" ? "package.json" : `${dir}/package.json`);
-    let name: string | null = null;
-    if (manifest !== undefined) {
-      try {
-        const parsed = JSON.parse(manifest) as { name?: unknown };
-        name = typeof parsed.name === "string" ? parsed.name : null;
-      } catch {
-        name = null;
-      }
-    } else if (dir !== "") {
-      name = packageNameIn(dir.includes("/") ? dir.slice(0, dir.lastIndexOf("/")) : "");
+    if (manifest === undefined) return null;
+    try {
+      const parsed = JSON.parse(manifest) as { name?: unknown };
+      return typeof parsed.name === "string" ? parsed.name : null;
+    } catch {
+      return null;
     }
-    names.set(dir, name);
-    return name;
   };
   return {
     read: (path) => project.read(path),
@@ -40,7 +31,16 @@ export function javaScriptProjectFiles(files: readonly SnapshotFile[]): JavaScri
       const [resolved] = resolver(fromFile, { specifier, line: 0, kind: "import" });
       return resolved?.target ?? null;
     },
-    packageName: (file) => packageNameIn(file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : ""),
+    packageNamed: (fromFile, specifier) => {
+      if (!specifier.startsWith(".")) return null;
+      const parts = fromFile.split("/").slice(0, -1);
+      for (const part of specifier.split("/")) {
+        if (part === "" || part === ".") continue;
+        if (part !== "..") parts.push(part);
+        else if (parts.pop() === undefined) return null;
+      }
+      return packageNameIn(parts.join("/"));
+    },
   };
 }
 

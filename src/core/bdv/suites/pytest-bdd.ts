@@ -70,7 +70,11 @@ function parserPattern(value: PyValue, source: string): StepPattern {
         };
     }
   }
-  return { kind: "unresolved", source, reason: value.kind === "unknown" ? value.why : "the step name is not a literal" };
+  return {
+    kind: "unresolved",
+    source,
+    reason: value.kind === "unknown" ? value.why : "the step name is not a literal",
+  };
 }
 
 /** pytest-bdd's `parser.name`: the text the fixture is named after. */
@@ -100,11 +104,16 @@ class PytestBddCollector {
 
   decorator(context: ModuleContext, decorator: PyCall, callee: PyValue): void {
     if (callee.kind !== "builtin" || !decorator.args) return;
-    if (callee.builtin.id === "scenario") return this.scenario(context, decorator);
+    if (callee.builtin.id === "scenario") {
+      this.scenario(context, decorator);
+      return;
+    }
     if (callee.builtin.id !== "step" || callee.builtin.framework !== "pytest-bdd") return;
     const argument = decorator.args.find((arg) => arg.keyword === null || arg.keyword === "name");
     const source = argument ? argument.tokens.map((token) => token.raw).join(" ") : "";
-    const value: PyValue = argument ? context.evaluate(argument.tokens) : { kind: "unknown", why: "no step name" };
+    const value: PyValue = argument
+      ? context.evaluate(argument.tokens)
+      : { kind: "unknown", why: "no step name" };
     const pattern = parserPattern(value, source);
     const keyword: DefinitionKeyword = callee.builtin.keyword;
     const definition: RawStepDefinition = {
@@ -122,7 +131,10 @@ class PytestBddCollector {
   }
 
   private scenario(context: ModuleContext, call: PyCall): void {
-    const args = (call.args ?? []).map((arg) => ({ keyword: arg.keyword, value: context.evaluate(arg.tokens) }));
+    const args = (call.args ?? []).map((arg) => ({
+      keyword: arg.keyword,
+      value: context.evaluate(arg.tokens),
+    }));
     const positional = args.filter((arg) => arg.keyword === null).map((arg) => arg.value);
     const named = new Map(args.flatMap((arg) => (arg.keyword ? [[arg.keyword, arg.value] as const] : [])));
     const feature = positional[0] ?? named.get("feature_name");
@@ -134,7 +146,10 @@ class PytestBddCollector {
 
   call(context: ModuleContext, call: PyCall, callee: PyValue): void {
     if (callee.kind !== "builtin" || !call.args) return;
-    if (callee.builtin.id === "scenario") return this.scenario(context, call);
+    if (callee.builtin.id === "scenario") {
+      this.scenario(context, call);
+      return;
+    }
     if (callee.builtin.id !== "scenarios") return;
     const explicit = call.args.find((arg) => arg.keyword === "features_base_dir");
     const base = this.baseDir(context, explicit ? context.evaluate(explicit.tokens) : undefined);

@@ -82,6 +82,12 @@ function conventional(path: string): boolean {
   );
 }
 
+/** A step module behave would run: it uses behave, or bare step decorators without pytest-bdd. */
+function behaveLike(text: string): boolean {
+  if (/\bpytest_bdd\b/.test(text)) return false;
+  return /\bbehave\b/.test(text) || /^\s*@(?:[Gg]iven|[Ww]hen|[Tt]hen|[Ss]tep)\s*\(/m.test(text);
+}
+
 function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -90,7 +96,9 @@ function compareCodeUnits(a: string, b: string): number {
 function featuresBaseDir(read: (path: string) => string | undefined): string | null {
   for (const file of ["pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg"]) {
     const text = read(file);
-    const value = text ? /^\s*bdd_features_base_dir\s*=\s*["']?([^"'\r\n#;]+?)["']?\s*$/m.exec(text)?.[1] : undefined;
+    const value = text
+      ? /^\s*bdd_features_base_dir\s*=\s*["']?([^"'\r\n#;]+?)["']?\s*$/m.exec(text)?.[1]
+      : undefined;
     if (value !== undefined) return joinPath("", value.trim()) ?? "";
   }
   return null;
@@ -102,7 +110,10 @@ export function loadPythonSuites(input: PythonSuitesInput): PythonSuites {
   const python: PythonProject = { read: (path) => project.read(path), resolve: resolver };
   const paths = input.files.map((file) => file.path);
   const candidates = paths.filter(
-    (path) => path.endsWith(".py") && !excluded(path) && (input.stepFilter ? input.stepFilter(path) : conventional(path)),
+    (path) =>
+      path.endsWith(".py") &&
+      !excluded(path) &&
+      (input.stepFilter ? input.stepFilter(path) : conventional(path)),
   );
   // Neither behave nor pytest-bdd reads Markdown features.
   const featurePaths = paths.filter((path) => path.endsWith(".feature") && !excluded(path));
@@ -126,8 +137,7 @@ function behaveSuites(
   const bases = new Set<string>();
   for (const path of candidates) {
     const dir = dirname(path);
-    if (basename(dir) !== "steps" || /\bpytest_bdd\b/.test(project.read(path) ?? "")) continue;
-    bases.add(dirname(dir));
+    if (basename(dir) === "steps" && behaveLike(project.read(path) ?? "")) bases.add(dirname(dir));
   }
   const ordered = [...bases].sort((a, b) => segments(b) - segments(a) || compareCodeUnits(a, b));
   const suites: PythonSuite[] = [];
@@ -206,7 +216,12 @@ function pytestBddSuites(
       runner: "pytest-bdd",
       name: `pytest-bdd ${file}`,
       scope: file,
-      features: suiteFeatures([...bound.keys()], input, false, (feature) => bound.get(feature.path)?.(feature) ?? null),
+      features: suiteFeatures(
+        [...bound.keys()],
+        input,
+        false,
+        (feature) => bound.get(feature.path)?.(feature) ?? null,
+      ),
       definitions,
       ranks,
       stepSources: [file, ...visible.map((entry) => entry.file).filter((owner) => owner !== file)],
@@ -247,7 +262,10 @@ function fixtureRanking(
   modules.forEach((file, moduleIndex) => {
     for (const fixture of byFile.get(file)?.fixtures ?? []) {
       if (!nameIndex.has(fixture.name)) nameIndex.set(fixture.name, nameIndex.size);
-      rank.set(`${file}\u0000${fixture.name}`, (nameIndex.get(fixture.name) ?? 0) * (modules.length + 1) + moduleIndex);
+      rank.set(
+        `${file}\u0000${fixture.name}`,
+        (nameIndex.get(fixture.name) ?? 0) * (modules.length + 1) + moduleIndex,
+      );
     }
   });
   return rank;
