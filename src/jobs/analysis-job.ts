@@ -18,7 +18,6 @@ import {
   type CheckRunIds,
   completeAllWith,
   createCheckRuns,
-  openCheckRuns,
   type PublishProgress,
   type PublishTarget,
 } from "../github/publish.ts";
@@ -37,7 +36,8 @@ import {
   newerHeadExists,
   supersedeOlder,
 } from "../store/analysis-runs.ts";
-import { getRepositoryByName, upsertInstallation, upsertRepositories } from "../store/installations.ts";
+import { openCheckRuns } from "../store/check-runs.ts";
+import { ensureRepository, type RepositoryOfInstallation } from "../store/installations.ts";
 import { analyseAndPublish } from "./analyse-and-publish.ts";
 import {
   type AnalysisOptions,
@@ -101,7 +101,7 @@ export async function runAnalysis(
 ): Promise<AnalysisOutcome> {
   // 1. The job: retry policy, rate limits, the pull request (looked up when the event names none).
   const job = await prepareJob(context, trigger, options);
-  await ensureRepository(context, trigger, job.startedAt);
+  await ensureRepository(context.db, context.installationId, repositoryOf(trigger), job.startedAt);
   // 2. Claim (repository, head SHA): a newer head of the PR, or an earlier claim, ends the job here.
   const claim = await claimCommit(job);
   if (!claim.claimed) return claim.outcome;
@@ -333,21 +333,9 @@ async function finalFailure(job: Job, run: StartedRun, error: unknown): Promise<
   return runOutcome("failed", job, run, null, null);
 }
 
-/** The installation and repository rows exist even when their installation event was missed. */
-async function ensureRepository(context: DeliveryContext, trigger: AnalysisTrigger, at: Date): Promise<void> {
-  const existing = await getRepositoryByName(context.db, trigger.fullName);
-  if (existing && existing.default_branch === trigger.defaultBranch) return;
-  if (context.installationId === null) return;
-  const installationId = context.installationId;
-  await context.db.transaction().execute(async (trx) => {
-    if (!existing) await upsertInstallation(trx, installationId, trigger.owner, at);
-    await upsertRepositories(
-      trx,
-      existing?.installation_id ?? installationId,
-      [{ id: trigger.repositoryId, fullName: trigger.fullName, defaultBranch: trigger.defaultBranch }],
-      at,
-    );
-  });
+function repositoryOf(trigger: AnalysisTrigger): RepositoryOfInstallation {
+  const { owner, repositoryId: id, fullName, defaultBranch } = trigger;
+  return { owner, id, fullName, defaultBranch };
 }
 
 function outcomeForLog(outcome: AnalysisOutcome): Record<string, unknown> {
