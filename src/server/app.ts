@@ -8,7 +8,7 @@ import type { PgBoss } from "pg-boss";
 import type { Logger } from "pino";
 import type { Probot } from "probot";
 import { explainerSettingsFromEnv } from "../ai/explain.ts";
-import { type AppEnv, describeEnv } from "../config/env.ts";
+import { type AppEnv, describeEnv } from "../env/app-env.ts";
 import { HandlerRegistry, registerDefaultHandlers } from "../jobs/handlers.ts";
 import { DELIVERY_QUEUE, startQueue } from "../jobs/queue.ts";
 import { startWorkers } from "../jobs/worker.ts";

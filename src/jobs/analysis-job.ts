@@ -13,14 +13,13 @@
 import type { ProbotOctokit } from "probot";
 import { z } from "zod";
 import { type ExplainerSettings, explainNewFindings } from "../ai/explain.ts";
-import type { AnalysisResult } from "../core/analysis.ts";
+import type { AnalysisResult } from "../core/analysis-result.ts";
 import { analyze } from "../core/analyze.ts";
 import { DEFAULT_CONFIG_PATH } from "../core/config/load.ts";
 import type { MaestroConfig } from "../core/config/schema.ts";
 import type { CheckRunResult } from "../core/dde/index.ts";
 import { STREAMS } from "../core/gate.ts";
 import { escapeMarkdown, renderMarkdown, SUMMARY_MARKER } from "../core/report/markdown.ts";
-import { loadExtractionCache, saveExtractionCache } from "../github/caches.ts";
 import { pullRequestChangedFiles } from "../github/changed-files.ts";
 import { configChanges, describeConfigErrors, loadRepositoryConfig } from "../github/config.ts";
 import type { DeliveryContext, DeliveryHandler } from "../github/delivery.ts";
@@ -47,6 +46,8 @@ import {
   type RetryPolicy,
   withAttempts,
 } from "../github/retry.ts";
+import { type RepoRef, SnapshotFetcher, type SnapshotMode } from "../github/snapshot.ts";
+import { upsertStickyComment } from "../github/sticky-comment.ts";
 import {
   analysedBefore,
   claimAnalysis,
@@ -59,9 +60,8 @@ import {
   setBaseSha,
   stillOurs,
   supersedeOlder,
-} from "../github/runs.ts";
-import { type RepoRef, SnapshotFetcher, type SnapshotMode } from "../github/snapshot.ts";
-import { upsertStickyComment } from "../github/sticky-comment.ts";
+} from "../store/analysis-runs.ts";
+import { loadExtractionCache, saveExtractionCache } from "../store/caches.ts";
 import { getRepositoryByName, upsertInstallation, upsertRepositories } from "../store/installations.ts";
 import { listSuppressions, recordUsage } from "../store/suppressions.ts";
 
