@@ -1,5 +1,7 @@
 import { CucumberExpression, ParameterType, ParameterTypeRegistry } from "@cucumber/cucumber-expressions";
-import { PatternError, parseFormatToRegExp, pythonRegExpToJs, UnknownTypeError } from "./python-patterns.ts";
+import { compileSafeRegex, RegexError } from "../regex/index.ts";
+import { PatternError, parseFormatToPythonRegex, UnknownTypeError } from "./python-patterns.ts";
+import { literalPrefix } from "./regex-prefix.ts";
 import type { RawParameterType, RawStepDefinition, StepFileResult, StepPattern } from "./steps/model.ts";
 
 /**
@@ -32,6 +34,11 @@ export interface ParameterTypeProblem {
 export interface CompiledSteps {
   readonly definitions: readonly CompiledDefinition[];
   readonly registry: ParameterTypeRegistry;
+  /**
+   * For snippets: the built-in parameter types only. The snippet generator runs parameter-type
+   * regexps with JavaScript's backtracking engine, and custom ones come from analysed code.
+   */
+  readonly snippetRegistry: ParameterTypeRegistry;
   readonly parameterTypeProblems: readonly ParameterTypeProblem[];
 }
 
@@ -52,76 +59,6 @@ export function displayPattern(pattern: StepPattern): string {
     case "unresolved":
       return pattern.source;
   }
-}
-
-/** Literal text a regular expression requires at the start of the text, or "" when there is none. */
-export function literalPrefix(regexp: RegExp): string {
-  if (!regexp.source.startsWith("^") || regexp.flags.includes("m")) return "";
-  let body = regexp.source.slice(1);
-  // `^(?:…)$` as produced by the anchoring wrappers: look inside the group.
-  if (body.startsWith("(?:") && closingParen(body, 0) === body.length - 2 && body.endsWith(")$"))
-    body = body.slice(3, -2);
-  if (hasTopLevelAlternation(body)) return "";
-  let prefix = "";
-  for (let index = 0; index < body.length; index++) {
-    let char = body[index] ?? "";
-    let width = 1;
-    if (char === "\\") {
-      const next = body[index + 1] ?? "";
-      if (!/^[^A-Za-z0-9]$/.test(next)) break;
-      char = next;
-      width = 2;
-    } else if ("()[]{}.*+?|^$".includes(char)) {
-      break;
-    }
-    const following = body[index + width] ?? "";
-    if (following === "?" || following === "*" || following === "{") break;
-    prefix += char;
-    index += width - 1;
-  }
-  return prefix.toLowerCase();
-}
-
-/** Index of the parenthesis closing the group opened at `open`, or -1. */
-/**
- * Walks a regex source from `from`, skipping escapes and character classes and tracking the
- * group depth, and returns the first index where `stop(char, depthAfterChar)` holds, or -1.
- */
-function scanRegexSource(
-  source: string,
-  from: number,
-  stop: (char: string, depth: number) => boolean,
-): number {
-  let depth = 0;
-  let inClass = false;
-  for (let index = from; index < source.length; index++) {
-    const char = source[index] ?? "";
-    if (char === "\\") {
-      index++;
-      continue;
-    }
-    if (inClass) {
-      if (char === "]") inClass = false;
-      continue;
-    }
-    if (char === "[") inClass = true;
-    else if (char === "(") depth++;
-    else if (char === ")") depth--;
-    if (stop(char, depth)) return index;
-  }
-  return -1;
-}
-
-function closingParen(source: string, open: number): number {
-  return scanRegexSource(source, open, (char, depth) => char === ")" && depth === 0);
-}
-
-function hasTopLevelAlternation(source: string): boolean {
-  return scanRegexSource(source, 0, (char, depth) => char === "|" && depth === 0) !== -1;
-}
-
-function regexpTester(regexp: RegExp): (text: string) => boolean {
-  return (text) => regexp.test(text);
 }
 
 function buildRegistry(types: readonly RawParameterType[]): {
@@ -156,91 +93,109 @@ function buildRegistry(types: readonly RawParameterType[]): {
 
 const PARAMETER_REFERENCE = /(?<!\\)\{([^{}]*)\}/g;
 
+type Outcome =
+  | { readonly status: "ok"; readonly test: (text: string) => boolean; readonly prefix: string }
+  | { readonly status: "invalid" | "unresolved"; readonly problem: string };
+
+/**
+ * A pattern from analysed code, compiled for the linear-time engine (src/core/regex): no step
+ * text can make matching slow. What the engine cannot run (lookahead, backreferences) leaves
+ * the definition unresolved, with the reason; a syntax error makes it invalid.
+ */
+function linear(
+  source: string,
+  dialect: "javascript" | "python",
+  flags: string,
+  mode: "search" | "whole" | "start",
+  prefixSource: string,
+): Outcome {
+  try {
+    const regex = compileSafeRegex(source, { dialect, flags });
+    const test =
+      mode === "whole"
+        ? (text: string) => regex.testWhole(text)
+        : mode === "start"
+          ? (text: string) => regex.matchStart(text) !== null
+          : (text: string) => regex.test(text);
+    return { status: "ok", test, prefix: literalPrefix(prefixSource, flags.includes("m")) };
+  } catch (error) {
+    if (!(error instanceof RegexError)) throw error;
+    return { status: error.kind === "syntax" ? "invalid" : "unresolved", problem: error.message };
+  }
+}
+
+function compileCucumberExpression(
+  raw: RawStepDefinition,
+  source: string,
+  registry: ParameterTypeRegistry,
+  unresolvedTypes: ReadonlySet<string>,
+): Outcome {
+  for (const reference of source.matchAll(PARAMETER_REFERENCE)) {
+    if (unresolvedTypes.has(reference[1] ?? ""))
+      return { status: "unresolved", problem: `parameter type {${reference[1]}} has no literal regexp` };
+  }
+  // behave's Cucumber Expressions have their own registry: only the built-in types are known here.
+  const foreign = raw.framework !== "cucumber-js";
+  let regexp: RegExp;
+  try {
+    regexp = new CucumberExpression(source, foreign ? BUILT_IN_TYPES : registry).regexp;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const undefinedType =
+      typeof error === "object" && error !== null && "undefinedParameterTypeName" in error;
+    return { status: foreign && undefinedType ? "unresolved" : "invalid", problem: message };
+  }
+  return linear(regexp.source, "javascript", regexp.flags, "search", regexp.source);
+}
+
+function compilePattern(
+  raw: RawStepDefinition,
+  registry: ParameterTypeRegistry,
+  unresolvedTypes: ReadonlySet<string>,
+): Outcome {
+  const pattern = raw.pattern;
+  switch (pattern.kind) {
+    case "unresolved":
+      return { status: "unresolved", problem: pattern.reason };
+    case "exact":
+      return { status: "ok", test: (text) => text === pattern.source, prefix: pattern.source.toLowerCase() };
+    case "cucumber-expression":
+      return compileCucumberExpression(raw, pattern.source, registry, unresolvedTypes);
+    case "regexp": {
+      const flags = pattern.flags.replace(/[gyd]/g, "");
+      return linear(pattern.source, "javascript", flags, "search", pattern.source);
+    }
+    case "python-regexp": {
+      const body = pattern.source.replace(/^\^/, "");
+      const mode = pattern.anchoring === "full" ? "whole" : "start";
+      return linear(pattern.source, "python", "", mode, `^${body}`);
+    }
+    case "parse": {
+      let source: string;
+      try {
+        source = parseFormatToPythonRegex(pattern.source, pattern.types, pattern.cardinality);
+      } catch (error) {
+        if (error instanceof UnknownTypeError) return { status: "unresolved", problem: error.message };
+        if (error instanceof PatternError) return { status: "invalid", problem: error.message };
+        throw error;
+      }
+      // parse matches the whole text with DOTALL, ignoring case unless told otherwise (behave).
+      return linear(source, "python", pattern.caseSensitive ? "s" : "is", "whole", `^${source}`);
+    }
+  }
+}
+
 function compileOne(
   id: number,
   raw: RawStepDefinition,
   registry: ParameterTypeRegistry,
   unresolvedTypes: ReadonlySet<string>,
 ): CompiledDefinition {
-  const pattern = raw.pattern;
-  const base = { id, raw, display: displayPattern(pattern) };
-  const invalid = (problem: string): CompiledDefinition => ({
-    ...base,
-    status: "invalid",
-    problem,
-    test: NEVER,
-    prefix: "",
-  });
-  const ok = (regexp: RegExp): CompiledDefinition => ({
-    ...base,
-    status: "ok",
-    problem: null,
-    test: regexpTester(regexp),
-    prefix: literalPrefix(regexp),
-  });
-  switch (pattern.kind) {
-    case "unresolved":
-      return { ...base, status: "unresolved", problem: pattern.reason, test: NEVER, prefix: "" };
-    case "exact":
-      return {
-        ...base,
-        status: "ok",
-        problem: null,
-        test: (text) => text === pattern.source,
-        prefix: pattern.source.toLowerCase(),
-      };
-    case "cucumber-expression": {
-      for (const reference of pattern.source.matchAll(PARAMETER_REFERENCE)) {
-        if (unresolvedTypes.has(reference[1] ?? "")) {
-          return {
-            ...base,
-            status: "unresolved",
-            problem: `parameter type {${reference[1]}} has no literal regexp`,
-            test: NEVER,
-            prefix: "",
-          };
-        }
-      }
-      // behave's Cucumber Expressions have their own registry: only the built-in types are known here.
-      const foreign = raw.framework !== "cucumber-js";
-      try {
-        return ok(new CucumberExpression(pattern.source, foreign ? BUILT_IN_TYPES : registry).regexp);
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        if (foreign && typeof error === "object" && error !== null && "undefinedParameterTypeName" in error)
-          return { ...base, status: "unresolved", problem: message, test: NEVER, prefix: "" };
-        return invalid(message);
-      }
-    }
-    case "regexp":
-      try {
-        return ok(new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, "")));
-      } catch (error) {
-        return invalid(error instanceof Error ? error.message : String(error));
-      }
-    case "python-regexp": {
-      const regexp = pythonRegExpToJs(pattern.source, pattern.anchoring);
-      if (regexp) return ok(regexp);
-      return {
-        ...base,
-        status: "unresolved",
-        problem: "the Python regular expression uses syntax JavaScript cannot evaluate",
-        test: NEVER,
-        prefix: "",
-      };
-    }
-    case "parse":
-      try {
-        return ok(
-          parseFormatToRegExp(pattern.source, pattern.types, pattern.cardinality, pattern.caseSensitive),
-        );
-      } catch (error) {
-        if (error instanceof UnknownTypeError)
-          return { ...base, status: "unresolved", problem: error.message, test: NEVER, prefix: "" };
-        if (error instanceof PatternError || error instanceof SyntaxError) return invalid(error.message);
-        throw error;
-      }
-  }
+  const base = { id, raw, display: displayPattern(raw.pattern) };
+  const outcome = compilePattern(raw, registry, unresolvedTypes);
+  if (outcome.status === "ok")
+    return { ...base, status: "ok", problem: null, test: outcome.test, prefix: outcome.prefix };
+  return { ...base, status: outcome.status, problem: outcome.problem, test: NEVER, prefix: "" };
 }
 
 /** Everything read from step files, before compilation. */
@@ -260,5 +215,5 @@ export function sourcesOf(files: readonly StepFileResult[]): StepSources {
 export function compileDefinitions(sources: StepSources): CompiledSteps {
   const { registry, problems, unresolvedTypes } = buildRegistry(sources.parameterTypes);
   const definitions = sources.definitions.map((raw, id) => compileOne(id, raw, registry, unresolvedTypes));
-  return { definitions, registry, parameterTypeProblems: problems };
+  return { definitions, registry, snippetRegistry: BUILT_IN_TYPES, parameterTypeProblems: problems };
 }

@@ -1,9 +1,8 @@
 /**
- * Turns Python step patterns into JavaScript regular expressions, statically: `parse` / `cfparse`
- * format strings (behave's parse and cfparse matchers, pytest-bdd `parsers.parse` / `cfparse`),
- * built the way the parse library builds them (parse.py `_handle_field`), and Python `re` syntax.
- * parse matches the whole text with DOTALL; behave's matchers are case-sensitive, parse's own
- * default (pytest-bdd) is not.
+ * The Python regular expression a `parse` / `cfparse` format string compiles to (behave's parse
+ * and cfparse matchers, pytest-bdd `parsers.parse` / `cfparse`), built the way the parse library
+ * builds it (parse.py `_handle_field`). parse matches the whole text with DOTALL; behave's
+ * matchers are case-sensitive, parse's own default (pytest-bdd) is not — see expressions.ts.
  */
 
 /** A type's regex (Python syntax), or null when the converter's pattern cannot be known. */
@@ -172,46 +171,4 @@ export function parseFormatToPythonRegex(format: string, types: TypePatterns, ca
     }
   }
   return expression;
-}
-
-/** The regular expression a `parse` (or, with `cardinality`, `cfparse`) format string compiles to. */
-export function parseFormatToRegExp(
-  format: string,
-  types: TypePatterns,
-  cardinality: boolean,
-  caseSensitive: boolean,
-): RegExp {
-  const python = parseFormatToPythonRegex(format, types, cardinality);
-  const regexp = pythonRegExpToJs(`(?s${caseSensitive ? "" : "i"})${python}`, "full");
-  if (!regexp)
-    throw new PatternError(`"${format}" uses regular expression syntax JavaScript cannot evaluate`);
-  return regexp;
-}
-
-/** Python `re` syntax to JavaScript; null when the pattern uses something JavaScript cannot express. */
-export function pythonRegExpToJs(source: string, anchoring: "full" | "start"): RegExp | null {
-  let flags = "";
-  let body = source;
-  const inline = /^\(\?([aiLmsux]+)\)/.exec(body);
-  if (inline) {
-    const letters = inline[1] ?? "";
-    if (letters.includes("x") || letters.includes("L")) return null;
-    if (letters.includes("i")) flags += "i";
-    if (letters.includes("m")) flags += "m";
-    if (letters.includes("s")) flags += "s";
-    body = body.slice(inline[0].length);
-  }
-  body = body
-    .replace(/\(\?P<([A-Za-z_]\w*)>/g, "(?<$1>")
-    .replace(/\(\?P=([A-Za-z_]\w*)\)/g, "\\k<$1>")
-    .replace(/\(\?#[^)]*\)/g, "")
-    .replace(/\\A/g, "^")
-    .replace(/\\Z/g, "$");
-  if (anchoring === "full") body = `^(?:${body.replace(/^\^/, "").replace(/(?<!\\)\$$/, "")})$`;
-  else if (!body.startsWith("^")) body = `^(?:${body})`;
-  try {
-    return new RegExp(body, flags);
-  } catch {
-    return null;
-  }
 }

@@ -118,7 +118,7 @@ function reportUndefined(occurrence: Occurrence, context: StepCheckContext, repo
     first.step.text,
     first.stepType,
     occurrence.argument,
-    context.compiled.registry,
+    context.compiled.snippetRegistry,
     context.snippetStyle(first.suite),
   );
   const caveats: string[] = [];
