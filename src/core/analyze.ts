@@ -25,7 +25,7 @@ import type {
 import { runBdv } from "./bdv/index.ts";
 import type { AccConfig, BdvConfig, DdeConfig, MaestroConfig } from "./config/schema.ts";
 import { type CheckRunResult, runDde } from "./dde/index.ts";
-import { diffFindings } from "./diff.ts";
+import { diffFindings, type Unchecked } from "./diff.ts";
 import {
   type Finding,
   type Notice,
@@ -88,6 +88,8 @@ interface StreamRun {
   readonly notices: readonly Notice[];
   /** Set when the stream ran only in part (its findings are kept, but it fails the gate). */
   readonly failure?: string | null;
+  /** What the head run did not check: base findings there are not "fixed" (diff.ts). */
+  readonly unchecked?: { readonly checks?: readonly string[]; readonly files?: readonly string[] };
 }
 
 /**
@@ -124,7 +126,13 @@ export async function analyze(input: AnalyzeInput): Promise<AnalysisResult> {
   // 3. Base-vs-head diff by finding id, then suppressions: one report per stream.
   const notices = skippedNotices(input.head);
   const reports = await timer.time("diff+suppress", () =>
-    reportStreams(outcomes, suppressions.compiled, suppressions.usage, notices),
+    reportStreams(
+      outcomes,
+      suppressions.compiled,
+      suppressions.usage,
+      notices,
+      new Set(input.head.skipped.map((entry) => entry.path)),
+    ),
   );
   // 4. The gate's verdict, and each stream's pass or fail in it.
   const gate = decideGate({ streams: reports, headSha: input.head.commit, override: input.override ?? null });
@@ -222,6 +230,12 @@ async function runAccStream(
     base: base?.findings ?? null,
     notices: head.notices,
     failure: internalFailure([...head.notices, ...(base?.notices ?? [])]),
+    // Imports after a syntax error are unknown: violations from that file are not "fixed".
+    unchecked: {
+      files: head.notices.flatMap((notice) =>
+        notice.kind === "parse-error" && notice.file ? [notice.file] : [],
+      ),
+    },
   };
 }
 
@@ -247,6 +261,7 @@ async function runBdvStream(
     base: baseResult?.findings ?? null,
     notices: head.notices,
     failure: unreadable.length > 0 ? unreadable.map((finding) => finding.message).join("; ") : null,
+    unchecked: { checks: head.skippedChecks, files: head.uncheckedFiles },
   };
 }
 
@@ -291,16 +306,17 @@ function reportStreams(
   compiled: CompiledSuppressions,
   usage: Map<string, number>,
   notices: Notice[],
+  skippedPaths: ReadonlySet<string>,
 ): Record<StreamName, StreamReport> {
   const reports = {} as Record<StreamName, StreamReport>;
   for (const name of STREAMS) {
     const { configured, run, error } = outcomes[name];
-    const diff = diffFindings(run?.head ?? [], run?.base ?? null);
+    const failure = error ?? run?.failure ?? null;
+    const diff = diffFindings(run?.head ?? [], run?.base ?? null, uncheckedOf(run, failure, skippedPaths));
     const applied = applySuppressions(diff.findings, compiled);
     for (const [id, count] of applied.usage) usage.set(id, (usage.get(id) ?? 0) + count);
     const findings = sortFindings(applied.findings);
-    notices.push(...(run?.notices ?? []));
-    const failure = error ?? run?.failure ?? null;
+    notices.push(...(run?.notices ?? []), ...unverifiedNotice(name, diff.unverified.length));
     reports[name] = {
       name,
       configured,
@@ -313,6 +329,29 @@ function reportStreams(
     };
   }
   return reports;
+}
+
+/**
+ * What a stream's head run did not check. A stream that failed or ran in part checked nothing
+ * it can vouch for; files the snapshot skipped were checked by no stream.
+ */
+function uncheckedOf(run: StreamRun | null, failure: string | null, skipped: ReadonlySet<string>): Unchecked {
+  if (failure !== null || run === null) return { all: true };
+  return {
+    checks: new Set(run.unchecked?.checks ?? []),
+    files: new Set([...skipped, ...(run.unchecked?.files ?? [])]),
+  };
+}
+
+function unverifiedNotice(stream: StreamName, count: number): Notice[] {
+  if (count === 0) return [];
+  return [
+    {
+      file: null,
+      kind: "unverified-fixed",
+      message: `${count} ${stream.toUpperCase()} finding${count > 1 ? "s" : ""} of the base ${count > 1 ? "are" : "is"} not listed as fixed: this commit could not check ${count > 1 ? "them" : "it"} again (a file does not parse, was skipped, or the check did not run).`,
+    },
+  ];
 }
 
 function suppressionReport(prepared: PreparedSuppressions, now: Date): SuppressionReport {

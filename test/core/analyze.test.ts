@@ -362,6 +362,85 @@ bdv:
   });
 });
 
+describe("analyze: a check that did not run on the head fixes nothing", () => {
+  const BDV_ONLY = `
+bdv:
+  features: ["features/**/*.feature"]
+  steps: ["features/steps/**/*.ts"]
+`;
+  const STEPS = `import { Given } from "@cucumber/cucumber";
+Given("a user", () => {});
+Given("an admin", () => {});
+Given("a guest", () => {});
+`;
+
+  it("a feature that stops parsing does not turn the base's unused definitions or its own findings into fixed", async () => {
+    const base = snapshotOf(
+      {
+        "features/steps/steps.ts": STEPS,
+        "features/users.feature": "Feature: Users\n  Scenario: s\n    Given a user\n",
+        "features/admins.feature": "Feature: Admins\n  Scenario: s\n    Given nobody\n",
+      },
+      BASE_SHA,
+    );
+    const head = snapshotOf(
+      {
+        "features/steps/steps.ts": STEPS,
+        "features/users.feature": "Feature: Users\n  Scenario: s\n    Given a user\n",
+        "features/admins.feature": "Feature: Admins\n  Scenario: s\n    Given nobody\n  Oops: not gherkin\n",
+      },
+      HEAD_SHA,
+    );
+    const result = await analyze({ head, base, config: config(BDV_ONLY), now: NOW });
+    const bdv = result.streams.bdv;
+    // The base reported two unused definitions and an undefined step in admins.feature; the head
+    // checked neither (unused definitions are not reported while a feature does not parse).
+    expect(bdv.fixed).toEqual([]);
+    expect(bdv.findings.map((f) => [f.type, f.status])).toEqual([["gherkin-parse-error", "new"]]);
+    expect(result.notices.find((n) => n.kind === "unverified-fixed")?.message).toMatch(
+      /^3 BDV findings of the base/,
+    );
+  });
+
+  it("an ACC violation from a file that no longer parses is not fixed", async () => {
+    const head = snapshotOf(
+      {
+        ...BASE_FILES,
+        "src/data/old.ts": 'export const old = (;\nimport { rule } from "../domain/rule.ts";\n',
+      },
+      HEAD_SHA,
+    );
+    const result = await analyze({
+      head,
+      base: snapshotOf(BASE_FILES, BASE_SHA),
+      config: config(LAYERS),
+      now: NOW,
+    });
+    // The syntax error hides the import: the head does not report the violation either.
+    expect(result.streams.acc.findings.map((f) => f.file)).not.toContain("src/data/old.ts");
+    expect(result.streams.acc.fixed.map((f) => f.file)).not.toContain("src/data/old.ts");
+    expect(result.notices.some((n) => n.kind === "unverified-fixed")).toBe(true);
+  });
+
+  it("a stream that failed on the head lists nothing as fixed", async () => {
+    const broken: ExtractionCache = {
+      get: () => {
+        throw new Error("cache database unreachable");
+      },
+      set: () => {},
+    };
+    const result = await analyze({
+      head: snapshotOf({}, HEAD_SHA),
+      base: snapshotOf(BASE_FILES, BASE_SHA),
+      config: config(LAYERS),
+      now: NOW,
+      extractionCache: broken,
+    });
+    expect(result.streams.acc.ran).toBe(false);
+    expect(result.streams.acc.fixed).toEqual([]);
+  });
+});
+
 describe("analyze: pausing between phases", () => {
   it("awaits `pause` before each phase, so a server can answer requests meanwhile", async () => {
     let pauses = 0;

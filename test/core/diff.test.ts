@@ -45,4 +45,21 @@ describe("diffFindings", () => {
   it("an empty base makes everything new, unlike no base only in name", () => {
     expect(diffFindings([finding("x")], []).findings[0]?.status).toBe("new");
   });
+
+  it("does not fix what the head did not check: a skipped check, an unchecked file, a failed run", () => {
+    const base = [finding("unused"), finding("elsewhere"), finding("gone")];
+    const typed = (f: Finding, type: string, file: string | null) => ({ ...f, type, file });
+    const baseFindings = [
+      typed(base[0] as Finding, "unused-step-definition", "steps.ts"),
+      typed(base[1] as Finding, "undefined-step", "broken.feature"),
+      typed(base[2] as Finding, "undefined-step", "ok.feature"),
+    ];
+    const result = diffFindings([], baseFindings, {
+      checks: new Set(["unused-step-definition"]),
+      files: new Set(["broken.feature"]),
+    });
+    expect(result.fixed.map((f) => f.id)).toEqual(["gone"]);
+    expect(result.unverified.map((f) => f.id)).toEqual(["unused", "elsewhere"]);
+    expect(diffFindings([], baseFindings, { all: true }).fixed).toEqual([]);
+  });
 });

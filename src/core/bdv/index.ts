@@ -56,8 +56,8 @@ export interface BdvResult {
   readonly notices: readonly Notice[];
   /** Checks that did not run on this snapshot: their findings at the base are not "fixed". */
   readonly skippedChecks: readonly string[];
-  /** Feature files that do not parse: nothing in them was checked. */
-  readonly unparsedFiles: readonly string[];
+  /** Files nothing was checked in: feature files and step files that do not parse. */
+  readonly uncheckedFiles: readonly string[];
   readonly summary: BdvSummary;
 }
 
@@ -275,7 +275,10 @@ export function runBdv(input: BdvInput): BdvResult {
     findings: sortedFindings(report),
     notices: report.notices,
     skippedChecks,
-    unparsedFiles: features.filter((feature) => feature.errors.length > 0).map((feature) => feature.path),
+    uncheckedFiles: [
+      ...features.filter((feature) => feature.errors.length > 0).map((feature) => feature.path),
+      ...new Set(loaded.problems.map((problem) => problem.file)),
+    ],
     summary: {
       features: features.length,
       scenarios: features.reduce((count, feature) => count + feature.scenarioList.length, 0),
