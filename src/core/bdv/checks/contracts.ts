@@ -1,3 +1,4 @@
+import type { Pickle } from "@cucumber/messages";
 import type { Binder, BoundRequest } from "../binding.ts";
 import { resolveRequest } from "../binding.ts";
 import type { ParsedFeature } from "../gherkin.ts";
@@ -117,97 +118,129 @@ function methodsOn(path: string, contracts: readonly LoadedContract[]): string[]
   return [...methods].sort();
 }
 
-export function checkContracts(
-  features: readonly ParsedFeature[],
+/** What the contract stage accumulates over every pickle. */
+class ContractState {
+  readonly covered = new Set<string>();
+  readonly featuresByOperation = new Map<string, Set<string>>();
+  readonly boundSteps: BoundStep[] = [];
+
+  cover(contract: LoadedContract, operation: SpecOperation, feature: string): void {
+    const ref = operationRef(contract.name, operation);
+    this.covered.add(ref);
+    const files = this.featuresByOperation.get(ref) ?? new Set<string>();
+    files.add(feature);
+    this.featuresByOperation.set(ref, files);
+  }
+}
+
+type Location = { readonly line: number; readonly column: number };
+type Current = { readonly contract: LoadedContract; readonly operation: SpecOperation } | null;
+
+/** A request step: the operation it names (recorded as covered), or an unknown-operation finding. */
+function checkRequest(
+  request: BoundRequest,
+  text: string,
+  where: { readonly feature: ParsedFeature; readonly location: Location },
+  candidates: readonly LoadedContract[],
+  state: ContractState,
+  report: BdvReport,
+): Current {
+  const resolution = resolveRequest(
+    request,
+    candidates.map((contract) => contract.spec),
+  );
+  if (resolution.found) {
+    const contract = candidates.find((candidate) => candidate.spec === resolution.spec) ?? candidates[0];
+    if (!contract) return null;
+    state.cover(contract, resolution.operation, where.feature.path);
+    return { contract, operation: resolution.operation };
+  }
+  const hint = suggestion(request, candidates);
+  const scope = candidates.map((contract) => contract.name).join(", ");
+  const methods =
+    resolution.reason === "method" && request.path !== null ? methodsOn(request.path, candidates) : [];
+  const why =
+    methods.length > 0
+      ? `${request.path} exists but only for ${methods.join(", ")}`
+      : `no such operation in ${scope}`;
+  report.addOnce({
+    check: "unknown-operation",
+    severity: "error",
+    file: where.feature.path,
+    line: where.location.line,
+    column: where.location.column,
+    target: describeRequest(request),
+    subject: describeRequest(request),
+    message: `Step "${text}" uses ${describeRequest(request)}: ${why}.${hint ? ` Did you mean ${hint}?` : ""}`,
+  });
+  return null;
+}
+
+/** A status step: it applies to the operation of the scenario's previous request step. */
+function checkStatus(
+  status: string,
+  current: NonNullable<Current>,
+  where: { readonly feature: ParsedFeature; readonly location: Location },
+  report: BdvReport,
+): void {
+  const how = matchStatus(current.operation, status);
+  if (how === "exact" || how === "range") return;
+  const declared = [...current.operation.responses.keys()].join(", ") || "none";
+  report.addOnce({
+    check: "undeclared-status",
+    severity: how === "default" ? "warning" : "error",
+    file: where.feature.path,
+    line: where.location.line,
+    column: where.location.column,
+    target: `${current.operation.key} ${status}`,
+    subject: `${current.contract.name} ${current.operation.key} ${status}`,
+    message:
+      how === "default"
+        ? `Status ${status} of ${current.operation.key} (${current.contract.name}) is only covered by the "default" response.`
+        : `Status ${status} is not declared for ${current.operation.key} in ${current.contract.name} (declared: ${declared}).`,
+  });
+}
+
+/** The steps of one pickle, in order: requests bind operations, statuses are checked against the last one. */
+function checkPickle(
+  feature: ParsedFeature,
+  pickle: Pickle,
   contracts: readonly LoadedContract[],
   binder: Binder,
+  state: ContractState,
   report: BdvReport,
-): ContractCheckResult {
-  const covered = new Set<string>();
-  const featuresByOperation = new Map<string, Set<string>>();
-  const boundSteps: BoundStep[] = [];
-  if (contracts.length === 0) return { boundSteps, featuresByOperation, coverage: [] };
-  for (const feature of features) {
-    for (const pickle of feature.pickles) {
-      const tagNames = contractNamesOfTags(pickle.tags);
-      const candidates = candidateContracts(contracts, tagNames);
-      let current: { contract: LoadedContract; operation: SpecOperation } | null = null;
-      for (const step of pickle.steps) {
-        const binding = binder.bind(step.text);
-        if (!binding.request && binding.status === null) continue;
-        const location = pickleStepLocation(feature, step);
-        if (!location) continue;
-        if (binding.request) {
-          boundSteps.push({
-            feature: feature.path,
-            line: location.line,
-            column: location.column,
-            text: step.text,
-            request: binding.request,
-            contracts: tagNames,
-          });
-          const resolution = resolveRequest(
-            binding.request,
-            candidates.map((contract) => contract.spec),
-          );
-          if (resolution.found) {
-            const contract =
-              candidates.find((candidate) => candidate.spec === resolution.spec) ?? candidates[0];
-            if (!contract) continue;
-            current = { contract, operation: resolution.operation };
-            const ref = operationRef(contract.name, resolution.operation);
-            covered.add(ref);
-            const files = featuresByOperation.get(ref) ?? new Set<string>();
-            files.add(feature.path);
-            featuresByOperation.set(ref, files);
-          } else {
-            current = null;
-            const request = binding.request;
-            const hint = suggestion(request, candidates);
-            const scope = candidates.map((contract) => contract.name).join(", ");
-            const methods =
-              resolution.reason === "method" && request.path !== null
-                ? methodsOn(request.path, candidates)
-                : [];
-            const why =
-              methods.length > 0
-                ? `${request.path} exists but only for ${methods.join(", ")}`
-                : `no such operation in ${scope}`;
-            report.addOnce({
-              check: "unknown-operation",
-              severity: "error",
-              file: feature.path,
-              line: location.line,
-              column: location.column,
-              target: describeRequest(request),
-              subject: describeRequest(request),
-              message: `Step "${step.text}" uses ${describeRequest(request)}: ${why}.${hint ? ` Did you mean ${hint}?` : ""}`,
-            });
-          }
-        }
-        if (binding.status !== null && current) {
-          const how = matchStatus(current.operation, binding.status);
-          if (how === "exact" || how === "range") continue;
-          const declared = [...current.operation.responses.keys()].join(", ") || "none";
-          report.addOnce({
-            check: "undeclared-status",
-            severity: how === "default" ? "warning" : "error",
-            file: feature.path,
-            line: location.line,
-            column: location.column,
-            target: `${current.operation.key} ${binding.status}`,
-            subject: `${current.contract.name} ${current.operation.key} ${binding.status}`,
-            message:
-              how === "default"
-                ? `Status ${binding.status} of ${current.operation.key} (${current.contract.name}) is only covered by the "default" response.`
-                : `Status ${binding.status} is not declared for ${current.operation.key} in ${current.contract.name} (declared: ${declared}).`,
-          });
-        }
-      }
+): void {
+  const tagNames = contractNamesOfTags(pickle.tags);
+  const candidates = candidateContracts(contracts, tagNames);
+  let current: Current = null;
+  for (const step of pickle.steps) {
+    const binding = binder.bind(step.text);
+    if (!binding.request && binding.status === null) continue;
+    const location = pickleStepLocation(feature, step);
+    if (!location) continue;
+    const where = { feature, location };
+    if (binding.request) {
+      state.boundSteps.push({
+        feature: feature.path,
+        line: location.line,
+        column: location.column,
+        text: step.text,
+        request: binding.request,
+        contracts: tagNames,
+      });
+      current = checkRequest(binding.request, step.text, where, candidates, state, report);
     }
+    if (binding.status !== null && current) checkStatus(binding.status, current, where, report);
   }
-  const coverage: ContractCoverage[] = [];
-  for (const contract of contracts) {
+}
+
+/** operation-not-covered for each operation no step uses, and the coverage figures. */
+function coverageOf(
+  contracts: readonly LoadedContract[],
+  covered: ReadonlySet<string>,
+  report: BdvReport,
+): ContractCoverage[] {
+  return contracts.map((contract) => {
     let count = 0;
     for (const operation of contract.spec.operations) {
       if (covered.has(operationRef(contract.name, operation))) {
@@ -226,13 +259,30 @@ export function checkContracts(
       });
     }
     const total = contract.spec.operations.length;
-    coverage.push({
+    return {
       contract: contract.name,
       spec: contract.spec.file,
       operations: total,
       covered: count,
       percent: total === 0 ? 100 : Math.round((count / total) * 1000) / 10,
-    });
+    };
+  });
+}
+
+export function checkContracts(
+  features: readonly ParsedFeature[],
+  contracts: readonly LoadedContract[],
+  binder: Binder,
+  report: BdvReport,
+): ContractCheckResult {
+  const state = new ContractState();
+  if (contracts.length === 0) return { boundSteps: [], featuresByOperation: new Map(), coverage: [] };
+  for (const feature of features) {
+    for (const pickle of feature.pickles) checkPickle(feature, pickle, contracts, binder, state, report);
   }
-  return { boundSteps, featuresByOperation, coverage };
+  return {
+    boundSteps: state.boundSteps,
+    featuresByOperation: state.featuresByOperation,
+    coverage: coverageOf(contracts, state.covered, report),
+  };
 }
