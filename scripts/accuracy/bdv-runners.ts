@@ -208,11 +208,12 @@ function astLines(children: readonly FeatureChild[], lines: Map<string, number>)
   }
 }
 
-function cucumberTruth(
+/** Runs `cucumber-js --dry-run --format message` on the suite and returns the envelopes. */
+function cucumberDryRun(
   suite: Suite,
   spec: Extract<RunnerSpec, { kind: "cucumber-js" }>,
   env: Environment,
-): Truth {
+): { envelopes: Envelope[]; tsflowSites: Map<string, string> | null } {
   const root = join(env.peers, suite.dir);
   const messages = join(env.work, `${suite.name}.ndjson`);
   const tsflow = join(env.work, `${suite.name}.tsflow.json`);
@@ -257,9 +258,17 @@ function cucumberTruth(
     .split("\n")
     .filter((line) => line.trim() !== "")
     .map((line) => JSON.parse(line) as Envelope);
+  return { envelopes, tsflowSites: spec.tsflow ? tsflowCallSites(tsflow, root) : null };
+}
+
+function cucumberTruth(
+  suite: Suite,
+  spec: Extract<RunnerSpec, { kind: "cucumber-js" }>,
+  env: Environment,
+): Truth {
+  const { envelopes, tsflowSites } = cucumberDryRun(suite, spec, env);
   const lines = new Map<string, number>();
   for (const envelope of envelopes) astLines(envelope.gherkinDocument?.feature?.children ?? [], lines);
-  const tsflowSites = spec.tsflow ? tsflowCallSites(tsflow, root) : null;
   const definitions = new Map<string, string>();
   for (const envelope of envelopes) {
     const definition = envelope.stepDefinition;

@@ -180,8 +180,14 @@ function evaluate(node: AstNode | null, constants: ReadonlyMap<string, AstNode>,
     case "ArrayExpression":
       return children(node, "elements").map((element) => evaluate(element, constants, depth + 1));
     case "ObjectExpression": {
-      const object: Record<string, Value> = {};
+      // No prototype: a key named __proto__ in analysed code stays a plain key.
+      const object: Record<string, Value> = Object.create(null);
       for (const property of children(node, "properties")) {
+        if (property.type === "SpreadElement") {
+          const spread = evaluate(child(property, "argument"), constants, depth + 1);
+          if (isRecord(spread)) Object.assign(object, spread);
+          continue;
+        }
         const key = propertyKeyName(child(property, "key"));
         if (key !== null) object[key] = evaluate(child(property, "value"), constants, depth + 1);
       }
