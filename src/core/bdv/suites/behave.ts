@@ -174,14 +174,25 @@ function patternText(definition: CompiledDefinition): string | null {
 export function behaveLoadProblems(definitions: readonly CompiledDefinition[]): BehaveLoadProblem[] {
   const problems: BehaveLoadProblem[] = [];
   const byKeyword = new Map<DefinitionKeyword, CompiledDefinition[]>();
+  let budget = MAX_REGISTRATION_TESTS;
   for (const definition of definitions) {
     const text = patternText(definition);
     const list = byKeyword.get(definition.raw.keyword) ?? [];
     byKeyword.set(definition.raw.keyword, list);
     if (definition.status !== "ok" || text === null) continue;
-    const existing = list.find((other) => patternText(other) === text || other.test(text));
+    const head = text.toLowerCase();
+    const existing = list.find((other) => {
+      if (patternText(other) === text) return true;
+      // A definition only matches texts starting with its literal prefix.
+      if (!head.startsWith(other.prefix) || budget <= 0) return false;
+      budget--;
+      return other.test(text);
+    });
     if (existing) problems.push({ definition, existing });
     else list.push(definition);
   }
   return problems;
 }
+
+/** Pattern-against-pattern tests per behave run (a hostile repository could define thousands). */
+const MAX_REGISTRATION_TESTS = 200_000;
