@@ -13,44 +13,11 @@ Definitions are reported at the line of their step decorator (behave itself repo
 line of the decorated function), so they compare with a static reader's locations.
 """
 
-import ast
 import json
 import os
 import sys
 
-
-def decorator_line(path, function_line, pattern, step_type, cache={}):
-    """The line of the decorator registering `pattern` on the function starting at function_line."""
-    tree = cache.get(path)
-    if tree is None:
-        try:
-            with open(path, "rb") as source:
-                tree = ast.parse(source.read(), path)
-        except (OSError, SyntaxError):
-            tree = False
-        cache[path] = tree
-    if not tree:
-        return function_line
-    for node in ast.walk(tree):
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or not node.decorator_list:
-            continue
-        if node.decorator_list[0].lineno != function_line and node.lineno != function_line:
-            continue
-        for decorator in node.decorator_list:
-            if not isinstance(decorator, ast.Call) or not decorator.args:
-                continue
-            callee = decorator.func
-            name = callee.attr if isinstance(callee, ast.Attribute) else getattr(callee, "id", "")
-            if name.lower() not in (step_type, "step"):
-                continue
-            try:
-                value = ast.literal_eval(decorator.args[0])
-            except ValueError:
-                continue
-            if value == pattern:
-                return decorator.lineno
-        return node.decorator_list[0].lineno
-    return function_line
+from truth_common import decorator_line
 
 
 def relative(path, root):
@@ -83,7 +50,9 @@ def main():
             for matcher in matchers:
                 location = matcher.location
                 path = os.path.abspath(location.filename)
-                line = decorator_line(path, location.line, matcher.pattern, step_type)
+                line = decorator_line(
+                    path, location.line, matcher.pattern, lambda name, t=step_type: name.lower() in (t, "step")
+                )
                 key = (relative(path, root), line)
                 definitions[id(matcher)] = key
                 result["definitions"].append(

@@ -15,7 +15,6 @@ Output (BDV_TRUTH_OUT): {"steps": [...], "definitions": [...], "loadError": null
 definition is reported at the line of its step decorator.
 """
 
-import ast
 import importlib.abc
 import importlib.machinery
 import json
@@ -24,6 +23,7 @@ import sys
 import types
 
 import pytest
+from truth_common import decorator_line
 
 ROOT = os.path.abspath(os.environ.get("BDV_TRUTH_ROOT", os.getcwd()))
 FORCED = [name for name in os.environ.get("BDV_STUB_MODULES", "").split(",") if name]
@@ -142,49 +142,12 @@ class _MissingStubs(importlib.abc.MetaPathFinder):
 sys.meta_path.insert(0, _ForcedStubs())
 sys.meta_path.append(_MissingStubs())
 
-_trees = {}
 _collection_errors = []
 
 
 def pytest_collectreport(report):
     if report.failed:
         _collection_errors.append("%s: %s" % (report.nodeid, str(report.longrepr).strip().splitlines()[-1:]))
-
-
-def decorator_line(path, function_line, pattern, step_type):
-    """The line of the step decorator registering `pattern` on the function at function_line."""
-    if path not in _trees:
-        try:
-            with open(path, "rb") as source:
-                _trees[path] = ast.parse(source.read(), path)
-        except (OSError, SyntaxError):
-            _trees[path] = None
-    tree = _trees[path]
-    if tree is None:
-        return function_line
-    for node in ast.walk(tree):
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or not node.decorator_list:
-            continue
-        if node.decorator_list[0].lineno != function_line and node.lineno != function_line:
-            continue
-        for decorator in node.decorator_list:
-            if not isinstance(decorator, ast.Call) or not decorator.args:
-                continue
-            callee = decorator.func
-            name = callee.attr if isinstance(callee, ast.Attribute) else getattr(callee, "id", "")
-            if step_type is not None and name != step_type:
-                continue
-            argument = decorator.args[0]
-            if isinstance(argument, ast.Call) and argument.args:
-                argument = argument.args[0]
-            try:
-                value = ast.literal_eval(argument)
-            except ValueError:
-                continue
-            if value == pattern:
-                return decorator.lineno
-        return node.decorator_list[0].lineno
-    return function_line
 
 
 def _relative(path):
@@ -194,7 +157,10 @@ def _relative(path):
 def _definition(fixturedef):
     context = fixturedef.func._pytest_bdd_step_context
     code = context.step_func.__code__
-    line = decorator_line(code.co_filename, code.co_firstlineno, context.parser.name, context.type)
+    step_type = context.type
+    line = decorator_line(
+        code.co_filename, code.co_firstlineno, context.parser.name, lambda name: step_type is None or name == step_type
+    )
     return {"file": _relative(code.co_filename), "line": line}
 
 

@@ -2,8 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Binder, DEFAULT_BINDINGS, validateBindings } from "../../../src/core/bdv/binding.ts";
 import { runBdv } from "../../../src/core/bdv/index.ts";
 import { loadSpec } from "../../../src/core/bdv/openapi.ts";
-import type { Finding } from "../../../src/core/findings.ts";
-import { bdvConfig, snapshotOf } from "./helpers.ts";
+import { bdvConfig, brief, snapshotOf } from "./helpers.ts";
 
 /** 1-based line of the first line containing `needle` (after `from`, if given). */
 function lineOf(text: string, needle: string, from = 0): number {
@@ -11,16 +10,6 @@ function lineOf(text: string, needle: string, from = 0): number {
   const index = lines.findIndex((line, position) => position >= from && line.includes(needle));
   if (index < 0) throw new Error(`"${needle}" not found`);
   return index + 1;
-}
-
-function brief(findings: readonly Finding[]) {
-  return findings.map((finding) => [
-    finding.type,
-    finding.severity,
-    finding.file,
-    finding.line,
-    finding.target,
-  ]);
 }
 
 const USERS_SPEC = `openapi: 3.0.3

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ExplainedSteps } from "../../../src/core/bdv/index.ts";
 import { type BdvConfig, bdvSchema } from "../../../src/core/config/schema.ts";
+import type { Finding } from "../../../src/core/findings.ts";
 import type { Snapshot } from "../../../src/core/snapshot.ts";
 
 /** Git blob SHA of some content: sha1("blob <length>\0" + content). */
@@ -49,4 +50,15 @@ export function bindings(explained: ExplainedSteps): string[] {
     const where = step.definition ? `${step.definition.file}:${step.definition.line}` : step.verdict;
     return `${step.scope ? `${step.scope} ` : ""}${step.feature}:${step.line} ${step.text} -> ${where}`;
   });
+}
+
+/** What identifies a finding in these tests: everything but the wording. */
+export function brief(findings: readonly Finding[]) {
+  return findings.map((finding) => [
+    finding.type,
+    finding.severity,
+    finding.file,
+    finding.line,
+    finding.target,
+  ]);
 }

@@ -1,18 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { runBdv } from "../../../src/core/bdv/index.ts";
 import { readPythonSteps } from "../../../src/core/bdv/steps/python.ts";
-import type { Finding } from "../../../src/core/findings.ts";
-import { bdvConfig, snapshotOf } from "./helpers.ts";
-
-function brief(findings: readonly Finding[]) {
-  return findings.map((finding) => [
-    finding.type,
-    finding.severity,
-    finding.file,
-    finding.line,
-    finding.target,
-  ]);
-}
+import { bdvConfig, brief, snapshotOf } from "./helpers.ts";
 
 const BEHAVE_STEPS = `# -*- coding: utf-8 -*-
 from behave import given, when, then, step, register_type, use_step_matcher

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { explainSteps, runBdv } from "../../../src/core/bdv/index.ts";
-import type { Finding } from "../../../src/core/findings.ts";
-import { bdvConfig, bindings, fixtureSnapshot } from "./helpers.ts";
+import { bdvConfig, bindings, brief, fixtureSnapshot } from "./helpers.ts";
 
 /**
  * Each runner's own resolution, on real code shapes reduced from the accuracy suites (fixtures
@@ -10,16 +9,6 @@ import { bdvConfig, bindings, fixtureSnapshot } from "./helpers.ts";
  * 1.4.0.dev0's step registry, pytest-bdd 8.1 during `--collect-only`; see
  * scripts/accuracy/bdv-runners.ts for how).
  */
-
-function brief(findings: readonly Finding[]) {
-  return findings.map((finding) => [
-    finding.type,
-    finding.severity,
-    finding.file,
-    finding.line,
-    finding.target,
-  ]);
-}
 
 function explain(fixture: string, config: Record<string, unknown> = {}) {
   return explainSteps({ head: fixtureSnapshot(fixture), config: bdvConfig(config) });

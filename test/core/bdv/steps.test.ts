@@ -1,18 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { runBdv } from "../../../src/core/bdv/index.ts";
-import type { Finding } from "../../../src/core/findings.ts";
-import { bdvConfig, snapshotOf } from "./helpers.ts";
-
-/** What identifies a finding in these tests: everything but the wording. */
-function brief(findings: readonly Finding[]) {
-  return findings.map((finding) => [
-    finding.type,
-    finding.severity,
-    finding.file,
-    finding.line,
-    finding.target,
-  ]);
-}
+import { bdvConfig, brief, snapshotOf } from "./helpers.ts";
 
 function run(files: Record<string, string>, config: Record<string, unknown> = {}) {
   return runBdv({ head: snapshotOf(files), config: bdvConfig(config) });

@@ -84,3 +84,14 @@ export function regexLiteral(node: AstNode | null): { source: string; flags: str
   if (node.type === "ParenthesizedExpression") return regexLiteral(child(node, "expression"));
   return null;
 }
+
+/** `module.exports.default` for a chain of non-computed member accesses, else null. */
+export function memberPath(node: AstNode | null): string | null {
+  if (!node) return null;
+  const name = identifierName(node);
+  if (name) return name;
+  if (node.type !== "MemberExpression" || node.computed) return null;
+  const object = memberPath(child(node, "object"));
+  const property = identifierName(child(node, "property"));
+  return object && property ? `${object}.${property}` : null;
+}

@@ -5,6 +5,7 @@ import {
   child,
   children,
   identifierName,
+  memberPath,
   propertyKeyName,
   regexLiteral,
   stringLiteral,
@@ -348,16 +349,6 @@ function decoratorCallees(node: AstNode): Callee[] {
     if (callee) callees.push(callee);
   }
   return callees;
-}
-
-function memberPath(node: AstNode | null): string | null {
-  if (!node) return null;
-  const name = identifierName(node);
-  if (name) return name;
-  if (node.type !== "MemberExpression" || node.computed) return null;
-  const object = memberPath(child(node, "object"));
-  const property = identifierName(child(node, "property"));
-  return object && property ? `${object}.${property}` : null;
 }
 
 function declaredNames(pattern: AstNode | null): string[] {

@@ -5,6 +5,7 @@ import {
   child,
   children,
   identifierName,
+  memberPath,
   propertyKeyName,
   stringLiteral,
   walk,
@@ -155,16 +156,6 @@ function javaScriptProfiles(file: string, text: string): Value {
     }
   });
   return exported;
-}
-
-function memberPath(node: AstNode | null): string | null {
-  if (!node) return null;
-  const name = identifierName(node);
-  if (name) return name;
-  if (node.type !== "MemberExpression" || node.computed) return null;
-  const object = memberPath(child(node, "object"));
-  const property = identifierName(child(node, "property"));
-  return object && property ? `${object}.${property}` : null;
 }
 
 const MAX_DEPTH = 16;

@@ -1,3 +1,4 @@
+import { dirname, joinPath as joinRepositoryPath } from "../../acc/resolve/ts-paths.ts";
 import type { DefinitionKeyword, RawStepDefinition, StepPattern } from "../steps/model.ts";
 import type { PyCall } from "../steps/python-module.ts";
 import { type ModuleContext, type PythonProject, PythonSession } from "../steps/python-session.ts";
@@ -33,21 +34,9 @@ export interface PytestBddInput {
   readonly featuresBaseDir: string | null;
 }
 
-function dirname(path: string): string {
-  return path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : "";
-}
-
-/** Joins and normalises a repository-relative path (".." and "." segments). */
+/** Joins and normalises a repository-relative path ("." and ".." segments); null above the root. */
 export function joinPath(base: string, relative: string): string | null {
-  const parts = base === "" ? [] : base.split("/");
-  for (const part of relative.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part === "..") {
-      if (parts.length === 0) return null;
-      parts.pop();
-    } else parts.push(part);
-  }
-  return parts.join("/");
+  return joinRepositoryPath(base, relative) ?? null;
 }
 
 function parserPattern(value: PyValue, source: string): StepPattern {
