@@ -43,6 +43,14 @@ const HEAD_FILES = {
   "src/data/repo.ts": 'import { rule } from "../domain/rule.ts";\nexport const row = 1;\nvoid rule;\n',
 };
 
+/** An extraction cache whose database is down: the ACC stream throws. */
+const BROKEN_CACHE: ExtractionCache = {
+  get: () => {
+    throw new Error("cache database unreachable");
+  },
+  set: () => {},
+};
+
 describe("analyze: base vs head", () => {
   it("marks ACC findings new, existing and fixed by id, and gates on new errors only", async () => {
     const result = await analyze({
@@ -220,17 +228,11 @@ describe("analyze: streams that are not configured or cannot run", () => {
   });
 
   it("a configured stream that throws fails closed with its error", async () => {
-    const broken: ExtractionCache = {
-      get: () => {
-        throw new Error("cache database unreachable");
-      },
-      set: () => {},
-    };
     const result = await analyze({
       head: snapshotOf(HEAD_FILES),
       config: config(LAYERS),
       now: NOW,
-      extractionCache: broken,
+      extractionCache: BROKEN_CACHE,
     });
     expect(result.streams.acc).toMatchObject({
       configured: true,
@@ -423,18 +425,12 @@ Given("a guest", () => {});
   });
 
   it("a stream that failed on the head lists nothing as fixed", async () => {
-    const broken: ExtractionCache = {
-      get: () => {
-        throw new Error("cache database unreachable");
-      },
-      set: () => {},
-    };
     const result = await analyze({
       head: snapshotOf({}, HEAD_SHA),
       base: snapshotOf(BASE_FILES, BASE_SHA),
       config: config(LAYERS),
       now: NOW,
-      extractionCache: broken,
+      extractionCache: BROKEN_CACHE,
     });
     expect(result.streams.acc.ran).toBe(false);
     expect(result.streams.acc.fixed).toEqual([]);
