@@ -220,7 +220,8 @@ function checkStage(
   report.notice({
     file: null,
     kind: "bdv-unused-skipped",
-    message: "Some feature files do not parse, so unused step definitions are not reported.",
+    message:
+      "Some feature files do not parse, so unused step definitions (and operations no scenario covers) are not reported.",
   });
   return { stats, skippedChecks: ["unused-step-definition"] };
 }
@@ -230,7 +231,7 @@ function contractStage(
   input: BdvInput,
   features: readonly ParsedFeature[],
   report: BdvReport,
-): { coverage: readonly ContractCoverage[]; breakingChanges: number } {
+): { coverage: readonly ContractCoverage[]; breakingChanges: number; skippedChecks: string[] } {
   const { config } = input;
   const headFiles = fileMap(input.head);
   const contracts = loadContracts(config, headFiles, report);
@@ -242,7 +243,8 @@ function contractStage(
       message: `Binding expression "${problem.expression}" is invalid and was skipped: ${problem.message}`,
     });
   }
-  const contractResult = checkContracts(features, contracts, binder, report);
+  const everyFeatureParsed = features.every((feature) => feature.errors.length === 0);
+  const contractResult = checkContracts(features, contracts, binder, report, everyFeatureParsed);
   const configuredNames = config.contracts.map((contract) => contract.name);
   if (config.contracts.length > 0) {
     for (const feature of features) checkContractVersions(feature, contracts, configuredNames, report);
@@ -250,7 +252,8 @@ function contractStage(
   const breakingChanges = input.base
     ? checkAgainstBase(input.base, headFiles, contracts, contractResult, input.changedFiles ?? null, report)
     : 0;
-  return { coverage: contractResult.coverage, breakingChanges };
+  const skippedChecks = everyFeatureParsed || contracts.length === 0 ? [] : ["operation-not-covered"];
+  return { coverage: contractResult.coverage, breakingChanges, skippedChecks };
 }
 
 function sortedFindings(report: BdvReport): Finding[] {
@@ -274,7 +277,7 @@ export function runBdv(input: BdvInput): BdvResult {
   return {
     findings: sortedFindings(report),
     notices: report.notices,
-    skippedChecks,
+    skippedChecks: [...skippedChecks, ...contracts.skippedChecks],
     uncheckedFiles: [
       ...features.filter((feature) => feature.errors.length > 0).map((feature) => feature.path),
       ...new Set(loaded.problems.map((problem) => problem.file)),

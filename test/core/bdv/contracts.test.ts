@@ -215,6 +215,20 @@ describe("contract checks", () => {
     ]);
   });
 
+  it("does not call operations uncovered while a feature file does not parse (it may use them)", () => {
+    const broken = runBdv({
+      head: snapshotOf({
+        "api/users.yaml": USERS_SPEC,
+        "features/users.feature": "Feature: U\n  Scenario: s\n    When I send GET to /users/me\n  Oops\n",
+        "features/steps/all.ts": CATCH_ALL,
+      }),
+      config: bdvConfig({ contracts: [{ name: "users", spec: "api/users.yaml" }] }),
+    });
+    expect(broken.findings.map((finding) => finding.type)).toEqual(["gherkin-parse-error"]);
+    expect(broken.skippedChecks).toEqual(["unused-step-definition", "operation-not-covered"]);
+    expect(broken.uncheckedFiles).toEqual(["features/users.feature"]);
+  });
+
   it("uses configured bindings instead of the defaults", () => {
     const custom = runBdv({
       head: snapshotOf({

@@ -238,7 +238,7 @@ function checkPickle(
 function coverageOf(
   contracts: readonly LoadedContract[],
   covered: ReadonlySet<string>,
-  report: BdvReport,
+  report: BdvReport | null,
 ): ContractCoverage[] {
   return contracts.map((contract) => {
     let count = 0;
@@ -247,7 +247,7 @@ function coverageOf(
         count++;
         continue;
       }
-      report.add({
+      report?.add({
         check: "operation-not-covered",
         severity: "info",
         file: contract.spec.file,
@@ -274,6 +274,8 @@ export function checkContracts(
   contracts: readonly LoadedContract[],
   binder: Binder,
   report: BdvReport,
+  /** False when a feature file does not parse: an operation it may use is not "not covered". */
+  reportUncovered = true,
 ): ContractCheckResult {
   const state = new ContractState();
   if (contracts.length === 0) return { boundSteps: [], featuresByOperation: new Map(), coverage: [] };
@@ -283,6 +285,6 @@ export function checkContracts(
   return {
     boundSteps: state.boundSteps,
     featuresByOperation: state.featuresByOperation,
-    coverage: coverageOf(contracts, state.covered, report),
+    coverage: coverageOf(contracts, state.covered, reportUncovered ? report : null),
   };
 }
