@@ -19,6 +19,7 @@ import { commandAlreadyHandled } from "../../store/commands.ts";
 import { describeConfigErrors, loadRepositoryConfig } from "../config.ts";
 import type { DeliveryContext, DeliveryHandler } from "../delivery.ts";
 import type { RepoRef } from "../snapshot.ts";
+import type { Expect, PayloadReads } from "../webhook-payloads.ts";
 import { type Decision, decide, fallbackPolicy, type RolePolicy, repositoryRole } from "./authorize.ts";
 import type { ActionOutcome, CommandSite, FindingExplainer } from "./command.ts";
 import { invalidReply, refusedReply } from "./reply.ts";
@@ -60,6 +61,8 @@ const commentEvent = z.object({
   repository: z.object({ name: z.string(), full_name: z.string(), owner: z.object({ login: z.string() }) }),
 });
 type CommentEvent = z.infer<typeof commentEvent>;
+/** GitHub's payload type satisfies the schema (checked when compiling; see webhook-payloads.ts). */
+export type CommentPayloadMatchesGitHub = Expect<PayloadReads<"issue_comment", typeof commentEvent>>;
 
 const pullSchema = z.object({
   state: z.string(),
@@ -199,7 +202,7 @@ class CommandSession {
   }
 
   async react(content: Reaction): Promise<void> {
-    await this.#octokit.request("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", {
+    await this.#octokit.rest.reactions.createForIssueComment({
       ...this.#repo,
       comment_id: this.#event.comment.id,
       content,
@@ -212,7 +215,7 @@ class CommandSession {
   }
 
   async #reply(body: string): Promise<void> {
-    await this.#octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+    await this.#octokit.rest.issues.createComment({
       ...this.#repo,
       issue_number: this.#event.issue.number,
       body,
@@ -220,7 +223,7 @@ class CommandSession {
   }
 
   async #pullRequest(): Promise<z.infer<typeof pullSchema>> {
-    const response = await this.#octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
+    const response = await this.#octokit.rest.pulls.get({
       ...this.#repo,
       pull_number: this.#event.issue.number,
     });
