@@ -92,6 +92,8 @@ export const accSchema = z.strictObject({
   exclude: globList.default([]),
   /** Also exclude node_modules, .git, dist, build, … (see DEFAULT_EXCLUDES in acc/path-filter.ts). */
   defaultExcludes: z.boolean().default(true),
+  /** Enforce the import-linter / dependency-cruiser contracts the repository already declares (issue 12). */
+  adopt: z.union([z.literal("auto"), z.literal(false)]).default("auto"),
   components: z.record(z.string().min(1), globList.min(1, "a component needs at least one glob")).default({}),
   rules: z.array(ruleSchema).default([]),
   suppressions: z.array(configSuppressionSchema).default([]),
