@@ -298,7 +298,7 @@ weird: 1
   it("formats errors as file:line:column", () => {
     const [error] = errorsOf("acc:\n  bogus: 1\n");
     expect(formatConfigError(error!)).toBe(
-      '.github/maestro-hive.yml:2:3: unknown key "bogus" in acc (allowed: include, exclude, defaultExcludes, components, rules, suppressions)',
+      '.github/maestro-hive.yml:2:3: unknown key "bogus" in acc (allowed: include, exclude, defaultExcludes, adopt, components, rules, suppressions)',
     );
   });
 });
