@@ -1,8 +1,36 @@
+import { z } from "zod";
+import { ruleBase } from "../../config/primitives.ts";
+import type { ConfigIssue } from "../../config/validate.ts";
 import type { Finding } from "../../findings.ts";
 import type { AccContext } from "./context.ts";
+import { describeRule } from "./descriptor.ts";
 import { importFindings } from "./import-findings.ts";
 import { importsPackage, listedComponents, listedPackages } from "./packages.ts";
-import type { CanCallRule } from "./types.ts";
+import { checkCallTargets, checkComponent } from "./validation.ts";
+
+export const canCallSchema = z.strictObject({
+  ...ruleBase,
+  type: z.literal("can-call"),
+  from: z.string().min(1),
+  to: z.array(z.string().min(1)),
+});
+
+export type CanCallRule = z.output<typeof canCallSchema>;
+
+export const canCallRule = describeRule<CanCallRule>({
+  type: "can-call",
+  schema: canCallSchema,
+  summary:
+    "files of `from` may import their own component and the listed ones (and, once one is listed, only the listed packages)",
+  validate(rule, at, env) {
+    const issues: ConfigIssue[] = [];
+    checkComponent(rule, rule.from, [...at, "from"], env, issues);
+    checkCallTargets(rule, rule.to, [...at, "to"], env, issues);
+    return issues;
+  },
+  incremental: () => "per-file",
+  evaluate: (rule, ctx, run) => evaluateCanCall(rule, ctx, run.only),
+});
 
 /**
  * `can-call`: files of `from` may import their own component and the listed ones; an

@@ -1,7 +1,7 @@
-import type { Rule } from "../../config/schema.ts";
 import type { Finding } from "../../findings.ts";
 import type { Language, ResolvedImport } from "../model.ts";
 import type { AccContext } from "./context.ts";
+import type { BaseRule } from "./descriptor.ts";
 import { accFinding, describeFile } from "./finding.ts";
 
 /** What a dependency rule (can-call, must-not-call, layers) allows, import by import. */
@@ -31,7 +31,7 @@ export interface ImportCheck {
  * mapped component the check rejects, on the first such line, then one per rejected package.
  */
 export function importFindings(
-  rule: Rule,
+  rule: BaseRule,
   ctx: AccContext,
   only: readonly number[] | undefined,
   check: ImportCheck,
