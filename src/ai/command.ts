@@ -1,6 +1,6 @@
 /**
  * The `/maestro explain <finding-id>` seam: a FindingExplainer for the comment-command
- * handler (src/github/commands/actions.ts) built on explainOne. It answers null — and the
+ * handler (src/github/comment-commands/actions.ts) built on explainOne. It answers null — and the
  * command then shows the rule, message and config without a model-written part — when the
  * deployment has no key, the request fails, or the request carries no database.
  */

@@ -11,11 +11,11 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
-import type { AppEnv } from "../config/env.ts";
-import type { AnalysisResult } from "../core/analysis.ts";
+import type { AnalysisResult } from "../core/analysis-result.ts";
 import type { MaestroConfig } from "../core/config/schema.ts";
 import type { Finding, Notice, ReportedFinding } from "../core/findings.ts";
 import type { Snapshot } from "../core/snapshot.ts";
+import type { AppEnv } from "../env/app-env.ts";
 import type { NewAuditEvent } from "../store/audit.ts";
 import { type CachedExplanation, getCachedExplanations, saveExplanation } from "../store/explanations.ts";
 import type { Database } from "../store/schema.ts";

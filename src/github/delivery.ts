@@ -1,7 +1,7 @@
 /**
  * What a handler of one recorded webhook delivery is given: the delivery itself plus the
  * GitHub, database and audit access it may use. The job worker (src/jobs) builds it; the
- * GitHub-facing handlers (src/github/commands, src/jobs/analysis) consume it.
+ * GitHub-facing handlers (src/github/comment-commands, src/jobs/analysis-job.ts) consume it.
  */
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";

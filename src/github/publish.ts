@@ -8,7 +8,7 @@
  */
 import type { Kysely } from "kysely";
 import type { ProbotOctokit } from "probot";
-import type { AnalysisResult } from "../core/analysis.ts";
+import type { AnalysisResult } from "../core/analysis-result.ts";
 import type { StreamName } from "../core/findings.ts";
 import { STREAMS } from "../core/gate.ts";
 import {

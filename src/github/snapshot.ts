@@ -22,8 +22,8 @@ import {
   type SnapshotFile,
   sortSnapshot,
 } from "../core/snapshot.ts";
+import { type BlobToCache, type CachedBlob, loadBlobs, saveBlobs } from "../store/caches.ts";
 import type { Database } from "../store/schema.ts";
-import { type BlobToCache, type CachedBlob, loadBlobs, saveBlobs } from "./caches.ts";
 import { readGitHubTarball } from "./tar.ts";
 
 const BLOB_CONCURRENCY = 8;

@@ -11,7 +11,7 @@ import { createLogger } from "../../server/log.ts";
 import { createProbot } from "../../server/probot.ts";
 import { openStore } from "../../store/connect.ts";
 import { migrateToLatest } from "../../store/migrate.ts";
-import { appEnvOrUsage } from "../app-env.ts";
+import { appEnvOrUsage } from "../app-env-or-usage.ts";
 import { type CliIo, UsageError } from "../io.ts";
 import { untilSignal } from "./until-signal.ts";
 

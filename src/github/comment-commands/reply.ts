@@ -6,7 +6,7 @@
  */
 import { stringify } from "yaml";
 import type { StoredFinding } from "../../ai/command.ts";
-import { COMMAND_NAMES, type CommandName, DESCRIPTIONS, USAGE } from "../../core/commands/parse.ts";
+import { COMMAND_NAMES, type CommandName, DESCRIPTIONS, USAGE } from "../../core/comment-commands/parse.ts";
 import { escapeMarkdown } from "../../core/report/markdown.ts";
 import type { Suppression } from "../../core/suppress/index.ts";
 

@@ -6,7 +6,7 @@
 import type { Kysely } from "kysely";
 import type { CommandExplainRequest } from "../../ai/command.ts";
 import type { FileSource } from "../../ai/explain.ts";
-import type { Command } from "../../core/commands/parse.ts";
+import type { Command } from "../../core/comment-commands/parse.ts";
 import { configSchema, type MaestroConfig } from "../../core/config/schema.ts";
 import {
   configSuppressions,

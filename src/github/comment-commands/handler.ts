@@ -15,7 +15,7 @@ import { z } from "zod";
 import { createFindingExplainer } from "../../ai/command.ts";
 import type { ExplainerSettings } from "../../ai/explain.ts";
 import { githubFileReader } from "../../ai/github-file.ts";
-import { type Command, type CommandName, parseCommand } from "../../core/commands/parse.ts";
+import { type Command, type CommandName, parseCommand } from "../../core/comment-commands/parse.ts";
 import type { MaestroConfig } from "../../core/config/schema.ts";
 import { describeConfigErrors, loadRepositoryConfig } from "../config.ts";
 import type { DeliveryContext, DeliveryHandler } from "../delivery.ts";
