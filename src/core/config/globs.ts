@@ -1,3 +1,14 @@
+import { braceExpand } from "minimatch";
+import { safeRegexProblem } from "../regex/index.ts";
+
+/** Longer globs are refused: no real path pattern comes near it, and every check below is linear in it. */
+export const MAX_GLOB_LENGTH = 1_000;
+/**
+ * `{a,b}` and `{1..9}` multiply: `q{1..100000}/**` is 100,000 patterns, and minimatch would
+ * build every one of them for every match. Real configs use a handful.
+ */
+export const MAX_BRACE_EXPANSIONS = 1_000;
+
 /**
  * Syntax checks for the minimatch globs of the config. minimatch never rejects a pattern:
  * an unbalanced bracket or brace silently becomes a literal that matches nothing, which is
@@ -12,7 +23,22 @@ export function globProblem(pattern: string): string | null {
   if (pattern.startsWith("./")) return `glob "${pattern}" starts with "./": write it without the "./"`;
   if (pattern.split("/").includes(".."))
     return `glob "${pattern}" contains "..": globs cannot leave the repository`;
-  return bracketProblem(pattern);
+  return bracketProblem(pattern) ?? globSizeProblem(pattern);
+}
+
+/**
+ * A glob too long, or whose braces expand to too many patterns, or null. Expansion stops
+ * one past the limit, so checking costs no more than the limit.
+ */
+export function globSizeProblem(pattern: string): string | null {
+  if (pattern.length > MAX_GLOB_LENGTH) {
+    return `glob "${pattern.slice(0, 60)}…" is ${pattern.length} characters long; the limit is ${MAX_GLOB_LENGTH}`;
+  }
+  if (!pattern.includes("{")) return null;
+  if (braceExpand(pattern, { braceExpandMax: MAX_BRACE_EXPANSIONS + 1 }).length > MAX_BRACE_EXPANSIONS) {
+    return `glob "${pattern}" expands its braces to more than ${MAX_BRACE_EXPANSIONS} patterns; list fewer alternatives or use * and **`;
+  }
+  return null;
 }
 
 function bracketProblem(pattern: string): string | null {
@@ -49,12 +75,13 @@ function reversedRange(cls: string): string | null {
   return null;
 }
 
-/** A regex that does not compile, or null. */
+/**
+ * A regex that does not compile, or cannot run on the linear-time engine (lookahead,
+ * backreferences; see src/core/regex), or null.
+ */
 export function regexProblem(pattern: string): string | null {
-  try {
-    new RegExp(pattern);
-    return null;
-  } catch (error) {
-    return `regex "${pattern}" does not compile: ${(error as Error).message}`;
-  }
+  const problem = safeRegexProblem(pattern);
+  if (problem === null) return null;
+  const verb = problem.kind === "syntax" ? "does not compile" : "cannot be used";
+  return `regex "${pattern}" ${verb}: ${problem.reason}`;
 }

@@ -1,11 +1,12 @@
 import type { Finding } from "../findings.ts";
+import { compileSafeRegex, type SafeRegex } from "../regex/index.ts";
 import { compareWithinLevel, isActive, type Suppression, type SuppressionLevel } from "./model.ts";
 import {
   compilePattern,
   isLiteralGlob,
   literalPrefix,
   normalizePattern,
-  patternRegExp,
+  patternRegex,
   patternSyntaxError,
   type SubjectTest,
 } from "./pattern.ts";
@@ -27,9 +28,9 @@ import {
  *   with the next candidate, then the next level.
  *
  * Cost: exact patterns are Map lookups; each distinct glob/regex is compiled once (globs
- * to a RegExp, see glob-regex.ts) and kept in a bucket keyed by its literal leading
+ * to a regex, see glob-regex.ts) and kept in a bucket keyed by its literal leading
  * directories, so a subject is tested only against globs that could match it, and a bucket
- * of several patterns is first tested with one combined RegExp. Candidate lists are
+ * of several patterns is first tested with one combined regex. Candidate lists are
  * memoised per file, per directory chain and per rule id (pattern matching only — a pure
  * function of the string, never of the finding's value or the clock), so findings sharing
  * a file cost one Map lookup, or none when they come one after another.
@@ -50,15 +51,15 @@ export interface CompileOptions {
 
 interface PatternGroup {
   readonly test: SubjectTest;
-  /** The anchored RegExp behind `test`, when there is one (for the bucket prefilter). */
-  readonly regex: RegExp | null;
+  /** The whole-subject regex behind `test`, when there is one (for the bucket prefilter). */
+  readonly regex: SafeRegex | null;
   readonly suppressions: Suppression[];
 }
 
 interface Bucket {
   readonly groups: Map<string, PatternGroup>;
-  /** One alternation of every group's RegExp: a subject it rejects skips the whole bucket. */
-  prefilter: RegExp | null;
+  /** One alternation of every group's regex: a subject it rejects skips the whole bucket. */
+  prefilter: SafeRegex | null;
 }
 
 const EMPTY: readonly Suppression[] = Object.freeze([]);
@@ -97,9 +98,9 @@ class LevelIndex {
     const group = bucket.groups.get(key);
     if (group) group.suppressions.push(suppression);
     else {
-      const regex = patternRegExp(suppression.patternType, pattern);
+      const regex = patternRegex(suppression.patternType, pattern);
       const test = regex
-        ? (subject: string) => regex.test(subject)
+        ? (subject: string) => regex.testWhole(subject)
         : compilePattern(suppression.patternType, pattern);
       bucket.groups.set(key, { test, regex, suppressions: [suppression] });
       this.patternCount += 1;
@@ -161,7 +162,7 @@ class LevelIndex {
   }
 
   private collect(bucket: Bucket | undefined, subject: string, into: Suppression[]): void {
-    if (!bucket || (bucket.prefilter !== null && !bucket.prefilter.test(subject))) return;
+    if (!bucket || (bucket.prefilter !== null && !bucket.prefilter.testWhole(subject))) return;
     for (const group of bucket.groups.values()) {
       if (group.test(subject)) into.push(...group.suppressions);
     }
@@ -169,20 +170,18 @@ class LevelIndex {
 }
 
 /**
- * The alternation of the groups' anchored RegExps, or null when there are too few, one is
- * a minimatch-only glob, or the sources cannot share one RegExp (backreferences, named groups).
+ * The alternation of the groups' regexes, or null when there are too few, one is a
+ * minimatch-only glob, or the sources cannot share one regex (the same group name twice).
  */
-function prefilterOf(groups: readonly PatternGroup[]): RegExp | null {
+function prefilterOf(groups: readonly PatternGroup[]): SafeRegex | null {
   if (groups.length < PREFILTER_MIN_GROUPS) return null;
   const sources: string[] = [];
   for (const group of groups) {
     if (group.regex === null) return null;
-    const source = group.regex.source;
-    if (/\\[1-9k]|\(\?</.test(source)) return null;
-    sources.push(source);
+    sources.push(`(?:${group.regex.pattern})`);
   }
   try {
-    return new RegExp(sources.join("|"));
+    return compileSafeRegex(sources.join("|"));
   } catch {
     return null;
   }

@@ -1,16 +1,25 @@
 import { Minimatch } from "minimatch";
-import { globToRegExp } from "./glob-regex.ts";
+import { globSizeProblem, MAX_BRACE_EXPANSIONS } from "../config/globs.ts";
+import { compileSafeRegex, type SafeRegex, safeRegexProblem } from "../regex/index.ts";
+import { globToRegexSource } from "./glob-regex.ts";
 import type { PatternType, SuppressionLevel } from "./model.ts";
 
 /**
  * Pattern normalisation, syntax checks and compilation. Globs are minimatch with
  * `dot: true`: `*` never crosses `/`, `**` does. Regexes match the WHOLE subject (the
- * original matched a prefix only).
+ * original matched a prefix only). Suppressions come from comment commands and configs, so
+ * regexes and translated globs run on the linear-time engine (src/core/regex), and globs
+ * are refused past a size and a brace-expansion count.
  */
 
 export type SubjectTest = (subject: string) => boolean;
 
-export const GLOB_OPTIONS = { dot: true, nonegate: true, nocomment: true } as const;
+export const GLOB_OPTIONS = {
+  dot: true,
+  nonegate: true,
+  nocomment: true,
+  braceExpandMax: MAX_BRACE_EXPANSIONS,
+} as const;
 /** Characters that make a path segment non-literal (conservative: extglob and escapes too). */
 const MAGIC = /[*?[\]{}()!+@\\]/;
 
@@ -31,14 +40,10 @@ export function normalizePattern(level: SuppressionLevel, patternType: PatternTy
 export function patternSyntaxError(patternType: PatternType, pattern: string): string | null {
   if (pattern.trim() === "") return "the pattern is empty";
   if (patternType === "regex") {
-    try {
-      new RegExp(pattern);
-      return null;
-    } catch (error) {
-      return `invalid regex /${pattern}/: ${error instanceof Error ? error.message : String(error)}`;
-    }
+    const problem = safeRegexProblem(pattern);
+    return problem === null ? null : `invalid regex /${pattern}/: ${problem.reason}`;
   }
-  if (patternType === "glob") return globSyntaxError(pattern);
+  if (patternType === "glob") return globSyntaxError(pattern) ?? globSizeProblem(pattern);
   return null;
 }
 
@@ -96,20 +101,22 @@ export function literalPrefix(pattern: string): string {
 }
 
 /**
- * The anchored RegExp a validated regex or glob compiles to, or null for an exact pattern
- * or a glob only minimatch understands (extglobs).
+ * The linear-time regex a validated regex or glob compiles to, matched against the whole
+ * subject (`testWhole`), or null for an exact pattern or a glob only minimatch understands
+ * (extglobs).
  */
-export function patternRegExp(patternType: PatternType, pattern: string): RegExp | null {
+export function patternRegex(patternType: PatternType, pattern: string): SafeRegex | null {
   if (patternType === "exact") return null;
-  if (patternType === "regex") return new RegExp(`^(?:${pattern})$`);
-  return globToRegExp(pattern);
+  if (patternType === "regex") return compileSafeRegex(pattern);
+  const source = globToRegexSource(pattern);
+  return source === null ? null : compileSafeRegex(source);
 }
 
 /** Compiles a validated pattern into a predicate; call once per distinct pattern. */
 export function compilePattern(patternType: PatternType, pattern: string): SubjectTest {
   if (patternType === "exact") return (subject) => subject === pattern;
-  const regex = patternRegExp(patternType, pattern);
-  if (regex !== null) return (subject) => regex.test(subject);
+  const regex = patternRegex(patternType, pattern);
+  if (regex !== null) return (subject) => regex.testWhole(subject);
   const glob = new Minimatch(pattern, GLOB_OPTIONS);
   return (subject) => glob.match(subject);
 }

@@ -95,7 +95,7 @@ describe("compiled matcher: precedence and tie-breaking", () => {
     expect(suppressed.map((f) => f.id)).toEqual(["1", "2"]);
   });
 
-  it("extglobs fall back to minimatch; a bucket mixing backreferences and named groups still matches", () => {
+  it("extglobs fall back to minimatch; a bucket with named groups still matches; a backreference is skipped", () => {
     const list = [
       suppression({ id: "ext", level: "file", pattern: "src/+(a|b)/*.ts" }),
       suppression({ id: "backref", level: "file", pattern: "(x)\\1/.*", patternType: "regex" }),
@@ -114,7 +114,13 @@ describe("compiled matcher: precedence and tie-breaking", () => {
       "docs/r",
       "other/s",
     ].map((file) => compiled.match(finding({ id: file, file }))?.id ?? null);
-    expect(ids).toEqual(["ext", "ext", null, "backref", "named", "named2", "plain", null]);
+    expect(ids).toEqual(["ext", "ext", null, null, "named", "named2", "plain", null]);
+    expect(compiled.skipped.map((entry) => [entry.suppression.id, entry.reason])).toEqual([
+      [
+        "backref",
+        expect.stringMatching(/^invalid regex \/\(x\)\\1\/\.\*\/: backreferences are not supported/),
+      ],
+    ]);
   });
 
   it("ancestorDirectories lists the file's directory and each ancestor, deepest first", () => {
