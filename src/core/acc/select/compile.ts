@@ -11,7 +11,7 @@ import { importsPackage } from "../rules/packages.ts";
 import { captureGlobRegex, globCaptureNames } from "./capture-glob.ts";
 import { moduleExpressionRegex } from "./module-expression.ts";
 import type { Atom, Selector, Term } from "./parse.ts";
-import { compileConfigRegex, wildcardRegex } from "./regex.ts";
+import { compileConfigRegex, configRegexGroups, wildcardRegex } from "./regex.ts";
 import type { DeclaredClass } from "./schema.ts";
 
 export type Bindings = Readonly<Record<string, string>>;
@@ -258,14 +258,14 @@ class CompiledTerm {
       const match = regex.exec(this.ctx.names[node]!);
       if (!match) return false;
       parts.push("regex");
-      match.forEach((group, i) => {
+      match.groups.forEach((group, i) => {
         if (i === 0) captures["0"] = group ?? "";
         else if (group !== undefined) {
           captures[String(i)] = group;
           parts.push(group);
         }
       });
-      Object.assign(captures, match.groups ?? {});
+      Object.assign(captures, match.named);
       return true;
     };
   }
@@ -332,15 +332,9 @@ export function selectorCaptureNames(selector: Selector): Set<string> {
       if (atom.kind === "glob")
         for (const glob of atom.values) for (const name of globCaptureNames(glob)) names.add(name);
       if (atom.kind === "regex") {
-        const source = atom.values.join("|");
-        let groups = 0;
-        try {
-          groups = (new RegExp(`${source}|`).exec("")?.length ?? 1) - 1;
-        } catch {
-          groups = 0;
-        }
-        for (let i = 0; i <= groups; i++) names.add(String(i));
-        for (const match of source.matchAll(/\(\?<([A-Za-z_][A-Za-z0-9_]*)>/g)) names.add(match[1]!);
+        const groups = configRegexGroups(atom.values.join("|"));
+        for (let i = 0; i <= groups.count; i++) names.add(String(i));
+        for (const name of groups.names) names.add(name);
       }
     }
   }

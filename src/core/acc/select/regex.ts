@@ -1,18 +1,49 @@
 /**
- * The one place where regexes written in a config (selectors, exemptions) are compiled, so
- * that switching to a linear-time engine is one change here.
+ * The one place where regexes written in a config (selectors, exemptions) are compiled:
+ * they run on the linear-time engine of src/core/regex, so no pattern can make matching a
+ * path slow, and a pattern that would need backtracking is a config error.
  */
-export function compileConfigRegex(source: string): RegExp {
-  return new RegExp(source);
+import { regexProblem } from "../../config/globs.ts";
+import { compileSafeRegex, type SafeRegex } from "../../regex/index.ts";
+
+export interface ConfigRegexMatch {
+  /** `groups[0]` is the whole match; `groups[i]` capture i (undefined when it took no part). */
+  readonly groups: readonly (string | undefined)[];
+  readonly named: Readonly<Record<string, string>>;
 }
 
-/** Why a config regex does not compile, or null. */
+export interface ConfigRegex {
+  test(input: string): boolean;
+  /** The first match anywhere in the input (`RegExp.prototype.exec`), or null. */
+  exec(input: string): ConfigRegexMatch | null;
+}
+
+export function compileConfigRegex(source: string): ConfigRegex {
+  const regex: SafeRegex = compileSafeRegex(source, { dialect: "javascript" });
+  return {
+    test: (input) => regex.test(input),
+    exec(input) {
+      const match = regex.search(input);
+      if (match === null) return null;
+      const named: Record<string, string> = {};
+      for (const [name, group] of Object.entries(match.named)) if (group !== null) named[name] = group.text;
+      return { groups: match.groups.map((group) => group?.text), named };
+    },
+  };
+}
+
+/** Why a config regex cannot be used (syntax, or needs backtracking), or null. */
 export function configRegexProblem(source: string): string | null {
+  return regexProblem(source);
+}
+
+/** The number of capture groups of a config regex (0 when it does not compile). */
+export function configRegexGroups(source: string): { count: number; names: string[] } {
   try {
-    compileConfigRegex(source);
-    return null;
-  } catch (error) {
-    return `regex "${source}" does not compile: ${(error as Error).message}`;
+    const regex = compileSafeRegex(source, { dialect: "javascript" });
+    return { count: regex.groupCount, names: Object.keys(regex.groupNames) };
+  } catch {
+    return { count: 0, names: [] };
   }
 }
 
