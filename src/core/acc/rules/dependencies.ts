@@ -36,8 +36,9 @@ const EXPLAIN: Readonly<Record<DeclaredClass, string>> = {
 
 /**
  * `dependencies`: package imports checked against the nearest manifest (manifests.ts):
- * production code importing a devDependency, a package that is not declared, … One finding
- * per (file, package).
+ * production code importing a devDependency, a package that is not declared, … A package the
+ * production dependencies declare passes whatever other sections list it too (only
+ * `duplicate` still applies). One finding per (file, package).
  */
 export const dependenciesRule = describeRule<DependenciesRule>({
   type: "dependencies",
@@ -63,7 +64,9 @@ export const dependenciesRule = describeRule<DependenciesRule>({
       for (const edge of view.packages(node)) {
         const name = edge.external!;
         if (seen.has(name)) continue;
-        const classes = ctx.facts.manifests.classify(path, ctx.language[node] ?? null, edge);
+        const classes = effectiveClasses(
+          ctx.facts.manifests.classify(path, ctx.language[node] ?? null, edge),
+        );
         const broken = rule.forbid.find((forbidden) => classes.includes(forbidden));
         if (broken === undefined) continue;
         seen.add(name);
@@ -82,3 +85,9 @@ export const dependenciesRule = describeRule<DependenciesRule>({
     return findings.concat(unmatchedExemptionFindings(rule, view.unmatched, run));
   },
 });
+
+/** A package the production dependencies declare is fine whatever other sections also list it (except `duplicate`). */
+function effectiveClasses(classes: readonly DeclaredClass[]): readonly DeclaredClass[] {
+  if (!classes.includes("production")) return classes;
+  return classes.filter((declared) => declared === "production" || declared === "duplicate");
+}

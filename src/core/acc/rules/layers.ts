@@ -21,12 +21,18 @@ import { checkComponent, checkImportOptions, checkSelector } from "./validation.
 
 const optional = z.boolean().optional();
 
-const layerEntrySchema = z.union([
-  z.string().min(1),
-  z.strictObject({ layer: selectorSchema, optional }),
-  z.strictObject({ independent: z.array(selectorSchema).min(2), optional }),
-  z.strictObject({ siblings: z.array(selectorSchema).min(2), optional }),
-]);
+const layerEntrySchema = z.union(
+  [
+    z.string().min(1),
+    z.strictObject({ layer: selectorSchema, optional }),
+    z.strictObject({ independent: z.array(selectorSchema).min(2), optional }),
+    z.strictObject({ siblings: z.array(selectorSchema).min(2), optional }),
+  ],
+  {
+    error:
+      "a layer is a component (or selector) string, { layer, optional }, { independent: [two or more] } or { siblings: [two or more] }",
+  },
+);
 
 export const layersSchema = z.strictObject({
   ...ruleBase,
@@ -177,7 +183,7 @@ function evaluateLayers(rule: LayersRule, ctx: AccContext, run: RuleRun): Findin
         placement[node] !== undefined && placement[node]!.instance === placement[source]!.instance,
       describe: (node) => {
         const at = placement[node];
-        if (at === undefined || isComponentMember(levels, at))
+        if (at === undefined || (rule.containers === undefined && isComponentMember(levels, at)))
           return describeFile(ctx.names[node]!, ctx.component[node] ?? null);
         return `${ctx.names[node]} (${memberName(levels[at.level]!.members[at.member]!.value)})`;
       },

@@ -142,9 +142,6 @@ function unknownComponent(name: string, components: ReadonlySet<string>): string
     : components.size === 0
       ? " (none are defined)"
       : ` (known: ${[...components].sort().join(", ")})`;
-  return `unknown component "${name}"${hint}; other selectors start with ${SELECTOR_PREFIXES.filter(
-    (p) => p !== "component",
-  )
-    .map((p) => `${p}:`)
-    .join(", ")}`;
+  const prefixes = SELECTOR_PREFIXES.filter((p) => p !== "component").map((p) => `${p}:`);
+  return `unknown component "${name}"${hint} (other selectors start with ${prefixes.join(", ")})`;
 }
