@@ -11,7 +11,7 @@ import type { Indirect } from "../select/schema.ts";
 import type { BaseRule, RuleRun } from "./descriptor.ts";
 import type { EdgeView } from "./edges.ts";
 import { accFinding } from "./finding.ts";
-import { Budget, DEFAULT_REACH_BUDGET, findChains, ReverseIndex } from "./reach.ts";
+import { Budget, DEFAULT_REACH_BUDGET, findChains, leadingNodes, ReverseIndex } from "./reach.ts";
 
 export interface ImportJudge {
   /**
@@ -34,7 +34,16 @@ export interface ImportJudge {
   blocked(source: number, node: number): boolean;
   /** How a file is named in messages. */
   describe(node: number): string;
+  /**
+   * For chains: a target test that holds for every group's targets and a barrier that every
+   * group has (or less), when the rule can say so; the nodes that can lead to a target are
+   * then found once instead of once per group (independence among many modules).
+   */
+  sharedReach?: { isTarget(node: number): boolean; isBlocked(node: number): boolean } | undefined;
 }
+
+/** At most this many indirect findings per rule: beyond, the rule is broken wholesale and a notice says so. */
+export const MAX_INDIRECT_FINDINGS = 1000;
 
 export function judgeImports(
   rule: BaseRule,
@@ -135,8 +144,14 @@ function chainFindings(
   }
   const budget = new Budget(DEFAULT_REACH_BUDGET);
   const reverse = new ReverseIndex(view);
+  const shared = judge.sharedReach ? leadingNodes(view, judge.sharedReach, budget, reverse) : undefined;
   const findings: Finding[] = [];
+  let capped = false;
   for (const sources of groups.values()) {
+    if (findings.length >= MAX_INDIRECT_FINDINGS) {
+      capped = true;
+      break;
+    }
     const first = sources[0]!;
     const reached = findChains(
       view,
@@ -151,6 +166,7 @@ function chainFindings(
       },
       budget,
       reverse,
+      shared,
     );
     for (const hit of reached) {
       const source = ctx.names[hit.source]!;
@@ -173,6 +189,14 @@ function chainFindings(
         }),
       );
     }
+  }
+  if (capped || findings.length > MAX_INDIRECT_FINDINGS) {
+    notices.push({
+      file: null,
+      kind: "indirect-search-cut",
+      message: `rule "${rule.id}": more than ${MAX_INDIRECT_FINDINGS} indirect violations; only the first are reported`,
+    });
+    findings.length = Math.min(findings.length, MAX_INDIRECT_FINDINGS);
   }
   if (budget.exhausted)
     notices.push({

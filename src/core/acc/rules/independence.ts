@@ -66,6 +66,7 @@ function evaluateIndependence(rule: IndependenceRule, ctx: AccContext, run: Rule
       },
       blocked: (_source, node) => unitOf(node) !== null,
       describe: (node) => ctx.names[node]!,
+      sharedReach: { isTarget: (node) => unitOf(node) !== null, isBlocked: (node) => unitOf(node) !== null },
     },
     rule.indirect,
     run,

@@ -4,8 +4,10 @@
  * `blocked` node or through a target (it ends at the first target it enters), unless
  * `throughTargets` (dependency-cruiser's `reachable`: any path).
  *
- * Cost: per group, one reverse search from the targets marks the nodes that can still lead
- * to one; each source then runs a breadth-first search inside those nodes only. Every edge
+ * Cost: per group (or once, for rules whose groups share their targets and barriers), one
+ * reverse search from the targets marks the nodes that can still lead to one; each source
+ * then runs a breadth-first search inside those nodes only, so a source that reaches no
+ * target costs next to nothing and the work grows with the violations found. Every edge
  * step counts against a budget shared by the rule; when it runs out the search stops and
  * the rule reports a notice (never a silent partial answer).
  */
@@ -65,9 +67,10 @@ export function findChains(
   group: ReachGroup,
   budget: Budget,
   reverse: ReverseIndex,
+  shared?: Uint8Array,
 ): Reached[] {
   const n = view.ctx.names.length;
-  const leads = leadingNodes(view, group, budget, reverse);
+  const leads = shared ?? leadingNodes(view, group, budget, reverse);
   const reached: Reached[] = [];
   const parent = new Int32Array(n);
   const seen = new Int32Array(n).fill(-1);
@@ -149,7 +152,12 @@ export class ReverseIndex {
  * 1 for nodes from which a chain can still reach a target: the targets, the unblocked nodes
  * importing a target package, and every unblocked predecessor of a marked node.
  */
-function leadingNodes(view: EdgeView, group: ReachGroup, budget: Budget, reverse: ReverseIndex): Uint8Array {
+export function leadingNodes(
+  view: EdgeView,
+  group: Pick<ReachGroup, "isTarget" | "isBlocked" | "packageTarget">,
+  budget: Budget,
+  reverse: ReverseIndex,
+): Uint8Array {
   const n = view.ctx.names.length;
   const leads = new Uint8Array(n);
   const queue: number[] = [];
@@ -174,6 +182,6 @@ function leadingNodes(view: EdgeView, group: ReachGroup, budget: Budget, reverse
   return leads;
 }
 
-function importsTarget(view: EdgeView, group: ReachGroup, node: number): boolean {
+function importsTarget(view: EdgeView, group: Pick<ReachGroup, "packageTarget">, node: number): boolean {
   return view.packages(node).some((edge) => group.packageTarget!(node, edge) !== null);
 }
