@@ -1,19 +1,11 @@
-import { z } from "zod";
-import { ruleBase } from "../../config/primitives.ts";
-import type { ConfigIssue } from "../../config/validate.ts";
+import type { z } from "zod";
 import type { Finding } from "../../findings.ts";
+import { callFindings, callRuleSchema, validateCallRule } from "./call-rules.ts";
 import type { AccContext } from "./context.ts";
 import { describeRule } from "./descriptor.ts";
-import { importFindings } from "./import-findings.ts";
 import { importsPackage, listedComponents, listedPackages } from "./packages.ts";
-import { checkCallTargets, checkComponent } from "./validation.ts";
 
-export const canCallSchema = z.strictObject({
-  ...ruleBase,
-  type: z.literal("can-call"),
-  from: z.string().min(1),
-  to: z.array(z.string().min(1)),
-});
+export const canCallSchema = callRuleSchema("can-call", 0);
 
 export type CanCallRule = z.output<typeof canCallSchema>;
 
@@ -22,12 +14,7 @@ export const canCallRule = describeRule<CanCallRule>({
   schema: canCallSchema,
   summary:
     "files of `from` may import their own component and the listed ones (and, once one is listed, only the listed packages)",
-  validate(rule, at, env) {
-    const issues: ConfigIssue[] = [];
-    checkComponent(rule, rule.from, [...at, "from"], env, issues);
-    checkCallTargets(rule, rule.to, [...at, "to"], env, issues);
-    return issues;
-  },
+  validate: validateCallRule,
   incremental: () => "per-file",
   evaluate: (rule, ctx, run) => evaluateCanCall(rule, ctx, run.only),
 });
@@ -46,14 +33,13 @@ export function evaluateCanCall(rule: CanCallRule, ctx: AccContext, only?: reado
   const packages = listedPackages(rule.to);
   const allowedText = [...allowed].filter((name) => name !== rule.from);
   const summary = allowedText.length > 0 ? `only ${allowedText.join(", ")}` : "no other component";
-  return importFindings(rule, ctx, only, {
-    constrains: (component) => component === rule.from,
-    componentViolation: (_from, to) => (allowed.has(to) ? null : `"${rule.from}" may call ${summary}`),
+  return callFindings(rule, ctx, only, {
+    componentViolation: (to) => (allowed.has(to) ? null : `"${rule.from}" may call ${summary}`),
     packageViolation:
       packages.length === 0
         ? undefined
-        : (edge, language, reported) =>
-            reported.has(edge.external!) || packages.some((pkg) => importsPackage(pkg, edge, language))
+        : (edge, language) =>
+            packages.some((pkg) => importsPackage(pkg, edge, language))
               ? null
               : {
                   target: edge.external!,

@@ -1,14 +1,13 @@
 import { z } from "zod";
 import { ruleBase } from "../../config/primitives.ts";
-import type { ConfigIssue } from "../../config/validate.ts";
 import type { Finding } from "../../findings.ts";
 import { DECLARED_CLASSES, type DeclaredClass, importRuleOptions, selectorSchema } from "../select/schema.ts";
 import type { AccContext } from "./context.ts";
 import { describeRule, type RuleRun } from "./descriptor.ts";
 import { unmatchedExemptionFindings } from "./edges.ts";
 import { accFinding } from "./finding.ts";
-import { compileSelector, ruleView } from "./selection.ts";
-import { checkImportOptions, checkSelector } from "./validation.ts";
+import { compileSelector, ruleView, scopedSources } from "./selection.ts";
+import { FILES, validateSelectors } from "./validation.ts";
 
 export const dependenciesSchema = z.strictObject({
   ...ruleBase,
@@ -45,20 +44,14 @@ export const dependenciesRule = describeRule<DependenciesRule>({
   schema: dependenciesSchema,
   summary:
     "a package import must be declared in the nearest package.json / pyproject.toml / requirements / setup.cfg, and not as any of `forbid`",
-  validate(rule, at, env) {
-    const issues: ConfigIssue[] = [];
-    if (rule.from !== undefined) checkSelector(rule, rule.from, [...at, "from"], env, issues);
-    checkImportOptions(rule, at, env, issues);
-    return issues;
-  },
+  validate: validateSelectors<DependenciesRule>({ from: FILES }, { importOptions: true }),
   incremental: () => "per-file",
   evaluate(rule, ctx: AccContext, run: RuleRun): Finding[] {
     const view = ruleView(ctx, rule);
     const scope =
       rule.from === undefined ? null : compileSelector(ctx, rule.from, { asPackages: rule.asPackages });
     const findings: Finding[] = [];
-    for (const node of run.only ?? ctx.names.map((_, i) => i)) {
-      if (!ctx.isSource[node] || (scope !== null && scope.file(node) === null)) continue;
+    for (const node of scopedSources(ctx, scope, run.only)) {
       const path = ctx.names[node]!;
       const seen = new Set<string>();
       for (const edge of view.packages(node)) {

@@ -71,6 +71,7 @@ export function edgeView(ctx: AccContext, filter: EdgeFilter): EdgeView {
   const out = new Array<readonly number[]>(n);
   const lines = new Array<readonly number[]>(n);
   const packages = new Array<readonly ResolvedImport[]>(n);
+  const unresolved = new Array<readonly ResolvedImport[]>(n);
   const matched = new Uint8Array(exemptions.length);
   for (let node = 0; node < n; node++) {
     const targets = ctx.out[node]!;
@@ -80,7 +81,11 @@ export function edgeView(ctx: AccContext, filter: EdgeFilter): EdgeView {
       const edgeForms = ctx.outForms[node]![k]!;
       if ((edgeForms & forms) === 0) continue;
       const to = targets[k]!;
-      if (exemptions.length > 0 && exemptFile(exemptions, matched, node, to)) continue;
+      if (
+        exemptions.length > 0 &&
+        exempt(exemptions, matched, node, (sel) => sel.selectsFiles && sel.file(to) !== null)
+      )
+        continue;
       kept.push(to);
       keptLines.push(
         (edgeForms & ~forms) === 0 ? ctx.outLine[node]![k]! : firstLine(ctx, node, to, considered),
@@ -88,10 +93,12 @@ export function edgeView(ctx: AccContext, filter: EdgeFilter): EdgeView {
     }
     out[node] = kept;
     lines[node] = keptLines;
+    const isExempt = (test: (to: CompiledSelector) => boolean) =>
+      exemptions.length > 0 && exempt(exemptions, matched, node, test);
     packages[node] = ctx.external[node]!.filter(
-      (edge) =>
-        considered(node, edge) && !(exemptions.length > 0 && exemptPackage(exemptions, matched, node, edge)),
+      (edge) => considered(node, edge) && !isExempt((to) => to.package(node, edge) !== null),
     );
+    unresolved[node] = unresolvedOf(node).filter((edge) => !isExempt((to) => to.unresolved(node, edge)));
   }
   const unmatched: number[] = [];
   matched.forEach((hit, i) => {
@@ -102,10 +109,7 @@ export function edgeView(ctx: AccContext, filter: EdgeFilter): EdgeView {
     out: (node) => out[node]!,
     line: (node, k) => lines[node]![k]!,
     packages: (node) => packages[node]!,
-    unresolved: (node) =>
-      unresolvedOf(node).filter(
-        (edge) => !(exemptions.length > 0 && exemptUnresolved(exemptions, matched, node, edge)),
-      ),
+    unresolved: (node) => unresolved[node]!,
     lineTo: (node, to) => {
       const k = out[node]!.indexOf(to);
       return k < 0 ? -1 : lines[node]![k]!;
@@ -128,55 +132,25 @@ function firstLine(
   return line;
 }
 
-function exemptFile(
+/**
+ * Whether an import of `from` is exempt: some exemption's `from` matches the file and its
+ * `to` (with the captures of `from`) matches what is imported. Marks every exemption that
+ * matches, so the ones matching nothing can be reported.
+ */
+function exempt(
   exemptions: readonly CompiledExemption[],
   matched: Uint8Array,
   from: number,
-  to: number,
+  test: (to: CompiledSelector) => boolean,
 ): boolean {
-  let exempt = false;
+  let found = false;
   exemptions.forEach((exemption, i) => {
     const source = exemption.from.file(from);
-    if (source === null || !exemption.to.selectsFiles) return;
-    if (exemption.to.bound(source.bindings).file(to) === null) return;
+    if (source === null || !test(exemption.to.bound(source.bindings))) return;
     matched[i] = 1;
-    exempt = true;
+    found = true;
   });
-  return exempt;
-}
-
-function exemptPackage(
-  exemptions: readonly CompiledExemption[],
-  matched: Uint8Array,
-  from: number,
-  edge: ResolvedImport,
-): boolean {
-  let exempt = false;
-  exemptions.forEach((exemption, i) => {
-    if (!exemption.to.selectsPackages) return;
-    const source = exemption.from.file(from);
-    if (source === null || exemption.to.bound(source.bindings).package(from, edge) === null) return;
-    matched[i] = 1;
-    exempt = true;
-  });
-  return exempt;
-}
-
-function exemptUnresolved(
-  exemptions: readonly CompiledExemption[],
-  matched: Uint8Array,
-  from: number,
-  edge: ResolvedImport,
-): boolean {
-  let exempt = false;
-  exemptions.forEach((exemption, i) => {
-    if (!exemption.to.selectsUnresolved) return;
-    const source = exemption.from.file(from);
-    if (source === null || !exemption.to.bound(source.bindings).unresolved(from, edge)) return;
-    matched[i] = 1;
-    exempt = true;
-  });
-  return exempt;
+  return found;
 }
 
 /**

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { ruleBase } from "../../config/primitives.ts";
-import type { ConfigIssue } from "../../config/validate.ts";
 import type { Finding } from "../../findings.ts";
 import type { CompiledSelector, FileMatch } from "../select/compile.ts";
 import { importRuleOptions, indirectSchema, selectorSchema } from "../select/schema.ts";
@@ -9,7 +8,7 @@ import { judgeImports } from "./dependency-findings.ts";
 import { describeRule, type RuleRun } from "./descriptor.ts";
 import { describeSelector, unmatchedExemptionFindings } from "./edges.ts";
 import { compileSelector, ruleView } from "./selection.ts";
-import { checkImportOptions, checkSelector } from "./validation.ts";
+import { ANYTHING, FILES, validateSelectors } from "./validation.ts";
 
 export const forbiddenSchema = z.strictObject({
   ...ruleBase,
@@ -35,17 +34,7 @@ export const forbiddenRule = describeRule<ForbiddenRule>({
   type: "forbidden",
   schema: forbiddenSchema,
   summary: "files of `from` must not import files or packages of `to`, directly or through other files",
-  validate(rule, at, env) {
-    const issues: ConfigIssue[] = [];
-    checkSelector(rule, rule.from, [...at, "from"], env, issues);
-    checkSelector(rule, rule.to, [...at, "to"], env, issues, {
-      files: true,
-      packages: true,
-      unresolved: true,
-    });
-    checkImportOptions(rule, at, env, issues);
-    return issues;
-  },
+  validate: validateSelectors<ForbiddenRule>({ from: FILES, to: ANYTHING }, { importOptions: true }),
   incremental: (rule) => (rule.indirect === false ? "per-file" : "graph"),
   evaluate: evaluateForbidden,
 });

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { ruleBase } from "../../config/primitives.ts";
-import type { ConfigIssue } from "../../config/validate.ts";
 import type { Finding } from "../../findings.ts";
 import { importRuleOptions, indirectSchema, selectorSchema } from "../select/schema.ts";
 import type { AccContext } from "./context.ts";
@@ -8,7 +7,7 @@ import { judgeImports } from "./dependency-findings.ts";
 import { describeRule, type RuleRun } from "./descriptor.ts";
 import { unmatchedExemptionFindings } from "./edges.ts";
 import { compileSelector, ruleView } from "./selection.ts";
-import { checkImportOptions, checkSelector } from "./validation.ts";
+import { FILES, validateSelectors } from "./validation.ts";
 
 export const independenceSchema = z.strictObject({
   ...ruleBase,
@@ -34,12 +33,7 @@ export const independenceRule = describeRule<IndependenceRule>({
   schema: independenceSchema,
   summary:
     "the listed modules (or the values of a capture) must not import each other, directly or through other files",
-  validate(rule, at, env) {
-    const issues: ConfigIssue[] = [];
-    checkSelector(rule, rule.modules, [...at, "modules"], env, issues);
-    checkImportOptions(rule, at, env, issues);
-    return issues;
-  },
+  validate: validateSelectors<IndependenceRule>({ modules: FILES }, { importOptions: true }),
   incremental: (rule) => (rule.indirect === false ? "per-file" : "graph"),
   evaluate: evaluateIndependence,
 });

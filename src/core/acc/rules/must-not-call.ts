@@ -1,19 +1,11 @@
-import { z } from "zod";
-import { ruleBase } from "../../config/primitives.ts";
-import type { ConfigIssue } from "../../config/validate.ts";
+import type { z } from "zod";
 import type { Finding } from "../../findings.ts";
+import { callFindings, callRuleSchema, validateCallRule } from "./call-rules.ts";
 import type { AccContext } from "./context.ts";
 import { describeRule } from "./descriptor.ts";
-import { importFindings } from "./import-findings.ts";
 import { importsPackage, listedComponents, listedPackages } from "./packages.ts";
-import { checkCallTargets, checkComponent } from "./validation.ts";
 
-export const mustNotCallSchema = z.strictObject({
-  ...ruleBase,
-  type: z.literal("must-not-call"),
-  from: z.string().min(1),
-  to: z.array(z.string().min(1)).min(1),
-});
+export const mustNotCallSchema = callRuleSchema("must-not-call", 1);
 
 export type MustNotCallRule = z.output<typeof mustNotCallSchema>;
 
@@ -22,12 +14,7 @@ export const mustNotCallRule = describeRule<MustNotCallRule>({
   schema: mustNotCallSchema,
   summary:
     "files of `from` must not import the listed components or `package:NAME` packages (direct imports)",
-  validate(rule, at, env) {
-    const issues: ConfigIssue[] = [];
-    checkComponent(rule, rule.from, [...at, "from"], env, issues);
-    checkCallTargets(rule, rule.to, [...at, "to"], env, issues);
-    return issues;
-  },
+  validate: validateCallRule,
   incremental: () => "per-file",
   evaluate: (rule, ctx, run) => evaluateMustNotCall(rule, ctx, run.only),
 });
@@ -44,9 +31,8 @@ export function evaluateMustNotCall(
 ): Finding[] {
   const forbidden = new Set(listedComponents(rule.to));
   const packages = listedPackages(rule.to);
-  return importFindings(rule, ctx, only, {
-    constrains: (component) => component === rule.from,
-    componentViolation: (_from, to) => (forbidden.has(to) ? `"${rule.from}" must not call "${to}"` : null),
+  return callFindings(rule, ctx, only, {
+    componentViolation: (to) => (forbidden.has(to) ? `"${rule.from}" must not call "${to}"` : null),
     packageViolation:
       packages.length === 0
         ? undefined

@@ -4,7 +4,7 @@ import type { ConfigIssue } from "../../config/validate.ts";
 import type { Finding } from "../../findings.ts";
 import { CycleFinder, cyclicComponents } from "../cycles.ts";
 import type { CompiledSelector } from "../select/compile.ts";
-import { exemptionSchema, importKindSchema, selectorSchema, unmatchedAlertSchema } from "../select/schema.ts";
+import { exemptionSchema, kindOptions, selectorSchema, unmatchedAlertSchema } from "../select/schema.ts";
 import type { AccContext } from "./context.ts";
 import { describeRule } from "./descriptor.ts";
 import { type EdgeView, unmatchedExemptionFindings } from "./edges.ts";
@@ -17,8 +17,7 @@ export const noCyclesSchema = z.strictObject({
   type: z.literal("no-cycles"),
   scope: z.enum(["file", "component"]).default("file"),
   /** Cycles only through these import kinds (e.g. ignoreKinds: [type-only] for run-time cycles). */
-  kinds: z.array(importKindSchema).min(1).optional(),
-  ignoreKinds: z.array(importKindSchema).min(1).optional(),
+  ...kindOptions,
   exempt: z.array(exemptionSchema).default([]),
   unmatchedExemptions: unmatchedAlertSchema.default("notice"),
   /** Only cycles whose files all match (dependency-cruiser viaOnly). */

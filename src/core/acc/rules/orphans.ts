@@ -1,21 +1,19 @@
 import { z } from "zod";
 import { ruleBase } from "../../config/primitives.ts";
-import type { ConfigIssue } from "../../config/validate.ts";
 import type { Finding } from "../../findings.ts";
-import { importKindSchema, selectorSchema } from "../select/schema.ts";
+import { kindOptions, selectorSchema } from "../select/schema.ts";
 import type { AccContext } from "./context.ts";
 import { describeRule } from "./descriptor.ts";
 import { accFinding } from "./finding.ts";
 import { compileSelector, ruleView } from "./selection.ts";
-import { checkSelector } from "./validation.ts";
+import { FILES, validateSelectors } from "./validation.ts";
 
 export const orphansSchema = z.strictObject({
   ...ruleBase,
   type: z.literal("orphans"),
   /** The files checked (all analysed files when absent); e.g. `{ glob: "src/**", not: "glob:**\/*.d.ts" }`. */
   files: selectorSchema.optional(),
-  kinds: z.array(importKindSchema).min(1).optional(),
-  ignoreKinds: z.array(importKindSchema).min(1).optional(),
+  ...kindOptions,
 });
 
 export type OrphansRule = z.output<typeof orphansSchema>;
@@ -28,11 +26,7 @@ export const orphansRule = describeRule<OrphansRule>({
   type: "orphans",
   schema: orphansSchema,
   summary: "a file that imports nothing and that nothing imports is a violation",
-  validate(rule, at, env) {
-    const issues: ConfigIssue[] = [];
-    if (rule.files !== undefined) checkSelector(rule, rule.files, [...at, "files"], env, issues);
-    return issues;
-  },
+  validate: validateSelectors<OrphansRule>({ files: FILES }),
   incremental: () => "graph",
   evaluate(rule, ctx: AccContext): Finding[] {
     const view = ruleView(ctx, { kinds: rule.kinds, ignoreKinds: rule.ignoreKinds });

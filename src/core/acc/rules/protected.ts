@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { ruleBase } from "../../config/primitives.ts";
-import type { ConfigIssue } from "../../config/validate.ts";
 import type { Finding } from "../../findings.ts";
 import { importRuleOptions, indirectSchema, selectorSchema } from "../select/schema.ts";
 import type { AccContext } from "./context.ts";
@@ -8,7 +7,7 @@ import { judgeImports } from "./dependency-findings.ts";
 import { describeRule, type RuleRun } from "./descriptor.ts";
 import { describeSelector, unmatchedExemptionFindings } from "./edges.ts";
 import { compileSelector, ruleView } from "./selection.ts";
-import { checkImportOptions, checkSelector } from "./validation.ts";
+import { FILES, validateSelectors } from "./validation.ts";
 
 export const protectedSchema = z.strictObject({
   ...ruleBase,
@@ -28,14 +27,10 @@ export const protectedRule = describeRule<ProtectedRule>({
   type: "protected",
   schema: protectedSchema,
   summary: "only `allowedImporters` (and the protected module itself) may import the protected modules",
-  validate(rule, at, env) {
-    const issues: ConfigIssue[] = [];
-    checkSelector(rule, rule.modules, [...at, "modules"], env, issues);
-    if (rule.allowedImporters !== undefined)
-      checkSelector(rule, rule.allowedImporters, [...at, "allowedImporters"], env, issues);
-    checkImportOptions(rule, at, env, issues);
-    return issues;
-  },
+  validate: validateSelectors<ProtectedRule>(
+    { modules: FILES, allowedImporters: FILES },
+    { importOptions: true },
+  ),
   incremental: (rule) => (rule.indirect === false ? "per-file" : "graph"),
   evaluate: evaluateProtected,
 });

@@ -1,14 +1,13 @@
 import { z } from "zod";
 import { ruleBase } from "../../config/primitives.ts";
-import type { ConfigIssue } from "../../config/validate.ts";
 import type { Finding } from "../../findings.ts";
 import { importRuleOptions, selectorSchema } from "../select/schema.ts";
 import type { AccContext } from "./context.ts";
 import { describeRule, type RuleRun } from "./descriptor.ts";
 import { describeSelector, unmatchedExemptionFindings } from "./edges.ts";
 import { accFinding } from "./finding.ts";
-import { compileSelector, ruleView } from "./selection.ts";
-import { checkImportOptions, checkSelector } from "./validation.ts";
+import { compileSelector, ruleView, scopedSources } from "./selection.ts";
+import { FILES, validateSelectors } from "./validation.ts";
 
 export const requiredSchema = z.strictObject({
   ...ruleBase,
@@ -28,13 +27,7 @@ export const requiredRule = describeRule<RequiredRule>({
   type: "required",
   schema: requiredSchema,
   summary: "every file of `module` must import (or, with indirect: any, reach) a file of `to`",
-  validate(rule, at, env) {
-    const issues: ConfigIssue[] = [];
-    checkSelector(rule, rule.module, [...at, "module"], env, issues);
-    checkSelector(rule, rule.to, [...at, "to"], env, issues);
-    checkImportOptions(rule, at, env, issues);
-    return issues;
-  },
+  validate: validateSelectors<RequiredRule>({ module: FILES, to: FILES }, { importOptions: true }),
   incremental: (rule) => (rule.indirect === false ? "per-file" : "graph"),
   evaluate: evaluateRequired,
 });
@@ -47,9 +40,7 @@ function evaluateRequired(rule: RequiredRule, ctx: AccContext, run: RuleRun): Fi
     outerNames: module.captureNames(),
   });
   const findings: Finding[] = [];
-  const nodes = run.only ?? ctx.names.map((_, node) => node);
-  for (const node of nodes) {
-    if (!ctx.isSource[node]) continue;
+  for (const node of scopedSources(ctx, null, run.only)) {
     const match = module.file(node);
     if (match === null) continue;
     const targets = to.bound(match.bindings);

@@ -60,3 +60,13 @@ export function ruleView(ctx: AccContext, rule: ImportOptions): EdgeView {
     exemptions: compileExemptions(ctx, rule),
   });
 }
+
+/** The graph files an evaluation covers (every node, or `only`) that `scope` selects (all when null). */
+export function scopedSources(
+  ctx: AccContext,
+  scope: CompiledSelector | null,
+  only: readonly number[] | undefined,
+): number[] {
+  const nodes = only ?? ctx.names.map((_, node) => node);
+  return nodes.filter((node) => ctx.isSource[node] && (scope === null || scope.file(node) !== null));
+}

@@ -1,14 +1,13 @@
 import { z } from "zod";
 import { ruleBase } from "../../config/primitives.ts";
-import type { ConfigIssue } from "../../config/validate.ts";
 import type { Finding } from "../../findings.ts";
-import { importKindSchema, selectorSchema } from "../select/schema.ts";
+import { kindOptions, selectorSchema } from "../select/schema.ts";
 import type { AccContext } from "./context.ts";
 import { describeRule } from "./descriptor.ts";
 import { describeSelector } from "./edges.ts";
 import { accFinding } from "./finding.ts";
 import { compileSelector, ruleView } from "./selection.ts";
-import { checkSelector } from "./validation.ts";
+import { FILES, validateSelectors } from "./validation.ts";
 
 export const unreachableSchema = z.strictObject({
   ...ruleBase,
@@ -17,8 +16,7 @@ export const unreachableSchema = z.strictObject({
   from: selectorSchema,
   /** The files every one of which must be reachable from an entry point (captures of `from` may be used). */
   to: selectorSchema,
-  kinds: z.array(importKindSchema).min(1).optional(),
-  ignoreKinds: z.array(importKindSchema).min(1).optional(),
+  ...kindOptions,
 });
 
 export type UnreachableRule = z.output<typeof unreachableSchema>;
@@ -28,12 +26,7 @@ export const unreachableRule = describeRule<UnreachableRule>({
   type: "unreachable",
   schema: unreachableSchema,
   summary: "every file of `to` must be reachable from an entry point of `from` (dead code detection)",
-  validate(rule, at, env) {
-    const issues: ConfigIssue[] = [];
-    checkSelector(rule, rule.from, [...at, "from"], env, issues);
-    checkSelector(rule, rule.to, [...at, "to"], env, issues);
-    return issues;
-  },
+  validate: validateSelectors<UnreachableRule>({ from: FILES, to: FILES }),
   incremental: () => "graph",
   evaluate(rule, ctx: AccContext): Finding[] {
     const view = ruleView(ctx, { kinds: rule.kinds, ignoreKinds: rule.ignoreKinds });

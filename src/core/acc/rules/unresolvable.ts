@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { ruleBase } from "../../config/primitives.ts";
-import type { ConfigIssue } from "../../config/validate.ts";
 import type { Finding } from "../../findings.ts";
 import { wildcardRegex } from "../select/regex.ts";
 import { importRuleOptions, selectorSchema } from "../select/schema.ts";
@@ -8,8 +7,8 @@ import type { AccContext } from "./context.ts";
 import { describeRule, type RuleRun } from "./descriptor.ts";
 import { unmatchedExemptionFindings } from "./edges.ts";
 import { accFinding } from "./finding.ts";
-import { compileSelector, ruleView } from "./selection.ts";
-import { checkImportOptions, checkSelector } from "./validation.ts";
+import { compileSelector, ruleView, scopedSources } from "./selection.ts";
+import { FILES, validateSelectors } from "./validation.ts";
 
 export const unresolvableSchema = z.strictObject({
   ...ruleBase,
@@ -31,12 +30,7 @@ export const unresolvableRule = describeRule<UnresolvableRule>({
   type: "unresolvable",
   schema: unresolvableSchema,
   summary: "an import that resolves to no file of the repository and no package is a violation",
-  validate(rule, at, env) {
-    const issues: ConfigIssue[] = [];
-    if (rule.from !== undefined) checkSelector(rule, rule.from, [...at, "from"], env, issues);
-    checkImportOptions(rule, at, env, issues);
-    return issues;
-  },
+  validate: validateSelectors<UnresolvableRule>({ from: FILES }, { importOptions: true }),
   incremental: () => "per-file",
   evaluate(rule, ctx: AccContext, run: RuleRun): Finding[] {
     const view = ruleView(ctx, rule);
@@ -44,8 +38,7 @@ export const unresolvableRule = describeRule<UnresolvableRule>({
       rule.from === undefined ? null : compileSelector(ctx, rule.from, { asPackages: rule.asPackages });
     const ignored = rule.ignore.map(wildcardRegex);
     const findings: Finding[] = [];
-    for (const node of run.only ?? ctx.names.map((_, i) => i)) {
-      if (!ctx.isSource[node] || (scope !== null && scope.file(node) === null)) continue;
+    for (const node of scopedSources(ctx, scope, run.only)) {
       const seen = new Set<string>();
       for (const edge of view.unresolved(node)) {
         if (seen.has(edge.specifier) || ignored.some((regex) => regex.test(edge.specifier))) continue;

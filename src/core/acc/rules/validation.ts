@@ -95,3 +95,34 @@ export function checkImportOptions(
     });
   });
 }
+
+export type SelectorTargets = { files?: boolean; packages?: boolean; unresolved?: boolean };
+
+/**
+ * A descriptor's `validate` for rules whose checks are their selector fields (each checked
+ * when present, for what it may select) and, with `importOptions`, their exemptions.
+ */
+export function validateSelectors<R extends BaseRule>(
+  fields: { readonly [K in keyof R]?: SelectorTargets },
+  options: { importOptions?: boolean; more?: (rule: R, at: ConfigPath, issues: ConfigIssue[]) => void } = {},
+): (rule: R, at: ConfigPath, env: RuleEnv) => ConfigIssue[] {
+  return (rule, at, env) => {
+    const issues: ConfigIssue[] = [];
+    for (const [key, targets] of Object.entries(fields) as [keyof R & string, SelectorTargets][]) {
+      const value = rule[key] as SelectorValue | undefined;
+      if (value !== undefined) checkSelector(rule, value, [...at, key], env, issues, targets);
+    }
+    options.more?.(rule, at, issues);
+    if (options.importOptions)
+      checkImportOptions(
+        rule as unknown as BaseRule & { exempt: { from: SelectorValue; to: SelectorValue }[] },
+        at,
+        env,
+        issues,
+      );
+    return issues;
+  };
+}
+
+export const FILES: SelectorTargets = { files: true };
+export const ANYTHING: SelectorTargets = { files: true, packages: true, unresolved: true };

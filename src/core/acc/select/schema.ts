@@ -88,10 +88,15 @@ export const unmatchedAlertSchema = z.enum(["error", "warning", "info", "notice"
 /** `indirect`: false = direct imports only; true = chains that leave the rule's sets (import-linter); any = any path (dependency-cruiser `reachable`). */
 export const indirectSchema = z.union([z.boolean(), z.literal("any")]);
 
-/** Options shared by the rules that judge imports. */
-export const importRuleOptions = {
+/** Which imports a rule considers, by kind (kinds.ts). */
+export const kindOptions = {
   kinds: z.array(importKindSchema).min(1).optional(),
   ignoreKinds: z.array(importKindSchema).min(1).optional(),
+};
+
+/** Options shared by the rules that judge imports. */
+export const importRuleOptions = {
+  ...kindOptions,
   exempt: z.array(exemptionSchema).default([]),
   unmatchedExemptions: unmatchedAlertSchema.default("notice"),
   /** Module selectors include their descendants (import-linter as_packages). */

@@ -134,5 +134,18 @@ describe("forbidden rule", () => {
 `,
     );
     expect(pairs(result.findings)).toEqual([{ file: "src/a.ts", line: 1, target: "./missing.ts" }]);
+    const exempted = runOn(
+      { "src/a.ts": 'import x from "./missing.ts";\n' },
+      `acc:
+  rules:
+    - id: no-unresolved
+      type: forbidden
+      from: "glob:src/**"
+      to: "unresolved:*"
+      exempt: [{ from: "glob:src/a.ts", to: "unresolved:./missing*" }]
+      unmatchedExemptions: error
+`,
+    );
+    expect(exempted.findings).toEqual([]);
   });
 });

@@ -9,6 +9,7 @@ import {
 } from "../../../../src/core/acc/select/module-expression.ts";
 import { parseSelector } from "../../../../src/core/acc/select/parse.ts";
 import type { SelectorValue } from "../../../../src/core/acc/select/schema.ts";
+import type { ConfigIssue } from "../../../../src/core/config/validate.ts";
 import { snapshotOf } from "../helpers.ts";
 
 function selection(paths: string[], facts = ProjectFacts.ofPaths(paths)): SelectionContext {
@@ -22,7 +23,7 @@ function selection(paths: string[], facts = ProjectFacts.ofPaths(paths)): Select
 }
 
 function compile(value: SelectorValue, ctx: SelectionContext, options = {}) {
-  const issues: { message: string }[] = [];
+  const issues: ConfigIssue[] = [];
   const selector = parseSelector(value, [], { components: new Set(["ui"]) }, issues);
   expect(issues).toEqual([]);
   return new CompiledSelector(selector, ctx, options);
