@@ -190,5 +190,7 @@ export function unmatchedExemptionFindings(
 
 /** A selector as written, for messages. */
 export function describeSelector(value: unknown): string {
-  return typeof value === "string" ? value : JSON.stringify(value);
+  if (typeof value === "string") return value;
+  if (Array.isArray(value)) return value.map(describeSelector).join(", ");
+  return JSON.stringify(value);
 }
