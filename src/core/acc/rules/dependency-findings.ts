@@ -167,6 +167,7 @@ function chainFindings(
       budget,
       reverse,
       shared,
+      MAX_INDIRECT_FINDINGS + 1 - findings.length,
     );
     for (const hit of reached) {
       const source = ctx.names[hit.source]!;
@@ -190,11 +191,26 @@ function chainFindings(
       );
     }
   }
+  reportCut(rule, notices, findings, budget, capped);
+  return findings;
+}
+
+/**
+ * A notice when a search was cut short: more than MAX_INDIRECT_FINDINGS findings (the rest
+ * are dropped: the rule is broken wholesale) or the step budget spent (some may be missing).
+ */
+export function reportCut(
+  rule: BaseRule,
+  notices: Notice[],
+  findings: Finding[],
+  budget: Budget,
+  capped: boolean,
+): void {
   if (capped || findings.length > MAX_INDIRECT_FINDINGS) {
     notices.push({
       file: null,
       kind: "indirect-search-cut",
-      message: `rule "${rule.id}": more than ${MAX_INDIRECT_FINDINGS} indirect violations; only the first are reported`,
+      message: `rule "${rule.id}": more than ${MAX_INDIRECT_FINDINGS} violations through other files; only the first ${MAX_INDIRECT_FINDINGS} are reported`,
     });
     findings.length = Math.min(findings.length, MAX_INDIRECT_FINDINGS);
   }
@@ -202,9 +218,8 @@ function chainFindings(
     notices.push({
       file: null,
       kind: "indirect-search-cut",
-      message: `rule "${rule.id}": the search for indirect imports stopped after ${DEFAULT_REACH_BUDGET} steps; some indirect violations may be missing`,
+      message: `rule "${rule.id}": the search through other files stopped after ${DEFAULT_REACH_BUDGET} steps; some violations may be missing`,
     });
-  return findings;
 }
 
 /** The hops of a chain: each node imports the next; a package target adds the last node's import of it. */

@@ -1,14 +1,16 @@
 import { z } from "zod";
 import { ruleBase } from "../../config/primitives.ts";
 import type { ConfigIssue } from "../../config/validate.ts";
-import type { Finding } from "../../findings.ts";
+import type { Finding, Notice } from "../../findings.ts";
 import { CycleFinder, cyclicComponents } from "../cycles.ts";
 import type { CompiledSelector } from "../select/compile.ts";
 import { exemptionSchema, kindOptions, selectorSchema, unmatchedAlertSchema } from "../select/schema.ts";
 import type { AccContext } from "./context.ts";
+import { MAX_INDIRECT_FINDINGS, reportCut } from "./dependency-findings.ts";
 import { describeRule } from "./descriptor.ts";
 import { type EdgeView, unmatchedExemptionFindings } from "./edges.ts";
 import { accFinding } from "./finding.ts";
+import { Budget, DEFAULT_REACH_BUDGET } from "./reach.ts";
 import { compileSelector, ruleView } from "./selection.ts";
 import { checkImportOptions, checkSelector } from "./validation.ts";
 
@@ -71,7 +73,9 @@ export const noCyclesRule = describeRule<NoCyclesRule>({
   evaluate(rule, ctx, run) {
     const view = ruleView(ctx, rule);
     const findings =
-      rule.scope === "component" ? componentCycles(rule, ctx, view) : fileCycles(rule, ctx, view);
+      rule.scope === "component"
+        ? componentCycles(rule, ctx, view)
+        : fileCycles(rule, ctx, view, run.notices);
     return findings.concat(unmatchedExemptionFindings(rule, view.unmatched, run));
   },
 });
@@ -87,12 +91,12 @@ function cycleGraph(rule: NoCyclesRule, ctx: AccContext, view: EdgeView): (reado
   return out;
 }
 
-function fileCycles(rule: NoCyclesRule, ctx: AccContext, view: EdgeView): Finding[] {
+function fileCycles(rule: NoCyclesRule, ctx: AccContext, view: EdgeView, notices: Notice[]): Finding[] {
   const out = view.whole && rule.viaOnly === undefined ? ctx.out : cycleGraph(rule, ctx, view);
   const via =
     rule.via === undefined ? null : compileSelector(ctx, rule.via, { outerNames: fromNames(rule, ctx) });
   const groups = cyclicComponents(ctx.names.length, out);
-  if (rule.report === "import") return importCycles(rule, ctx, view, out, groups, via);
+  if (rule.report === "import") return importCycles(rule, ctx, view, out, groups, via, notices);
   const finder = new CycleFinder(out);
   const findings: Finding[] = [];
   for (const members of groups) {
@@ -137,6 +141,7 @@ function importCycles(
   out: readonly (readonly number[])[],
   groups: readonly (readonly number[])[],
   via: CompiledSelector | null,
+  notices: Notice[],
 ): Finding[] {
   const from = rule.from === undefined ? null : compileSelector(ctx, rule.from);
   const group = new Int32Array(ctx.names.length).fill(-1);
@@ -145,7 +150,9 @@ function importCycles(
   });
   const finder = new CycleFinder(out);
   const findings: Finding[] = [];
-  for (let a = 0; a < ctx.names.length; a++) {
+  const budget = new Budget(DEFAULT_REACH_BUDGET);
+  let capped = false;
+  for (let a = 0; a < ctx.names.length && !budget.exhausted && !capped; a++) {
     const g = group[a]!;
     if (g < 0 || !ctx.isSource[a]) continue;
     const match = from === null ? { bindings: {} } : from.file(a);
@@ -154,6 +161,10 @@ function importCycles(
     if (via !== null && !members.some((node) => via.bound(match.bindings).file(node) !== null)) continue;
     for (const b of out[a]!) {
       if (group[b] !== g) continue;
+      if (findings.length >= MAX_INDIRECT_FINDINGS || !budget.spend(members.length)) {
+        capped = findings.length >= MAX_INDIRECT_FINDINGS;
+        break;
+      }
       const cycle = [a, ...finder.shortestPath(b, a, members).slice(0, -1)];
       const paths = cycle.map((node) => ctx.names[node]!);
       findings.push(
@@ -172,6 +183,7 @@ function importCycles(
       );
     }
   }
+  reportCut(rule, notices, findings, budget, capped);
   return findings;
 }
 

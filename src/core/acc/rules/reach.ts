@@ -54,13 +54,14 @@ export class Budget {
   }
 }
 
-/** Edge steps one rule may spend on chains: ~1 s of work, far beyond any real graph's needs. */
-export const DEFAULT_REACH_BUDGET = 50_000_000;
+/** Edge steps one rule may spend on chains or cycle paths: well under a second, far beyond a real graph's needs. */
+export const DEFAULT_REACH_BUDGET = 10_000_000;
 
 /**
  * Every (source, target) pair of the group joined by a chain of two or more imports, with a
- * shortest chain each (ties: the path through the smallest node ids). Direct imports are
- * not reported here: rules judge them on their own.
+ * shortest chain each (ties: the path through the smallest node ids), sources in order
+ * until `limit` pairs are found. Direct imports are not reported here: rules judge them on
+ * their own.
  */
 export function findChains(
   view: EdgeView,
@@ -68,6 +69,7 @@ export function findChains(
   budget: Budget,
   reverse: ReverseIndex,
   shared?: Uint8Array,
+  limit = Number.POSITIVE_INFINITY,
 ): Reached[] {
   const n = view.ctx.names.length;
   const leads = shared ?? leadingNodes(view, group, budget, reverse);
@@ -76,7 +78,7 @@ export function findChains(
   const seen = new Int32Array(n).fill(-1);
   const queue = new Int32Array(n);
   for (const source of group.sources) {
-    if (budget.exhausted) break;
+    if (budget.exhausted || reached.length >= limit) break;
     let head = 0;
     let tail = 0;
     seen[source] = source;
