@@ -142,6 +142,9 @@ function chainFindings(
     if (list) list.push(node);
     else groups.set(key, [node]);
   }
+  // A chain needs a file in the middle that is neither a barrier nor a target.
+  const middle = judge.sharedReach;
+  if (middle && !ctx.names.some((_, node) => !middle.isTarget(node) && !middle.isBlocked(node))) return [];
   const budget = new Budget(DEFAULT_REACH_BUDGET);
   const reverse = new ReverseIndex(view);
   const shared = judge.sharedReach ? leadingNodes(view, judge.sharedReach, budget, reverse) : undefined;

@@ -167,20 +167,25 @@ function evaluateLayers(rule: LayersRule, ctx: AccContext, run: RuleRun): Findin
       level.members.map((member) => memberSelectorFor(ctx, rule, container, member.value)),
     ),
   );
-  const placement = placeFiles(ctx, selectors);
+  const placement = componentLayers(rule, levels)
+    ? placeByComponent(ctx, levels)
+    : placeFiles(ctx, selectors);
+  const groupOf = placement.map((at) => (at ? `${at.instance}:${at.level}:${at.member}` : null));
   const order = rule.layers.map((entry) => layerLabel(entry)).join(" > ");
   const view = ruleView(ctx, rule);
   const findings = judgeImports(
     rule,
     view,
     {
-      group: (node) => {
-        const at = placement[node];
-        return at ? `${at.instance}:${at.level}:${at.member}` : null;
-      },
+      group: (node) => groupOf[node] ?? null,
       fileReason: (source, target) => layerViolation(levels, placement[source], placement[target], order),
       blocked: (source, node) =>
         placement[node] !== undefined && placement[node]!.instance === placement[source]!.instance,
+      // Every chain ends at a layer file; with one container, every layer file is a barrier too.
+      sharedReach: {
+        isTarget: (node) => placement[node] !== undefined,
+        isBlocked: (node) => containers.length === 1 && placement[node] !== undefined,
+      },
       describe: (node) => {
         const at = placement[node];
         if (at === undefined || (rule.containers === undefined && isComponentMember(levels, at)))
@@ -207,16 +212,39 @@ function memberSelectorFor(
   return compileSelector(ctx, value, { asPackages: rule.asPackages });
 }
 
+/** Layers made of component names only (the rule's original form): files are placed by their component. */
+function componentLayers(rule: LayersRule, levels: readonly Level[]): boolean {
+  return (
+    rule.containers === undefined &&
+    levels.every((level) => level.members.every((m) => typeof m.value === "string" && !m.value.includes(":")))
+  );
+}
+
+function placeByComponent(ctx: AccContext, levels: readonly Level[]): (Placement | undefined)[] {
+  const byComponent = new Map<string, Placement>();
+  levels.forEach((level, li) =>
+    level.members.forEach((member, mi) => {
+      const name = member.value as string;
+      if (!byComponent.has(name)) byComponent.set(name, { instance: 0, level: li, member: mi });
+    }),
+  );
+  return ctx.component.map((component) => (component === null ? undefined : byComponent.get(component)));
+}
+
 /** Each file's first (container, level, member), in config order; undefined when it is in no layer. */
 function placeFiles(ctx: AccContext, selectors: readonly CompiledSelector[][][]): (Placement | undefined)[] {
   const placement = new Array<Placement | undefined>(ctx.names.length);
+  // Placements are few: one object each, shared by their files.
+  const shared = selectors.map((levels, instance) =>
+    levels.map((members, level) => members.map((_, member) => ({ instance, level, member }))),
+  );
   for (let node = 0; node < ctx.names.length; node++) {
     search: for (let instance = 0; instance < selectors.length; instance++) {
       const levels = selectors[instance]!;
       for (let level = 0; level < levels.length; level++) {
         for (let member = 0; member < levels[level]!.length; member++) {
           if (levels[level]![member]!.file(node) !== null) {
-            placement[node] = { instance, level, member };
+            placement[node] = shared[instance]![level]![member]!;
             break search;
           }
         }

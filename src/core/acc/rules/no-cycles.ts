@@ -161,11 +161,12 @@ function importCycles(
     if (via !== null && !members.some((node) => via.bound(match.bindings).file(node) !== null)) continue;
     for (const b of out[a]!) {
       if (group[b] !== g) continue;
-      if (findings.length >= MAX_INDIRECT_FINDINGS || !budget.spend(members.length)) {
+      if (findings.length >= MAX_INDIRECT_FINDINGS || budget.exhausted) {
         capped = findings.length >= MAX_INDIRECT_FINDINGS;
         break;
       }
       const cycle = [a, ...finder.shortestPath(b, a, members).slice(0, -1)];
+      budget.spend(finder.lastSteps);
       const paths = cycle.map((node) => ctx.names[node]!);
       findings.push(
         accFinding(rule, {

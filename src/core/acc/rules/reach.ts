@@ -79,6 +79,11 @@ export function findChains(
   const queue = new Int32Array(n);
   for (const source of group.sources) {
     if (budget.exhausted || reached.length >= limit) break;
+    // Most sources import no file a chain could continue through: nothing to search.
+    if (
+      !view.out(source).some((next) => leads[next] === 1 && !group.isTarget(next) && !group.isBlocked(next))
+    )
+      continue;
     let head = 0;
     let tail = 0;
     seen[source] = source;

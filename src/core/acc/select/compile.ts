@@ -51,7 +51,8 @@ export class CompiledSelector {
   private readonly ctx: SelectionContext;
   private readonly options: CompileOptions;
   private readonly terms: CompiledTerm[];
-  private readonly cache = new Map<number, FileMatch | null>();
+  /** Per node: its match, null for none, undefined when not computed yet (allocated on first use). */
+  private cache: (FileMatch | null | undefined)[] | null = null;
   private readonly boundCache = new Map<string, CompiledSelector>();
 
   constructor(
@@ -84,14 +85,15 @@ export class CompiledSelector {
 
   /** The first term matching the file node, or null. */
   file(node: number): FileMatch | null {
-    const cached = this.cache.get(node);
+    this.cache ??= new Array<FileMatch | null | undefined>(this.ctx.names.length).fill(undefined);
+    const cached = this.cache[node];
     if (cached !== undefined) return cached;
     let found: FileMatch | null = null;
     for (const term of this.terms) {
       found = term.file(node);
       if (found) break;
     }
-    this.cache.set(node, found);
+    this.cache[node] = found;
     return found;
   }
 
@@ -119,6 +121,7 @@ type FilePredicate = (node: number, parts: string[], captures: Record<string, st
 
 class CompiledTerm {
   private readonly filePredicates: FilePredicate[] = [];
+  private readonly plainMatches = new Map<string, FileMatch>();
   private readonly not: CompiledSelector | null;
   private readonly term: Term;
   private readonly index: number;
@@ -156,10 +159,15 @@ class CompiledTerm {
       const excluded = this.not.bound({ ...(this.bindings ?? {}), ...captures }).file(node);
       if (excluded) return null;
     }
-    return {
-      unit: parts.join("\u0000"),
-      bindings: Object.keys(captures).length === 0 ? NO_BINDINGS : captures,
-    };
+    const unit = parts.join("\u0000");
+    if (Object.keys(captures).length > 0) return { unit, bindings: captures };
+    // Without captures, every file of a unit gets the same (shared) match.
+    let match = this.plainMatches.get(unit);
+    if (!match) {
+      match = { unit, bindings: NO_BINDINGS };
+      this.plainMatches.set(unit, match);
+    }
+    return match;
   }
 
   package(from: number, edge: ResolvedImport): string | null {
