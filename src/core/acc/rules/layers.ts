@@ -222,12 +222,12 @@ function componentLayers(rule: LayersRule, levels: readonly Level[]): boolean {
 
 function placeByComponent(ctx: AccContext, levels: readonly Level[]): (Placement | undefined)[] {
   const byComponent = new Map<string, Placement>();
-  levels.forEach((level, li) =>
+  levels.forEach((level, li) => {
     level.members.forEach((member, mi) => {
       const name = member.value as string;
       if (!byComponent.has(name)) byComponent.set(name, { instance: 0, level: li, member: mi });
-    }),
-  );
+    });
+  });
   return ctx.component.map((component) => (component === null ? undefined : byComponent.get(component)));
 }
 
