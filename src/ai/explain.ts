@@ -1,5 +1,5 @@
 /**
- * Optional explanations of new findings (design.md, "Explanations"): for a repository with
+ * Optional explanations of new findings (docs/design.md, "Explanations"): for a repository with
  * `ai.explain: true` and a deployment with ANTHROPIC_API_KEY, each new unsuppressed error
  * finding (up to `ai.maxExplanations`) gets a short "why" and a suggested fix, cached in the
  * database by (repository, finding id, blob SHA, model).
@@ -9,7 +9,6 @@
  * becomes a one-line notice instead of an explanation.
  */
 import type Anthropic from "@anthropic-ai/sdk";
-import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { AnalysisResult } from "../core/analysis-result.ts";
 import type { MaestroConfig } from "../core/config/schema.ts";
@@ -17,8 +16,8 @@ import type { Finding, Notice, ReportedFinding } from "../core/findings.ts";
 import type { Snapshot } from "../core/snapshot.ts";
 import type { AppEnv } from "../env/app-env.ts";
 import type { NewAuditEvent } from "../store/audit.ts";
+import type { Db } from "../store/db.ts";
 import { type CachedExplanation, getCachedExplanations, saveExplanation } from "../store/explanations.ts";
-import type { Database } from "../store/schema.ts";
 import {
   createAnthropicClient,
   DEFAULT_MAX_RETRIES,
@@ -74,7 +73,7 @@ export function snapshotFiles(snapshot: Snapshot): FileSource {
 }
 
 export interface ExplainDeps {
-  readonly db: Kysely<Database>;
+  readonly db: Db;
   readonly log?: Pick<Logger, "info" | "warn"> | undefined;
   /** Appends to the audit trail (DeliveryContext.audit); kind "ai.explanation". */
   readonly audit?: ((event: Omit<NewAuditEvent, "chain">) => Promise<void>) | undefined;

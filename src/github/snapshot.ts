@@ -10,7 +10,6 @@
  * Symlinks, submodules, Git LFS pointers, binary and oversized files are skipped and
  * listed in `skipped`. Every fetched blob is written to the cache.
  */
-import type { Kysely } from "kysely";
 import type { ProbotOctokit } from "probot";
 import { z } from "zod";
 import {
@@ -23,7 +22,7 @@ import {
   sortSnapshot,
 } from "../core/snapshot.ts";
 import { type BlobToCache, type CachedBlob, loadBlobs, saveBlobs } from "../store/caches.ts";
-import type { Database } from "../store/schema.ts";
+import type { Db } from "../store/db.ts";
 import { readGitHubTarball } from "./tar.ts";
 
 const BLOB_CONCURRENCY = 8;
@@ -73,12 +72,12 @@ const blobSchema = z.object({ content: z.string(), encoding: z.string() });
  */
 export class SnapshotFetcher {
   readonly #octokit: ProbotOctokit;
-  readonly #db: Kysely<Database>;
+  readonly #db: Db;
   readonly #repo: RepoRef;
   readonly #known = new Map<string, CachedBlob>();
   readonly stats: SnapshotStats[] = [];
 
-  constructor(octokit: ProbotOctokit, db: Kysely<Database>, repo: RepoRef) {
+  constructor(octokit: ProbotOctokit, db: Db, repo: RepoRef) {
     this.#octokit = octokit;
     this.#db = db;
     this.#repo = repo;
@@ -158,7 +157,7 @@ export class SnapshotFetcher {
 
   async #fromTarball(commit: string): Promise<Snapshot> {
     const t0 = performance.now();
-    const response = await this.#octokit.request("GET /repos/{owner}/{repo}/tarball/{ref}", {
+    const response = await this.#octokit.rest.repos.downloadTarballArchive({
       owner: this.#repo.owner,
       repo: this.#repo.repo,
       ref: commit,
@@ -201,7 +200,7 @@ export class SnapshotFetcher {
     let requests = 0;
     const get = async (sha: string, recursive: boolean) => {
       requests++;
-      const response = await this.#octokit.request("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", {
+      const response = await this.#octokit.rest.git.getTree({
         owner: this.#repo.owner,
         repo: this.#repo.repo,
         tree_sha: sha,
@@ -237,7 +236,7 @@ export class SnapshotFetcher {
     const worker = async () => {
       while (next < shas.length) {
         const sha = shas[next++]!;
-        const response = await this.#octokit.request("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", {
+        const response = await this.#octokit.rest.git.getBlob({
           owner: this.#repo.owner,
           repo: this.#repo.repo,
           file_sha: sha,

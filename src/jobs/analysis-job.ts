@@ -18,7 +18,6 @@ import {
   type CheckRunIds,
   completeAllWith,
   createCheckRuns,
-  openCheckRuns,
   type PublishProgress,
   type PublishTarget,
 } from "../github/publish.ts";
@@ -37,11 +36,13 @@ import {
   newerHeadExists,
   supersedeOlder,
 } from "../store/analysis-runs.ts";
-import { getRepositoryByName, upsertInstallation, upsertRepositories } from "../store/installations.ts";
+import { openCheckRuns } from "../store/check-runs.ts";
+import { ensureRepository, type RepositoryOfInstallation } from "../store/installations.ts";
 import { analyseAndPublish } from "./analyse-and-publish.ts";
 import {
   type AnalysisOptions,
   type AnalysisOutcome,
+  auditCommit,
   type Job,
   runOutcome,
   type StartedRun,
@@ -101,7 +102,7 @@ export async function runAnalysis(
 ): Promise<AnalysisOutcome> {
   // 1. The job: retry policy, rate limits, the pull request (looked up when the event names none).
   const job = await prepareJob(context, trigger, options);
-  await ensureRepository(context, trigger, job.startedAt);
+  await ensureRepository(context.db, context.installationId, repositoryOf(trigger), job.startedAt);
   // 2. Claim (repository, head SHA): a newer head of the PR, or an earlier claim, ends the job here.
   const claim = await claimCommit(job);
   if (!claim.claimed) return claim.outcome;
@@ -248,7 +249,7 @@ async function closeLeftOpen(job: Job, target: PublishTarget, freshClaim: boolea
 }
 
 async function startCheckRuns(job: Job, target: PublishTarget, runId: number): Promise<StartedRun> {
-  const { context, trigger, pr } = job;
+  const { context, trigger } = job;
   const created = new Map<string, number>(); // shared by the retries: a run is created once
   let checkRuns: CheckRunIds;
   try {
@@ -264,18 +265,12 @@ async function startCheckRuns(job: Job, target: PublishTarget, runId: number): P
     throw error;
   }
   await markRunning(context.db, runId, context.deliveryId, context.now());
-  await context.audit({
-    kind: "analysis.started",
-    repository: job.fullName,
-    prNumber: pr?.number ?? null,
-    subject: `commit:${trigger.headSha}`,
-    data: {
-      runId,
-      event: trigger.event,
-      action: trigger.action,
-      checkRuns: Object.fromEntries(checkRuns),
-      force: trigger.force,
-    },
+  await auditCommit(job, "analysis.started", {
+    runId,
+    event: trigger.event,
+    action: trigger.action,
+    checkRuns: Object.fromEntries(checkRuns),
+    force: trigger.force,
   });
   return { runId, target, checkRuns };
 }
@@ -323,31 +318,13 @@ async function finalFailure(job: Job, run: StartedRun, error: unknown): Promise<
     error: reason,
     at: context.now(),
   });
-  await context.audit({
-    kind: "analysis.failed",
-    repository: job.fullName,
-    prNumber: job.pr?.number ?? null,
-    subject: `commit:${trigger.headSha}`,
-    data: { runId: run.runId, error: reason },
-  });
+  await auditCommit(job, "analysis.failed", { runId: run.runId, error: reason });
   return runOutcome("failed", job, run, null, null);
 }
 
-/** The installation and repository rows exist even when their installation event was missed. */
-async function ensureRepository(context: DeliveryContext, trigger: AnalysisTrigger, at: Date): Promise<void> {
-  const existing = await getRepositoryByName(context.db, trigger.fullName);
-  if (existing && existing.default_branch === trigger.defaultBranch) return;
-  if (context.installationId === null) return;
-  const installationId = context.installationId;
-  await context.db.transaction().execute(async (trx) => {
-    if (!existing) await upsertInstallation(trx, installationId, trigger.owner, at);
-    await upsertRepositories(
-      trx,
-      existing?.installation_id ?? installationId,
-      [{ id: trigger.repositoryId, fullName: trigger.fullName, defaultBranch: trigger.defaultBranch }],
-      at,
-    );
-  });
+function repositoryOf(trigger: AnalysisTrigger): RepositoryOfInstallation {
+  const { owner, repositoryId: id, fullName, defaultBranch } = trigger;
+  return { owner, id, fullName, defaultBranch };
 }
 
 function outcomeForLog(outcome: AnalysisOutcome): Record<string, unknown> {

@@ -3,10 +3,9 @@
  * instance, or the PostgreSQL server (in its own schema, so tests can isolate it).
  */
 import { createHash } from "node:crypto";
-import type { Transaction } from "kysely";
 import { fromKysely, fromPglite, PgBoss } from "pg-boss";
 import type { Store } from "../store/connect.ts";
-import type { Database } from "../store/schema.ts";
+import type { Tx } from "../store/db.ts";
 
 /** The queue that carries one job per recorded webhook delivery. */
 export const DELIVERY_QUEUE = "github-delivery";
@@ -76,11 +75,7 @@ export async function startQueue(store: Store, options: QueueOptions = {}): Prom
  * when the transaction commits. The job id is derived from the delivery id, so even a
  * second enqueue of the same delivery could never create a second job.
  */
-export async function enqueueDelivery(
-  boss: PgBoss,
-  trx: Transaction<Database>,
-  deliveryId: string,
-): Promise<string | null> {
+export async function enqueueDelivery(boss: PgBoss, trx: Tx, deliveryId: string): Promise<string | null> {
   const data: DeliveryJobData = { deliveryId };
   return boss.send(DELIVERY_QUEUE, data, { id: jobIdForDelivery(deliveryId), db: fromKysely(trx) });
 }

@@ -2,90 +2,95 @@
  * /metrics: webhook requests and job durations counted by this process, plus deliveries by
  * event and jobs by state read from the shared database (so every replica reports the same).
  */
-import { type Kysely, sql } from "kysely";
 import type { PgBoss } from "pg-boss";
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { DELIVERY_QUEUE } from "../jobs/queue.ts";
 import type { JobOutcome } from "../jobs/worker.ts";
-import { quoteIdentifier } from "../store/connect.ts";
+import type { Db } from "../store/db.ts";
 import { deliveriesByEvent } from "../store/deliveries.ts";
-import type { Database } from "../store/schema.ts";
+import { jobsByState } from "../store/queue-depth.ts";
 import type { GitHubRequestObserver, RateLimitReading } from "./github-fetch.ts";
-import { Counter, Histogram, renderGauge } from "./prometheus.ts";
 
 const JOB_STATES = ["created", "retry", "active", "completed", "cancelled", "failed"] as const;
 
+/** The app's metrics in a registry of its own (several apps may run in one test process). */
 export class AppMetrics implements GitHubRequestObserver {
-  readonly webhookRequests = new Counter(
-    "maestro_webhook_requests_total",
-    "Webhook requests by event and outcome.",
-  );
-  readonly jobDuration = new Histogram(
-    "maestro_job_duration_seconds",
-    "Delivery job run time by outcome.",
-    [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
-  );
-
-  readonly githubRequests = new Counter(
-    "maestro_github_requests_total",
-    "GitHub API requests made by this process, by method and status (0: no answer).",
-  );
+  readonly registry = new Registry();
+  readonly #deliveries = new Gauge({
+    name: "maestro_deliveries",
+    help: "Webhook deliveries recorded in the database, by event.",
+    labelNames: ["event"],
+    registers: [this.registry],
+  });
+  readonly #jobs = new Gauge({
+    name: "maestro_jobs",
+    help: "Delivery jobs in the queue, by state.",
+    labelNames: ["queue", "state"],
+    registers: [this.registry],
+  });
+  readonly webhookRequests = new Counter({
+    name: "maestro_webhook_requests_total",
+    help: "Webhook requests by event and outcome.",
+    labelNames: ["event", "outcome"],
+    registers: [this.registry],
+  });
+  readonly jobDuration = new Histogram({
+    name: "maestro_job_duration_seconds",
+    help: "Delivery job run time by outcome.",
+    labelNames: ["outcome", "event"],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+    registers: [this.registry],
+  });
+  readonly githubRequests = new Counter({
+    name: "maestro_github_requests_total",
+    help: "GitHub API requests made by this process, by method and status (0: no answer).",
+    labelNames: ["method", "status"],
+    registers: [this.registry],
+  });
   /** Last reading per rate-limit resource (core, graphql, search, ...), from response headers. */
-  readonly #rateLimits = new Map<string, RateLimitReading>();
+  readonly #rateLimitRemaining = new Gauge({
+    name: "maestro_github_rate_limit_remaining",
+    help: "Requests left in the current GitHub rate-limit window, as last reported to this process.",
+    labelNames: ["resource"],
+    registers: [this.registry],
+  });
+  readonly #rateLimitLimit = new Gauge({
+    name: "maestro_github_rate_limit_limit",
+    help: "Size of the GitHub rate-limit window, as last reported to this process.",
+    labelNames: ["resource"],
+    registers: [this.registry],
+  });
 
   observeGitHubRequest(method: string, status: number, rateLimit: RateLimitReading | null): void {
     this.githubRequests.inc({ method, status: String(status) });
-    if (rateLimit) this.#rateLimits.set(rateLimit.resource, rateLimit);
+    if (rateLimit) {
+      this.#rateLimitRemaining.set({ resource: rateLimit.resource }, rateLimit.remaining);
+      this.#rateLimitLimit.set({ resource: rateLimit.resource }, rateLimit.limit);
+    }
   }
 
   observeJob(outcome: JobOutcome, seconds: number, event: string | undefined): void {
-    this.jobDuration.observe(seconds, { outcome, event: event ?? "unknown" });
+    this.jobDuration.observe({ outcome, event: event ?? "unknown" }, seconds);
   }
 
-  async render(db: Kysely<Database>, boss: PgBoss | undefined, queueSchema: string): Promise<string> {
+  /** The Prometheus text: the process's counters, plus deliveries and jobs read from the shared database. */
+  async render(db: Db, boss: PgBoss | undefined, queueSchema: string): Promise<string> {
     const deliveries = await deliveriesByEvent(db);
-    const sections = [
-      renderGauge(
-        "maestro_deliveries",
-        "Webhook deliveries recorded in the database, by event.",
-        deliveries.map((d) => ({ labels: { event: d.event }, value: d.count })),
-      ),
-      renderGauge(
-        "maestro_jobs",
-        "Delivery jobs in the queue, by state.",
-        await jobsByState(db, boss, queueSchema),
-      ),
-      this.webhookRequests.render(),
-      this.jobDuration.render(),
-      this.githubRequests.render(),
-      renderGauge(
-        "maestro_github_rate_limit_remaining",
-        "Requests left in the current GitHub rate-limit window, as last reported to this process.",
-        [...this.#rateLimits.values()].map((r) => ({ labels: { resource: r.resource }, value: r.remaining })),
-      ),
-      renderGauge(
-        "maestro_github_rate_limit_limit",
-        "Size of the GitHub rate-limit window, as last reported to this process.",
-        [...this.#rateLimits.values()].map((r) => ({ labels: { resource: r.resource }, value: r.limit })),
-      ),
-    ];
-    return `${sections.join("\n\n")}\n`;
+    const jobs = await jobsOfDeliveryQueue(db, boss, queueSchema);
+    this.#deliveries.reset();
+    for (const d of deliveries) this.#deliveries.set({ event: d.event }, d.count);
+    this.#jobs.reset();
+    for (const { labels, value } of jobs) this.#jobs.set(labels, value);
+    return this.registry.metrics();
   }
 }
 
-async function jobsByState(
-  db: Kysely<Database>,
+async function jobsOfDeliveryQueue(
+  db: Db,
   boss: PgBoss | undefined,
   queueSchema: string,
 ): Promise<Array<{ labels: Record<string, string>; value: number }>> {
   const counts = new Map<string, number>(JOB_STATES.map((s) => [s, 0]));
-  if (boss) {
-    // pg-boss's parent "job" table spans every queue's partition.
-    const table = `${quoteIdentifier(queueSchema)}.job`;
-    const rows = await sql<{ state: string; n: number }>`
-      select state::text as state, count(*)::int as n from ${sql.raw(table)} where name = ${DELIVERY_QUEUE} group by state`.execute(
-      db,
-    );
-    for (const row of rows.rows) counts.set(row.state, Number(row.n));
-  }
+  if (boss) for (const [state, n] of await jobsByState(db, queueSchema, DELIVERY_QUEUE)) counts.set(state, n);
   return [...counts].map(([state, value]) => ({ labels: { queue: DELIVERY_QUEUE, state }, value }));
 }

@@ -1,7 +1,7 @@
 import { type ChainHop, type Finding, findingId } from "../../findings.ts";
 import type { BaseRule } from "./descriptor.ts";
 
-/** A finding of an ACC rule; the id never includes the line (design.md, "Violation identity"). */
+/** A finding of an ACC rule; the id never includes the line (docs/design.md, "Violation identity"). */
 export function accFinding(
   rule: Pick<BaseRule, "id" | "type" | "severity">,
   fields: {
