@@ -27,6 +27,17 @@ export interface Finding {
   readonly value?: number;
   /** Longer text for annotation raw details (snippets, candidate lists, cycle paths). */
   readonly details?: string;
+  /** An indirect import: the hops from the importing file to the imported file or package. */
+  readonly chain?: readonly ChainHop[];
+  /** A cycle: its files (or components), sorted. */
+  readonly members?: readonly string[];
+}
+
+/** One import of a chain: `file` imports `target` on `line`. */
+export interface ChainHop {
+  readonly file: string;
+  readonly line: number;
+  readonly target: string;
 }
 
 export type FindingStatus = "new" | "existing";

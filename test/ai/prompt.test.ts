@@ -188,6 +188,13 @@ describe("ruleConfigFor", () => {
       type: "layers",
       severity: "error",
       layers: ["presentation", "business", "data"],
+      // The rule as the config schema returns it: defaults filled in.
+      indirect: true,
+      exhaustive: false,
+      exhaustiveIgnores: [],
+      exempt: [],
+      unmatchedExemptions: "notice",
+      asPackages: true,
       components: {
         presentation: ["app/routes/**"],
         business: ["app/services/**"],

@@ -3,10 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { memoryIo } from "../../src/cli/io.ts";
 import { main } from "../../src/cli/main.ts";
+import { IMPORT_KINDS } from "../../src/core/acc/kinds.ts";
 import { GitRepo } from "../harness/git-repo.ts";
 import { writeFiles } from "./worktree.ts";
 
-/** The design's `graph --format json` contract. */
+/** The design's `graph --format json` contract, with the import kinds rules filter on (`kinds`) beside `kind`. */
 const graphContract = z.strictObject({
   files: z.array(
     z.strictObject({
@@ -17,6 +18,7 @@ const graphContract = z.strictObject({
           specifier: z.string(),
           line: z.number().int().positive(),
           kind: z.enum(["import", "export", "require", "dynamic", "type"]),
+          kinds: z.array(z.enum(IMPORT_KINDS)).min(1),
           target: z.string().nullable(),
           external: z.string().nullable(),
         }),
@@ -60,10 +62,25 @@ describe("maestro-hive graph", () => {
     ]);
     const a = parsed.files[0]!;
     expect(a.imports).toEqual([
-      { specifier: "./b.ts", line: 1, kind: "import", target: "src/b.ts", external: null },
-      { specifier: "./types.ts", line: 2, kind: "type", target: "src/types.ts", external: null },
-      { specifier: "lodash/fp", line: 3, kind: "import", target: null, external: "lodash" },
+      { specifier: "./b.ts", line: 1, kind: "import", kinds: ["static"], target: "src/b.ts", external: null },
+      {
+        specifier: "./types.ts",
+        line: 2,
+        kind: "type",
+        kinds: ["static", "type-only"],
+        target: "src/types.ts",
+        external: null,
+      },
+      {
+        specifier: "lodash/fp",
+        line: 3,
+        kind: "import",
+        kinds: ["static"],
+        target: null,
+        external: "lodash",
+      },
     ]);
+    expect(parsed.files[3]!.imports[0]!.kinds).toEqual(["static", "side-effect"]);
     expect(parsed.files[1]!.imports.map((i) => [i.kind, i.target, i.external])).toEqual([
       ["export", "src/c.ts", null],
       ["require", null, "node:path"],

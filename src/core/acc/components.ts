@@ -64,7 +64,7 @@ export class ComponentMap {
  * A matcher for one component glob. The most common shape, `dir/**` (everything below a
  * folder), is a plain prefix test; minimatch decides the rest (and `dir/**` on `dir` itself).
  */
-function compileGlob(glob: string): (path: string) => boolean {
+export function compileGlob(glob: string): (path: string) => boolean {
   const matcher = new Minimatch(glob, { dot: true, nocomment: true, nonegate: true });
   const prefix = literalPrefix(glob);
   if (glob === `${prefix}**` && prefix.endsWith("/") && !prefix.slice(0, -1).includes("//")) {

@@ -116,4 +116,35 @@ export class CycleFinder {
     for (const member of members) inside[member] = 0;
     return last === -1 ? [start] : cycle.reverse();
   }
+
+  /** Edges the last shortestPath call looked at (for callers that bound their work). */
+  lastSteps = 0;
+
+  /** A shortest path from `from` to `to` inside `members` (both in it), as nodes from `from` to `to`. */
+  shortestPath(from: number, to: number, members: readonly number[]): number[] {
+    const { out, parent, inside, queue } = this;
+    for (const member of members) inside[member] = 1;
+    let head = 0;
+    let tail = 0;
+    queue[tail++] = from;
+    parent[from] = -1;
+    let steps = 0;
+    while (head < tail && parent[to] === -2) {
+      const u = queue[head++]!;
+      const successors = out[u]!;
+      steps += successors.length;
+      for (let k = 0; k < successors.length; k++) {
+        const w = successors[k]!;
+        if (inside[w] === 0 || parent[w] !== -2) continue;
+        parent[w] = u;
+        queue[tail++] = w;
+      }
+    }
+    const path: number[] = [];
+    if (parent[to] !== -2) for (let node = to; node !== -1; node = parent[node]!) path.push(node);
+    for (let i = 0; i < tail; i++) parent[queue[i]!] = -2;
+    for (const member of members) inside[member] = 0;
+    this.lastSteps = steps + members.length;
+    return path.reverse();
+  }
 }

@@ -10,6 +10,7 @@ import type {
   LanguageFamily,
   LanguageSupport,
   ProjectFiles,
+  RawImport,
   ResolvedImport,
   Resolver,
 } from "./model.ts";
@@ -110,7 +111,43 @@ export function extractionCacheKey(language: Language, extractorVersion: string,
  * Problems with single files become notices; the build goes on.
  */
 export function buildGraph(snapshot: Snapshot, options: BuildGraphOptions): BuildGraphResult {
-  const selected = createPathSelector(options);
+  const build = startBuild(snapshot, options);
+  for (const source of selectSources(snapshot, options)) addSource(build, source);
+  const { files, notices, counts, blobs, reads, memoFiles, languages, maxBytes } = build;
+  return {
+    graph: { files },
+    notices,
+    stats: { ...counts, files: files.length },
+    memo: { blobs, reads, files: memoFiles, languages, maxBytes },
+  };
+}
+
+type Counts = { -readonly [K in Exclude<keyof GraphStats, "files">]: number };
+
+/** The state of one build, shared by its stages. */
+interface Build {
+  readonly options: BuildGraphOptions;
+  readonly languages: NonNullable<BuildGraphOptions["languages"]>;
+  readonly maxBytes: number;
+  readonly project: SnapshotProjectFiles;
+  /** What the resolvers see: `project`, recording every file they read into `reads`. */
+  readonly resolverProject: ProjectFiles;
+  readonly blobs: ReadonlyMap<string, string>;
+  readonly reuse: GraphMemo | null;
+  readonly reads: Set<string>;
+  readonly memoFiles: Map<string, { extracted: ExtractResult; file: GraphFile }>;
+  readonly resolvers: Map<LanguageFamily, Resolver>;
+  readonly notices: Notice[];
+  readonly counts: Counts;
+  readonly files: GraphFile[];
+}
+
+interface Source {
+  readonly file: SnapshotFile;
+  readonly language: Language;
+}
+
+function startBuild(snapshot: Snapshot, options: BuildGraphOptions): Build {
   const languages = options.languages ?? DEFAULT_LANGUAGES;
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const project = createProjectFiles(snapshot.files);
@@ -118,7 +155,6 @@ export function buildGraph(snapshot: Snapshot, options: BuildGraphOptions): Buil
   for (const file of snapshot.files) blobs.set(file.path, file.blobSha);
   const reuse = reusableMemo(options.reuse, blobs, languages, maxBytes);
   const reads = new Set<string>(reuse?.reads);
-  const memoFiles = new Map<string, { extracted: ExtractResult; file: GraphFile }>();
   // Resolvers read config files through this view, so that a later build knows what they depended on.
   const resolverProject: ProjectFiles = {
     paths: project.paths,
@@ -128,9 +164,7 @@ export function buildGraph(snapshot: Snapshot, options: BuildGraphOptions): Buil
       return project.read(path);
     },
   };
-  const notices: Notice[] = [];
-  const resolvers = new Map<LanguageFamily, Resolver>();
-  const counts = {
+  const counts: Counts = {
     candidates: 0,
     extracted: 0,
     cacheHits: 0,
@@ -140,102 +174,140 @@ export function buildGraph(snapshot: Snapshot, options: BuildGraphOptions): Buil
     external: 0,
     unresolved: 0,
   };
-  const files: GraphFile[] = [];
+  return {
+    options,
+    languages,
+    maxBytes,
+    project,
+    resolverProject,
+    blobs,
+    reuse,
+    reads,
+    memoFiles: new Map(),
+    resolvers: new Map(),
+    notices: [],
+    counts,
+    files: [],
+  };
+}
 
-  const sources: { file: SnapshotFile; language: Language }[] = [];
+/** The supported source files include/exclude select, in path order. */
+function selectSources(snapshot: Snapshot, options: BuildGraphOptions): Source[] {
+  const selected = createPathSelector(options);
+  const sources: Source[] = [];
   for (const file of snapshot.files) {
     const language = languageOfPath(file.path);
     if (language !== null && selected(file.path)) sources.push({ file, language });
   }
   if (!isSortedBy(sources, (entry) => entry.file.path))
     sources.sort((a, b) => compare(a.file.path, b.file.path));
+  return sources;
+}
 
-  for (const { file, language } of sources) {
-    counts.candidates++;
-    const support = languages[familyOf(language)];
-    if (!support) {
-      counts.skipped++;
-      notices.push({
-        file: file.path,
-        kind: "unsupported-language",
-        message: `no ${language} support is configured`,
-      });
-      continue;
-    }
-    const previous = reuse !== null && reuse.blobs.get(file.path) === file.blobSha;
-    const reused = previous ? reuse.files.get(file.path) : undefined;
-    const extracted = reused
-      ? { result: reused.extracted }
-      : extractWithCache(file, language, support, maxBytes, options.extractionCache, project, counts);
-    if (reused) counts.cacheHits++;
-    if ("skip" in extracted) {
-      counts.skipped++;
-      notices.push(extracted.skip);
-      continue;
-    }
-    if (extracted.result.error) {
-      const { message, line, column } = extracted.result.error;
-      notices.push({
-        file: file.path,
-        line: line ?? null,
-        column: column ?? null,
-        kind: "parse-error",
-        message,
-      });
-    }
-    if (reused) {
-      for (const edge of reused.file.imports) {
-        if (edge.target !== null) counts.internal++;
-        else if (edge.external !== null) counts.external++;
-        else counts.unresolved++;
-      }
-      counts.imports += reused.file.imports.length;
-      files.push(reused.file);
-      memoFiles.set(file.path, reused);
-      continue;
-    }
-    let resolver = resolvers.get(familyOf(language));
-    if (!resolver) {
-      resolver = support.createResolver(resolverProject);
-      resolvers.set(familyOf(language), resolver);
-    }
-    let resolveFailed = false;
-    const imports: ResolvedImport[] = [];
-    for (const raw of extracted.result.imports) {
-      let resolved: readonly ResolvedImport[];
-      try {
-        resolved = resolver(file.path, raw);
-      } catch (error) {
-        resolveFailed = true;
-        notices.push({
-          file: file.path,
-          line: raw.line,
-          kind: "resolve-error",
-          message: `could not resolve "${raw.specifier}": ${(error as Error).message}`,
-        });
-        resolved = [
-          { specifier: raw.specifier, line: raw.line, kind: raw.kind, target: null, external: null },
-        ];
-      }
-      for (const edge of resolved) {
-        imports.push(edge);
-        if (edge.target !== null) counts.internal++;
-        else if (edge.external !== null) counts.external++;
-        else counts.unresolved++;
-      }
-    }
-    imports.sort(compareImports);
-    counts.imports += imports.length;
-    const graphFile: GraphFile = { path: file.path, language, imports };
-    files.push(graphFile);
-    if (!resolveFailed) memoFiles.set(file.path, { extracted: extracted.result, file: graphFile });
+/** One source file into the graph: reused from the memo, or extracted and resolved. */
+function addSource(build: Build, { file, language }: Source): void {
+  const { counts, notices } = build;
+  counts.candidates++;
+  const support = build.languages[familyOf(language)];
+  if (!support) {
+    counts.skipped++;
+    notices.push({
+      file: file.path,
+      kind: "unsupported-language",
+      message: `no ${language} support is configured`,
+    });
+    return;
   }
+  const reused =
+    build.reuse?.blobs.get(file.path) === file.blobSha ? build.reuse.files.get(file.path) : undefined;
+  if (reused) counts.cacheHits++;
+  const extracted = reused
+    ? { result: reused.extracted }
+    : extractWithCache(
+        file,
+        language,
+        support,
+        build.maxBytes,
+        build.options.extractionCache,
+        build.project,
+        counts,
+      );
+  if ("skip" in extracted) {
+    counts.skipped++;
+    notices.push(extracted.skip);
+    return;
+  }
+  if (extracted.result.error) notices.push(parseErrorNotice(file.path, extracted.result.error));
+  if (reused) {
+    countEdges(counts, reused.file.imports);
+    build.files.push(reused.file);
+    build.memoFiles.set(file.path, reused);
+    return;
+  }
+  const { imports, failed } = resolveImports(build, file.path, language, support, extracted.result.imports);
+  countEdges(counts, imports);
+  const graphFile: GraphFile = { path: file.path, language, imports };
+  build.files.push(graphFile);
+  if (!failed) build.memoFiles.set(file.path, { extracted: extracted.result, file: graphFile });
+}
+
+function parseErrorNotice(path: string, error: NonNullable<ExtractResult["error"]>): Notice {
   return {
-    graph: { files },
-    notices,
-    stats: { ...counts, files: files.length },
-    memo: { blobs, reads, files: memoFiles, languages, maxBytes },
+    file: path,
+    line: error.line ?? null,
+    column: error.column ?? null,
+    kind: "parse-error",
+    message: error.message,
   };
+}
+
+/**
+ * The raw imports of one file resolved into graph edges, sorted. A resolver that throws
+ * leaves the import unresolved with a notice, and the file is not memoised (`failed`).
+ */
+function resolveImports(
+  build: Build,
+  path: string,
+  language: Language,
+  support: LanguageSupport,
+  raws: readonly RawImport[],
+): { imports: ResolvedImport[]; failed: boolean } {
+  const family = familyOf(language);
+  let resolver = build.resolvers.get(family);
+  if (!resolver) {
+    resolver = support.createResolver(build.resolverProject);
+    build.resolvers.set(family, resolver);
+  }
+  let failed = false;
+  const imports: ResolvedImport[] = [];
+  for (const raw of raws) {
+    let resolved: readonly ResolvedImport[];
+    try {
+      resolved = resolver(path, raw);
+    } catch (error) {
+      failed = true;
+      build.notices.push({
+        file: path,
+        line: raw.line,
+        kind: "resolve-error",
+        message: `could not resolve "${raw.specifier}": ${(error as Error).message}`,
+      });
+      resolved = [{ specifier: raw.specifier, line: raw.line, kind: raw.kind, target: null, external: null }];
+    }
+    // Resolvers know where an import leads, not how it was written: keep the raw facts.
+    for (const edge of resolved) imports.push(raw.sideEffect ? { ...edge, sideEffect: true } : edge);
+  }
+  imports.sort(compareImports);
+  return { imports, failed };
+}
+
+function countEdges(counts: Counts, imports: readonly ResolvedImport[]): void {
+  for (const edge of imports) {
+    if (edge.target !== null) counts.internal++;
+    else if (edge.external !== null) counts.external++;
+    else counts.unresolved++;
+  }
+  counts.imports += imports.length;
 }
 
 /**
@@ -255,8 +327,6 @@ function reusableMemo(
   return memo;
 }
 
-type Counts = { extracted: number; cacheHits: number };
-
 function extractWithCache(
   file: SnapshotFile,
   language: Language,
@@ -264,7 +334,7 @@ function extractWithCache(
   maxBytes: number,
   cache: ExtractionCache | undefined,
   project: SnapshotProjectFiles,
-  counts: Counts,
+  counts: Pick<Counts, "extracted" | "cacheHits">,
 ): { result: ExtractResult } | { skip: Notice } {
   const key = extractionCacheKey(language, support.extractorVersion, file.blobSha);
   const cached = cache?.get(key);
@@ -340,6 +410,7 @@ function compareImports(a: ResolvedImport, b: ResolvedImport): number {
     a.line - b.line ||
     compare(a.specifier, b.specifier) ||
     compare(a.kind, b.kind) ||
+    Number(a.sideEffect ?? false) - Number(b.sideEffect ?? false) ||
     compare(a.target ?? "", b.target ?? "") ||
     compare(a.external ?? "", b.external ?? "")
   );

@@ -6,11 +6,13 @@ import {
   type BuildGraphOptions,
   type BuildGraphResult,
   buildGraph,
+  createProjectFiles,
   type GraphMemo,
   type GraphStats,
 } from "./graph.ts";
 import { type AccMetrics, computeMetrics } from "./metrics.ts";
 import type { GraphFile, ImportGraph } from "./model.ts";
+import { ProjectFacts } from "./project-facts.ts";
 import { type AccContext, createAccContext, deriveAccContext } from "./rules/context.ts";
 import { evaluateRules } from "./rules/index.ts";
 
@@ -59,19 +61,26 @@ export function runAcc(snapshot: Snapshot, config: AccConfig, options: RunAccOpt
     exclude: config.exclude,
     defaultExcludes: config.defaultExcludes,
   });
-  if (previous !== undefined) {
+  const facts = new ProjectFacts(createProjectFiles(snapshot.files), built.memo.blobs);
+  if (previous !== undefined && previous.context.facts.key === facts.key) {
     const derived = deriveFromPrevious(built, previous, config);
     if (derived !== null) return derived;
   }
   const components = new ComponentMap(config.components);
-  const context = createAccContext(built.graph, components);
-  const findings = evaluateRules(config.rules, context);
+  const context = createAccContext(built.graph, components, facts);
+  const ruleNotices: Notice[] = [];
+  const findings = evaluateRules(config.rules, context, undefined, { notices: ruleNotices });
   const metrics = computeMetrics(context);
   const mappedFiles = metrics.files.filter((file) => file.component !== null).length;
   return {
     graph: built.graph,
     findings,
-    notices: [...built.notices, ...components.overlapNotices(), ...emptyComponentNotices(config, metrics)],
+    notices: [
+      ...built.notices,
+      ...components.overlapNotices(),
+      ...emptyComponentNotices(config, metrics),
+      ...ruleNotices,
+    ],
     metrics,
     stats: { ...built.stats, mappedFiles, findings: findings.length },
     memo: built.memo,
@@ -95,6 +104,7 @@ function deriveFromPrevious(
   // Component notices depend only on the nodes and which of them are graph files: unchanged.
   const notices = [...built.notices, ...previous.notices.filter((notice) => GRAPH_NOTICES.has(notice.kind))];
   if (changed.length === 0) {
+    notices.push(...previous.notices.filter((notice) => RULE_NOTICES.has(notice.kind)));
     return {
       ...previous,
       graph: built.graph,
@@ -108,10 +118,12 @@ function deriveFromPrevious(
   const changedNodes = changed
     .map((i) => context.index.get(built.graph.files[i]!.path)!)
     .sort((a, b) => a - b);
-  const findings = evaluateRules(config.rules, context, {
-    findings: previous.findings,
-    changed: changedNodes,
-  });
+  const findings = evaluateRules(
+    config.rules,
+    context,
+    { findings: previous.findings, changed: changedNodes },
+    { notices },
+  );
   const metrics = computeMetrics(context);
   return {
     graph: built.graph,
@@ -140,6 +152,9 @@ function changedGraphFiles(a: ImportGraph, b: ImportGraph): number[] | null {
 /** Notices derived from the graph and the config alone (not from reading files). */
 const GRAPH_NOTICES: ReadonlySet<string> = new Set(["component-overlap", "component-empty"]);
 
+/** Notices the rules give (evaluateRules): taken over with the findings when nothing changed. */
+const RULE_NOTICES: ReadonlySet<string> = new Set(["exemption-unmatched", "indirect-search-cut"]);
+
 function sameImports(x: GraphFile, y: GraphFile): boolean {
   if (x.language !== y.language || x.imports.length !== y.imports.length) return false;
   for (let k = 0; k < x.imports.length; k++) {
@@ -149,6 +164,7 @@ function sameImports(x: GraphFile, y: GraphFile): boolean {
       p.specifier !== q.specifier ||
       p.line !== q.line ||
       p.kind !== q.kind ||
+      p.sideEffect !== q.sideEffect ||
       p.target !== q.target ||
       p.external !== q.external
     )

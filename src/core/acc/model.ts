@@ -2,6 +2,10 @@
 
 export type Language = "typescript" | "javascript" | "python";
 
+/**
+ * How an import is written, as `graph --format json` reports it (design.md). Rules filter on
+ * the finer import kinds of kinds.ts, derived from this, `sideEffect` and the language.
+ */
 export type ImportKind = "import" | "export" | "require" | "dynamic" | "type";
 
 /** An import as written in the source, before resolution. */
@@ -9,6 +13,8 @@ export interface RawImport {
   readonly specifier: string;
   readonly line: number;
   readonly kind: ImportKind;
+  /** TS/JS: an import that binds nothing (`import "m"`, `import {} from "m"`): loaded for its side effects. */
+  readonly sideEffect?: true;
   /**
    * Python only: the names of `from X import a, b` (`["*"]` for a star import), and the
    * number of leading dots of a relative import. Unused for TS/JS.
@@ -33,6 +39,8 @@ export interface ResolvedImport {
   readonly specifier: string;
   readonly line: number;
   readonly kind: ImportKind;
+  /** Copied from the raw import (see RawImport.sideEffect). */
+  readonly sideEffect?: true;
   /** Resolved repo-relative file, or null. */
   readonly target: string | null;
   /** Package name for a dependency outside the repository, else null. */

@@ -103,7 +103,7 @@ function schemaErrors(issue: z.core.$ZodIssue, raw: unknown, errorAt: ErrorAt): 
   const where = formatPath(path) || "the config";
   switch (issue.code) {
     case "unrecognized_keys": {
-      const allowed = allowedKeys(path, valueAt(raw, path))?.filter((key) => key !== "_extends") ?? [];
+      const allowed = allowedKeys(path, raw)?.filter((key) => key !== "_extends") ?? [];
       return issue.keys.map((key) => {
         const guess = closest(key, allowed);
         const hint = guess

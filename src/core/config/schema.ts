@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { type AccRule, ruleSchema } from "../acc/rules/table.ts";
+import { severitySchema } from "./primitives.ts";
 
 /**
  * The schema of `.github/maestro-hive.yml` (docs/design.md, "Config"). Every object is strict:
@@ -7,66 +9,12 @@ import { z } from "zod";
  * syntax) live in validate.ts.
  */
 
-export const severitySchema = z
-  .enum(["error", "blocking", "warning", "info"])
-  .transform((value) => (value === "blocking" ? "error" : value));
+export { ruleIdSchema, severitySchema } from "./primitives.ts";
 
 const globList = z.array(z.string().min(1, "a glob must not be empty"));
 
-/** Rule ids appear in comment commands (`rule:ID`) and finding ids, so keep them token-like. */
-export const ruleIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "a rule id is letters, digits, '.', '_' or '-' (no spaces)");
-
-const ruleBase = {
-  id: ruleIdSchema,
-  severity: severitySchema.default("error"),
-  description: z.string().optional(),
-};
-
-export const layersRuleSchema = z.strictObject({
-  ...ruleBase,
-  type: z.literal("layers"),
-  layers: z.array(z.string().min(1)).min(2, "a layers rule lists at least two components"),
-});
-
-export const canCallRuleSchema = z.strictObject({
-  ...ruleBase,
-  type: z.literal("can-call"),
-  from: z.string().min(1),
-  to: z.array(z.string().min(1)),
-});
-
-export const mustNotCallRuleSchema = z.strictObject({
-  ...ruleBase,
-  type: z.literal("must-not-call"),
-  from: z.string().min(1),
-  to: z.array(z.string().min(1)).min(1),
-});
-
-export const noCyclesRuleSchema = z.strictObject({
-  ...ruleBase,
-  type: z.literal("no-cycles"),
-  scope: z.enum(["file", "component"]).default("file"),
-});
-
-export const couplingRuleSchema = z.strictObject({
-  ...ruleBase,
-  type: z.literal("coupling"),
-  /** Only files (or, with scope component, only this component) are measured; all when absent. */
-  from: z.string().min(1).optional(),
-  metric: z.enum(["fan-in", "fan-out", "total"]).default("total"),
-  scope: z.enum(["file", "component"]).default("file"),
-  max: z.number().int().nonnegative(),
-});
-
-export const ruleSchema = z.discriminatedUnion("type", [
-  layersRuleSchema,
-  canCallRuleSchema,
-  mustNotCallRuleSchema,
-  noCyclesRuleSchema,
-  couplingRuleSchema,
-]);
+/** The ACC rule schema comes from the rule descriptors (acc/rules/table.ts): one per rule type. */
+export { ruleSchema };
 
 export const suppressionLevelSchema = z.enum(["violation", "file", "directory", "rule"]);
 export const patternTypeSchema = z.enum(["exact", "glob", "regex"]);
@@ -92,6 +40,8 @@ export const accSchema = z.strictObject({
   exclude: globList.default([]),
   /** Also exclude node_modules, .git, dist, build, … (see DEFAULT_EXCLUDES in acc/path-filter.ts). */
   defaultExcludes: z.boolean().default(true),
+  /** Enforce the import-linter / dependency-cruiser contracts the repository already declares (issue 12). */
+  adopt: z.union([z.literal("auto"), z.literal(false)]).default("auto"),
   components: z.record(z.string().min(1), globList.min(1, "a component needs at least one glob")).default({}),
   rules: z.array(ruleSchema).default([]),
   suppressions: z.array(configSuppressionSchema).default([]),
@@ -164,5 +114,5 @@ export type MaestroConfig = z.output<typeof configSchema>;
 export type AccConfig = z.output<typeof accSchema>;
 export type BdvConfig = z.output<typeof bdvSchema>;
 export type DdeConfig = z.output<typeof ddeSchema>;
-export type Rule = z.output<typeof ruleSchema>;
+export type Rule = AccRule;
 export type ConfigSuppression = z.output<typeof configSuppressionSchema>;

@@ -1,33 +1,6 @@
 import { configSchema } from "./schema.ts";
 
-/** The closest candidate to a misspelt name (edit distance at most a third of its length, at least 1), or null. */
-export function closest(name: string, candidates: Iterable<string>): string | null {
-  if (name.length < 3) return null;
-  let best: string | null = null;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  const limit = Math.max(1, Math.floor(name.length / 3));
-  for (const candidate of candidates) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance <= limit && distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
-}
+export { closest } from "./closest.ts";
 
 interface SchemaDef {
   readonly type: string;
@@ -39,6 +12,7 @@ interface SchemaDef {
   readonly options?: readonly unknown[];
   readonly discriminator?: string;
   readonly values?: readonly unknown[];
+  readonly getter?: () => unknown;
 }
 
 function defOf(schema: unknown): SchemaDef | undefined {
@@ -56,24 +30,62 @@ function unwrap(schema: unknown): SchemaDef | undefined {
 
 /**
  * The keys the config schema allows in the mapping at `path`, for "did you mean" hints.
- * `value` is that mapping as written (it picks the rule type of a discriminated union).
- * Null when the schema at that path is not a fixed-key mapping.
+ * `root` is the whole config as written: at each union on the way (a rule's type, a
+ * selector or layer that may be a string, a mapping or a list) it picks the option that
+ * fits what is written there. Null when the schema at that path is not a fixed-key mapping.
  */
-export function allowedKeys(path: readonly (string | number)[], value: unknown): string[] | null {
+export function allowedKeys(path: readonly (string | number)[], root: unknown): string[] | null {
   let def = unwrap(configSchema);
+  let value = root;
   for (const part of path) {
+    def = pickOption(def, value);
     if (!def) return null;
     if (def.type === "object" && typeof part === "string") def = unwrap(def.shape?.[part]);
     else if (def.type === "array") def = unwrap(def.element);
     else if (def.type === "record") def = unwrap(def.valueType);
     else return null;
+    value =
+      value !== null && typeof value === "object"
+        ? (value as Record<string | number, unknown>)[part]
+        : undefined;
   }
-  if (def?.type === "union" && def.discriminator && def.options) {
-    const wanted = (value as Record<string, unknown> | null)?.[def.discriminator];
-    const option = def.options
-      .map(unwrap)
-      .find((candidate) => unwrap(candidate?.shape?.[def!.discriminator!])?.values?.includes(wanted));
-    def = option;
-  }
+  def = pickOption(def, value);
   return def?.type === "object" && def.shape ? Object.keys(def.shape) : null;
+}
+
+/** For a union, the option that fits the written value (by discriminator, or by shape); lazy schemas resolved. */
+function pickOption(def: SchemaDef | undefined, value: unknown): SchemaDef | undefined {
+  let current = def;
+  for (let depth = 0; current && depth < 10; depth++) {
+    if (current.type === "lazy" && current.getter) {
+      current = unwrap(current.getter());
+      continue;
+    }
+    if (current.type !== "union" || !current.options) return current;
+    const options = current.options.map(unwrap);
+    if (current.discriminator) {
+      const wanted = (value as Record<string, unknown> | null)?.[current.discriminator];
+      return options.find((candidate) =>
+        unwrap(candidate?.shape?.[current!.discriminator!])?.values?.includes(wanted),
+      );
+    }
+    const shape = Array.isArray(value)
+      ? "array"
+      : value !== null && typeof value === "object"
+        ? "object"
+        : null;
+    const fitting = options.filter((option) => resolved(option)?.type === shape);
+    if (fitting.length === 0) return undefined;
+    // Several mappings fit (layer entries): the one whose keys the written mapping uses.
+    const keys = shape === "object" ? Object.keys(value as object) : [];
+    current = resolved(
+      fitting.find((option) => keys.some((key) => resolved(option)?.shape?.[key] !== undefined)) ??
+        fitting[0],
+    );
+  }
+  return current;
+}
+
+function resolved(def: SchemaDef | undefined): SchemaDef | undefined {
+  return def?.type === "lazy" && def.getter ? unwrap(def.getter()) : def;
 }

@@ -1,3 +1,5 @@
+import { descriptorOf } from "../acc/rules/table.ts";
+import { PACKAGE_PREFIX } from "../acc/select/schema.ts";
 import { globProblem, regexProblem } from "./globs.ts";
 import type { ConfigSuppression, DdeConfig, Rule } from "./schema.ts";
 import { closest } from "./suggest.ts";
@@ -12,7 +14,7 @@ export interface ConfigIssue {
   readonly message: string;
 }
 
-export const PACKAGE_PREFIX = "package:";
+export { PACKAGE_PREFIX } from "../acc/select/schema.ts";
 
 /**
  * The parts of a config the semantic checks look at. A fully parsed MaestroConfig is one;
@@ -104,69 +106,10 @@ function validateAcc(acc: AccPart, issues: ConfigIssue[]): void {
       });
   });
   rules.forEach((rule, index) => {
-    if (rule) validateRule(rule, ["acc", "rules", index], components, issues);
+    if (rule) issues.push(...descriptorOf(rule).validate(rule, ["acc", "rules", index], { components }));
   });
   const ruleIds = new Set(seenIds.keys());
   validateSuppressions(acc.suppressions ?? [], ["acc", "suppressions"], ruleIds, issues);
-}
-
-function validateRule(
-  rule: Rule,
-  at: (string | number)[],
-  components: Set<string>,
-  issues: ConfigIssue[],
-): void {
-  const component = (name: string, path: (string | number)[]): void => {
-    if (name.startsWith(PACKAGE_PREFIX)) {
-      issues.push({
-        path,
-        message: `rule "${rule.id}": "${name}" is a package; packages are allowed only in the \`to\` list of must-not-call and can-call rules`,
-      });
-    } else if (!components.has(name)) {
-      issues.push({
-        path,
-        message: `rule "${rule.id}" names unknown component "${name}"${known(components, name)}`,
-      });
-    }
-  };
-  switch (rule.type) {
-    case "layers": {
-      const seen = new Set<string>();
-      rule.layers.forEach((name, i) => {
-        if (seen.has(name)) {
-          issues.push({
-            path: [...at, "layers", i],
-            message: `rule "${rule.id}" lists component "${name}" twice`,
-          });
-        }
-        seen.add(name);
-        component(name, [...at, "layers", i]);
-      });
-      break;
-    }
-    case "can-call":
-    case "must-not-call":
-      component(rule.from, [...at, "from"]);
-      rule.to.forEach((name, i) => {
-        if (!name.startsWith(PACKAGE_PREFIX)) {
-          component(name, [...at, "to", i]);
-          return;
-        }
-        const pkg = name.slice(PACKAGE_PREFIX.length);
-        if (!/^[^\s]+$/.test(pkg)) {
-          issues.push({
-            path: [...at, "to", i],
-            message: `rule "${rule.id}": "${name}" needs a package name`,
-          });
-        }
-      });
-      break;
-    case "coupling":
-      if (rule.from !== undefined) component(rule.from, [...at, "from"]);
-      break;
-    case "no-cycles":
-      break;
-  }
 }
 
 function validateSuppressions(

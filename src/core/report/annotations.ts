@@ -7,7 +7,7 @@
  * the check run's summary.
  */
 import type { ReportedFinding, Severity } from "../findings.ts";
-import { location, truncateChars, truncateUtf8 } from "./common.ts";
+import { findingExtras, location, truncateChars, truncateUtf8 } from "./common.ts";
 
 export type AnnotationLevel = "notice" | "warning" | "failure";
 
@@ -66,8 +66,14 @@ function toAnnotation(finding: ReportedFinding, path: string): CheckAnnotation {
     annotation_level: annotationLevel(finding.severity),
     title,
     message,
-    ...(finding.details ? { raw_details: truncateUtf8(finding.details, MAX_TEXT_BYTES) } : {}),
+    ...(rawDetails(finding) ? { raw_details: truncateUtf8(rawDetails(finding)!, MAX_TEXT_BYTES) } : {}),
   };
+}
+
+/** The finding's details, with its chain and cycle members first when it has them. */
+function rawDetails(finding: ReportedFinding): string | undefined {
+  const parts = [...findingExtras(finding, 200), ...(finding.details ? [finding.details] : [])];
+  return parts.length === 0 ? undefined : parts.join("\n");
 }
 
 export interface AnnotationBatches {

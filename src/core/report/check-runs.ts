@@ -9,7 +9,7 @@ import type { AnalysisResult, StreamReport } from "../analysis-result.ts";
 import type { StreamName } from "../findings.ts";
 import { STREAMS } from "../gate.ts";
 import { type CheckAnnotation, findingAnnotations } from "./annotations.ts";
-import { location, plural, STREAM_TITLES, truncateChars } from "./common.ts";
+import { findingExtras, location, plural, STREAM_TITLES, truncateChars } from "./common.ts";
 import { escapeMarkdown } from "./markdown.ts";
 
 export const CHECK_RUN_NAMES: Readonly<Record<StreamName | "gate", string>> = {
@@ -122,6 +122,7 @@ function streamSummary(stream: StreamReport): string {
       lines.push(
         `- **${f.severity}** \`${location(f)}\` ${escapeMarkdown(f.message)} (\`${f.rule}\`, \`${f.id}\`)`,
       );
+      for (const extra of findingExtras(f)) lines.push(`  - ${escapeMarkdown(extra)}`);
     }
     if (fresh.length > MAX_LISTED) lines.push(`- … and ${fresh.length - MAX_LISTED} more`);
     lines.push("");

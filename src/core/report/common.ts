@@ -1,5 +1,5 @@
 /** Small helpers shared by the report formats. */
-import type { Finding, StreamName } from "../findings.ts";
+import type { ChainHop, Finding, StreamName } from "../findings.ts";
 
 export const STREAM_TITLES: Readonly<Record<StreamName, string>> = {
   acc: "ACC — architecture",
@@ -40,4 +40,25 @@ export function truncateChars(text: string, max: number, suffix = "…"): string
 
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
+
+/** `a.ts:3 → x.ts:5 → b.ts`: where each hop of an indirect import imports the next. */
+export function chainText(chain: readonly ChainHop[]): string {
+  if (chain.length === 0) return "";
+  return [...chain.map((hop) => `${hop.file}:${hop.line}`), chain[chain.length - 1]!.target].join(" → ");
+}
+
+/** `a, b, c … and 7 more` */
+export function membersText(members: readonly string[], max = 20): string {
+  const shown = members.slice(0, max).join(", ");
+  return members.length > max ? `${shown} … and ${members.length - max} more` : shown;
+}
+
+/** The lines a report adds under a finding: its chain and its cycle members, when it has them. */
+export function findingExtras(finding: Pick<Finding, "chain" | "members">, maxMembers = 20): string[] {
+  const lines: string[] = [];
+  if (finding.chain && finding.chain.length > 0) lines.push(`via ${chainText(finding.chain)}`);
+  if (finding.members && finding.members.length > 0)
+    lines.push(`members (${finding.members.length}): ${membersText(finding.members, maxMembers)}`);
+  return lines;
 }

@@ -1,9 +1,11 @@
 /**
  * `maestro-hive graph` formats. JSON is exactly the design's contract:
- * `{ files: [ { path, language, imports: [ { specifier, line, kind, target, external } ] } ] }`.
+ * `{ files: [ { path, language, imports: [ { specifier, line, kind, target, external } ] } ] }`,
+ * plus `kinds` on each import: the import kinds rules filter on (acc/kinds.ts).
  * DOT and Mermaid draw one node per file and one edge per distinct (file, target) pair;
  * external packages are drawn as separate, dashed nodes.
  */
+import { kindsOf } from "../acc/kinds.ts";
 import type { ImportGraph } from "../acc/model.ts";
 
 export function renderGraphJson(graph: ImportGraph): string {
@@ -14,6 +16,7 @@ export function renderGraphJson(graph: ImportGraph): string {
       specifier: imp.specifier,
       line: imp.line,
       kind: imp.kind,
+      kinds: kindsOf(imp, file.language),
       target: imp.target,
       external: imp.external,
     })),

@@ -2,13 +2,14 @@
  * `maestro-hive check --format json`, exactly the design's contract:
  * `{ verdict, acc: { violations, fixed }, bdv: { findings, fixed }, dde: { findings } }`,
  * each finding with `id, rule, type, severity, file, line, target, message, status,
- * suppressed, suppressionId`. Fixed entries are base findings that are gone: they carry
+ * suppressed, suppressionId` (plus `chain` on an indirect import and `members` on a cycle,
+ * design.md "Adopted contracts"). Fixed entries are base findings that are gone: they carry
  * the same fields except the head-only `status`, `suppressed` and `suppressionId`.
  * Extra top-level keys (`gate`, `streams`, `notices`, `suppressions`) add detail without
  * changing the contract.
  */
 import type { AnalysisResult } from "../analysis-result.ts";
-import type { Finding, ReportedFinding, Severity, StreamName } from "../findings.ts";
+import type { ChainHop, Finding, ReportedFinding, Severity, StreamName } from "../findings.ts";
 import type { GateVerdict } from "../gate.ts";
 
 export interface JsonFinding {
@@ -23,6 +24,10 @@ export interface JsonFinding {
   readonly status: "new" | "existing";
   readonly suppressed: boolean;
   readonly suppressionId: string | null;
+  /** An indirect import: the hops from the importing file to the imported one. */
+  readonly chain?: readonly ChainHop[];
+  /** A cycle: its files (or components). */
+  readonly members?: readonly string[];
 }
 
 export type JsonFixedFinding = Omit<JsonFinding, "status" | "suppressed" | "suppressionId">;
@@ -108,14 +113,21 @@ function fixed(finding: Finding): JsonFixedFinding {
     line: finding.line,
     target: finding.target,
     message: finding.message,
+    ...(finding.chain
+      ? { chain: finding.chain.map(({ file, line, target }) => ({ file, line, target })) }
+      : {}),
+    ...(finding.members ? { members: [...finding.members] } : {}),
   };
 }
 
 function reported(finding: ReportedFinding): JsonFinding {
+  const { chain, members, ...base } = fixed(finding);
   return {
-    ...fixed(finding),
+    ...base,
     status: finding.status,
     suppressed: finding.suppressed,
     suppressionId: finding.suppressionId,
+    ...(chain ? { chain } : {}),
+    ...(members ? { members } : {}),
   };
 }

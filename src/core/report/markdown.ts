@@ -8,7 +8,7 @@
 import type { AnalysisResult } from "../analysis-result.ts";
 import type { ReportedFinding } from "../findings.ts";
 import { STREAMS } from "../gate.ts";
-import { plural, truncateChars } from "./common.ts";
+import { findingExtras, plural, truncateChars } from "./common.ts";
 
 export const SUMMARY_MARKER = "<!-- maestro-hive:summary -->";
 /** GitHub refuses comment bodies over 65,536 characters; keep a margin. */
@@ -16,6 +16,8 @@ export const MAX_MARKDOWN_LENGTH = 65_000;
 const MAX_MESSAGE_CHARS = 300;
 const MAX_LISTED_SUPPRESSIONS = 20;
 const MAX_LISTED_NOTICES = 20;
+/** Cycle members listed per finding (the rest are counted). */
+const MAX_LISTED_MEMBERS = 10;
 
 export interface MarkdownOptions {
   /** Upper bound of the body in characters; default MAX_MARKDOWN_LENGTH. */
@@ -119,7 +121,10 @@ function countsTable(result: AnalysisResult): string[] {
 function findingRow(f: ReportedFinding): string {
   const where = f.file === null ? "—" : code(f.line === null ? f.file : `${f.file}:${f.line}`);
   const severity = f.severity === "error" ? "🔴 error" : f.severity === "warning" ? "🟡 warning" : "🔵 info";
-  return `| ${severity} | ${f.stream.toUpperCase()} | ${code(f.rule)} | ${where} | ${escapeMarkdown(truncateChars(f.message, MAX_MESSAGE_CHARS))} | ${code(f.id)} |`;
+  const extras = findingExtras(f, MAX_LISTED_MEMBERS).map(
+    (line) => `<br>${escapeMarkdown(truncateChars(line, MAX_MESSAGE_CHARS))}`,
+  );
+  return `| ${severity} | ${f.stream.toUpperCase()} | ${code(f.rule)} | ${where} | ${escapeMarkdown(truncateChars(f.message, MAX_MESSAGE_CHARS))}${extras.join("")} | ${code(f.id)} |`;
 }
 
 function overrideSection(result: AnalysisResult): string[] {

@@ -61,6 +61,8 @@ interface SarifResult {
   readonly message: { readonly text: string };
   readonly locations: readonly unknown[];
   readonly partialFingerprints: Record<string, string>;
+  readonly relatedLocations?: readonly unknown[];
+  readonly codeFlows?: readonly unknown[];
   readonly baselineState: "new" | "unchanged";
   readonly suppressions?: readonly {
     readonly kind: "external";
@@ -79,6 +81,7 @@ export function sarifLog(result: AnalysisResult, options: SarifOptions = {}): Sa
   const rules: SarifRule[] = [];
   const ruleIndex = new Map<string, number>();
   const results: SarifResult[] = [];
+  const graphFiles = new Set(result.graph?.files.map((file) => file.path) ?? []);
   for (const name of STREAMS) {
     for (const finding of result.streams[name].findings) {
       const ruleId = `${finding.stream}/${finding.rule}`;
@@ -96,7 +99,7 @@ export function sarifLog(result: AnalysisResult, options: SarifOptions = {}): Sa
           properties: { stream: finding.stream, type: finding.type, tags: ["maestro-hive", finding.stream] },
         });
       }
-      results.push(sarifResult(finding, ruleId, index, configPath));
+      results.push(sarifResult(finding, ruleId, index, configPath, graphFiles));
     }
   }
   return {
@@ -136,6 +139,7 @@ function sarifResult(
   ruleId: string,
   ruleIndex: number,
   configPath: string,
+  graphFiles: ReadonlySet<string>,
 ): SarifResult {
   const file = finding.file ?? configPath;
   const region: Record<string, number> = {
@@ -153,6 +157,7 @@ function sarifResult(
       { physicalLocation: { artifactLocation: { uri: encodeUri(file), uriBaseId: "%SRCROOT%" }, region } },
     ],
     partialFingerprints: { [FINGERPRINT_KEY]: finding.id },
+    ...pathLocations(finding, graphFiles),
     baselineState: finding.status === "new" ? "new" : "unchanged",
     ...(finding.suppressed
       ? {
@@ -172,7 +177,57 @@ function sarifResult(
       target: finding.target,
       status: finding.status,
       ...(finding.details ? { details: finding.details } : {}),
+      ...(finding.chain ? { chain: finding.chain } : {}),
+      ...(finding.members ? { members: finding.members } : {}),
     },
+  };
+}
+
+function physical(file: string, line: number | null) {
+  return {
+    physicalLocation: {
+      artifactLocation: { uri: encodeUri(file), uriBaseId: "%SRCROOT%" },
+      region: { startLine: line !== null && line > 0 ? line : 1 },
+    },
+  };
+}
+
+/**
+ * An indirect import as a code flow (one thread: each import of the chain) and related
+ * locations; the files of a cycle as related locations (components have no location).
+ */
+function pathLocations(
+  finding: ReportedFinding,
+  graphFiles: ReadonlySet<string>,
+): Pick<SarifResult, "relatedLocations" | "codeFlows"> {
+  const related: unknown[] = [];
+  let id = 0;
+  for (const hop of finding.chain ?? [])
+    related.push({ id: id++, ...physical(hop.file, hop.line), message: { text: `imports ${hop.target}` } });
+  for (const member of finding.members ?? [])
+    if (graphFiles.has(member))
+      related.push({ id: id++, ...physical(member, null), message: { text: "in the cycle" } });
+  const chain = finding.chain ?? [];
+  return {
+    ...(related.length > 0 ? { relatedLocations: related } : {}),
+    ...(chain.length > 0
+      ? {
+          codeFlows: [
+            {
+              message: {
+                text: `${chain.length} imports from ${chain[0]!.file} to ${chain[chain.length - 1]!.target}`,
+              },
+              threadFlows: [
+                {
+                  locations: chain.map((hop) => ({
+                    location: { ...physical(hop.file, hop.line), message: { text: `imports ${hop.target}` } },
+                  })),
+                },
+              ],
+            },
+          ],
+        }
+      : {}),
   };
 }
 

@@ -5,7 +5,7 @@
 import type { AnalysisResult, StreamReport } from "../analysis-result.ts";
 import type { ReportedFinding, StreamName } from "../findings.ts";
 import { STREAMS } from "../gate.ts";
-import { location, plural, STREAM_TITLES } from "./common.ts";
+import { findingExtras, location, plural, STREAM_TITLES } from "./common.ts";
 
 export interface TextOptions {
   /** Notices listed before "and N more"; all are counted. */
@@ -61,6 +61,7 @@ function streamSection(name: StreamName, stream: StreamReport): string[] {
     for (const f of members) {
       const suffix = f.suppressed ? ` [suppressed by ${f.suppressionId}]` : "";
       lines.push(`    ${f.severity.padEnd(7)} ${location(f)}  ${f.message}  (${f.rule}, ${f.id})${suffix}`);
+      for (const extra of findingExtras(f)) lines.push(`            ${extra}`);
     }
   }
   if (stream.fixed.length > 0) {

@@ -283,7 +283,7 @@ describe("buildGraph", () => {
       languages: { typescript: support },
     });
     expect(result.graph.files[0]!.imports).toEqual([
-      { specifier: "x", line: 1, kind: "import", target: null, external: null },
+      { specifier: "x", line: 1, kind: "import", sideEffect: true, target: null, external: null },
     ]);
     expect(result.notices).toEqual([
       { file: "a.ts", line: 1, kind: "resolve-error", message: 'could not resolve "x": boom' },

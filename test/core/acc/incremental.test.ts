@@ -23,6 +23,18 @@ const config = accConfig(`acc:
     - { id: component-cycles, type: no-cycles, scope: component }
     - { id: fan-in, type: coupling, metric: fan-in, max: 1 }
     - { id: component-coupling, type: coupling, scope: component, metric: total, max: 1 }
+    - { id: ui-not-data, type: forbidden, from: ui, to: data }
+    - id: ui-not-data-direct
+      type: forbidden
+      from: ui
+      to: [data, "package:pg"]
+      indirect: false
+      exempt: [{ from: "glob:src/ui/list.ts", to: "glob:src/data/x.ts" }]
+    - { id: areas-independent, type: independence, modules: "glob:src/{area}/**", ignoreKinds: [type-only] }
+    - { id: declared, type: dependencies, forbid: [undeclared] }
+    - { id: orphans, type: orphans }
+    - { id: unresolved, type: unresolvable }
+    - { id: runtime-cycles, type: no-cycles, ignoreKinds: [type-only], report: import }
 `);
 
 const head: Record<string, string> = {
@@ -33,7 +45,7 @@ const head: Record<string, string> = {
   "src/domain/a.ts": 'import { b } from "./b.ts";\nimport { page } from "../ui/page.ts";\n',
   "src/domain/b.ts":
     'import { a } from "./a.ts";\nimport { x } from "../data/x.ts";\nimport fs from "node:fs";\n',
-  "src/domain/shared/s.ts": 'import { a } from "../a.ts";\n',
+  "src/domain/shared/s.ts": 'import { a } from "../a.ts";\nimport { gone } from "./gone.ts";\n',
   "src/data/x.ts": 'import { y } from "./y.ts";\nimport data from "./data.json";\n',
   "src/data/y.ts": 'import { x } from "./x.ts";\nimport { list } from "../ui/list.ts";\n',
   "src/data/data.json": "{}",
@@ -80,6 +92,16 @@ const variants: Record<string, (files: Record<string, string>) => void> = {
       compilerOptions: { baseUrl: ".", paths: { "@d/*": ["src/data/*"] } },
     });
   },
+  "package.json declares a dependency (the graph is the same, the findings are not)": (files) => {
+    files["package.json"] = JSON.stringify({ name: "app", dependencies: { react: "^19" } });
+  },
+  "a new chain through unchanged files (indirect rules are graph-wide)": (files) => {
+    files["shared/util.ts"] = 'import { y } from "../src/data/y.ts";\n';
+    files["src/ui/page.ts"] = `${files["src/ui/page.ts"]}import { u } from "../../shared/util.ts";\n`;
+  },
+  "an exempted import removed": (files) => {
+    files["src/ui/list.ts"] = 'import { b } from "@d/b";\nimport "./page.ts";\n';
+  },
   "a file no longer parses": (files) => {
     files["src/ui/list.ts"] = `${files["src/ui/list.ts"]}import {\n`;
   },
@@ -105,6 +127,10 @@ describe("runAcc with the result of a similar snapshot (previous)", () => {
   it("takes over unchanged files' graph entries and, with equal graphs, the findings", () => {
     const headResult = runAcc(snapshotOf(head), config);
     expect(headResult.findings.length).toBeGreaterThan(5);
+    // Every rule type of the config has something to say about this project.
+    const rules = new Set(headResult.findings.map((finding) => finding.rule));
+    expect(config.rules.filter((rule) => !rules.has(rule.id)).map((rule) => rule.id)).toEqual([]);
+    expect(headResult.findings.some((finding) => finding.rule === "ui-not-data" && finding.chain)).toBe(true);
     const same = runAcc(snapshotOf(head), config, { previous: headResult });
     expect(same.findings).toBe(headResult.findings);
     expect(same.graph.files[0]).toBe(headResult.graph.files[0]);

@@ -102,7 +102,8 @@ describe("loadConfig", () => {
     });
     expect(max).toMatchObject({
       ...positionOf(text, "max:"),
-      message: 'unknown key "max" in acc.rules[0] (allowed: id, severity, description, type, scope)',
+      message:
+        'unknown key "max" in acc.rules[0] (allowed: id, severity, description, type, scope, kinds, ignoreKinds, exempt, unmatchedExemptions, viaOnly, via, report, from)',
     });
   });
 
@@ -119,14 +120,14 @@ describe("loadConfig", () => {
     const [error] = errorsOf(text);
     expect(error).toMatchObject({ ...positionOf(text, "may-call"), path: "acc.rules[0].type" });
     expect(error!.message).toBe(
-      'unknown rule type "may-call" (expected one of layers, can-call, must-not-call, no-cycles, coupling); did you mean "can-call"?',
+      'unknown rule type "may-call" (expected one of layers, can-call, must-not-call, no-cycles, coupling, forbidden, independence, protected, allowed, required, acyclic-siblings, unresolvable, orphans, dependencies, unreachable); did you mean "can-call"?',
     );
   });
 
   it("suggests the rule type a misspelt type was meant to be", () => {
     const [error] = errorsOf("acc:\n  rules:\n    - { id: r, type: must-not-cal, from: a, to: [b] }\n");
     expect(error!.message).toBe(
-      'unknown rule type "must-not-cal" (expected one of layers, can-call, must-not-call, no-cycles, coupling); did you mean "must-not-call"?',
+      'unknown rule type "must-not-cal" (expected one of layers, can-call, must-not-call, no-cycles, coupling, forbidden, independence, protected, allowed, required, acyclic-siblings, unresolvable, orphans, dependencies, unreachable); did you mean "must-not-call"?',
     );
   });
 
@@ -152,7 +153,7 @@ describe("loadConfig", () => {
       ".github/maestro-hive.yml:3:8: acc.components.a: a component needs at least one glob",
     ]);
     expect(messages("acc:\n  rules:\n    - { id: x, layers: [a, b] }\n")).toEqual([
-      '.github/maestro-hive.yml:3:7: missing required field "type" in acc.rules[0] (one of layers, can-call, must-not-call, no-cycles, coupling)',
+      '.github/maestro-hive.yml:3:7: missing required field "type" in acc.rules[0] (one of layers, can-call, must-not-call, no-cycles, coupling, forbidden, independence, protected, allowed, required, acyclic-siblings, unresolvable, orphans, dependencies, unreachable)',
     ]);
   });
 
@@ -298,7 +299,7 @@ weird: 1
   it("formats errors as file:line:column", () => {
     const [error] = errorsOf("acc:\n  bogus: 1\n");
     expect(formatConfigError(error!)).toBe(
-      '.github/maestro-hive.yml:2:3: unknown key "bogus" in acc (allowed: include, exclude, defaultExcludes, components, rules, suppressions)',
+      '.github/maestro-hive.yml:2:3: unknown key "bogus" in acc (allowed: include, exclude, defaultExcludes, adopt, components, rules, suppressions)',
     );
   });
 });

@@ -19,16 +19,57 @@ const GRAPH: ImportGraph = {
 };
 
 describe("graph formats", () => {
-  it("json is exactly the contract", () => {
+  it("json is exactly the contract, with the import kinds rules filter on beside `kind`", () => {
     const parsed = JSON.parse(renderGraphJson(GRAPH));
-    expect(parsed).toEqual(GRAPH);
+    const kinds = [["static"], ["static", "type-only"], ["require"], ["dynamic"]];
+    expect(parsed).toEqual({
+      files: GRAPH.files.map((file) => ({
+        ...file,
+        imports: file.imports.map((imp, i) => ({ ...imp, kinds: kinds[i] })),
+      })),
+    });
     expect(Object.keys(parsed.files[0].imports[0])).toEqual([
       "specifier",
       "line",
       "kind",
+      "kinds",
       "target",
       "external",
     ]);
+  });
+
+  it("json kinds tell side-effect imports, re-exports and Python TYPE_CHECKING imports apart", () => {
+    const graph: ImportGraph = {
+      files: [
+        {
+          path: "a.ts",
+          language: "typescript",
+          imports: [
+            {
+              specifier: "./polyfill",
+              line: 1,
+              kind: "import",
+              sideEffect: true,
+              target: null,
+              external: null,
+            },
+            { specifier: "./b", line: 2, kind: "export", target: null, external: null },
+          ],
+        },
+        {
+          path: "m.py",
+          language: "python",
+          imports: [{ specifier: "pkg.types", line: 3, kind: "type", target: null, external: null }],
+        },
+      ],
+    };
+    const parsed = JSON.parse(renderGraphJson(graph));
+    expect(parsed.files[0].imports.map((imp: { kinds: string[] }) => imp.kinds)).toEqual([
+      ["static", "side-effect"],
+      ["static", "export"],
+    ]);
+    expect(parsed.files[0].imports[0]).not.toHaveProperty("sideEffect");
+    expect(parsed.files[1].imports[0].kinds).toEqual(["static", "type-only", "type-checking"]);
   });
 
   it("dot has one edge per distinct pair and dashed package nodes, with quotes escaped", () => {

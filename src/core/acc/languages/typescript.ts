@@ -3,7 +3,8 @@
  * inside strings, comments and template literals are never reported).
  *
  * What counts as an import, and its kind:
- * - `import … from "m"`, `import "m"`                              → import
+ * - `import … from "m"`, `import "m"`                              → import (`import "m"` and
+ *   `import {} from "m"` bind nothing: `sideEffect`)
  * - `import type … from "m"`, or every specifier `type`-marked     → type
  * - `export … from "m"`, `export * (as ns) from "m"`               → export (type when type-only)
  * - `import("m")` with a string or substitution-free template      → dynamic
@@ -31,7 +32,7 @@ import {
 } from "./ts-oxc.ts";
 
 /** Bump whenever the extractor's output for the same source can change (it keys the cache). */
-export const TYPESCRIPT_EXTRACTOR_VERSION = "ts-1";
+export const TYPESCRIPT_EXTRACTOR_VERSION = "ts-2";
 
 export const TYPESCRIPT_EXTENSIONS: readonly string[] = [".ts", ".tsx", ".mts", ".cts"];
 export const JAVASCRIPT_EXTENSIONS: readonly string[] = [".js", ".jsx", ".mjs", ".cjs"];
@@ -55,6 +56,7 @@ interface Found {
   readonly start: number;
   readonly specifier: string;
   readonly kind: ImportKind;
+  readonly sideEffect?: true;
   /** `import(…)` as an expression or in a type position: what `countImportCallCandidates` counts. */
   readonly importCall?: true;
 }
@@ -101,11 +103,13 @@ function extract(path: string, source: string): ExtractResult {
 
 function collectModuleRecord(module: OxcModuleRecord, found: Found[]): void {
   for (const statement of module.staticImports) {
-    const typeOnly = statement.entries.length > 0 && statement.entries.every((entry) => entry.isType);
+    const bindsNothing = statement.entries.length === 0;
+    const typeOnly = !bindsNothing && statement.entries.every((entry) => entry.isType);
     found.push({
       start: statement.start,
       specifier: statement.moduleRequest.value,
       kind: typeOnly ? "type" : "import",
+      ...(bindsNothing ? { sideEffect: true as const } : {}),
     });
   }
   for (const statement of module.staticExports) {
@@ -172,16 +176,22 @@ function nestedDeclarationHandlers(
   found: Found[],
   topLevel: ReadonlySet<number>,
 ): Pick<ImportVisitorHandlers, "ImportDeclaration" | "ExportAllDeclaration" | "ExportNamedDeclaration"> {
-  const add = (node: OxcNode, kind: ImportKind) => {
+  const add = (node: OxcNode, kind: ImportKind, sideEffect = false) => {
     const specifier = literalText(node.source ?? undefined);
     if (specifier !== undefined && !topLevel.has(node.start))
-      found.push({ start: node.start, specifier, kind });
+      found.push({
+        start: node.start,
+        specifier,
+        kind,
+        ...(sideEffect ? { sideEffect: true as const } : {}),
+      });
   };
   const allType = (specifiers: readonly OxcNode[] | undefined, key: "importKind" | "exportKind") =>
     specifiers !== undefined && specifiers.length > 0 && specifiers.every((item) => item[key] === "type");
   return {
     ImportDeclaration(node) {
-      add(node, node.importKind === "type" || allType(node.specifiers, "importKind") ? "type" : "import");
+      const typeOnly = node.importKind === "type" || allType(node.specifiers, "importKind");
+      add(node, typeOnly ? "type" : "import", !typeOnly && (node.specifiers?.length ?? 0) === 0);
     },
     ExportAllDeclaration(node) {
       add(node, node.exportKind === "type" ? "type" : "export");
@@ -272,7 +282,12 @@ function toRawImports(source: string, found: Found[]): RawImport[] {
       line++;
       scanned = newline + 1;
     }
-    imports.push({ specifier: item.specifier, line, kind: item.kind });
+    imports.push({
+      specifier: item.specifier,
+      line,
+      kind: item.kind,
+      ...(item.sideEffect ? { sideEffect: true as const } : {}),
+    });
   }
   return imports;
 }

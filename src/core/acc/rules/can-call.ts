@@ -1,8 +1,23 @@
+import type { z } from "zod";
 import type { Finding } from "../../findings.ts";
+import { callFindings, callRuleSchema, validateCallRule } from "./call-rules.ts";
 import type { AccContext } from "./context.ts";
-import { importFindings } from "./import-findings.ts";
+import { describeRule } from "./descriptor.ts";
 import { importsPackage, listedComponents, listedPackages } from "./packages.ts";
-import type { CanCallRule } from "./types.ts";
+
+export const canCallSchema = callRuleSchema("can-call", 0);
+
+export type CanCallRule = z.output<typeof canCallSchema>;
+
+export const canCallRule = describeRule<CanCallRule>({
+  type: "can-call",
+  schema: canCallSchema,
+  summary:
+    "files of `from` may import their own component and the listed ones (and, once one is listed, only the listed packages)",
+  validate: validateCallRule,
+  incremental: () => "per-file",
+  evaluate: (rule, ctx, run) => evaluateCanCall(rule, ctx, run.only),
+});
 
 /**
  * `can-call`: files of `from` may import their own component and the listed ones; an
@@ -18,14 +33,13 @@ export function evaluateCanCall(rule: CanCallRule, ctx: AccContext, only?: reado
   const packages = listedPackages(rule.to);
   const allowedText = [...allowed].filter((name) => name !== rule.from);
   const summary = allowedText.length > 0 ? `only ${allowedText.join(", ")}` : "no other component";
-  return importFindings(rule, ctx, only, {
-    constrains: (component) => component === rule.from,
-    componentViolation: (_from, to) => (allowed.has(to) ? null : `"${rule.from}" may call ${summary}`),
+  return callFindings(rule, ctx, only, {
+    componentViolation: (to) => (allowed.has(to) ? null : `"${rule.from}" may call ${summary}`),
     packageViolation:
       packages.length === 0
         ? undefined
-        : (edge, language, reported) =>
-            reported.has(edge.external!) || packages.some((pkg) => importsPackage(pkg, edge, language))
+        : (edge, language) =>
+            packages.some((pkg) => importsPackage(pkg, edge, language))
               ? null
               : {
                   target: edge.external!,

@@ -1,5 +1,7 @@
 import type { ComponentMap } from "../components.ts";
+import { formOf } from "../kinds.ts";
 import type { GraphFile, ImportGraph, Language, ResolvedImport } from "../model.ts";
+import { ProjectFacts } from "../project-facts.ts";
 
 export interface PackageImport {
   readonly importer: number;
@@ -23,12 +25,26 @@ export interface AccContext {
   readonly component: readonly (string | null)[];
   readonly out: readonly (readonly number[])[];
   readonly outLine: readonly (readonly number[])[];
+  /** `outForms[i][k]`: the import forms (kinds.ts, one bit each) of every import of `out[i][k]`. */
+  readonly outForms: readonly (readonly number[])[];
   /** External (package) imports per node, in line order. */
   readonly external: readonly (readonly ResolvedImport[])[];
+  /** Every import of each graph file as the graph lists it (empty for other nodes). */
+  readonly imports: readonly (readonly ResolvedImport[])[];
   readonly componentNames: readonly string[];
+  /** Module names and manifests of the analysed snapshot. */
+  readonly facts: ProjectFacts;
 }
 
-export function createAccContext(graph: ImportGraph, components: ComponentMap): AccContext {
+/**
+ * `facts` default to what the node paths alone tell (no manifests): enough for graphs built
+ * by hand; runAcc passes the facts of the snapshot.
+ */
+export function createAccContext(
+  graph: ImportGraph,
+  components: ComponentMap,
+  facts?: ProjectFacts,
+): AccContext {
   const names = nodeNames(graph);
   const index = new Map<string, number>();
   for (let i = 0; i < names.length; i++) index.set(names[i]!, i);
@@ -38,9 +54,11 @@ export function createAccContext(graph: ImportGraph, components: ComponentMap): 
   const empty: readonly number[] = [];
   const out = new Array<readonly number[]>(n).fill(empty);
   const outLine = new Array<readonly number[]>(n).fill(empty);
+  const outForms = new Array<readonly number[]>(n).fill(empty);
   const external = new Array<readonly ResolvedImport[]>(n).fill([]);
+  const imports = new Array<readonly ResolvedImport[]>(n).fill([]);
   // Per-file de-duplication with a stamp array instead of a Map per file.
-  const scratch = { stamp: new Int32Array(n).fill(-1), firstLine: new Int32Array(n) };
+  const scratch = newScratch(n);
   for (const file of graph.files) {
     const from = index.get(file.path)!;
     isSource[from] = true;
@@ -48,6 +66,8 @@ export function createAccContext(graph: ImportGraph, components: ComponentMap): 
     const edges = fileEdges(file, from, index, scratch);
     out[from] = edges.out;
     outLine[from] = edges.outLine;
+    outForms[from] = edges.outForms;
+    imports[from] = file.imports;
     if (edges.external.length > 0) external[from] = edges.external;
   }
   const component = names.map((name) => components.componentOf(name));
@@ -59,8 +79,11 @@ export function createAccContext(graph: ImportGraph, components: ComponentMap): 
     component,
     out,
     outLine,
+    outForms,
     external,
+    imports,
     componentNames: components.names,
+    facts: facts ?? ProjectFacts.ofPaths(names),
   };
 }
 
@@ -107,6 +130,11 @@ interface Scratch {
   /** stamp[to] === from while file `from` is read: `to` was seen already. */
   readonly stamp: Int32Array;
   readonly firstLine: Int32Array;
+  readonly forms: Int32Array;
+}
+
+function newScratch(n: number): Scratch {
+  return { stamp: new Int32Array(n).fill(-1), firstLine: new Int32Array(n), forms: new Int32Array(n) };
 }
 
 /** The distinct internal targets of one file (sorted, with the first import line of each) and its package imports. */
@@ -114,27 +142,35 @@ function fileEdges(
   file: GraphFile,
   from: number,
   index: ReadonlyMap<string, number>,
-  { stamp, firstLine }: Scratch,
-): { out: number[]; outLine: number[]; external: ResolvedImport[] } {
+  { stamp, firstLine, forms }: Scratch,
+): { out: number[]; outLine: number[]; outForms: number[]; external: ResolvedImport[] } {
   const targets: number[] = [];
   const packages: ResolvedImport[] = [];
   for (const edge of file.imports) {
     if (edge.target !== null) {
       const to = index.get(edge.target)!;
       if (to === from) continue;
+      const form = 1 << formOf(edge, file.language);
       if (stamp[to] !== from) {
         stamp[to] = from;
         firstLine[to] = edge.line;
+        forms[to] = form;
         targets.push(to);
-      } else if (edge.line < firstLine[to]!) {
-        firstLine[to] = edge.line;
+      } else {
+        if (edge.line < firstLine[to]!) firstLine[to] = edge.line;
+        forms[to] = forms[to]! | form;
       }
     } else if (edge.external !== null) {
       packages.push(edge);
     }
   }
   targets.sort((a, b) => a - b);
-  return { out: targets, outLine: targets.map((to) => firstLine[to]!), external: packages };
+  return {
+    out: targets,
+    outLine: targets.map((to) => firstLine[to]!),
+    outForms: targets.map((to) => forms[to]!),
+    external: packages,
+  };
 }
 
 /**
@@ -152,8 +188,10 @@ export function deriveAccContext(
   const n = previous.names.length;
   const out = previous.out.slice();
   const outLine = previous.outLine.slice();
+  const outForms = previous.outForms.slice();
   const external = previous.external.slice();
-  const scratch = { stamp: new Int32Array(n).fill(-1), firstLine: new Int32Array(n) };
+  const imports = previous.imports.slice();
+  const scratch = newScratch(n);
   for (const i of changed) {
     const file = graph.files[i]!;
     const from = previous.index.get(file.path);
@@ -164,11 +202,13 @@ export function deriveAccContext(
     const edges = fileEdges(file, from, previous.index, scratch);
     out[from] = edges.out;
     outLine[from] = edges.outLine;
+    outForms[from] = edges.outForms;
+    imports[from] = file.imports;
     external[from] = edges.external.length > 0 ? edges.external : [];
   }
   // Nodes outside the graph exist only because something imports them.
   const imported = new Uint8Array(n);
   for (const targets of out) for (let k = 0; k < targets.length; k++) imported[targets[k]!] = 1;
   for (let node = 0; node < n; node++) if (!previous.isSource[node] && imported[node] === 0) return null;
-  return { ...previous, out, outLine, external };
+  return { ...previous, out, outLine, outForms, external, imports };
 }

@@ -1,8 +1,44 @@
+import { z } from "zod";
+import { ruleBase } from "../../config/primitives.ts";
+import type { ConfigIssue } from "../../config/validate.ts";
 import type { Finding } from "../../findings.ts";
 import { type CouplingMetrics, componentMetrics, fanIn } from "../metrics.ts";
 import type { AccContext } from "./context.ts";
+import { describeRule } from "./descriptor.ts";
 import { accFinding } from "./finding.ts";
-import type { CouplingRule } from "./types.ts";
+import { checkComponent } from "./validation.ts";
+
+export const couplingSchema = z.strictObject({
+  ...ruleBase,
+  type: z.literal("coupling"),
+  /** Only files (or, with scope component, only this component) are measured; all when absent. */
+  from: z.string().min(1).optional(),
+  metric: z.enum(["fan-in", "fan-out", "total"]).default("total"),
+  scope: z.enum(["file", "component"]).default("file"),
+  max: z.number().int().nonnegative(),
+});
+
+export type CouplingRule = z.output<typeof couplingSchema>;
+
+export const couplingRule = describeRule<CouplingRule>({
+  type: "coupling",
+  schema: couplingSchema,
+  summary: "fan-in (Ca), fan-out (Ce) or both of files or components must not be greater than `max`",
+  validate(rule, at, env) {
+    const issues: ConfigIssue[] = [];
+    if (rule.from !== undefined) checkComponent(rule, rule.from, [...at, "from"], env, issues);
+    return issues;
+  },
+  incremental: () => "graph",
+  evaluate(rule, ctx, run) {
+    let afferent = run.memo.get("fan-in") as Int32Array | undefined;
+    if (afferent === undefined) {
+      afferent = fanIn(ctx);
+      run.memo.set("fan-in", afferent);
+    }
+    return evaluateCoupling(rule, ctx, afferent);
+  },
+});
 
 const METRIC_LABEL: Record<CouplingRule["metric"], string> = {
   "fan-in": "fan-in (Ca)",

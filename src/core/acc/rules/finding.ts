@@ -1,9 +1,9 @@
-import type { Rule } from "../../config/schema.ts";
-import { type Finding, findingId } from "../../findings.ts";
+import { type ChainHop, type Finding, findingId } from "../../findings.ts";
+import type { BaseRule } from "./descriptor.ts";
 
 /** A finding of an ACC rule; the id never includes the line (docs/design.md, "Violation identity"). */
 export function accFinding(
-  rule: Rule,
+  rule: Pick<BaseRule, "id" | "type" | "severity">,
   fields: {
     identity: readonly (string | null)[];
     file: string | null;
@@ -12,6 +12,8 @@ export function accFinding(
     message: string;
     value?: number;
     details?: string;
+    chain?: readonly ChainHop[];
+    members?: readonly string[];
   },
 ): Finding {
   return {
@@ -26,6 +28,8 @@ export function accFinding(
     message: fields.message,
     ...(fields.value !== undefined ? { value: fields.value } : {}),
     ...(fields.details !== undefined ? { details: fields.details } : {}),
+    ...(fields.chain !== undefined ? { chain: fields.chain } : {}),
+    ...(fields.members !== undefined ? { members: fields.members } : {}),
   };
 }
 

@@ -1,12 +1,7 @@
-import type { Rule } from "../../config/schema.ts";
-import type { Finding } from "../../findings.ts";
-import { fanIn } from "../metrics.ts";
-import { evaluateCanCall } from "./can-call.ts";
+import type { Finding, Notice } from "../../findings.ts";
 import type { AccContext } from "./context.ts";
-import { evaluateCoupling } from "./coupling.ts";
-import { evaluateLayers } from "./layers.ts";
-import { evaluateMustNotCall } from "./must-not-call.ts";
-import { evaluateNoCycles } from "./no-cycles.ts";
+import type { BaseRule } from "./descriptor.ts";
+import { descriptorOf } from "./table.ts";
 
 /**
  * What evaluateRules may take over from an evaluation of the same rules on a previous graph
@@ -18,62 +13,50 @@ export interface PreviousEvaluation {
   readonly changed: readonly number[];
 }
 
+export interface EvaluateOptions {
+  /** Where rules put notices (exemptions that match nothing, searches cut short). */
+  readonly notices?: Notice[];
+}
+
 /**
  * Evaluates every rule on the graph. Findings come in rule order (config order), then by
  * file, line and target; a rule yields at most one finding per (file, target).
  *
- * With `previous`, the per-file rules (layers, can-call, must-not-call: a finding depends
- * only on its importing file's own imports) keep the previous findings of unchanged files
- * and are evaluated on the changed files only; the graph-wide rules run in full.
+ * With `previous`, the rules whose descriptor says `per-file` (a finding depends only on its
+ * importing file's own imports) keep the previous findings of unchanged files and are
+ * evaluated on the changed files only; the graph-wide rules run in full.
  */
 export function evaluateRules(
-  rules: readonly Rule[],
+  rules: readonly BaseRule[],
   ctx: AccContext,
   previous?: PreviousEvaluation,
+  options: EvaluateOptions = {},
 ): Finding[] {
-  let afferent: Int32Array | undefined;
-  const kept = previous ? keptFindings(previous, ctx) : undefined;
-  const only = previous?.changed;
+  const memo = new Map<string, unknown>();
+  const notices = options.notices ?? [];
+  const kept = previous ? keptFindings(previous, ctx) : null;
   const findings: Finding[] = [];
   for (const rule of rules) {
-    let produced: Finding[];
-    switch (rule.type) {
-      case "layers":
-        produced = evaluateLayers(rule, ctx, only);
-        break;
-      case "can-call":
-        produced = evaluateCanCall(rule, ctx, only);
-        break;
-      case "must-not-call":
-        produced = evaluateMustNotCall(rule, ctx, only);
-        break;
-      case "no-cycles":
-        produced = evaluateNoCycles(rule, ctx);
-        break;
-      case "coupling":
-        afferent ??= fanIn(ctx);
-        produced = evaluateCoupling(rule, ctx, afferent);
-        break;
-    }
-    if (kept && PER_FILE_RULES.has(rule.type)) {
-      const previousFindings = kept.get(rule.id);
-      if (previousFindings) produced = previousFindings.concat(produced);
-    }
+    const descriptor = descriptorOf(rule);
+    const perFile = previous !== undefined && descriptor.incremental(rule) === "per-file";
+    let produced = descriptor.evaluate(rule, ctx, {
+      only: perFile ? previous.changed : undefined,
+      notices,
+      memo,
+    });
+    if (perFile) produced = (kept!.get(rule.id) ?? []).concat(produced);
     produced.sort(compareFindings);
     for (const finding of produced) findings.push(finding);
   }
   return findings;
 }
 
-const PER_FILE_RULES: ReadonlySet<Rule["type"]> = new Set(["layers", "can-call", "must-not-call"]);
-
-/** Previous findings of the per-file rules whose file did not change, by rule id. */
+/** Previous findings on files that did not change, by rule id (findings without a file are always re-evaluated). */
 function keptFindings(previous: PreviousEvaluation, ctx: AccContext): Map<string, Finding[]> {
-  const changedPaths = new Set(previous.changed.map((node) => ctx.names[node]!));
+  const changed = new Set(previous.changed.map((node) => ctx.names[node]!));
   const kept = new Map<string, Finding[]>();
   for (const finding of previous.findings) {
-    if (!PER_FILE_RULES.has(finding.type as Rule["type"])) continue;
-    if (finding.file === null || changedPaths.has(finding.file)) continue;
+    if (finding.file === null || changed.has(finding.file)) continue;
     const list = kept.get(finding.rule);
     if (list) list.push(finding);
     else kept.set(finding.rule, [finding]);

@@ -1,8 +1,23 @@
+import type { z } from "zod";
 import type { Finding } from "../../findings.ts";
+import { callFindings, callRuleSchema, validateCallRule } from "./call-rules.ts";
 import type { AccContext } from "./context.ts";
-import { importFindings } from "./import-findings.ts";
+import { describeRule } from "./descriptor.ts";
 import { importsPackage, listedComponents, listedPackages } from "./packages.ts";
-import type { MustNotCallRule } from "./types.ts";
+
+export const mustNotCallSchema = callRuleSchema("must-not-call", 1);
+
+export type MustNotCallRule = z.output<typeof mustNotCallSchema>;
+
+export const mustNotCallRule = describeRule<MustNotCallRule>({
+  type: "must-not-call",
+  schema: mustNotCallSchema,
+  summary:
+    "files of `from` must not import the listed components or `package:NAME` packages (direct imports)",
+  validate: validateCallRule,
+  incremental: () => "per-file",
+  evaluate: (rule, ctx, run) => evaluateMustNotCall(rule, ctx, run.only),
+});
 
 /**
  * `must-not-call`: an import from a file of `from` into any listed component, or of any
@@ -16,9 +31,8 @@ export function evaluateMustNotCall(
 ): Finding[] {
   const forbidden = new Set(listedComponents(rule.to));
   const packages = listedPackages(rule.to);
-  return importFindings(rule, ctx, only, {
-    constrains: (component) => component === rule.from,
-    componentViolation: (_from, to) => (forbidden.has(to) ? `"${rule.from}" must not call "${to}"` : null),
+  return callFindings(rule, ctx, only, {
+    componentViolation: (to) => (forbidden.has(to) ? `"${rule.from}" must not call "${to}"` : null),
     packageViolation:
       packages.length === 0
         ? undefined

@@ -1,5 +1,5 @@
-import { PACKAGE_PREFIX } from "../../config/validate.ts";
 import type { Language, ResolvedImport } from "../model.ts";
+import { PACKAGE_PREFIX } from "../select/schema.ts";
 
 /** The package names listed as `package:NAME` in a rule's `to`. */
 export function listedPackages(to: readonly string[]): string[] {

@@ -1,4 +1,5 @@
 import { ComponentMap } from "../../../../src/core/acc/components.ts";
+import { runAcc } from "../../../../src/core/acc/index.ts";
 import type {
   GraphFile,
   ImportGraph,
@@ -11,6 +12,7 @@ import { evaluateRules } from "../../../../src/core/acc/rules/index.ts";
 import { loadConfig } from "../../../../src/core/config/load.ts";
 import type { AccConfig } from "../../../../src/core/config/schema.ts";
 import type { Finding } from "../../../../src/core/findings.ts";
+import { snapshotOf } from "../helpers.ts";
 
 /** An import written as "target", "target@line", "pkg:name@line" (external) or "type:target@line". */
 export type EdgeSpec = string;
@@ -81,3 +83,20 @@ export const THREE_TIER = `acc:
     business: ["app/services/**"]
     data: ["app/repositories/**"]
 `;
+
+/** The real pipeline on source text: extractors, resolvers, manifests, then the rules of `yaml`. */
+export function runOn(files: Record<string, string>, yaml: string) {
+  return runAcc(snapshotOf(files), accConfig(yaml));
+}
+
+/** Findings of one rule as (file, line, target), plus the chain's files when indirect. */
+export function pairs(findings: readonly Finding[], rule?: string) {
+  return findings
+    .filter((finding) => rule === undefined || finding.rule === rule)
+    .map(({ file, line, target, chain }) => ({
+      file,
+      line,
+      target,
+      ...(chain ? { via: chain.slice(1).map((hop) => hop.file) } : {}),
+    }));
+}

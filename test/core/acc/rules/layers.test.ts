@@ -20,8 +20,11 @@ describe("layers rule", () => {
     "lib/helpers.ts": ["app/routes/users.ts@1"],
   });
 
-  it("allows own layer and lower layers, flags every import of a higher layer, ignores unmapped files", () => {
-    const findings = findingsOf(LAYERS, graph);
+  it("with indirect: false, allows own and lower layers, flags every import of a higher layer, ignores unmapped files", () => {
+    const findings = findingsOf(
+      LAYERS.replace("severity: warning", "severity: warning, indirect: false"),
+      graph,
+    );
     expect(brief(findings)).toEqual([
       { rule: "layered", file: "app/repositories/users.ts", line: 7, target: "app/services/util.ts" },
       { rule: "layered", file: "app/repositories/users.ts", line: 9, target: "app/api/x.ts" },
@@ -40,6 +43,31 @@ describe("layers rule", () => {
         'app/repositories/users.ts (data) imports app/api/x.ts (presentation): layer "data" may not depend on ' +
         'the higher layer "presentation" (presentation > business > data)',
     });
+  });
+
+  it("follows chains through unmapped files by default (import-linter), with the same id as a direct import", () => {
+    const findings = findingsOf(LAYERS, graph);
+    expect(brief(findings)).toEqual([
+      { rule: "layered", file: "app/repositories/users.ts", line: 7, target: "app/services/util.ts" },
+      { rule: "layered", file: "app/repositories/users.ts", line: 8, target: "app/routes/users.ts" },
+      { rule: "layered", file: "app/repositories/users.ts", line: 9, target: "app/api/x.ts" },
+      { rule: "layered", file: "app/services/users.ts", line: 5, target: "app/routes/users.ts" },
+    ]);
+    const indirect = findings[1]!;
+    expect(indirect.id).toBe(
+      findingId(["layered", "layers", "app/repositories/users.ts", "app/routes/users.ts"]),
+    );
+    expect(indirect.chain).toEqual([
+      { file: "app/repositories/users.ts", line: 8, target: "lib/helpers.ts" },
+      { file: "lib/helpers.ts", line: 1, target: "app/routes/users.ts" },
+    ]);
+    expect(indirect.message).toBe(
+      "app/repositories/users.ts (data) imports app/routes/users.ts (presentation) indirectly (2 imports: " +
+        "app/repositories/users.ts → lib/helpers.ts → app/routes/users.ts): " +
+        'layer "data" may not depend on the higher layer "presentation" (presentation > business > data)',
+    );
+    // Direct violations carry no chain; a chain never passes through another layer's file.
+    expect(findings[0]!.chain).toBeUndefined();
   });
 
   it("reports one finding per importing file and target, on the first import line, with a line-free id", () => {

@@ -27,7 +27,7 @@ describe("extractTypeScript: kinds", () => {
         { specifier: "./a", line: 1, kind: "import" },
         { specifier: "b", line: 2, kind: "import" },
         { specifier: "@scope/c", line: 3, kind: "import" },
-        { specifier: "./side-effect", line: 4, kind: "import" },
+        { specifier: "./side-effect", line: 4, kind: "import", sideEffect: true },
         { specifier: "./f", line: 5, kind: "export" },
         { specifier: "./all", line: 6, kind: "export" },
         { specifier: "./ns", line: 7, kind: "export" },
@@ -55,7 +55,7 @@ describe("extractTypeScript: kinds", () => {
       { specifier: "./g", line: 5, kind: "type" },
       { specifier: "./hi", line: 6, kind: "export" },
       { specifier: "./star", line: 7, kind: "type" },
-      { specifier: "./empty", line: 8, kind: "import" },
+      { specifier: "./empty", line: 8, kind: "import", sideEffect: true },
       { specifier: "./default", line: 9, kind: "type" },
     ]);
   });

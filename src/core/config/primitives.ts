@@ -1,0 +1,22 @@
+import { z } from "zod";
+
+/**
+ * Schema pieces shared by the config schema and the rule descriptors (acc/rules/*), kept in
+ * a leaf module so that neither imports the other at load time.
+ */
+
+export const severitySchema = z
+  .enum(["error", "blocking", "warning", "info"])
+  .transform((value) => (value === "blocking" ? "error" : value));
+
+/** Rule ids appear in comment commands (`rule:ID`) and finding ids, so keep them token-like. */
+export const ruleIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "a rule id is letters, digits, '.', '_' or '-' (no spaces)");
+
+/** The fields every ACC rule has. */
+export const ruleBase = {
+  id: ruleIdSchema,
+  severity: severitySchema.default("error"),
+  description: z.string().optional(),
+};
