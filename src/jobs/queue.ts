@@ -3,7 +3,7 @@
  * instance, or the PostgreSQL server (in its own schema, so tests can isolate it).
  */
 import { createHash } from "node:crypto";
-import type { Transaction } from "kysely";
+import { sql, type Transaction } from "kysely";
 import { fromKysely, fromPglite, PgBoss } from "pg-boss";
 import type { Store } from "../store/connect.ts";
 import type { Database } from "../store/schema.ts";
@@ -46,13 +46,26 @@ export async function startQueue(store: Store, options: QueueOptions = {}): Prom
     monitorIntervalSeconds: options.superviseIntervalSeconds ?? DEFAULT_SUPERVISE_INTERVAL_SECONDS,
   } as const;
   const heartbeatSeconds = options.heartbeatSeconds ?? DEFAULT_HEARTBEAT_SECONDS;
+  // A restricted app role may not CREATE SCHEMA (even IF NOT EXISTS): skip it when the schema,
+  // made for the role beforehand (`maestro-hive db roles`), is there.
+  const { rows } = await sql`select 1 from pg_namespace where nspname = ${schema}`.execute(store.db);
+  const createSchema = rows.length === 0;
   const boss = store.pglite
-    ? new PgBoss({ ...common, db: fromPglite(store.pglite), backend: "pglite" })
-    : new PgBoss({ ...common, connectionString: store.databaseUrl, max: 4 });
+    ? new PgBoss({ ...common, createSchema, db: fromPglite(store.pglite), backend: "pglite" })
+    : new PgBoss({ ...common, createSchema, connectionString: store.databaseUrl, max: 4 });
   // Errors from background maintenance are reported through this event; without a listener
   // EventEmitter would throw them.
   boss.on("error", () => {});
-  await boss.start();
+  await boss.start().catch((error: unknown) => {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `could not start the job queue in schema "${schema}": ${reason}` +
+        (/permission denied/.test(reason)
+          ? ` — the app's database role must own that schema (see \`maestro-hive db roles\`)`
+          : ""),
+      { cause: error },
+    );
+  });
   const queue = await boss.getQueue(DELIVERY_QUEUE);
   if (!queue) {
     await boss.createQueue(DELIVERY_QUEUE, {

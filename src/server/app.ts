@@ -13,7 +13,8 @@ import { HandlerRegistry, registerDefaultHandlers } from "../jobs/handlers.ts";
 import { DELIVERY_QUEUE, startQueue } from "../jobs/queue.ts";
 import { startWorkers } from "../jobs/worker.ts";
 import { openStore, type Store } from "../store/connect.ts";
-import { migrateToLatest } from "../store/migrate.ts";
+import { migrateIfAllowed } from "../store/migrate.ts";
+import { AuditAnchorLog, logSchemaPreparation } from "./audit-guard.ts";
 import { checkReadiness } from "./health.ts";
 import { sendJson, sendText } from "./http.ts";
 import { createLogger } from "./log.ts";
@@ -55,8 +56,10 @@ export async function startApp(env: AppEnv, options: StartOptions = {}): Promise
       dataDir: env.dataDir,
       onPoolError: (error) => log.warn({ err: error }, "an idle database connection broke; reconnecting"),
     });
-  const { applied } = await migrateToLatest(store.db);
-  if (applied.length > 0) log.info({ applied }, "migrations applied");
+  // A restricted role (README: Security) cannot migrate: pending migrations are reported, and /readyz says so.
+  logSchemaPreparation(log, await migrateIfAllowed(store.db), store.backend);
+  const anchorLog = new AuditAnchorLog(store.db, log);
+  anchorLog.start();
   const ownsBoss = options.boss === undefined;
   const boss = options.boss ?? (await startQueue(store, { schema: env.queueSchema }));
   let queueRunning = true;
@@ -141,6 +144,7 @@ export async function startApp(env: AppEnv, options: StartOptions = {}): Promise
         await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
       }
       if (ownsBoss) await boss.stop({ graceful: true, close: true, timeout: 10_000 });
+      await anchorLog.stop();
       if (ownsStore) await store.close();
       log.info("stopped");
     })();

@@ -9,6 +9,7 @@ import type { JobOutcome } from "../jobs/worker.ts";
 import { quoteIdentifier } from "../store/connect.ts";
 import { deliveriesByEvent } from "../store/deliveries.ts";
 import type { Database } from "../store/schema.ts";
+import { renderAuditGauges } from "./audit-guard.ts";
 import type { GitHubRequestObserver, RateLimitReading } from "./github-fetch.ts";
 import { Counter, Histogram, renderGauge } from "./prometheus.ts";
 
@@ -67,6 +68,7 @@ export class AppMetrics implements GitHubRequestObserver {
         "Size of the GitHub rate-limit window, as last reported to this process.",
         [...this.#rateLimits.values()].map((r) => ({ labels: { resource: r.resource }, value: r.limit })),
       ),
+      await renderAuditGauges(db),
     ];
     return `${sections.join("\n\n")}\n`;
   }
