@@ -19,7 +19,7 @@ import { parseArgs } from "node:util";
 import { sql } from "kysely";
 import pg from "pg";
 import { pino } from "pino";
-import { loadEnv } from "../src/config/env.ts";
+import { loadEnv } from "../src/env/app-env.ts";
 import { HandlerRegistry, registerDefaultHandlers } from "../src/jobs/handlers.ts";
 import { DELIVERY_QUEUE, startQueue } from "../src/jobs/queue.ts";
 import { startApp } from "../src/server/app.ts";

@@ -2,7 +2,7 @@
  * `npm start`: the app process. Reads the environment, migrates the database, starts the queue,
  * the in-process workers and the HTTP server; stops cleanly on SIGINT/SIGTERM.
  */
-import { EnvError, loadEnv } from "./config/env.ts";
+import { EnvError, loadEnv } from "./env/app-env.ts";
 import { startApp } from "./server/app.ts";
 
 async function main(): Promise<void> {

@@ -1,29 +1,16 @@
 /**
  * The `/maestro explain <finding-id>` seam: a FindingExplainer for the comment-command
- * handler (src/github/commands/actions.ts) built on explainOne. It answers null — and the
+ * handler (src/github/comment-commands/actions.ts) built on explainOne. It answers null — and the
  * command then shows the rule, message and config without a model-written part — when the
  * deployment has no key, the request fails, or the request carries no database.
  */
-import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { MaestroConfig } from "../core/config/schema.ts";
 import type { Finding, Severity, StreamName } from "../core/findings.ts";
 import { appendAudit } from "../store/audit.ts";
-import type { Database } from "../store/schema.ts";
+import type { Db } from "../store/db.ts";
+import type { StoredFinding } from "../store/findings.ts";
 import { type ExplainerSettings, explainOne, type FileSource, type SourceFile } from "./explain.ts";
-
-/** A finding as the findings table stores it (stream and severity as text). */
-export interface StoredFinding {
-  readonly id: string;
-  readonly stream: string;
-  readonly rule: string;
-  readonly type: string;
-  readonly severity: string;
-  readonly file: string | null;
-  readonly line: number | null;
-  readonly target: string | null;
-  readonly message: string;
-}
 
 export interface CommandExplainRequest {
   readonly repository: string;
@@ -31,7 +18,7 @@ export interface CommandExplainRequest {
   readonly finding: StoredFinding;
   readonly config: MaestroConfig | null;
   /** Cache and audit; without it nothing is asked. */
-  readonly db?: Kysely<Database> | undefined;
+  readonly db?: Db | undefined;
   /** The commenter, for the audit row. */
   readonly actor?: string | undefined;
   /** The installation's audit chain. */

@@ -9,16 +9,15 @@
  * becomes a one-line notice instead of an explanation.
  */
 import type Anthropic from "@anthropic-ai/sdk";
-import type { Kysely } from "kysely";
 import type { Logger } from "pino";
-import type { AppEnv } from "../config/env.ts";
-import type { AnalysisResult } from "../core/analysis.ts";
+import type { AnalysisResult } from "../core/analysis-result.ts";
 import type { MaestroConfig } from "../core/config/schema.ts";
 import type { Finding, Notice, ReportedFinding } from "../core/findings.ts";
 import type { Snapshot } from "../core/snapshot.ts";
+import type { AppEnv } from "../env/app-env.ts";
 import type { NewAuditEvent } from "../store/audit.ts";
+import type { Db } from "../store/db.ts";
 import { type CachedExplanation, getCachedExplanations, saveExplanation } from "../store/explanations.ts";
-import type { Database } from "../store/schema.ts";
 import {
   createAnthropicClient,
   DEFAULT_MAX_RETRIES,
@@ -74,7 +73,7 @@ export function snapshotFiles(snapshot: Snapshot): FileSource {
 }
 
 export interface ExplainDeps {
-  readonly db: Kysely<Database>;
+  readonly db: Db;
   readonly log?: Pick<Logger, "info" | "warn"> | undefined;
   /** Appends to the audit trail (DeliveryContext.audit); kind "ai.explanation". */
   readonly audit?: ((event: Omit<NewAuditEvent, "chain">) => Promise<void>) | undefined;

@@ -21,9 +21,9 @@ import type {
   StreamCounts,
   StreamReport,
   SuppressionReport,
-} from "./analysis.ts";
+} from "./analysis-result.ts";
 import { runBdv } from "./bdv/index.ts";
-import type { AccConfig, MaestroConfig } from "./config/schema.ts";
+import type { AccConfig, BdvConfig, DdeConfig, MaestroConfig } from "./config/schema.ts";
 import { type CheckRunResult, runDde } from "./dde/index.ts";
 import { diffFindings } from "./diff.ts";
 import {
@@ -37,14 +37,16 @@ import { decideGate, type GateOverride, STREAMS } from "./gate.ts";
 import type { Snapshot } from "./snapshot.ts";
 import {
   applySuppressions,
+  type CompiledSuppressions,
   compileSuppressions,
   configSuppressions,
+  type LoadedSuppressions,
   mergeSuppressions,
   reviewSuppressions,
   type Suppression,
 } from "./suppress/index.ts";
 
-export type { AnalysisResult, StreamCounts, StreamReport, SuppressionReport } from "./analysis.ts";
+export type { AnalysisResult, StreamCounts, StreamReport, SuppressionReport } from "./analysis-result.ts";
 export type { CheckRunResult } from "./dde/index.ts";
 export type { GateOverride, GateResult, GateVerdict } from "./gate.ts";
 
@@ -107,133 +109,217 @@ function internalFailure(notices: readonly Notice[]): string | null {
 const UNREADABLE_CONTRACT = "invalid-contract";
 
 export async function analyze(input: AnalyzeInput): Promise<AnalysisResult> {
-  const clock = input.clock ?? (() => performance.now());
-  const timings: Record<string, number> = {};
-  const pause = input.pause ?? (() => Promise.resolve());
-  const timed = async <T>(phase: string, work: () => T): Promise<T> => {
-    await pause();
-    const start = clock();
-    try {
-      return work();
-    } finally {
-      timings[phase] = Math.round((clock() - start) * 100) / 100;
-    }
-  };
-  const { config, head } = input;
+  const timer = phaseTimer(input);
   const base = input.base ?? null;
-  const changed = input.changedFiles ?? changedPaths(base, head);
-
-  let graph: ImportGraph | null = null;
-  let graphStats: GraphStats | null = null;
-  const runs: Record<StreamName, { configured: boolean; run: StreamRun | null; error: string | null }> = {
-    acc: { configured: isConfigured(config, "acc"), run: null, error: null },
-    bdv: { configured: isConfigured(config, "bdv"), run: null, error: null },
-    dde: { configured: isConfigured(config, "dde"), run: null, error: null },
+  const changed = input.changedFiles ?? changedPaths(base, input.head);
+  // 1. Each configured stream on the head (and the base); an error fails that stream closed.
+  const graph: GraphOutput = { graph: null, stats: null };
+  const outcomes: Record<StreamName, StreamOutcome> = {
+    acc: await runStream(input.config, "acc", (acc) => runAccStream(input, acc, timer, graph)),
+    bdv: await runStream(input.config, "bdv", (bdv) => runBdvStream(input, bdv, changed, timer)),
+    dde: await runStream(input.config, "dde", (dde) => runDdeStream(input, dde, changed, timer)),
   };
+  // 2. Suppressions: the config's entries merged with the database's, compiled once.
+  const suppressions = await prepareSuppressions(input, timer);
+  // 3. Base-vs-head diff by finding id, then suppressions: one report per stream.
+  const notices = skippedNotices(input.head);
+  const reports = await timer.time("diff+suppress", () =>
+    reportStreams(outcomes, suppressions.compiled, suppressions.usage, notices),
+  );
+  // 4. The gate's verdict, and each stream's pass or fail in it.
+  const gate = decideGate({ streams: reports, headSha: input.head.commit, override: input.override ?? null });
+  for (const name of STREAMS)
+    reports[name] = { ...reports[name], passed: gate.streams[name].state !== "fail" };
+  // 5. The result every report reads.
+  return {
+    gate,
+    streams: reports,
+    notices,
+    suppressions: suppressionReport(suppressions, input.now),
+    graph: graph.graph,
+    graphStats: graph.stats,
+    head: summarize(input.head),
+    base: base ? summarize(base) : null,
+    changedFiles: [...changed].sort(),
+    timings: timer.timings,
+  };
+}
 
-  const acc = config.acc;
-  if (runs.acc.configured && acc) {
-    const options = input.extractionCache ? { extractionCache: input.extractionCache } : {};
-    await attempt(runs.acc, async () => {
-      const headResult = await timed("acc.head", () => runAcc(head, acc, options));
-      graph = headResult.graph;
-      graphStats = headResult.stats;
-      // The base reuses the head's work (resolutions, and findings when the graphs are equal)
-      // where it provably still holds.
-      const baseResult = base
-        ? await timed("acc.base", () => runAcc(base, acc, { ...options, previous: headResult }))
-        : null;
-      return {
-        head: headResult.findings,
-        base: baseResult?.findings ?? null,
-        notices: headResult.notices,
-        failure: internalFailure([...headResult.notices, ...(baseResult?.notices ?? [])]),
-      };
-    });
+// ---- the stages --------------------------------------------------------------------------
+
+/** Times named phases; awaits the caller's `pause` before each. */
+interface PhaseTimer {
+  readonly timings: Record<string, number>;
+  time<T>(phase: string, work: () => T): Promise<T>;
+}
+
+function phaseTimer(input: AnalyzeInput): PhaseTimer {
+  const clock = input.clock ?? (() => performance.now());
+  const pause = input.pause ?? (() => Promise.resolve());
+  const timings: Record<string, number> = {};
+  return {
+    timings,
+    async time<T>(phase: string, work: () => T): Promise<T> {
+      await pause();
+      const start = clock();
+      try {
+        return work();
+      } finally {
+        timings[phase] = Math.round((clock() - start) * 100) / 100;
+      }
+    },
+  };
+}
+
+/** A stream's place in the run: configured or not, and what it returned or why it could not run. */
+interface StreamOutcome {
+  readonly configured: boolean;
+  readonly run: StreamRun | null;
+  readonly error: string | null;
+}
+
+/** Runs a configured stream with its config section; an exception becomes the stream's error. */
+async function runStream<S extends StreamName>(
+  config: MaestroConfig,
+  name: S,
+  work: (section: NonNullable<MaestroConfig[S]>) => Promise<StreamRun>,
+): Promise<StreamOutcome> {
+  const section = config[name];
+  if (!isConfigured(config, name) || section === undefined || section === null) {
+    return { configured: false, run: null, error: null };
   }
-
-  const bdv = config.bdv;
-  if (runs.bdv.configured && bdv) {
-    await attempt(runs.bdv, async () => {
-      const headResult = await timed("bdv.head", () =>
-        runBdv({ head, base, config: bdv, changedFiles: changed }),
-      );
-      // The base's own findings, for the diff; breaking changes exist only between two commits.
-      const baseResult = base
-        ? await timed("bdv.base", () => runBdv({ head: base, base: null, config: bdv }))
-        : null;
-      // Fail-closed: without its contract the stream could not check what it was configured to,
-      // even when the spec was already unreadable at the base.
-      const unreadable = headResult.findings.filter((finding) => finding.type === UNREADABLE_CONTRACT);
-      return {
-        head: headResult.findings,
-        base: baseResult?.findings ?? null,
-        notices: headResult.notices,
-        failure: unreadable.length > 0 ? unreadable.map((finding) => finding.message).join("; ") : null,
-      };
-    });
+  try {
+    return { configured: true, run: await work(section as NonNullable<MaestroConfig[S]>), error: null };
+  } catch (error) {
+    return { configured: true, run: null, error: error instanceof Error ? error.message : String(error) };
   }
+}
 
-  const dde = config.dde;
-  if (runs.dde.configured && dde) {
-    await attempt(runs.dde, async () => {
-      const result = await timed("dde", () =>
-        runDde({
-          config: dde,
-          changedFiles: changed,
-          headPaths: allPaths(head),
-          checkRuns: input.checkRuns ?? null,
-        }),
-      );
-      // DDE audits the change itself: there is no base audit, so every finding is new.
-      return { head: result.findings, base: null, notices: result.notices };
-    });
-  }
+/** The head's import graph, for the graph report; set as soon as the head is analysed. */
+interface GraphOutput {
+  graph: ImportGraph | null;
+  stats: GraphStats | null;
+}
 
-  // Suppressions: config entries (scoped to their section) merged with the database's.
-  const fromConfig = configSuppressions(config, input.now);
+async function runAccStream(
+  input: AnalyzeInput,
+  acc: AccConfig,
+  timer: PhaseTimer,
+  out: GraphOutput,
+): Promise<StreamRun> {
+  const options = input.extractionCache ? { extractionCache: input.extractionCache } : {};
+  const head = await timer.time("acc.head", () => runAcc(input.head, acc, options));
+  out.graph = head.graph;
+  out.stats = head.stats;
+  // The base reuses the head's work (resolutions, and findings when the graphs are equal)
+  // where it provably still holds.
+  const baseSnapshot = input.base ?? null;
+  const base = baseSnapshot
+    ? await timer.time("acc.base", () => runAcc(baseSnapshot, acc, { ...options, previous: head }))
+    : null;
+  return {
+    head: head.findings,
+    base: base?.findings ?? null,
+    notices: head.notices,
+    failure: internalFailure([...head.notices, ...(base?.notices ?? [])]),
+  };
+}
+
+async function runBdvStream(
+  input: AnalyzeInput,
+  bdv: BdvConfig,
+  changed: ReadonlySet<string>,
+  timer: PhaseTimer,
+): Promise<StreamRun> {
+  const base = input.base ?? null;
+  const head = await timer.time("bdv.head", () =>
+    runBdv({ head: input.head, base, config: bdv, changedFiles: changed }),
+  );
+  // The base's own findings, for the diff; breaking changes exist only between two commits.
+  const baseResult = base
+    ? await timer.time("bdv.base", () => runBdv({ head: base, base: null, config: bdv }))
+    : null;
+  // Fail-closed: without its contract the stream could not check what it was configured to,
+  // even when the spec was already unreadable at the base.
+  const unreadable = head.findings.filter((finding) => finding.type === UNREADABLE_CONTRACT);
+  return {
+    head: head.findings,
+    base: baseResult?.findings ?? null,
+    notices: head.notices,
+    failure: unreadable.length > 0 ? unreadable.map((finding) => finding.message).join("; ") : null,
+  };
+}
+
+async function runDdeStream(
+  input: AnalyzeInput,
+  dde: DdeConfig,
+  changed: ReadonlySet<string>,
+  timer: PhaseTimer,
+): Promise<StreamRun> {
+  const result = await timer.time("dde", () =>
+    runDde({
+      config: dde,
+      changedFiles: changed,
+      headPaths: allPaths(input.head),
+      checkRuns: input.checkRuns ?? null,
+    }),
+  );
+  // DDE audits the change itself: there is no base audit, so every finding is new.
+  return { head: result.findings, base: null, notices: result.notices };
+}
+
+interface PreparedSuppressions {
+  readonly fromConfig: LoadedSuppressions;
+  readonly merged: ReturnType<typeof mergeSuppressions>;
+  readonly compiled: CompiledSuppressions;
+  /** Matches per suppression id, filled while the streams are reported. */
+  readonly usage: Map<string, number>;
+}
+
+async function prepareSuppressions(input: AnalyzeInput, timer: PhaseTimer): Promise<PreparedSuppressions> {
+  const fromConfig = configSuppressions(input.config, input.now);
   const merged = mergeSuppressions(fromConfig.suppressions, input.suppressions ?? []);
-  const compiled = await timed("suppress.compile", () =>
+  const compiled = await timer.time("suppress.compile", () =>
     compileSuppressions(merged.suppressions, { now: input.now }),
   );
-  const usage = new Map<string, number>();
+  return { fromConfig, merged, compiled, usage: new Map() };
+}
 
+/** Diffs and suppresses each stream's findings; collects notices and suppression usage. `passed` is set by the gate. */
+function reportStreams(
+  outcomes: Record<StreamName, StreamOutcome>,
+  compiled: CompiledSuppressions,
+  usage: Map<string, number>,
+  notices: Notice[],
+): Record<StreamName, StreamReport> {
   const reports = {} as Record<StreamName, StreamReport>;
-  const notices: Notice[] = skippedNotices(head);
-  await timed("diff+suppress", () => {
-    for (const name of STREAMS) {
-      const { configured, run, error } = runs[name];
-      const diff = diffFindings(run?.head ?? [], run?.base ?? null);
-      const applied = applySuppressions(diff.findings, compiled);
-      for (const [id, count] of applied.usage) usage.set(id, (usage.get(id) ?? 0) + count);
-      const findings = sortFindings(applied.findings);
-      notices.push(...(run?.notices ?? []));
-      const failure = error ?? run?.failure ?? null;
-      reports[name] = {
-        name,
-        configured,
-        ran: configured && run !== null && failure === null,
-        error: failure,
-        findings,
-        fixed: sortFindings(diff.fixed),
-        passed: true,
-        counts: countFindings(findings, diff.fixed.length),
-      };
-    }
-  });
-
-  const gate = decideGate({
-    streams: reports,
-    headSha: head.commit,
-    override: input.override ?? null,
-  });
   for (const name of STREAMS) {
-    reports[name] = { ...reports[name], passed: gate.streams[name].state !== "fail" };
+    const { configured, run, error } = outcomes[name];
+    const diff = diffFindings(run?.head ?? [], run?.base ?? null);
+    const applied = applySuppressions(diff.findings, compiled);
+    for (const [id, count] of applied.usage) usage.set(id, (usage.get(id) ?? 0) + count);
+    const findings = sortFindings(applied.findings);
+    notices.push(...(run?.notices ?? []));
+    const failure = error ?? run?.failure ?? null;
+    reports[name] = {
+      name,
+      configured,
+      ran: configured && run !== null && failure === null,
+      error: failure,
+      findings,
+      fixed: sortFindings(diff.fixed),
+      passed: true,
+      counts: countFindings(findings, diff.fixed.length),
+    };
   }
+  return reports;
+}
 
-  const suppressions: SuppressionReport = {
+function suppressionReport(prepared: PreparedSuppressions, now: Date): SuppressionReport {
+  const { fromConfig, merged, compiled, usage } = prepared;
+  return {
     considered: merged.suppressions,
-    review: reviewSuppressions(merged.suppressions, usage, input.now),
+    review: reviewSuppressions(merged.suppressions, usage, now),
     usage,
     errors: fromConfig.errors,
     warnings: [
@@ -245,19 +331,6 @@ export async function analyze(input: AnalyzeInput): Promise<AnalysisResult> {
         message: `suppression "${s.suppression.id}" skipped: ${s.reason}`,
       })),
     ],
-  };
-
-  return {
-    gate,
-    streams: reports,
-    notices,
-    suppressions,
-    graph,
-    graphStats,
-    head: summarize(head),
-    base: base ? summarize(base) : null,
-    changedFiles: [...changed].sort(),
-    timings,
   };
 }
 
@@ -304,18 +377,6 @@ export function changedPaths(base: Snapshot | null, head: Snapshot): Set<string>
   for (const path of headSkipped) if (!baseSkipped.has(path)) changed.add(path);
   for (const path of baseSkipped) if (!headSkipped.has(path)) changed.add(path);
   return changed;
-}
-
-async function attempt(
-  slot: { run: StreamRun | null; error: string | null },
-  work: () => Promise<StreamRun>,
-): Promise<void> {
-  try {
-    slot.run = await work();
-  } catch (error) {
-    slot.run = null;
-    slot.error = error instanceof Error ? error.message : String(error);
-  }
 }
 
 /** One notice per skip reason (a repository can hold thousands of images), naming a few paths. */

@@ -1,13 +1,12 @@
 /**
  * What a handler of one recorded webhook delivery is given: the delivery itself plus the
  * GitHub, database and audit access it may use. The job worker (src/jobs) builds it; the
- * GitHub-facing handlers (src/github/commands, src/jobs/analysis) consume it.
+ * GitHub-facing handlers (src/github/comment-commands, src/jobs/analysis-job.ts) consume it.
  */
-import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Context, ProbotOctokit } from "probot";
 import type { NewAuditEvent } from "../store/audit.ts";
-import type { Database } from "../store/schema.ts";
+import type { Db } from "../store/db.ts";
 
 export interface DeliveryContext {
   readonly deliveryId: string;
@@ -19,7 +18,7 @@ export interface DeliveryContext {
   readonly installationId: number | null;
   /** "owner/name" of the repository the event concerns, when it has one. */
   readonly repository: string | null;
-  readonly db: Kysely<Database>;
+  readonly db: Db;
   /** Carries deliveryId and jobId on every line. */
   readonly log: Logger;
   now(): Date;

@@ -6,9 +6,8 @@
  * the rest are listed in the output text. Summary and text stay under 65,535 characters.
  * Every run gets a "Re-run" button (check_run.requested_action).
  */
-import type { Kysely } from "kysely";
 import type { ProbotOctokit } from "probot";
-import type { AnalysisResult } from "../core/analysis.ts";
+import type { AnalysisResult } from "../core/analysis-result.ts";
 import type { StreamName } from "../core/findings.ts";
 import { STREAMS } from "../core/gate.ts";
 import {
@@ -25,7 +24,8 @@ import {
 } from "../core/report/check-runs.ts";
 import { truncateChars } from "../core/report/common.ts";
 import { configChangeSection, noticeSection, suppressionSection } from "../core/report/markdown.ts";
-import type { Database } from "../store/schema.ts";
+import { markCheckRunsCompleted, recordCheckRun } from "../store/check-runs.ts";
+import type { Db } from "../store/db.ts";
 import type { RepoRef } from "./snapshot.ts";
 
 /** GitHub refuses output.summary / output.text over 65,535 characters. */
@@ -49,7 +49,7 @@ export type CheckRunIds = ReadonlyMap<string, number>;
 
 export interface PublishTarget {
   readonly octokit: ProbotOctokit;
-  readonly db: Kysely<Database>;
+  readonly db: Db;
   readonly repo: RepoRef;
   /** "owner/name", as the database keys it. */
   readonly fullName: string;
@@ -85,48 +85,6 @@ export async function createCheckRuns(
     await recordCheckRun(target.db, target.fullName, target.headSha, name, id, "in_progress");
   }
   return ids;
-}
-
-async function recordCheckRun(
-  db: Kysely<Database>,
-  repository: string,
-  headSha: string,
-  name: string,
-  id: number,
-  status: string,
-): Promise<void> {
-  const now = new Date();
-  await db
-    .insertInto("check_runs")
-    .values({
-      repository,
-      head_sha: headSha,
-      name,
-      check_run_id: id,
-      status,
-      created_at: now,
-      updated_at: now,
-    })
-    .onConflict((oc) =>
-      oc
-        .columns(["repository", "head_sha", "name"])
-        .doUpdateSet({ check_run_id: id, status, updated_at: now }),
-    )
-    .execute();
-}
-
-async function markCompleted(
-  db: Kysely<Database>,
-  repository: string,
-  ids: readonly number[],
-): Promise<void> {
-  if (ids.length === 0) return;
-  await db
-    .updateTable("check_runs")
-    .set({ status: "completed", updated_at: new Date() })
-    .where("repository", "=", repository)
-    .where("check_run_id", "in", ids)
-    .execute();
 }
 
 export interface PublishStats {
@@ -186,7 +144,7 @@ export async function completeCheckRuns(
     annotations += sent.annotations;
     batches[output.name] = sent.requests;
   }
-  await markCompleted(target.db, target.fullName, [...ids.values()]);
+  await markCheckRunsCompleted(target.db, target.fullName, [...ids.values()]);
   return { requests, annotations, batches };
 }
 
@@ -260,23 +218,7 @@ export async function completeAllWith(
       actions: [RERUN_ACTION],
     });
   }
-  await markCompleted(target.db, target.fullName, list);
-}
-
-/** Check runs of a commit this app recorded and never completed. */
-export async function openCheckRuns(
-  db: Kysely<Database>,
-  repository: string,
-  headSha: string,
-): Promise<number[]> {
-  const rows = await db
-    .selectFrom("check_runs")
-    .select("check_run_id")
-    .where("repository", "=", repository)
-    .where("head_sha", "=", headSha)
-    .where("status", "<>", "completed")
-    .execute();
-  return rows.map((row) => row.check_run_id);
+  await markCheckRunsCompleted(target.db, target.fullName, list);
 }
 
 export type { CheckConclusion };

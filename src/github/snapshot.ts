@@ -10,7 +10,6 @@
  * Symlinks, submodules, Git LFS pointers, binary and oversized files are skipped and
  * listed in `skipped`. Every fetched blob is written to the cache.
  */
-import type { Kysely } from "kysely";
 import type { ProbotOctokit } from "probot";
 import { z } from "zod";
 import {
@@ -22,8 +21,8 @@ import {
   type SnapshotFile,
   sortSnapshot,
 } from "../core/snapshot.ts";
-import type { Database } from "../store/schema.ts";
-import { type BlobToCache, type CachedBlob, loadBlobs, saveBlobs } from "./caches.ts";
+import { type BlobToCache, type CachedBlob, loadBlobs, saveBlobs } from "../store/caches.ts";
+import type { Db } from "../store/db.ts";
 import { readGitHubTarball } from "./tar.ts";
 
 const BLOB_CONCURRENCY = 8;
@@ -73,12 +72,12 @@ const blobSchema = z.object({ content: z.string(), encoding: z.string() });
  */
 export class SnapshotFetcher {
   readonly #octokit: ProbotOctokit;
-  readonly #db: Kysely<Database>;
+  readonly #db: Db;
   readonly #repo: RepoRef;
   readonly #known = new Map<string, CachedBlob>();
   readonly stats: SnapshotStats[] = [];
 
-  constructor(octokit: ProbotOctokit, db: Kysely<Database>, repo: RepoRef) {
+  constructor(octokit: ProbotOctokit, db: Db, repo: RepoRef) {
     this.#octokit = octokit;
     this.#db = db;
     this.#repo = repo;

@@ -5,11 +5,11 @@
  * database row does not produce a duplicate. Two analyses of the same pull request (in any
  * process) are serialised by a transaction-scoped advisory lock, so they cannot both post.
  */
-import { type Kysely, sql } from "kysely";
 import type { ProbotOctokit } from "probot";
 import { z } from "zod";
 import { SUMMARY_MARKER } from "../core/report/markdown.ts";
-import type { Database } from "../store/schema.ts";
+import { type Db, inTransaction } from "../store/db.ts";
+import { lockPullRequestComment, rememberStickyComment, stickyCommentId } from "../store/pr-comments.ts";
 import type { RepoRef } from "./snapshot.ts";
 
 const commentSchema = z.object({
@@ -20,7 +20,7 @@ const commentSchema = z.object({
 
 export interface StickyTarget {
   readonly octokit: ProbotOctokit;
-  readonly db: Kysely<Database>;
+  readonly db: Db;
   readonly repo: RepoRef;
   readonly fullName: string;
   readonly prNumber: number;
@@ -34,30 +34,22 @@ export interface StickyResult {
 
 export async function upsertStickyComment(target: StickyTarget, body: string): Promise<StickyResult> {
   if (!body.includes(SUMMARY_MARKER)) throw new Error("a sticky comment body must carry the summary marker");
-  const locked = async (db: Kysely<Database>) => {
+  return inTransaction(target.db, async (trx) => {
     // Held until the transaction ends: across the lookup, the GitHub calls and storing the id. The lock
     // is per pull request, so holding it over HTTP only ever delays another analysis of the same PR.
-    await sql`select pg_advisory_xact_lock(hashtext(${`sticky:${target.fullName}#${target.prNumber}`}))`.execute(
-      db,
-    );
-    return upsertLocked({ ...target, db }, body);
-  };
-  return target.db.isTransaction ? locked(target.db) : target.db.transaction().execute(locked);
+    await lockPullRequestComment(trx, target.fullName, target.prNumber);
+    return upsertLocked({ ...target, db: trx }, body);
+  });
 }
 
 async function upsertLocked(target: StickyTarget, body: string): Promise<StickyResult> {
   let requests = 0;
-  const stored = await target.db
-    .selectFrom("pr_comments")
-    .select("comment_id")
-    .where("repository", "=", target.fullName)
-    .where("pr_number", "=", target.prNumber)
-    .executeTakeFirst();
-  if (stored) {
+  const stored = await stickyCommentId(target.db, target.fullName, target.prNumber);
+  if (stored !== null) {
     requests++;
-    if (await edit(target, stored.comment_id, body)) {
-      await remember(target, stored.comment_id);
-      return { commentId: stored.comment_id, action: "updated", requests };
+    if (await edit(target, stored, body)) {
+      await remember(target, stored);
+      return { commentId: stored, action: "updated", requests };
     }
   }
   const found = await findByMarker(target);
@@ -79,21 +71,6 @@ async function upsertLocked(target: StickyTarget, body: string): Promise<StickyR
   const commentId = Number(created.data.id);
   await remember(target, commentId);
   return { commentId, action: "created", requests };
-}
-
-/** The comment id this app keeps for a pull request, if any. */
-export async function stickyCommentId(
-  db: Kysely<Database>,
-  fullName: string,
-  prNumber: number,
-): Promise<number | null> {
-  const row = await db
-    .selectFrom("pr_comments")
-    .select("comment_id")
-    .where("repository", "=", fullName)
-    .where("pr_number", "=", prNumber)
-    .executeTakeFirst();
-  return row?.comment_id ?? null;
 }
 
 /** PATCHes the comment; false when it no longer exists. */
@@ -134,17 +111,5 @@ async function findByMarker(target: StickyTarget): Promise<{ id: number | null; 
 }
 
 async function remember(target: StickyTarget, commentId: number): Promise<void> {
-  const now = new Date();
-  await target.db
-    .insertInto("pr_comments")
-    .values({
-      repository: target.fullName,
-      pr_number: target.prNumber,
-      comment_id: commentId,
-      updated_at: now,
-    })
-    .onConflict((oc) =>
-      oc.columns(["repository", "pr_number"]).doUpdateSet({ comment_id: commentId, updated_at: now }),
-    )
-    .execute();
+  await rememberStickyComment(target.db, target.fullName, target.prNumber, commentId);
 }

@@ -3,10 +3,10 @@
  * handler registered for its event ("pull_request") or event.action ("pull_request.opened").
  * Feature modules register their handlers in `registerDefaultHandlers`.
  */
-import { createCommandHandler } from "../github/commands/handler.ts";
+import { createCommandHandler } from "../github/comment-commands/handler.ts";
 import type { DeliveryHandler } from "../github/delivery.ts";
 import { ANALYSIS_EVENT_KEYS } from "../github/events.ts";
-import { type AnalysisOptions, createAnalysisHandler, reanalysePullRequest } from "./analysis.ts";
+import { type AnalysisOptions, createAnalysisHandler, reanalysePullRequest } from "./analysis-job.ts";
 import { handleInstallation, handleInstallationRepositories } from "./installation-handlers.ts";
 
 interface Registration {

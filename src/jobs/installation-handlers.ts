@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import type { DeliveryContext } from "../github/delivery.ts";
+import { inTransaction } from "../store/db.ts";
 import {
   markInstallationDeleted,
   removeRepositories,
@@ -38,7 +39,7 @@ export async function handleInstallation(context: DeliveryContext): Promise<void
   const { id } = payload.installation;
   const login = payload.installation.account?.login ?? "";
   const at = context.now();
-  await context.db.transaction().execute(async (trx) => {
+  await inTransaction(context.db, async (trx) => {
     if (payload.action === "deleted") {
       await markInstallationDeleted(trx, id, at);
       return;
@@ -64,7 +65,7 @@ export async function handleInstallationRepositories(context: DeliveryContext): 
   const payload = InstallationRepositoriesPayload.parse(context.payload);
   const { id } = payload.installation;
   const at = context.now();
-  await context.db.transaction().execute(async (trx) => {
+  await inTransaction(context.db, async (trx) => {
     await upsertInstallation(trx, id, payload.installation.account?.login ?? "", at);
     await upsertRepositories(trx, id, refs(payload.repositories_added), at);
     await removeRepositories(

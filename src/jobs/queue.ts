@@ -3,10 +3,10 @@
  * instance, or the PostgreSQL server (in its own schema, so tests can isolate it).
  */
 import { createHash } from "node:crypto";
-import { sql, type Transaction } from "kysely";
 import { fromKysely, fromPglite, PgBoss } from "pg-boss";
 import type { Store } from "../store/connect.ts";
-import type { Database } from "../store/schema.ts";
+import type { Tx } from "../store/db.ts";
+import { schemaExists } from "../store/migrate.ts";
 
 /** The queue that carries one job per recorded webhook delivery. */
 export const DELIVERY_QUEUE = "github-delivery";
@@ -48,8 +48,7 @@ export async function startQueue(store: Store, options: QueueOptions = {}): Prom
   const heartbeatSeconds = options.heartbeatSeconds ?? DEFAULT_HEARTBEAT_SECONDS;
   // A restricted app role may not CREATE SCHEMA (even IF NOT EXISTS): skip it when the schema,
   // made for the role beforehand (`maestro-hive db roles`), is there.
-  const { rows } = await sql`select 1 from pg_namespace where nspname = ${schema}`.execute(store.db);
-  const createSchema = rows.length === 0;
+  const createSchema = !(await schemaExists(store.db, schema));
   const boss = store.pglite
     ? new PgBoss({ ...common, createSchema, db: fromPglite(store.pglite), backend: "pglite" })
     : new PgBoss({ ...common, createSchema, connectionString: store.databaseUrl, max: 4 });
@@ -58,13 +57,12 @@ export async function startQueue(store: Store, options: QueueOptions = {}): Prom
   boss.on("error", () => {});
   await boss.start().catch((error: unknown) => {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(
-      `could not start the job queue in schema "${schema}": ${reason}` +
-        (/permission denied/.test(reason)
-          ? ` — the app's database role must own that schema (see \`maestro-hive db roles\`)`
-          : ""),
-      { cause: error },
-    );
+    const hint = /permission denied/.test(reason)
+      ? " — the app's database role must own that schema (see `maestro-hive db roles`)"
+      : "";
+    throw new Error(`could not start the job queue in schema "${schema}": ${reason}${hint}`, {
+      cause: error,
+    });
   });
   const queue = await boss.getQueue(DELIVERY_QUEUE);
   if (!queue) {
@@ -89,11 +87,7 @@ export async function startQueue(store: Store, options: QueueOptions = {}): Prom
  * when the transaction commits. The job id is derived from the delivery id, so even a
  * second enqueue of the same delivery could never create a second job.
  */
-export async function enqueueDelivery(
-  boss: PgBoss,
-  trx: Transaction<Database>,
-  deliveryId: string,
-): Promise<string | null> {
+export async function enqueueDelivery(boss: PgBoss, trx: Tx, deliveryId: string): Promise<string | null> {
   const data: DeliveryJobData = { deliveryId };
   return boss.send(DELIVERY_QUEUE, data, { id: jobIdForDelivery(deliveryId), db: fromKysely(trx) });
 }

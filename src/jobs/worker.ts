@@ -2,21 +2,21 @@
  * Runs delivery jobs: loads the recorded delivery, dispatches it to the registered handlers
  * and audits the outcome. A handler error fails the job, so pg-boss retries it with backoff.
  */
-import type { Kysely } from "kysely";
 import type { PgBoss } from "pg-boss";
 import type { Logger } from "pino";
 import { Context, type Probot, type ProbotOctokit } from "probot";
 import type { DeliveryContext } from "../github/delivery.ts";
 import { appendAudit } from "../store/audit.ts";
-import { getDelivery } from "../store/deliveries.ts";
-import type { Database, Delivery } from "../store/schema.ts";
+import type { Db } from "../store/db.ts";
+import { deliveryChain, getDelivery } from "../store/deliveries.ts";
+import type { Delivery } from "../store/schema.ts";
 import type { HandlerRegistry } from "./handlers.ts";
 import { DELIVERY_QUEUE, type DeliveryJobData } from "./queue.ts";
 
 export type JobOutcome = "completed" | "failed";
 
 export interface WorkerDeps {
-  db: Kysely<Database>;
+  db: Db;
   registry: HandlerRegistry;
   log: Logger;
   /** The app's Probot instance; undefined in setup mode (handlers then cannot call GitHub). */
@@ -69,7 +69,7 @@ export async function processDelivery(deps: WorkerDeps, deliveryId: string, jobI
     const message = error instanceof Error ? error.message : String(error);
     log.error({ err: error, seconds }, "job failed");
     await appendAudit(deps.db, {
-      chain: await chainOf(deps.db, deliveryId),
+      chain: await deliveryChain(deps.db, deliveryId),
       kind: "job.failed",
       subject: `delivery:${deliveryId}`,
       data: { jobId, event, error: message, handler: error instanceof HandlerError ? error.handler : null },
@@ -85,16 +85,6 @@ class HandlerError extends Error {
     super(`handler ${handler} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     this.handler = handler;
   }
-}
-
-async function chainOf(db: Kysely<Database>, deliveryId: string): Promise<number> {
-  const row = await db
-    .selectFrom("deliveries")
-    .select("installation_id")
-    .where("delivery_id", "=", deliveryId)
-    .executeTakeFirst()
-    .catch(() => undefined);
-  return row?.installation_id ?? 0;
 }
 
 function deliveryContext(deps: WorkerDeps, delivery: Delivery, jobId: string, log: Logger): DeliveryContext {

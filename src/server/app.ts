@@ -8,7 +8,7 @@ import type { PgBoss } from "pg-boss";
 import type { Logger } from "pino";
 import type { Probot } from "probot";
 import { explainerSettingsFromEnv } from "../ai/explain.ts";
-import { type AppEnv, describeEnv } from "../config/env.ts";
+import { type AppEnv, describeEnv } from "../env/app-env.ts";
 import { HandlerRegistry, registerDefaultHandlers } from "../jobs/handlers.ts";
 import { DELIVERY_QUEUE, startQueue } from "../jobs/queue.ts";
 import { startWorkers } from "../jobs/worker.ts";
@@ -48,68 +48,123 @@ export interface RunningApp {
 export async function startApp(env: AppEnv, options: StartOptions = {}): Promise<RunningApp> {
   const log = options.log ?? createLogger(env.logLevel);
   log.info(describeEnv(env), "starting maestro-hive");
-  const ownsStore = options.store === undefined;
-  const store =
-    options.store ??
-    openStore({
-      databaseUrl: env.databaseUrl,
-      dataDir: env.dataDir,
-      onPoolError: (error) => log.warn({ err: error }, "an idle database connection broke; reconnecting"),
-    });
-  // A restricted role (README: Security) cannot migrate: pending migrations are reported, and /readyz says so.
-  logSchemaPreparation(log, await migrateIfAllowed(store.db), store.backend);
+  // 1. The database, migrated (when this role may), and the audit chains' anchor logged.
+  const store = options.store ?? openStoreFromEnv(env, log);
+  await migrate(store, log);
   const anchorLog = new AuditAnchorLog(store.db, log);
   anchorLog.start();
-  const ownsBoss = options.boss === undefined;
+  // 2. The queue, watched for /readyz.
   const boss = options.boss ?? (await startQueue(store, { schema: env.queueSchema }));
-  let queueRunning = true;
-  boss.on("stopped", () => {
-    queueRunning = false;
-  });
-  boss.on("error", (error) => log.error({ err: error }, "queue error"));
-
+  const queue = watchQueue(boss, log);
+  // 3. Probot, the delivery handlers and the in-process workers.
   const metrics = new AppMetrics();
   const probot = createProbot(env, log, options.probot, metrics);
+  const workerId = await startInProcessWorkers(env, options, { store, boss, probot, metrics, log });
+  // 4. The HTTP server: webhooks (or Probot's setup flow without APP_ID), health, readiness, metrics.
+  const routes: Routes = { env, store, boss, queueRunning: queue.running, metrics, log, setup: undefined };
+  const { server, url, port } = await listen(env, routes);
+  if (env.appId === undefined) {
+    routes.setup = await createSetupHandler({ host: env.host, port, log: log.child({ name: "setup" }) });
+  }
+  log.info({ url, mode: env.appId === undefined ? "setup" : "app" }, "listening");
+  // 5. Stopping undoes it in reverse, once: no new requests, running jobs drain, then queue and database.
+  const stop = once(() =>
+    stopApp({
+      server,
+      boss,
+      store,
+      workerId,
+      anchorLog,
+      log,
+      ownsBoss: !options.boss,
+      ownsStore: !options.store,
+    }),
+  );
+  return { url, server, store, boss, probot, metrics, stop };
+}
+
+function openStoreFromEnv(env: AppEnv, log: Logger): Store {
+  return openStore({
+    databaseUrl: env.databaseUrl,
+    dataDir: env.dataDir,
+    onPoolError: (error) => log.warn({ err: error }, "an idle database connection broke; reconnecting"),
+  });
+}
+
+/** A restricted role (README: Security) cannot migrate: it leaves them pending, logs it, and /readyz says so. */
+async function migrate(store: Store, log: Logger): Promise<void> {
+  logSchemaPreparation(log, await migrateIfAllowed(store.db), store.backend);
+}
+
+function watchQueue(boss: PgBoss, log: Logger): { running: () => boolean } {
+  let running = true;
+  boss.on("stopped", () => {
+    running = false;
+  });
+  boss.on("error", (error) => log.error({ err: error }, "queue error"));
+  return { running: () => running };
+}
+
+interface WorkerParts {
+  readonly store: Store;
+  readonly boss: PgBoss;
+  readonly probot: Probot | undefined;
+  readonly metrics: AppMetrics;
+  readonly log: Logger;
+}
+
+/** The worker id, or undefined when this process takes no jobs (`MAESTRO_WORKERS=0`). */
+async function startInProcessWorkers(
+  env: AppEnv,
+  options: StartOptions,
+  { store, boss, probot, metrics, log }: WorkerParts,
+): Promise<string | undefined> {
+  if (env.workers <= 0) return undefined;
   const registry =
     options.registry ??
     registerDefaultHandlers(new HandlerRegistry(), { analysis: { ai: explainerSettingsFromEnv(env) } });
-  let workerId: string | undefined;
-  if (env.workers > 0) {
-    workerId = await startWorkers(
-      boss,
-      { db: store.db, registry, log, probot, onJobSettled: (o, s, e) => metrics.observeJob(o, s, e) },
-      { concurrency: env.workers, pollingIntervalSeconds: options.pollingIntervalSeconds },
-    );
-  }
+  return startWorkers(
+    boss,
+    { db: store.db, registry, log, probot, onJobSettled: (o, s, e) => metrics.observeJob(o, s, e) },
+    { concurrency: env.workers, pollingIntervalSeconds: options.pollingIntervalSeconds },
+  );
+}
 
-  let setup: SetupHandler | undefined;
-  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = (req.url ?? "/").split("?")[0];
-    if (path === "/healthz") return sendJson(res, 200, { status: "ok" });
-    if (path === "/readyz") {
-      const readiness = await checkReadiness(store.db, { boss, running: () => queueRunning });
-      return sendJson(res, readiness.ready ? 200 : 503, {
-        status: readiness.ready ? "ready" : "unready",
-        ...readiness,
-      });
-    }
-    if (path === "/metrics") {
-      return sendText(
-        res,
-        200,
-        await metrics.render(store.db, boss, env.queueSchema),
-        "text/plain; version=0.0.4",
-      );
-    }
-    if (path === env.webhookPath && env.webhookSecret !== undefined && env.appId !== undefined) {
-      return handleWebhook(req, res, { db: store.db, boss, secret: env.webhookSecret, log, metrics });
-    }
-    if (env.appId === undefined && setup && (await setup(req, res))) return;
-    sendJson(res, 404, { error: `no route for ${req.method} ${path}` });
-  };
+interface Routes {
+  readonly env: AppEnv;
+  readonly store: Store;
+  readonly boss: PgBoss;
+  readonly queueRunning: () => boolean;
+  readonly metrics: AppMetrics;
+  readonly log: Logger;
+  /** Probot's setup flow, once the server knows its port (only without APP_ID). */
+  setup: SetupHandler | undefined;
+}
+
+async function route(routes: Routes, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { env, store, boss, metrics, log } = routes;
+  const path = (req.url ?? "/").split("?")[0];
+  if (path === "/healthz") return sendJson(res, 200, { status: "ok" });
+  if (path === "/readyz") {
+    const readiness = await checkReadiness(store.db, { boss, running: routes.queueRunning });
+    const status = readiness.ready ? "ready" : "unready";
+    return sendJson(res, readiness.ready ? 200 : 503, { status, ...readiness });
+  }
+  if (path === "/metrics") {
+    const text = await metrics.render(store.db, boss, env.queueSchema);
+    return sendText(res, 200, text, "text/plain; version=0.0.4");
+  }
+  if (path === env.webhookPath && env.webhookSecret !== undefined && env.appId !== undefined) {
+    return handleWebhook(req, res, { db: store.db, boss, secret: env.webhookSecret, log, metrics });
+  }
+  if (env.appId === undefined && routes.setup && (await routes.setup(req, res))) return;
+  sendJson(res, 404, { error: `no route for ${req.method} ${path}` });
+}
+
+async function listen(env: AppEnv, routes: Routes): Promise<{ server: Server; url: string; port: number }> {
   const server = createServer((req, res) => {
-    route(req, res).catch((error: unknown) => {
-      log.error({ err: error, url: req.url }, "request failed");
+    route(routes, req, res).catch((error: unknown) => {
+      routes.log.error({ err: error, url: req.url }, "request failed");
       if (!res.headersSent) sendJson(res, 500, { error: "internal error" });
       else res.destroy();
     });
@@ -120,35 +175,52 @@ export async function startApp(env: AppEnv, options: StartOptions = {}): Promise
   });
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
-  if (env.appId === undefined) {
-    setup = await createSetupHandler({
-      host: env.host,
-      port: address.port,
-      log: log.child({ name: "setup" }),
-    });
-  }
-  log.info({ url, mode: env.appId === undefined ? "setup" : "app" }, "listening");
+  return { server, url: `http://${host}:${address.port}`, port: address.port };
+}
 
-  let stopping: Promise<void> | undefined;
-  const stop = () => {
-    stopping ??= (async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      if (workerId !== undefined) {
-        // Wait a bounded time for running jobs; one still running after that is retried by
-        // another worker once its heartbeat lapses.
-        const drained = boss.offWork(DELIVERY_QUEUE, { id: workerId, wait: true }).catch(() => undefined);
-        await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
-      }
-      if (ownsBoss) await boss.stop({ graceful: true, close: true, timeout: 10_000 });
-      await anchorLog.stop();
-      if (ownsStore) await store.close();
-      log.info("stopped");
-    })();
-    return stopping;
+interface StopParts {
+  readonly server: Server;
+  readonly boss: PgBoss;
+  readonly store: Store;
+  readonly workerId: string | undefined;
+  readonly anchorLog: AuditAnchorLog;
+  readonly log: Logger;
+  /** Started here (not passed in by a test), so stopped here. */
+  readonly ownsBoss: boolean;
+  readonly ownsStore: boolean;
+}
+
+async function stopApp({
+  server,
+  boss,
+  store,
+  workerId,
+  anchorLog,
+  log,
+  ownsBoss,
+  ownsStore,
+}: StopParts): Promise<void> {
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+  if (workerId !== undefined) {
+    // Wait a bounded time for running jobs; one still running after that is retried by
+    // another worker once its heartbeat lapses.
+    const drained = boss.offWork(DELIVERY_QUEUE, { id: workerId, wait: true }).catch(() => undefined);
+    await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+  }
+  if (ownsBoss) await boss.stop({ graceful: true, close: true, timeout: 10_000 });
+  await anchorLog.stop();
+  if (ownsStore) await store.close();
+  log.info("stopped");
+}
+
+/** `work` runs on the first call; every call returns its promise. */
+function once(work: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  return () => {
+    running ??= work();
+    return running;
   };
-  return { url, server, store, boss, probot, metrics, stop };
 }

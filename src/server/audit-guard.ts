@@ -4,11 +4,10 @@
  * trail; while it runs, the anchor of every audit chain — a log line whenever a chain grew, and
  * gauges on /metrics — so a deleted tail or a recomputed chain shows against what was logged.
  */
-import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import { type ChainHead, chainHeads } from "../store/audit.ts";
+import type { Db } from "../store/db.ts";
 import { pendingMigrationsMessage, type SchemaPreparation } from "../store/migrate.ts";
-import type { Database } from "../store/schema.ts";
 import { renderGauge } from "./prometheus.ts";
 
 export function logSchemaPreparation(log: Logger, prepared: SchemaPreparation, backend: string): void {
@@ -36,13 +35,13 @@ export const ANCHOR_LOG_INTERVAL_MS = 60_000;
  * has them all), every `intervalMs` and once more at stop. Reads the heads in one query.
  */
 export class AuditAnchorLog {
-  readonly #db: Kysely<Database>;
+  readonly #db: Db;
   readonly #log: Logger;
   readonly #logged = new Map<number, string>();
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
 
-  constructor(db: Kysely<Database>, log: Logger) {
+  constructor(db: Db, log: Logger) {
     this.#db = db;
     this.#log = log;
   }
@@ -78,7 +77,7 @@ export class AuditAnchorLog {
 }
 
 /** /metrics gauges: events per chain and the sequence number of its last row (both only ever grow). */
-export async function renderAuditGauges(db: Kysely<Database>): Promise<string> {
+export async function renderAuditGauges(db: Db): Promise<string> {
   const heads: ChainHead[] = await chainHeads(db);
   return [
     renderGauge(

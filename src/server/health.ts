@@ -1,8 +1,8 @@
 /** /healthz (the process is alive) and /readyz (database reachable, schema current, queue running). */
-import { type Kysely, sql } from "kysely";
 import type { PgBoss } from "pg-boss";
+import { pingDatabase } from "../store/connect.ts";
+import type { Db } from "../store/db.ts";
 import { pendingMigrations } from "../store/migrate.ts";
-import type { Database } from "../store/schema.ts";
 
 export interface Readiness {
   ready: boolean;
@@ -31,7 +31,7 @@ function reason(error: unknown): string {
 }
 
 export async function checkReadiness(
-  db: Kysely<Database>,
+  db: Db,
   queue: { boss: PgBoss | undefined; running: () => boolean },
 ): Promise<Readiness> {
   const checks: Readiness["checks"] = {
@@ -40,7 +40,7 @@ export async function checkReadiness(
     queue: { ok: false },
   };
   try {
-    await withTimeout(sql`select 1`.execute(db), "the database");
+    await withTimeout(pingDatabase(db), "the database");
     checks.database = { ok: true };
   } catch (error) {
     checks.database = { ok: false, error: reason(error) };

@@ -2,13 +2,12 @@
  * /metrics: webhook requests and job durations counted by this process, plus deliveries by
  * event and jobs by state read from the shared database (so every replica reports the same).
  */
-import { type Kysely, sql } from "kysely";
 import type { PgBoss } from "pg-boss";
 import { DELIVERY_QUEUE } from "../jobs/queue.ts";
 import type { JobOutcome } from "../jobs/worker.ts";
-import { quoteIdentifier } from "../store/connect.ts";
+import type { Db } from "../store/db.ts";
 import { deliveriesByEvent } from "../store/deliveries.ts";
-import type { Database } from "../store/schema.ts";
+import { jobsByState } from "../store/queue-depth.ts";
 import { renderAuditGauges } from "./audit-guard.ts";
 import type { GitHubRequestObserver, RateLimitReading } from "./github-fetch.ts";
 import { Counter, Histogram, renderGauge } from "./prometheus.ts";
@@ -42,7 +41,7 @@ export class AppMetrics implements GitHubRequestObserver {
     this.jobDuration.observe(seconds, { outcome, event: event ?? "unknown" });
   }
 
-  async render(db: Kysely<Database>, boss: PgBoss | undefined, queueSchema: string): Promise<string> {
+  async render(db: Db, boss: PgBoss | undefined, queueSchema: string): Promise<string> {
     const deliveries = await deliveriesByEvent(db);
     const sections = [
       renderGauge(
@@ -53,7 +52,7 @@ export class AppMetrics implements GitHubRequestObserver {
       renderGauge(
         "maestro_jobs",
         "Delivery jobs in the queue, by state.",
-        await jobsByState(db, boss, queueSchema),
+        await jobsOfDeliveryQueue(db, boss, queueSchema),
       ),
       this.webhookRequests.render(),
       this.jobDuration.render(),
@@ -74,20 +73,12 @@ export class AppMetrics implements GitHubRequestObserver {
   }
 }
 
-async function jobsByState(
-  db: Kysely<Database>,
+async function jobsOfDeliveryQueue(
+  db: Db,
   boss: PgBoss | undefined,
   queueSchema: string,
 ): Promise<Array<{ labels: Record<string, string>; value: number }>> {
   const counts = new Map<string, number>(JOB_STATES.map((s) => [s, 0]));
-  if (boss) {
-    // pg-boss's parent "job" table spans every queue's partition.
-    const table = `${quoteIdentifier(queueSchema)}.job`;
-    const rows = await sql<{ state: string; n: number }>`
-      select state::text as state, count(*)::int as n from ${sql.raw(table)} where name = ${DELIVERY_QUEUE} group by state`.execute(
-      db,
-    );
-    for (const row of rows.rows) counts.set(row.state, Number(row.n));
-  }
+  if (boss) for (const [state, n] of await jobsByState(db, queueSchema, DELIVERY_QUEUE)) counts.set(state, n);
   return [...counts].map(([state, value]) => ({ labels: { queue: DELIVERY_QUEUE, state }, value }));
 }

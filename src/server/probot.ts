@@ -1,7 +1,7 @@
 /** The Probot instance that authenticates as the app and its installations (none in setup mode). */
 import type { Logger } from "pino";
 import { Probot, ProbotOctokit } from "probot";
-import type { AppEnv } from "../config/env.ts";
+import type { AppEnv } from "../env/app-env.ts";
 import { type GitHubRequestObserver, instrumentedFetch } from "./github-fetch.ts";
 
 export interface ProbotOverrides {

@@ -5,13 +5,12 @@
  * answer is 5xx, so the delivery shows as failed on GitHub and can be redelivered.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Kysely } from "kysely";
 import type { PgBoss } from "pg-boss";
 import type { Logger } from "pino";
 import { enqueueDelivery } from "../jobs/queue.ts";
 import { appendAudit } from "../store/audit.ts";
+import { type Db, inTransaction } from "../store/db.ts";
 import { recordDelivery } from "../store/deliveries.ts";
-import type { Database } from "../store/schema.ts";
 import { readBody, sendJson } from "./http.ts";
 import type { AppMetrics } from "./metrics.ts";
 import { verifySignature } from "./signature.ts";
@@ -21,7 +20,7 @@ import { parseDelivery, WebhookInputError } from "./webhook-input.ts";
 export const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
 
 export interface WebhookDeps {
-  db: Kysely<Database>;
+  db: Db;
   boss: PgBoss;
   secret: string;
   log: Logger;
@@ -72,7 +71,7 @@ export async function handleWebhook(
 
   let outcome: { recorded: false } | { recorded: true; jobId: string };
   try {
-    outcome = await deps.db.transaction().execute(async (trx) => {
+    outcome = await inTransaction(deps.db, async (trx) => {
       if (!(await recordDelivery(trx, delivery))) return { recorded: false as const };
       await appendAudit(trx, {
         chain: delivery.installationId ?? 0,

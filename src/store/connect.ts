@@ -6,7 +6,7 @@
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import { Kysely, PGliteDialect, PostgresDialect } from "kysely";
+import { Kysely, PGliteDialect, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import type { Database } from "./schema.ts";
 
@@ -96,6 +96,11 @@ function openPostgres(databaseUrl: string, options: StoreOptions): Store {
       await db.destroy();
     },
   };
+}
+
+/** Asks the database for `select 1`: throws when it does not answer. */
+export async function pingDatabase(db: Kysely<Database>): Promise<void> {
+  await sql`select 1`.execute(db);
 }
 
 /** Quotes an SQL identifier (schema names come from our own code, but stay safe anyway). */

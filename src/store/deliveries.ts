@@ -53,3 +53,14 @@ export async function deliveriesByEvent(db: Executor): Promise<Array<{ event: st
     .execute();
   return rows.map((r) => ({ event: r.event, count: Number(r.count) }));
 }
+
+/** The audit chain (installation id, 0 without one) of a recorded delivery; 0 when it cannot be read. */
+export async function deliveryChain(db: Executor, deliveryId: string): Promise<number> {
+  const row = await db
+    .selectFrom("deliveries")
+    .select("installation_id")
+    .where("delivery_id", "=", deliveryId)
+    .executeTakeFirst()
+    .catch(() => undefined);
+  return row?.installation_id ?? 0;
+}

@@ -1,5 +1,6 @@
 /** Installations of the app and the repositories each one can see. */
 import type { Kysely, Transaction } from "kysely";
+import { inTransaction } from "./db.ts";
 import type { Database, Installation, Repository } from "./schema.ts";
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -94,4 +95,34 @@ export async function listRepositories(db: Executor, installationId: number): Pr
 
 export async function getRepositoryByName(db: Executor, fullName: string): Promise<Repository | undefined> {
   return db.selectFrom("repositories").selectAll().where("full_name", "=", fullName).executeTakeFirst();
+}
+
+export interface RepositoryOfInstallation extends RepositoryRef {
+  /** The installation account's login. */
+  readonly owner: string;
+}
+
+/**
+ * The installation and repository rows exist (and the default branch is current) even when
+ * their installation event was missed. Without an installation id nothing is written.
+ */
+export async function ensureRepository(
+  db: Kysely<Database>,
+  installationId: number | null,
+  repository: RepositoryOfInstallation,
+  at: Date,
+): Promise<void> {
+  const existing = await getRepositoryByName(db, repository.fullName);
+  if (existing && existing.default_branch === repository.defaultBranch) return;
+  if (installationId === null) return;
+  const { id, fullName, defaultBranch } = repository;
+  await inTransaction(db, async (trx) => {
+    if (!existing) await upsertInstallation(trx, installationId, repository.owner, at);
+    await upsertRepositories(
+      trx,
+      existing?.installation_id ?? installationId,
+      [{ id, fullName, defaultBranch }],
+      at,
+    );
+  });
 }

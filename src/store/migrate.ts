@@ -104,3 +104,9 @@ export async function ensureSchema(db: Kysely<Database>): Promise<void> {
   if (prepared.pending.length > 0)
     throw new Error(pendingMigrationsMessage(prepared.pending, prepared.access.role));
 }
+
+/** Whether a schema exists (the job queue's, made for a restricted role beforehand). */
+export async function schemaExists(db: Kysely<Database>, name: string): Promise<boolean> {
+  const { rows } = await sql`select 1 from pg_namespace where nspname = ${name}`.execute(db);
+  return rows.length > 0;
+}

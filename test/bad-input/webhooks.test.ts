@@ -6,7 +6,7 @@
  */
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadEnv } from "../../src/config/env.ts";
+import { loadEnv } from "../../src/env/app-env.ts";
 import { DELIVERY_QUEUE, jobIdForDelivery } from "../../src/jobs/queue.ts";
 import { type RunningApp, startApp } from "../../src/server/app.ts";
 import { signPayload } from "../../src/server/signature.ts";

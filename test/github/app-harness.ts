@@ -6,8 +6,8 @@
 import { randomUUID } from "node:crypto";
 import { pino } from "pino";
 import { ProbotOctokit } from "probot";
-import { loadEnv } from "../../src/config/env.ts";
-import type { AnalysisOptions } from "../../src/jobs/analysis.ts";
+import { loadEnv } from "../../src/env/app-env.ts";
+import type { AnalysisOptions } from "../../src/jobs/analysis-job.ts";
 import { HandlerRegistry, registerDefaultHandlers } from "../../src/jobs/handlers.ts";
 import { DELIVERY_QUEUE, jobIdForDelivery } from "../../src/jobs/queue.ts";
 import { type RunningApp, startApp } from "../../src/server/app.ts";

@@ -5,9 +5,9 @@
  */
 import { Probot, type ProbotOctokit } from "probot";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { loadExtractionCache, saveExtractionCache } from "../../src/github/caches.ts";
 import { SnapshotFetcher } from "../../src/github/snapshot.ts";
 import { readTar } from "../../src/github/tar.ts";
+import { loadExtractionCache, saveExtractionCache } from "../../src/store/caches.ts";
 import { describeEachDatabase } from "../harness/db.ts";
 import { type FakeGitHub, startFakeGitHub } from "../harness/fake-github/index.ts";
 import { GitRepo } from "../harness/git-repo.ts";

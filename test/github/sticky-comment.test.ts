@@ -5,7 +5,8 @@
 import { Probot, type ProbotOctokit } from "probot";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { SUMMARY_MARKER } from "../../src/core/report/markdown.ts";
-import { stickyCommentId, upsertStickyComment } from "../../src/github/sticky-comment.ts";
+import { upsertStickyComment } from "../../src/github/sticky-comment.ts";
+import { stickyCommentId } from "../../src/store/pr-comments.ts";
 import { describeEachDatabase } from "../harness/db.ts";
 import { type FakeGitHub, startFakeGitHub } from "../harness/fake-github/index.ts";
 import { GitRepo } from "../harness/git-repo.ts";

@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import { loadEnv } from "../../src/config/env.ts";
+import { loadEnv } from "../../src/env/app-env.ts";
 import { HandlerRegistry, registerDefaultHandlers } from "../../src/jobs/handlers.ts";
 import { DELIVERY_QUEUE, enqueueDelivery } from "../../src/jobs/queue.ts";
 import { processDelivery, startWorkers, type WorkerDeps } from "../../src/jobs/worker.ts";

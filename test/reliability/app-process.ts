@@ -6,7 +6,7 @@
  * GitHub request timeout. Stops like src/main.ts on SIGTERM/SIGINT (exit 0).
  */
 
-import { loadEnv } from "../../src/config/env.ts";
+import { loadEnv } from "../../src/env/app-env.ts";
 import { HandlerRegistry, registerDefaultHandlers } from "../../src/jobs/handlers.ts";
 import { startQueue } from "../../src/jobs/queue.ts";
 import { startApp } from "../../src/server/app.ts";

@@ -8,7 +8,7 @@
 import { pino } from "pino";
 import { ProbotOctokit } from "probot";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { loadEnv } from "../../src/config/env.ts";
+import { loadEnv } from "../../src/env/app-env.ts";
 import { HandlerRegistry, registerDefaultHandlers } from "../../src/jobs/handlers.ts";
 import { DELIVERY_QUEUE, jobIdForDelivery } from "../../src/jobs/queue.ts";
 import { type RunningApp, startApp } from "../../src/server/app.ts";

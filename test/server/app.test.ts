@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { pino } from "pino";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { loadEnv } from "../../src/config/env.ts";
+import { loadEnv } from "../../src/env/app-env.ts";
 import { HandlerRegistry } from "../../src/jobs/handlers.ts";
 import { handleInstallation } from "../../src/jobs/installation-handlers.ts";
 import { DELIVERY_QUEUE } from "../../src/jobs/queue.ts";

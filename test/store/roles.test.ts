@@ -12,7 +12,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { memoryIo } from "../../src/cli/io.ts";
 import { main } from "../../src/cli/main.ts";
-import { loadEnv } from "../../src/config/env.ts";
+import { loadEnv } from "../../src/env/app-env.ts";
 import { HandlerRegistry } from "../../src/jobs/handlers.ts";
 import { handleInstallation } from "../../src/jobs/installation-handlers.ts";
 import { type RunningApp, startApp } from "../../src/server/app.ts";

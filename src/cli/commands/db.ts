@@ -3,11 +3,10 @@
  * pending ones, and prints the SQL that sets up the owner and app roles (README, "Security").
  */
 import { parseArgs } from "node:util";
-import type { Kysely } from "kysely";
 import { openStore, storeOptionsFromEnv } from "../../store/connect.ts";
+import type { Db } from "../../store/db.ts";
 import { ensureSchema, migrateToLatest, pendingMigrations, schemaAccess } from "../../store/migrate.ts";
 import { checkIdentifier, grantAppRole, grantedAppRoles, rolesSetupSql } from "../../store/roles.ts";
-import type { Database } from "../../store/schema.ts";
 import { type CliIo, parseOrUsage, UsageError } from "../io.ts";
 
 export const DB_USAGE = `Usage: maestro-hive db <migrate|status|roles> [options]
@@ -125,7 +124,7 @@ function usageOnError<T>(fn: () => T): T {
 }
 
 /** For database-backed commands: migrates when this role may, else exits 2 saying who must. */
-export async function requireCurrentSchema(db: Kysely<Database>): Promise<void> {
+export async function requireCurrentSchema(db: Db): Promise<void> {
   await ensureSchema(db).catch((error: unknown) => {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   });

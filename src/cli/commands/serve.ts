@@ -1,6 +1,6 @@
 /** `maestro-hive serve`: the whole app (webhooks, setup flow, health, metrics, workers), as `npm start`. */
 import { startApp } from "../../server/app.ts";
-import { appEnvOrUsage } from "../app-env.ts";
+import { appEnvOrUsage } from "../app-env-or-usage.ts";
 import { type CliIo, UsageError } from "../io.ts";
 import { untilSignal } from "./until-signal.ts";
 

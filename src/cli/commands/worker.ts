@@ -10,7 +10,7 @@ import { startWorkers } from "../../jobs/worker.ts";
 import { createLogger } from "../../server/log.ts";
 import { createProbot } from "../../server/probot.ts";
 import { openStore } from "../../store/connect.ts";
-import { appEnvOrUsage } from "../app-env.ts";
+import { appEnvOrUsage } from "../app-env-or-usage.ts";
 import { type CliIo, UsageError } from "../io.ts";
 import { requireCurrentSchema } from "./db.ts";
 import { untilSignal } from "./until-signal.ts";

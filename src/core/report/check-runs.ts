@@ -5,7 +5,7 @@
  * (summary and text ≤ 65,535 characters); annotations are returned whole for
  * `batchAnnotations`.
  */
-import type { AnalysisResult, StreamReport } from "../analysis.ts";
+import type { AnalysisResult, StreamReport } from "../analysis-result.ts";
 import type { StreamName } from "../findings.ts";
 import { STREAMS } from "../gate.ts";
 import { type CheckAnnotation, findingAnnotations } from "./annotations.ts";

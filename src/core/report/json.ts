@@ -7,7 +7,7 @@
  * Extra top-level keys (`gate`, `streams`, `notices`, `suppressions`) add detail without
  * changing the contract.
  */
-import type { AnalysisResult } from "../analysis.ts";
+import type { AnalysisResult } from "../analysis-result.ts";
 import type { Finding, ReportedFinding, Severity, StreamName } from "../findings.ts";
 import type { GateVerdict } from "../gate.ts";
 

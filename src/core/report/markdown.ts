@@ -5,7 +5,7 @@
  * or inject HTML, mentions or links. The body stays under GitHub's 65,536-character limit:
  * the findings table is cut with a note when it would not fit.
  */
-import type { AnalysisResult } from "../analysis.ts";
+import type { AnalysisResult } from "../analysis-result.ts";
 import type { ReportedFinding } from "../findings.ts";
 import { STREAMS } from "../gate.ts";
 import { plural, truncateChars } from "./common.ts";

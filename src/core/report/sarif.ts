@@ -6,7 +6,7 @@
  * (a required check, a process rule) are located on the config file, because code
  * scanning rejects results without a location.
  */
-import type { AnalysisResult } from "../analysis.ts";
+import type { AnalysisResult } from "../analysis-result.ts";
 import type { ReportedFinding, Severity } from "../findings.ts";
 import { STREAMS } from "../gate.ts";
 

@@ -2,7 +2,7 @@
  * The report for people at a terminal: per stream, the findings that count (new first),
  * then existing, suppressed and fixed ones, the notices, the counts and the verdict.
  */
-import type { AnalysisResult, StreamReport } from "../analysis.ts";
+import type { AnalysisResult, StreamReport } from "../analysis-result.ts";
 import type { ReportedFinding, StreamName } from "../findings.ts";
 import { STREAMS } from "../gate.ts";
 import { location, plural, STREAM_TITLES } from "./common.ts";

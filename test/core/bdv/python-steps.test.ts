@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { runBdv } from "../../../src/core/bdv/index.ts";
 import { readPythonSteps } from "../../../src/core/bdv/steps/python.ts";
-import { tokenizePython } from "../../../src/core/bdv/steps/python-tokens.ts";
 import type { Finding } from "../../../src/core/findings.ts";
 import { bdvConfig, snapshotOf } from "./helpers.ts";
 
@@ -14,39 +13,6 @@ function brief(findings: readonly Finding[]) {
     finding.target,
   ]);
 }
-
-describe("Python tokenizer", () => {
-  it("decodes every string form and keeps logical lines", () => {
-    const { tokens, error } = tokenizePython(
-      [
-        "x = r'\\d+' \"a\\tb\" u'\\u00e9' b'raw'",
-        'y = f"{name} here" + f"{{literal}}"',
-        'z = """multi',
-        'line""" # comment with "quote"',
-        "call(1,",
-        "     2)",
-      ].join("\n"),
-    );
-    expect(error).toBeNull();
-    const strings = tokens.filter((token) => token.type === "string").map((token) => token.value);
-    expect(strings).toEqual(["\\d+", "a\tb", "é", "raw", null, "{literal}", "multi\nline"]);
-    const lineStarts = tokens.filter((token) => token.lineStart).map((token) => [token.raw, token.line]);
-    expect(lineStarts).toEqual([
-      ["x", 1],
-      ["y", 2],
-      ["z", 3],
-      ["call", 5],
-    ]);
-  });
-
-  it("reports an unterminated string with its position", () => {
-    expect(tokenizePython("ok = 1\nbad = 'oops\n").error).toEqual({
-      line: 2,
-      column: 7,
-      message: "unterminated string literal",
-    });
-  });
-});
 
 const BEHAVE_STEPS = `# -*- coding: utf-8 -*-
 from behave import given, when, then, step, register_type, use_step_matcher

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AnalysisResult } from "../../../src/core/analysis.ts";
+import type { AnalysisResult } from "../../../src/core/analysis-result.ts";
 import type { ReportedFinding } from "../../../src/core/findings.ts";
 import {
   escapeMarkdown,

@@ -4,7 +4,7 @@
  * line; a required check without a file; a parse-error notice; an expiring and a stale
  * suppression.
  */
-import type { AnalysisResult } from "../../../src/core/analysis.ts";
+import type { AnalysisResult } from "../../../src/core/analysis-result.ts";
 import { analyze } from "../../../src/core/analyze.ts";
 import { loadConfig } from "../../../src/core/config/load.ts";
 import { snapshotOf } from "../snapshot-builder.ts";

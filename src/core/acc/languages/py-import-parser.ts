@@ -1,6 +1,6 @@
 /**
  * Statement-level parser for the imports of one Python module, over the tokens of
- * py-tokenizer.ts. `import` and `from` are hard keywords, so an import statement is any
+ * src/core/python/tokenizer.ts. `import` and `from` are hard keywords, so an import statement is any
  * statement whose first token is one of them: at the start of a logical line, after `;`,
  * or after the `:` of a compound statement header (`try: import x`).
  *
@@ -19,9 +19,11 @@
  * aliases bound earlier in the file (`import importlib as il`,
  * `from importlib import import_module as load`).
  */
+
+import { isDottedModuleName } from "../../python/lexical.ts";
+import { stringLiteralValue } from "../../python/string-literal.ts";
+import { type PyTokenError, type PyTokens, TokenKind } from "../../python/tokenizer.ts";
 import type { ImportKind, RawImport } from "../model.ts";
-import { isDottedModuleName, stringLiteralValue } from "./py-literal.ts";
-import { type PyTokenError, type PyTokens, TokenKind } from "./py-tokenizer.ts";
 
 export interface ParsedImports {
   readonly imports: RawImport[];

@@ -1,5 +1,5 @@
 /**
- * Import extraction for Python: a real tokenizer (py-tokenizer.ts) and a statement-level
+ * Import extraction for Python: a real tokenizer (src/core/python/tokenizer.ts) and a statement-level
  * import parser (py-import-parser.ts); imports inside strings, comments and docstrings are
  * never reported.
  *
@@ -12,9 +12,10 @@
  * imports found on the lines before the error. A file containing a NUL character (binary,
  * or refused by CPython anyway) gets an error and no imports.
  */
+
+import { type PyTokenError, tokenizePython } from "../../python/tokenizer.ts";
 import type { ExtractResult } from "../model.ts";
 import { parseImports } from "./py-import-parser.ts";
-import { type PyTokenError, tokenizePython } from "./py-tokenizer.ts";
 
 /** Bump whenever the extractor's output for the same source can change (it keys the cache). */
 export const PYTHON_EXTRACTOR_VERSION = "py-1";

@@ -1,3 +1,4 @@
+import { type PythonToken, pythonTokenList } from "../../python/token-list.ts";
 import type {
   DefinitionKeyword,
   RawParseType,
@@ -7,7 +8,6 @@ import type {
   StepFramework,
   StepPattern,
 } from "./model.ts";
-import { type PythonToken, tokenizePython } from "./python-tokens.ts";
 
 /**
  * Reads behave and pytest-bdd step definitions from Python source without running it:
@@ -89,15 +89,24 @@ function sourceOf(tokens: readonly PythonToken[]): string {
 }
 
 /** Adjacent string literals concatenate; anything else is not a literal. */
-function literalString(tokens: readonly PythonToken[]): { value: string | null; literal: boolean } {
+function literalString(tokens: readonly PythonToken[]): {
+  value: string | null;
+  literal: boolean;
+  why?: string;
+} {
   if (tokens.length === 0 || tokens.some((token) => token.type !== "string"))
     return { value: null, literal: false };
   let value = "";
   for (const token of tokens) {
-    if (token.value === null) return { value: null, literal: true };
+    if (token.value === null) return { value: null, literal: true, why: token.unknownBecause };
     value += token.value;
   }
   return { value, literal: true };
+}
+
+/** Why a string literal has no static value (tokens say; an f-string's substitutions by default). */
+function unknownValue(why: string | undefined): string {
+  return why ?? "the f-string has substitutions";
 }
 
 function unresolved(tokens: readonly PythonToken[], reason: string): StepPattern {
@@ -106,12 +115,9 @@ function unresolved(tokens: readonly PythonToken[], reason: string): StepPattern
 
 function behavePattern(arg: Argument | undefined, matcher: Matcher): StepPattern {
   if (!arg) return { kind: "unresolved", source: "", reason: "the decorator has no pattern argument" };
-  const { value, literal } = literalString(arg.tokens);
+  const { value, literal, why } = literalString(arg.tokens);
   if (value === null) {
-    return unresolved(
-      arg.tokens,
-      literal ? "the f-string has substitutions" : "the pattern is not a string literal",
-    );
+    return unresolved(arg.tokens, literal ? unknownValue(why) : "the pattern is not a string literal");
   }
   if (typeof matcher === "object") {
     return {
@@ -127,9 +133,9 @@ function behavePattern(arg: Argument | undefined, matcher: Matcher): StepPattern
 
 function pytestBddPattern(arg: Argument | undefined, parserNames: ReadonlyMap<string, string>): StepPattern {
   if (!arg) return { kind: "unresolved", source: "", reason: "the decorator has no step name argument" };
-  const { value, literal } = literalString(arg.tokens);
+  const { value, literal, why } = literalString(arg.tokens);
   if (value !== null) return { kind: "exact", source: value };
-  if (literal) return unresolved(arg.tokens, "the f-string has substitutions");
+  if (literal) return unresolved(arg.tokens, unknownValue(why));
   const call = readCall(arg.tokens, 0);
   if (!call || call.end !== arg.tokens.length - 1)
     return unresolved(arg.tokens, "the step name is not a literal");
@@ -222,7 +228,7 @@ function decoratorKeyword(callee: string, imports: Imports): DefinitionKeyword |
 }
 
 export function readPythonSteps(file: string, text: string): StepFileResult {
-  const { tokens, error } = tokenizePython(text);
+  const { tokens, error } = pythonTokenList(text);
   const problems: ReaderProblem[] = error ? [{ file, ...error }] : [];
   const imports = readImports(tokens);
   const framework = imports.framework ?? defaultFramework(file);

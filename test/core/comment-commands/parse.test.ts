@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { commandLine, parseCommand, tokenize, USAGE } from "../../../src/core/commands/parse.ts";
+import { commandLine, parseCommand, tokenize, USAGE } from "../../../src/core/comment-commands/parse.ts";
 
 const ID = "0123456789ab";
 

@@ -9,14 +9,14 @@
  * the installation's chain (a malformed one only the `command` row). The `command` row is
  * written right after the change, so a retried job finds it and does not act twice.
  */
-import { sql } from "kysely";
 import type { ProbotOctokit } from "probot";
 import { z } from "zod";
 import { createFindingExplainer } from "../../ai/command.ts";
 import type { ExplainerSettings } from "../../ai/explain.ts";
 import { githubFileReader } from "../../ai/github-file.ts";
-import { type Command, type CommandName, parseCommand } from "../../core/commands/parse.ts";
+import { type Command, type CommandName, parseCommand } from "../../core/comment-commands/parse.ts";
 import type { MaestroConfig } from "../../core/config/schema.ts";
+import { commandAlreadyHandled } from "../../store/commands.ts";
 import { describeConfigErrors, loadRepositoryConfig } from "../config.ts";
 import type { DeliveryContext, DeliveryHandler } from "../delivery.ts";
 import type { RepoRef } from "../snapshot.ts";
@@ -98,7 +98,7 @@ export function createCommandHandler(options: CommandHandlerOptions): DeliveryHa
     const parsed = parseCommand(event.comment.body ?? "");
     if (parsed.status === "none") return;
     const fullName = event.repository.full_name;
-    if (await alreadyHandled(context, fullName, event.comment.id)) {
+    if (await commandAlreadyHandled(context.db, context.installationId ?? 0, fullName, event.comment.id)) {
       context.log.info({ commentId: event.comment.id }, "command already handled");
       return;
     }
@@ -119,22 +119,6 @@ export function createCommandHandler(options: CommandHandlerOptions): DeliveryHa
     }
     await session.run(parsed.command, parsed.line, explainer, options.rerun);
   };
-}
-
-async function alreadyHandled(
-  context: DeliveryContext,
-  repository: string,
-  commentId: number,
-): Promise<boolean> {
-  const row = await context.db
-    .selectFrom("audit_events")
-    .select(sql<number>`1`.as("one"))
-    .where("chain", "=", context.installationId ?? 0)
-    .where("kind", "=", "command")
-    .where("repository", "=", repository)
-    .where("subject", "=", `comment:${commentId}`)
-    .executeTakeFirst();
-  return row !== undefined;
 }
 
 class CommandSession {

@@ -8,7 +8,7 @@
  */
 import type { ProbotOctokit } from "probot";
 import { z } from "zod";
-import type { CommandName } from "../../core/commands/parse.ts";
+import type { CommandName } from "../../core/comment-commands/parse.ts";
 import type { RepoRef } from "../snapshot.ts";
 
 export type RepositoryRole = "admin" | "maintain" | "write" | "triage" | "read" | "none";

@@ -1,7 +1,7 @@
 /** The pure parts of the commands: who may do what, and how user text is echoed. */
 import { describe, expect, it } from "vitest";
-import { decide, fallbackPolicy, requirementOf } from "../../../src/github/commands/authorize.ts";
-import { ignoredBecause } from "../../../src/github/commands/handler.ts";
+import { decide, fallbackPolicy, requirementOf } from "../../../src/github/comment-commands/authorize.ts";
+import { ignoredBecause } from "../../../src/github/comment-commands/handler.ts";
 import {
   codeBlock,
   codeSpan,
@@ -10,7 +10,7 @@ import {
   REPLY_MARKER,
   suppressionsReply,
   text,
-} from "../../../src/github/commands/reply.ts";
+} from "../../../src/github/comment-commands/reply.ts";
 
 const DEFAULT = {
   commandRoles: ["admin", "maintain", "write"],

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { describeEnv, EnvError, loadEnv } from "../../src/config/env.ts";
+import { describeEnv, EnvError, loadEnv } from "../../src/env/app-env.ts";
 
 const PEM = "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n";
 

@@ -7,7 +7,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { SUMMARY_MARKER } from "../../../src/core/report/markdown.ts";
-import { REPLY_MARKER } from "../../../src/github/commands/reply.ts";
+import { REPLY_MARKER } from "../../../src/github/comment-commands/reply.ts";
 import { listAudit, verifyAudit } from "../../../src/store/audit.ts";
 import { listOverrides } from "../../../src/store/overrides.ts";
 import { listSuppressions } from "../../../src/store/suppressions.ts";

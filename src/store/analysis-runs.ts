@@ -4,10 +4,10 @@
  * only the first claims the analysis (a forced re-run claims it again).
  */
 import { type Kysely, sql } from "kysely";
-import type { AnalysisResult } from "../core/analysis.ts";
+import type { AnalysisResult } from "../core/analysis-result.ts";
 import type { GateOverride } from "../core/gate.ts";
 import { STREAMS } from "../core/gate.ts";
-import type { AnalysisRun, Database } from "../store/schema.ts";
+import type { AnalysisRun, Database } from "./schema.ts";
 
 export interface ClaimRequest {
   readonly repository: string;

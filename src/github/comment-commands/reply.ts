@@ -5,10 +5,10 @@
  * What is stored stays verbatim; only the echo is escaped.
  */
 import { stringify } from "yaml";
-import type { StoredFinding } from "../../ai/command.ts";
-import { COMMAND_NAMES, type CommandName, DESCRIPTIONS, USAGE } from "../../core/commands/parse.ts";
+import { COMMAND_NAMES, type CommandName, DESCRIPTIONS, USAGE } from "../../core/comment-commands/parse.ts";
 import { escapeMarkdown } from "../../core/report/markdown.ts";
 import type { Suppression } from "../../core/suppress/index.ts";
+import type { RunFinding } from "../../store/findings.ts";
 
 /** Marks the app's command replies (the app ignores its own comments anyway). */
 export const REPLY_MARKER = "<!-- maestro-hive:command-reply -->";
@@ -154,18 +154,7 @@ export function suppressionsReply(list: readonly Suppression[], total: number): 
   );
 }
 
-/** A stored finding with its state on the PR's latest run. */
-export interface ExplainedFinding extends StoredFinding {
-  readonly status: string;
-  readonly suppressed: boolean;
-  readonly suppressionId: string | null;
-}
-
-export function explainReply(
-  finding: ExplainedFinding,
-  ruleConfig: unknown,
-  explanation: string | null,
-): string {
+export function explainReply(finding: RunFinding, ruleConfig: unknown, explanation: string | null): string {
   const where = finding.file ? `${finding.file}${finding.line ? `:${finding.line}` : ""}` : null;
   const lines = [
     `**Finding ${codeSpan(finding.id)}** — ${finding.stream.toUpperCase()} rule ${codeSpan(finding.rule)} (${text(finding.type)}, ${text(finding.severity)}, ${text(finding.status)}${finding.suppressed ? `, suppressed by ${codeSpan(finding.suppressionId ?? "?")}` : ""})`,

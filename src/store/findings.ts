@@ -1,11 +1,29 @@
 /**
  * Findings as the pull request's latest completed analysis stored them: what `explain`
  * describes and what `suppress <finding-id>` must name (a typo would otherwise become a
- * suppression that matches nothing).
+ * suppression that matches nothing). The analysis job writes them (analysis-runs.ts).
  */
-import type { Kysely } from "kysely";
-import type { Database } from "../../store/schema.ts";
-import type { ExplainedFinding } from "./reply.ts";
+import type { Db } from "./db.ts";
+
+/** A finding as the findings table stores it (stream and severity as text). */
+export interface StoredFinding {
+  readonly id: string;
+  readonly stream: string;
+  readonly rule: string;
+  readonly type: string;
+  readonly severity: string;
+  readonly file: string | null;
+  readonly line: number | null;
+  readonly target: string | null;
+  readonly message: string;
+}
+
+/** A stored finding with its state on the run that found it. */
+export interface RunFinding extends StoredFinding {
+  readonly status: string;
+  readonly suppressed: boolean;
+  readonly suppressionId: string | null;
+}
 
 export interface LatestRun {
   readonly runId: number;
@@ -15,7 +33,7 @@ export interface LatestRun {
 
 /** The latest completed analysis of the PR, preferring one of `headSha` (the current head). */
 export async function latestRun(
-  db: Kysely<Database>,
+  db: Db,
   repository: string,
   prNumber: number,
   headSha: string | null,
@@ -35,11 +53,7 @@ export async function latestRun(
     : null;
 }
 
-export async function findingOfRun(
-  db: Kysely<Database>,
-  runId: number,
-  findingId: string,
-): Promise<ExplainedFinding | null> {
+export async function findingOfRun(db: Db, runId: number, findingId: string): Promise<RunFinding | null> {
   const row = await db
     .selectFrom("findings")
     .selectAll()

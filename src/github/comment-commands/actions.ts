@@ -3,10 +3,9 @@
  * the handler reacts, replies, audits and re-runs the checks. State changes (suppressions,
  * overrides) audit themselves in the same transaction as the change.
  */
-import type { Kysely } from "kysely";
 import type { CommandExplainRequest } from "../../ai/command.ts";
 import type { FileSource } from "../../ai/explain.ts";
-import type { Command } from "../../core/commands/parse.ts";
+import type { Command } from "../../core/comment-commands/parse.ts";
 import { configSchema, type MaestroConfig } from "../../core/config/schema.ts";
 import {
   configSuppressions,
@@ -14,17 +13,16 @@ import {
   isActive,
   mergeSuppressions,
 } from "../../core/suppress/index.ts";
+import type { Db } from "../../store/db.ts";
+import { findingOfRun, latestRun, type RunFinding } from "../../store/findings.ts";
 import { addOverride } from "../../store/overrides.ts";
-import type { Database } from "../../store/schema.ts";
 import {
   addSuppression,
   getSuppression,
   listSuppressions,
   removeSuppression,
 } from "../../store/suppressions.ts";
-import { findingOfRun, latestRun } from "./findings.ts";
 import {
-  type ExplainedFinding,
   explainReply,
   helpReply,
   MAX_LISTED,
@@ -37,7 +35,7 @@ import {
 
 /** Where a command was given. */
 export interface CommandSite {
-  readonly db: Kysely<Database>;
+  readonly db: Db;
   /** "owner/name" as GitHub spells it. */
   readonly repository: string;
   readonly prNumber: number;
@@ -58,7 +56,7 @@ export interface CommandSite {
 
 /** What src/ai's explainer is asked (cache, audit, excerpt: see createFindingExplainer). */
 export interface ExplainRequest extends CommandExplainRequest {
-  readonly finding: ExplainedFinding;
+  readonly finding: RunFinding;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { type AppEnv, EnvError, loadEnv } from "../config/env.ts";
+import { type AppEnv, EnvError, loadEnv } from "../env/app-env.ts";
 import { type CliIo, UsageError } from "./io.ts";
 
 /** The app's environment for a CLI command; an invalid variable is a usage error (exit 2). */

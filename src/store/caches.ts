@@ -11,7 +11,7 @@ import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { ExtractionCache, ExtractResult } from "../core/acc/model.ts";
 import type { SkipReason } from "../core/snapshot.ts";
-import type { Database } from "../store/schema.ts";
+import type { Database } from "./schema.ts";
 
 const QUERY_CHUNK = 1000;
 const INSERT_CHUNK = 200;

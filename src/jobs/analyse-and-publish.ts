@@ -1,0 +1,374 @@
+/**
+ * One attempt at analysing a claimed commit and publishing the result (retried as a whole by
+ * analysis-job.ts):
+ *
+ *   1. config from the base + the commit to compare with + the PR's changed files
+ *   ─► 2. snapshots ─► 3. what the engine needs from the database and GitHub ─► 4. analyze
+ *   ─► 5. check runs completed ─► 6. sticky comment ─► 7. findings, usage, run finished, audit
+ */
+import { explainNewFindings } from "../ai/explain.ts";
+import type { AnalysisResult } from "../core/analysis-result.ts";
+import { analyze } from "../core/analyze.ts";
+import { DEFAULT_CONFIG_PATH } from "../core/config/load.ts";
+import type { MaestroConfig } from "../core/config/schema.ts";
+import type { CheckRunResult } from "../core/dde/index.ts";
+import { STREAMS } from "../core/gate.ts";
+import { renderMarkdown, SUMMARY_MARKER } from "../core/report/markdown.ts";
+import type { Snapshot } from "../core/snapshot.ts";
+import { pullRequestChangedFiles } from "../github/changed-files.ts";
+import { commitExists, mergeBase, otherAppsCheckRuns } from "../github/commits.ts";
+import { configChanges, describeConfigErrors, loadRepositoryConfig } from "../github/config.ts";
+import {
+  completeAllWith,
+  completeCheckRuns,
+  type PublishProgress,
+  type PublishStats,
+} from "../github/publish.ts";
+import { SnapshotFetcher, type SnapshotMode } from "../github/snapshot.ts";
+import { upsertStickyComment } from "../github/sticky-comment.ts";
+import {
+  analysedBefore,
+  finishRun,
+  overrideFor,
+  saveFindings,
+  setBaseline,
+  setBaseSha,
+  stillOurs,
+} from "../store/analysis-runs.ts";
+import { loadExtractionCache, saveExtractionCache } from "../store/caches.ts";
+import { listSuppressions, recordUsage } from "../store/suppressions.ts";
+import {
+  type AnalysisOutcome,
+  type Job,
+  runOutcome,
+  type StartedRun,
+  Superseded,
+} from "./analysis-job-model.ts";
+
+export async function analyseAndPublish(
+  job: Job,
+  run: StartedRun,
+  progress: PublishProgress,
+): Promise<AnalysisOutcome> {
+  const laps = lapTimer();
+  // 1. Together: the config from the base, the commit to compare with, the PR's changed files.
+  const [config, baseSha, changed] = await Promise.all([
+    loadRepositoryConfig(job.octokit, job.repo, configRef(job)),
+    baseCommit(job),
+    changedFiles(job),
+  ]);
+  if (!config.ok) return publishConfigError(job, run, describeConfigErrors(config.errors));
+  laps.lap("config+compare");
+  // 2. Snapshots of base and head: a tarball the first time, then the tree and missing blobs.
+  const snapshots = await fetchSnapshots(job, baseSha);
+  laps.lap("snapshots");
+  // 3. From the database and GitHub: the extraction cache, suppressions, an override, other apps' checks.
+  const stored = await loadEngineInputs(job, snapshots.fetcher, config.config);
+  laps.lap("load");
+  // 4. The engine, then its extraction cache saved.
+  const now = job.context.now();
+  const { head, base } = snapshots;
+  const input = { head, base, config: config.config, now, changedFiles: changed.paths, ...stored };
+  const result = await analyze(input);
+  laps.lap("analyze");
+  await saveExtractionCache(job.context.db, stored.extractionCache);
+  laps.lap("save-cache");
+  const changes = configChanges(config.config, head, result.changedFiles);
+  const published = withJobNotes(result, config.found, laps.timings);
+  // 5. The check runs completed — unless a newer delivery took the commit over meanwhile.
+  const publication = await publishCheckRuns(job, run, published, head, changes, baseSha, progress);
+  laps.lap("check-runs");
+  // 6. The sticky comment on a non-draft pull request, with explanations of new findings.
+  const comment = await publishComment(job, config.config, published, head, changes);
+  laps.lap("comment");
+  // 7. Findings, suppression usage and the baseline stored; the run finished and audited.
+  const finishedAt = job.context.now();
+  const findings = await saveFindings(job.context.db, run.runId, published);
+  await recordUsage(job.context.db, job.fullName, result.suppressions.usage, now);
+  if (job.trigger.baseline) {
+    await setBaseline(job.context.db, job.trigger.repositoryId, job.trigger.headSha, finishedAt);
+  }
+  laps.lap("persist");
+  const timings = { ...laps.timings, ...result.timings, "job.total": laps.total() };
+  const summary: CompletedSummary = {
+    result,
+    baseSha,
+    changes,
+    findings,
+    timings,
+    finishedAt,
+    publication,
+    comment,
+  };
+  await finishCompleted(job, run, summary, {
+    snapshots: snapshots.fetcher.stats,
+    changedFiles: changed.source,
+  });
+  return runOutcome("completed", job, run, result.gate.verdict, comment?.commentId ?? null);
+}
+
+// ---- 1. what the change is ---------------------------------------------------------------
+
+/** The config comes from the PR's base, a baseline's own commit, else the default branch. */
+function configRef(job: Job): string {
+  const { trigger, pr } = job;
+  if (pr) return pr.baseSha;
+  return trigger.baseline ? trigger.headSha : (trigger.defaultBranch ?? trigger.headSha);
+}
+
+/** What the head is compared with: the PR's merge base, the push's `before`, else the default branch's merge base. */
+async function baseCommit(job: Job): Promise<string | null> {
+  const { trigger, pr, octokit, repo } = job;
+  if (pr) return mergeBase(octokit, repo, pr.baseSha, trigger.headSha);
+  if (trigger.before && (await commitExists(octokit, repo, trigger.before))) return trigger.before;
+  if (trigger.baseline || !trigger.defaultBranch) return null;
+  const base = await mergeBase(octokit, repo, trigger.defaultBranch, trigger.headSha);
+  return base === trigger.headSha ? null : base;
+}
+
+function changedFiles(job: Job): ReturnType<typeof pullRequestChangedFiles> {
+  const { pr } = job;
+  if (!pr) return Promise.resolve({ paths: null, source: "tree-compare" as const, requests: 0 });
+  return pullRequestChangedFiles(job.octokit, job.repo, pr.number, pr.changedFiles);
+}
+
+// ---- 2. and 3. what the engine reads -----------------------------------------------------
+
+async function fetchSnapshots(
+  job: Job,
+  baseSha: string | null,
+): Promise<{ head: Snapshot; base: Snapshot | null; fetcher: SnapshotFetcher }> {
+  const { db } = job.context;
+  const mode: SnapshotMode = (await analysedBefore(db, job.fullName)) ? "tree" : "tarball";
+  const fetcher = new SnapshotFetcher(job.octokit, db, job.repo);
+  const headSha = job.trigger.headSha;
+  const snapshots = await fetcher.fetchAll(baseSha ? [baseSha, headSha] : [headSha], mode);
+  const head = snapshots[snapshots.length - 1]!;
+  return { head, base: baseSha ? snapshots[0]! : null, fetcher };
+}
+
+async function loadEngineInputs(job: Job, fetcher: SnapshotFetcher, config: MaestroConfig) {
+  const { db } = job.context;
+  const extractionCache = await loadExtractionCache(db, fetcher.blobShas());
+  const suppressions = await listSuppressions(db, job.fullName);
+  const override = await overrideFor(db, job.fullName, job.trigger.headSha);
+  const checkRuns = await requiredCheckRuns(job, config);
+  return { extractionCache, suppressions, override, checkRuns };
+}
+
+/** Latest check runs of other apps on the head, for DDE `requiredChecks`; [] when none are required. */
+async function requiredCheckRuns(job: Job, config: MaestroConfig): Promise<CheckRunResult[]> {
+  const required = config.dde?.requiredChecks ?? [];
+  if (required.length === 0) return [];
+  return otherAppsCheckRuns(job.octokit, job.repo, job.trigger.headSha);
+}
+
+/** The engine's result with the job's own notice (no config on the base) and phase timings. */
+function withJobNotes(result: AnalysisResult, configFound: boolean, timings: Record<string, number>) {
+  const noConfig = configFound
+    ? []
+    : [
+        {
+          file: DEFAULT_CONFIG_PATH,
+          kind: "config-missing",
+          message: `no ${DEFAULT_CONFIG_PATH} on the base: every stream is off`,
+        },
+      ];
+  return {
+    ...result,
+    notices: [...noConfig, ...result.notices],
+    timings: { ...timings, ...result.timings },
+  } satisfies AnalysisResult;
+}
+
+// ---- 5. and 6. publishing ----------------------------------------------------------------
+
+async function publishCheckRuns(
+  job: Job,
+  run: StartedRun,
+  published: AnalysisResult,
+  head: Snapshot,
+  changes: string[],
+  baseSha: string | null,
+  progress: PublishProgress,
+): Promise<PublishStats> {
+  const { db, deliveryId } = job.context;
+  const current = await stillOurs(db, run.runId, deliveryId);
+  if (!current.ours) throw new Superseded(current.reason);
+  await setBaseSha(db, run.runId, baseSha);
+  const headPaths = new Set(head.files.map((file) => file.path));
+  const { maxAnnotations } = job.options;
+  return completeCheckRuns(
+    run.target,
+    run.checkRuns,
+    published,
+    headPaths,
+    changes,
+    maxAnnotations,
+    progress,
+  );
+}
+
+interface PublishedComment {
+  readonly commentId: number;
+  readonly action: string;
+}
+
+/** The sticky comment; explanations (bounded, never failing) run after the check runs so they only delay it. */
+async function publishComment(
+  job: Job,
+  config: MaestroConfig,
+  published: AnalysisResult,
+  head: Snapshot,
+  changes: string[],
+): Promise<PublishedComment | null> {
+  const { context, pr } = job;
+  if (!pr || pr.draft) return null;
+  const explained = await explainNewFindings({
+    db: context.db,
+    log: context.log,
+    audit: (event) => context.audit(event),
+    repository: job.fullName,
+    prNumber: pr.number,
+    config,
+    result: published,
+    head,
+    settings: job.options.ai,
+  });
+  const body = renderMarkdown(
+    { ...published, notices: [...published.notices, ...explained.notices] },
+    { configChanges: changes, explanations: explained.explanations },
+  );
+  return upsertStickyComment(
+    { octokit: job.octokit, db: context.db, repo: job.repo, fullName: job.fullName, prNumber: pr.number },
+    body,
+  );
+}
+
+// ---- 7. the run's record -----------------------------------------------------------------
+
+interface CompletedSummary {
+  readonly result: AnalysisResult;
+  readonly baseSha: string | null;
+  readonly changes: readonly string[];
+  readonly findings: Awaited<ReturnType<typeof saveFindings>>;
+  readonly timings: Record<string, number>;
+  readonly finishedAt: Date;
+  readonly publication: PublishStats;
+  readonly comment: PublishedComment | null;
+}
+
+async function finishCompleted(
+  job: Job,
+  run: StartedRun,
+  summary: CompletedSummary,
+  sources: { readonly snapshots: SnapshotFetcher["stats"]; readonly changedFiles: string },
+): Promise<void> {
+  const { context, trigger, pr } = job;
+  const { result, timings, publication, comment } = summary;
+  context.log.info({ timings, snapshots: sources.snapshots }, "analysis completed");
+  const verdict = result.gate.verdict;
+  await finishRun(context.db, run.runId, { status: "completed", verdict, timings, at: summary.finishedAt });
+  const about = {
+    repository: job.fullName,
+    prNumber: pr?.number ?? null,
+    subject: `commit:${trigger.headSha}`,
+  };
+  await context.audit({
+    kind: "analysis.completed",
+    ...about,
+    data: {
+      runId: run.runId,
+      base: summary.baseSha,
+      verdict,
+      passed: result.gate.passed,
+      counts: Object.fromEntries(STREAMS.map((name) => [name, result.streams[name].counts])),
+      findings: summary.findings,
+      snapshots: sources.snapshots,
+      changedFiles: sources.changedFiles,
+      configChanges: summary.changes,
+      baseline: trigger.baseline,
+      timings,
+    },
+  });
+  await context.audit({
+    kind: "publication",
+    ...about,
+    data: {
+      runId: run.runId,
+      checkRuns: Object.fromEntries(run.checkRuns),
+      annotations: publication.annotations,
+      requests: publication.requests,
+      comment: comment === null ? null : { id: comment.commentId, action: comment.action },
+      draft: pr?.draft ?? null,
+    },
+  });
+}
+
+/** The base's config is unusable: every check run fails with the errors (fail-closed), and the comment says so. */
+async function publishConfigError(
+  job: Job,
+  run: StartedRun,
+  errors: readonly string[],
+): Promise<AnalysisOutcome> {
+  const { context, trigger, pr } = job;
+  const list = errors.map((line) => `- \`${line.replace(/`/g, "'")}\``).join("\n");
+  const summary = `The config on the base could not be used, so nothing was checked (fail-closed):\n\n${list}\n\nFix ${DEFAULT_CONFIG_PATH} on the base branch, then re-run.`;
+  await completeAllWith(run.target, run.checkRuns, "failure", "Config error", summary);
+  let commentId: number | null = null;
+  if (pr && !pr.draft) {
+    const body = `${SUMMARY_MARKER}\n## ❌ Maestro Hive: config error\n\n${summary}\n`;
+    const where = {
+      octokit: job.octokit,
+      db: context.db,
+      repo: job.repo,
+      fullName: job.fullName,
+      prNumber: pr.number,
+    };
+    commentId = (await upsertStickyComment(where, body)).commentId;
+  }
+  const verdict = "CONFIG_ERROR";
+  await finishRun(context.db, run.runId, {
+    status: "completed",
+    verdict,
+    error: errors.join("\n"),
+    at: context.now(),
+  });
+  const about = {
+    repository: job.fullName,
+    prNumber: pr?.number ?? null,
+    subject: `commit:${trigger.headSha}`,
+  };
+  await context.audit({ kind: "analysis.completed", ...about, data: { runId: run.runId, verdict, errors } });
+  await context.audit({
+    kind: "publication",
+    ...about,
+    data: {
+      runId: run.runId,
+      checkRuns: Object.fromEntries(run.checkRuns),
+      conclusion: "failure",
+      commentId,
+    },
+  });
+  return runOutcome("config-error", job, run, verdict, commentId);
+}
+
+/** Phase timings of the job (`job.<phase>`: milliseconds since the previous lap). */
+function lapTimer() {
+  const started = performance.now();
+  let last = started;
+  const timings: Record<string, number> = {};
+  return {
+    timings,
+    lap(name: string): void {
+      const at = performance.now();
+      timings[`job.${name}`] = round(at - last);
+      last = at;
+    },
+    total: (): number => round(performance.now() - started),
+  };
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}

@@ -1,0 +1,72 @@
+/** The analysis job's state as its stages pass it along (analysis-job.ts, analyse-and-publish.ts). */
+import type { ProbotOctokit } from "probot";
+import type { ExplainerSettings } from "../ai/explain.ts";
+import type { DeliveryContext } from "../github/delivery.ts";
+import type { AnalysisTrigger, PullRequestRef } from "../github/events.ts";
+import type { CheckRunIds, PublishTarget } from "../github/publish.ts";
+import type { RetryPolicy } from "../github/retry.ts";
+import type { RepoRef } from "../github/snapshot.ts";
+
+export interface AnalysisOptions {
+  readonly retry?: Partial<RetryPolicy>;
+  /** Annotations per check run before the rest go to the output text (GitHub's UI shows 1,000 at most). */
+  readonly maxAnnotations?: number;
+  /** AI explanations for the sticky comment (src/ai); off without an API key or `ai.explain`. */
+  readonly ai?: ExplainerSettings;
+}
+
+export type AnalysisOutcome =
+  | { readonly status: "ignored" | "duplicate" | "outdated"; readonly reason: string }
+  | {
+      readonly status: "completed" | "config-error" | "failed" | "superseded";
+      readonly runId: number;
+      readonly headSha: string;
+      readonly verdict: string | null;
+      readonly checkRuns: CheckRunIds;
+      readonly commentId: number | null;
+    };
+
+/** One analysis job: the delivery, what it asks for, and how to talk to GitHub. */
+export interface Job {
+  readonly context: DeliveryContext;
+  readonly trigger: AnalysisTrigger;
+  readonly octokit: ProbotOctokit;
+  readonly repo: RepoRef;
+  readonly fullName: string;
+  /** The pull request analysed, or null for a push without an open pull request. */
+  readonly pr: PullRequestRef | null;
+  readonly policy: RetryPolicy;
+  readonly options: AnalysisOptions;
+  /** When the job started: the claim and the supersession are stamped with it. */
+  readonly startedAt: Date;
+  /** Runs GitHub work with the job's retry policy, logging each retry. */
+  retrying<T>(work: () => Promise<T>): Promise<T>;
+}
+
+/** A claimed analysis whose check runs are open on GitHub. */
+export interface StartedRun {
+  readonly runId: number;
+  readonly target: PublishTarget;
+  readonly checkRuns: CheckRunIds;
+}
+
+/** A newer delivery took the commit over: this attempt must not publish. */
+export class Superseded extends Error {}
+
+/** The outcome of a run that reached its check runs. */
+export function runOutcome(
+  status: "completed" | "config-error" | "failed" | "superseded",
+  job: Job,
+  run: StartedRun,
+  verdict: string | null,
+  commentId: number | null,
+): AnalysisOutcome {
+  return {
+    status,
+    runId: run.runId,
+    headSha: job.trigger.headSha,
+    verdict,
+    checkRuns: run.checkRuns,
+    commentId,
+  };
+}
