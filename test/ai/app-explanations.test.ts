@@ -52,7 +52,7 @@ describeEachDatabase("AI explanations in the app", (getDb) => {
     await fake?.close();
   });
   afterEach(() => {
-    expect(h.gh.violations).toEqual([]);
+    expect(h.gh.unexpectedViolations()).toEqual([]);
     expect(fake.violations).toEqual([]);
     fake.reset();
   });

@@ -17,6 +17,7 @@ import {
 import { createTestDatabase, type TestDatabase } from "../harness/db.ts";
 
 const FINDING = layeredId("src/data/rows.ts", "src/ui/page.ts");
+const PERMISSION = "GET /repos/{owner}/{repo}/collaborators/{username}/permission";
 
 describe("bad comment commands", () => {
   let database: TestDatabase;
@@ -32,8 +33,9 @@ describe("bad comment commands", () => {
       "src/data/rows.ts": 'import { page } from "../ui/page";\nexport const rows: number[] = [];\n',
     });
     h.gh.addPullRequest({ owner: repo.owner, repo: repo.name, number: 9, head: "feature", base: "main" });
-    h.gh.setPermission(repo.owner, repo.name, "mallory", "none");
     h.gh.setPermission(repo.owner, repo.name, "bob", "write");
+    // mallory and carol are not collaborators: GitHub answers 404 for them, a normal answer here.
+    h.gh.expectRefusal(PERMISSION, 404);
     const opened = await h.deliver(
       pullRequestEvent("opened", {
         owner: repo.owner,
@@ -53,7 +55,7 @@ describe("bad comment commands", () => {
     await database?.close();
   });
   afterEach(() => {
-    expect(h.gh.violations).toEqual([]);
+    expect(h.gh.unexpectedViolations()).toEqual([]);
   });
 
   async function comment(body: string, author: string) {
@@ -124,5 +126,18 @@ describe("bad comment commands", () => {
     expect(sent.reactions).toContain("confused");
     expect(sent.replies.length).toBeGreaterThan(0);
     expect((await listSuppressions(database.store.db, repo.fullName)).length).toBe(before);
+  });
+
+  it("refuses a suppression by someone who is not a collaborator: GitHub's 404 is no permission", async () => {
+    const before = await listSuppressions(database.store.db, repo.fullName);
+    const sent = await comment(`/maestro suppress ${FINDING} --reason "not my repo" --permanent`, "carol");
+    expect(sent.jobState).toBe("completed");
+    expect(sent.reactions).toContain("confused");
+    expect(sent.replies.join("\n")).toMatch(/your role on this repository is none/);
+    expect(await listSuppressions(database.store.db, repo.fullName)).toEqual(before);
+    expect(h.gh.requestsTo(PERMISSION).at(-1)).toMatchObject({
+      path: `/repos/${repo.fullName}/collaborators/carol/permission`,
+      status: 404,
+    });
   });
 });

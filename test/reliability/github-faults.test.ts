@@ -67,7 +67,7 @@ describe("GitHub faults", () => {
     console.log(`[figures] ${JSON.stringify(figures)}`);
   });
   afterEach(() => {
-    expect(gh.violations).toEqual([]);
+    expect(gh.unexpectedViolations()).toEqual([]);
     gh.clearFaults();
   });
 
