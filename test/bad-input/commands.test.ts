@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { listAudit } from "../../src/store/audit.ts";
 import { listSuppressions } from "../../src/store/suppressions.ts";
-import { type AppHarness, pullRequestEvent, startAppHarness } from "../github/app-harness.ts";
+import { type AppHarness, commentEvent, pullRequestEvent, startAppHarness } from "../github/app-harness.ts";
 import {
   commitOnBranch,
   type FixtureRepo,
@@ -60,31 +60,9 @@ describe("bad comment commands", () => {
 
   async function comment(body: string, author: string) {
     const created = h.gh.addComment({ owner: repo.owner, repo: repo.name, issueNumber: 9, body, author });
-    const result = await h.deliver({
-      event: "issue_comment",
-      action: "created",
-      installationId: INSTALLATION,
-      repository: { owner: repo.owner, name: repo.name, id: repo.id, defaultBranch: "main" },
-      patch: {
-        issue: {
-          number: 9,
-          pull_request: {
-            url: `https://api.github.com/repos/${repo.fullName}/pulls/9`,
-            html_url: `https://github.com/${repo.fullName}/pull/9`,
-            diff_url: `https://github.com/${repo.fullName}/pull/9.diff`,
-            patch_url: `https://github.com/${repo.fullName}/pull/9.patch`,
-            merged_at: null,
-          },
-        },
-        comment: {
-          id: created.id,
-          body,
-          user: { login: author, type: "User" },
-          created_at: created.createdAt,
-        },
-        sender: { login: author, type: "User" },
-      },
-    });
+    const result = await h.deliver(
+      commentEvent({ repo, number: 9, comment: created, installationId: INSTALLATION }),
+    );
     const replies = h.gh
       .issueComments({ owner: repo.owner, repo: repo.name, issueNumber: 9 })
       .filter((c) => c.id > created.id && c.author !== author)
