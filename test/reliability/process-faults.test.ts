@@ -10,6 +10,7 @@ import { commitOnBranch, fixtureRepo, INSTALLATION } from "../github/fixture-rep
 import { type FakeGitHub, startFakeGitHub } from "../harness/fake-github/index.ts";
 import { type PostgresServer, startPostgresServer } from "../harness/postgres-server.ts";
 import { sendWebhook } from "../harness/webhooks.ts";
+import { BOUNDS, expectWithin } from "./bounds.ts";
 import { type AppProcess, jobStates, killApp, query, spawnApp, until } from "./helpers.ts";
 
 const CHECKS = ["Maestro ACC", "Maestro BDV", "Maestro DDE", "Maestro gate"];
@@ -110,6 +111,7 @@ describe("app process faults", () => {
       250,
     );
     figures.sigkillRerunSeconds = (Date.now() - killedAt) / 1000;
+    expectWithin(BOUNDS.sigkillRerun, figures.sigkillRerunSeconds);
 
     const runs = expectPublishedOnce(repo.owner, repo.name, head);
     // The crashed attempt's runs were closed as superseded by the re-run, not left spinning.
@@ -166,6 +168,7 @@ describe("app process faults", () => {
     app.child.kill("SIGTERM");
     const exit = await app.exited;
     figures.sigtermStopSeconds = (Date.now() - signalledAt) / 1000;
+    expectWithin(BOUNDS.sigtermStop, figures.sigtermStopSeconds);
     expect(exit.code).toBe(0);
     expect(app.logs.some((l) => l.msg === "stopped")).toBe(true);
 

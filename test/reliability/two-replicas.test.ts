@@ -10,6 +10,7 @@ import { commitOnBranch, fixtureRepo, INSTALLATION } from "../github/fixture-rep
 import { type FakeGitHub, startFakeGitHub } from "../harness/fake-github/index.ts";
 import { type PostgresServer, startPostgresServer } from "../harness/postgres-server.ts";
 import { type SendWebhookOptions, sendWebhook } from "../harness/webhooks.ts";
+import { BOUNDS, expectWithin } from "./bounds.ts";
 import { type AppProcess, jobStates, killApp, query, spawnApp, until } from "./helpers.ts";
 
 const REPOS = 25;
@@ -115,6 +116,7 @@ describe("two app processes, one database", () => {
     };
     await Promise.all(Array.from({ length: 8 }, sender));
     figures.acceptSeconds = (Date.now() - started) / 1000;
+    expectWithin(BOUNDS.twoProcessesAccepted, figures.acceptSeconds);
     expect(statuses.filter((s) => s !== 202)).toEqual([]);
     expect(new Set(ids).size).toBe(DELIVERIES);
 
@@ -127,6 +129,7 @@ describe("two app processes, one database", () => {
     );
     figures.allJobsSeconds = (Date.now() - started) / 1000;
     figures.jobsPerSecond = DELIVERIES / figures.allJobsSeconds;
+    expectWithin(BOUNDS.twoProcessesCompleted, figures.allJobsSeconds);
     const byState = new Map<string, number>();
     for (const state of states.values()) byState.set(state, (byState.get(state) ?? 0) + 1);
     expect(Object.fromEntries(byState)).toEqual({ completed: DELIVERIES });
