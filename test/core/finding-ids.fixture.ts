@@ -43,23 +43,7 @@ export function pinnedConfig(): MaestroConfig {
   return loaded.config;
 }
 
-const USERS_V1 = `openapi: 3.0.3
-info: { title: Users, version: 1.0.0 }
-paths:
-  /users:
-    get:
-      operationId: listUsers
-      responses: { "200": { description: ok } }
-    post:
-      operationId: createUser
-      responses: { "201": { description: created } }
-  /users/{id}:
-    delete:
-      operationId: deleteUser
-      parameters: [{ name: id, in: path, required: true, schema: { type: string } }]
-      responses: { "204": { description: gone } }
-`;
-
+/** The head's contract: DELETE /users/{id} of the base is gone (a breaking change). */
 const USERS_V1_HEAD = `openapi: 3.0.3
 info: { title: Users, version: 1.0.0 }
 paths:
@@ -70,6 +54,13 @@ paths:
     post:
       operationId: createUser
       responses: { "201": { description: created } }
+`;
+
+const USERS_V1 = `${USERS_V1_HEAD}  /users/{id}:
+    delete:
+      operationId: deleteUser
+      parameters: [{ name: id, in: path, required: true, schema: { type: string } }]
+      responses: { "204": { description: gone } }
 `;
 
 const STEPS = `const { Given, When, Then, defineParameterType } = require("@cucumber/cucumber");

@@ -26,7 +26,7 @@ export const BOUNDS = {
   sigtermStop: { row: "SIGTERM with a job running", label: "exit 0", maxSeconds: 15 },
   retryAfter500: { row: "GitHub 500 on a write", label: "retried after", minSeconds: 1, maxSeconds: 2 },
   retryAfter502: { row: "GitHub 502 ×2", label: "each retry after", minSeconds: 1, maxSeconds: 10 },
-  retryAfterTimeout: { row: "GitHub no answer", label: "next request after", minSeconds: 1.9, maxSeconds: 6 },
+  retryAfterTimeout: { row: "GitHub no answer", label: "next request after", minSeconds: 1.8, maxSeconds: 6 },
   waitAfterSecondaryRateLimit: {
     row: "Secondary rate limit, `retry-after: 2`",
     label: "retried after",

@@ -7,7 +7,6 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { sql } from "kysely";
-import pg from "pg";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { memoryIo } from "../../src/cli/io.ts";
@@ -20,6 +19,7 @@ import { appendAudit, listAudit, verifyAudit } from "../../src/store/audit.ts";
 import { openStore, type Store } from "../../src/store/connect.ts";
 import { migrateIfAllowed } from "../../src/store/migrate.ts";
 import { rolesSetupSql } from "../../src/store/roles.ts";
+import { adminQuery } from "../harness/db.ts";
 import { sendWebhook } from "../harness/webhooks.ts";
 
 const SUPERUSER_URL = process.env.DATABASE_URL;
@@ -42,15 +42,7 @@ describe.skipIf(!SUPERUSER_URL)("two database roles on PostgreSQL", () => {
   let app: RunningApp | undefined;
   let appStore: Store;
 
-  async function superuser(text: string): Promise<void> {
-    const client = new pg.Client({ connectionString: SUPERUSER_URL });
-    await client.connect();
-    try {
-      await client.query(text);
-    } finally {
-      await client.end();
-    }
-  }
+  const superuser = (text: string) => adminQuery(SUPERUSER_URL ?? "", text);
 
   async function cli(role: string, ...args: string[]) {
     const io = memoryIo(tmpdir(), { DATABASE_URL: urlAs(role) });
