@@ -1,5 +1,5 @@
 /**
- * Optional explanations of new findings (design.md, "Explanations"): for a repository with
+ * Optional explanations of new findings (docs/design.md, "Explanations"): for a repository with
  * `ai.explain: true` and a deployment with ANTHROPIC_API_KEY, each new unsuppressed error
  * finding (up to `ai.maxExplanations`) gets a short "why" and a suggested fix, cached in the
  * database by (repository, finding id, blob SHA, model).

@@ -19,12 +19,12 @@ const contentsFile = z.object({
 });
 
 export function githubFileReader(
-  octokit: Pick<ProbotOctokit, "request">,
+  octokit: Pick<ProbotOctokit, "rest">,
   repo: { readonly owner: string; readonly repo: string },
   ref: string,
 ): FileSource {
   return async (path: string): Promise<SourceFile | null> => {
-    const response = await octokit.request("GET /repos/{owner}/{repo}/contents/{path}", {
+    const response = await octokit.rest.repos.getContent({
       ...repo,
       path,
       ref,

@@ -1,7 +1,7 @@
 import type { ReportedFinding, StreamName } from "./findings.ts";
 
 /**
- * The one gate policy (design.md, "Gate verdict"). It replaces the original's three
+ * The one gate policy (docs/design.md, "Gate verdict"). It replaces the original's three
  * contradictory ones: there is no weighted score (a missing stream could not raise the
  * verdict), no "warning" verdict that still allows a deploy, and no override that is not
  * an audited record bound to the exact head commit.

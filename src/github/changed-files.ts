@@ -37,7 +37,7 @@ export async function pullRequestChangedFiles(
   let requests = 0;
   for (let page = 1; listed < PR_FILES_LIMIT; page++) {
     requests++;
-    const response = await octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/files", {
+    const response = await octokit.rest.pulls.listFiles({
       owner: repo.owner,
       repo: repo.repo,
       pull_number: pullNumber,

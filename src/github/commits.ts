@@ -94,18 +94,18 @@ export async function commitExists(octokit: ProbotOctokit, repo: RepoRef, sha: s
   }
 }
 
+/** Check runs on a commit: every one (`all`) or the latest per name (`latest`). */
+function checkRunsOn(octokit: ProbotOctokit, repo: RepoRef, sha: string, filter: "all" | "latest") {
+  return octokit.paginate(octokit.rest.checks.listForRef, { ...repo, ref: sha, filter, per_page: 100 });
+}
+
 /** Our check runs on the commit that GitHub still shows queued or in progress. */
 export async function unfinishedCheckRuns(
   octokit: ProbotOctokit,
   repo: RepoRef,
   headSha: string,
 ): Promise<number[]> {
-  const runs = await octokit.paginate(octokit.rest.checks.listForRef, {
-    ...repo,
-    ref: headSha,
-    filter: "all",
-    per_page: 100,
-  });
+  const runs = await checkRunsOn(octokit, repo, headSha, "all");
   return runs
     .filter((run) => CHECK_NAMES.includes(run.name) && run.status !== "completed")
     .map((run) => run.id);
@@ -117,12 +117,7 @@ export async function otherAppsCheckRuns(
   repo: RepoRef,
   headSha: string,
 ): Promise<CheckRunResult[]> {
-  const runs = await octokit.paginate(octokit.rest.checks.listForRef, {
-    ...repo,
-    ref: headSha,
-    filter: "latest",
-    per_page: 100,
-  });
+  const runs = await checkRunsOn(octokit, repo, headSha, "latest");
   return runs
     .filter((run) => !CHECK_NAMES.includes(run.name))
     .map((run) => ({ name: run.name, conclusion: run.conclusion }));

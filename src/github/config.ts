@@ -85,7 +85,7 @@ async function readText(
   path: string,
 ): Promise<string | null> {
   try {
-    const response = await octokit.request("GET /repos/{owner}/{repo}/contents/{path}", {
+    const response = await octokit.rest.repos.getContent({
       owner: repo.owner,
       repo: repo.repo,
       path,

@@ -67,7 +67,7 @@ export async function createCheckRuns(
 ): Promise<CheckRunIds> {
   for (const name of CHECK_NAMES) {
     if (ids.has(name)) continue;
-    const response = await target.octokit.request("POST /repos/{owner}/{repo}/check-runs", {
+    const response = await target.octokit.rest.checks.create({
       owner: target.repo.owner,
       repo: target.repo.repo,
       name,
@@ -167,7 +167,7 @@ async function completeOne(
   for (let i = progress.get(id) ?? 0; i < all.length; i++) {
     const last = i === all.length - 1;
     const annotations = all[i] ?? [];
-    await target.octokit.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
+    await target.octokit.rest.checks.update({
       owner: target.repo.owner,
       repo: target.repo.repo,
       check_run_id: id,
@@ -207,7 +207,7 @@ export async function completeAllWith(
 ): Promise<void> {
   const list = Array.isArray(ids) ? (ids as readonly number[]) : [...(ids as CheckRunIds).values()];
   for (const id of list) {
-    await target.octokit.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
+    await target.octokit.rest.checks.update({
       owner: target.repo.owner,
       repo: target.repo.repo,
       check_run_id: id,

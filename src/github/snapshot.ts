@@ -157,7 +157,7 @@ export class SnapshotFetcher {
 
   async #fromTarball(commit: string): Promise<Snapshot> {
     const t0 = performance.now();
-    const response = await this.#octokit.request("GET /repos/{owner}/{repo}/tarball/{ref}", {
+    const response = await this.#octokit.rest.repos.downloadTarballArchive({
       owner: this.#repo.owner,
       repo: this.#repo.repo,
       ref: commit,
@@ -200,7 +200,7 @@ export class SnapshotFetcher {
     let requests = 0;
     const get = async (sha: string, recursive: boolean) => {
       requests++;
-      const response = await this.#octokit.request("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", {
+      const response = await this.#octokit.rest.git.getTree({
         owner: this.#repo.owner,
         repo: this.#repo.repo,
         tree_sha: sha,
@@ -236,7 +236,7 @@ export class SnapshotFetcher {
     const worker = async () => {
       while (next < shas.length) {
         const sha = shas[next++]!;
-        const response = await this.#octokit.request("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", {
+        const response = await this.#octokit.rest.git.getBlob({
           owner: this.#repo.owner,
           repo: this.#repo.repo,
           file_sha: sha,

@@ -62,7 +62,7 @@ async function upsertLocked(target: StickyTarget, body: string): Promise<StickyR
     }
   }
   requests++;
-  const created = await target.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+  const created = await target.octokit.rest.issues.createComment({
     owner: target.repo.owner,
     repo: target.repo.repo,
     issue_number: target.prNumber,
@@ -76,7 +76,7 @@ async function upsertLocked(target: StickyTarget, body: string): Promise<StickyR
 /** PATCHes the comment; false when it no longer exists. */
 async function edit(target: StickyTarget, commentId: number, body: string): Promise<boolean> {
   try {
-    await target.octokit.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", {
+    await target.octokit.rest.issues.updateComment({
       owner: target.repo.owner,
       repo: target.repo.repo,
       comment_id: commentId,
@@ -93,16 +93,13 @@ async function findByMarker(target: StickyTarget): Promise<{ id: number | null; 
   let requests = 0;
   for (let page = 1; ; page++) {
     requests++;
-    const response = await target.octokit.request(
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
-      {
-        owner: target.repo.owner,
-        repo: target.repo.repo,
-        issue_number: target.prNumber,
-        per_page: 100,
-        page,
-      },
-    );
+    const response = await target.octokit.rest.issues.listComments({
+      owner: target.repo.owner,
+      repo: target.repo.repo,
+      issue_number: target.prNumber,
+      per_page: 100,
+      page,
+    });
     const comments = z.array(commentSchema).parse(response.data);
     const ours = comments.find((c) => c.user?.type === "Bot" && (c.body ?? "").startsWith(SUMMARY_MARKER));
     if (ours) return { id: ours.id, requests };

@@ -39,6 +39,7 @@ import { loadExtractionCache, saveExtractionCache } from "../store/caches.ts";
 import { listSuppressions, recordUsage } from "../store/suppressions.ts";
 import {
   type AnalysisOutcome,
+  auditCommit,
   type Job,
   runOutcome,
   type StartedRun,
@@ -269,39 +270,26 @@ async function finishCompleted(
   context.log.info({ timings, snapshots: sources.snapshots }, "analysis completed");
   const verdict = result.gate.verdict;
   await finishRun(context.db, run.runId, { status: "completed", verdict, timings, at: summary.finishedAt });
-  const about = {
-    repository: job.fullName,
-    prNumber: pr?.number ?? null,
-    subject: `commit:${trigger.headSha}`,
-  };
-  await context.audit({
-    kind: "analysis.completed",
-    ...about,
-    data: {
-      runId: run.runId,
-      base: summary.baseSha,
-      verdict,
-      passed: result.gate.passed,
-      counts: Object.fromEntries(STREAMS.map((name) => [name, result.streams[name].counts])),
-      findings: summary.findings,
-      snapshots: sources.snapshots,
-      changedFiles: sources.changedFiles,
-      configChanges: summary.changes,
-      baseline: trigger.baseline,
-      timings,
-    },
+  await auditCommit(job, "analysis.completed", {
+    runId: run.runId,
+    base: summary.baseSha,
+    verdict,
+    passed: result.gate.passed,
+    counts: Object.fromEntries(STREAMS.map((name) => [name, result.streams[name].counts])),
+    findings: summary.findings,
+    snapshots: sources.snapshots,
+    changedFiles: sources.changedFiles,
+    configChanges: summary.changes,
+    baseline: trigger.baseline,
+    timings,
   });
-  await context.audit({
-    kind: "publication",
-    ...about,
-    data: {
-      runId: run.runId,
-      checkRuns: Object.fromEntries(run.checkRuns),
-      annotations: publication.annotations,
-      requests: publication.requests,
-      comment: comment === null ? null : { id: comment.commentId, action: comment.action },
-      draft: pr?.draft ?? null,
-    },
+  await auditCommit(job, "publication", {
+    runId: run.runId,
+    checkRuns: Object.fromEntries(run.checkRuns),
+    annotations: publication.annotations,
+    requests: publication.requests,
+    comment: comment === null ? null : { id: comment.commentId, action: comment.action },
+    draft: pr?.draft ?? null,
   });
 }
 
@@ -311,7 +299,7 @@ async function publishConfigError(
   run: StartedRun,
   errors: readonly string[],
 ): Promise<AnalysisOutcome> {
-  const { context, trigger, pr } = job;
+  const { context, pr } = job;
   const list = errors.map((line) => `- \`${line.replace(/`/g, "'")}\``).join("\n");
   const summary = `The config on the base could not be used, so nothing was checked (fail-closed):\n\n${list}\n\nFix ${DEFAULT_CONFIG_PATH} on the base branch, then re-run.`;
   await completeAllWith(run.target, run.checkRuns, "failure", "Config error", summary);
@@ -334,22 +322,9 @@ async function publishConfigError(
     error: errors.join("\n"),
     at: context.now(),
   });
-  const about = {
-    repository: job.fullName,
-    prNumber: pr?.number ?? null,
-    subject: `commit:${trigger.headSha}`,
-  };
-  await context.audit({ kind: "analysis.completed", ...about, data: { runId: run.runId, verdict, errors } });
-  await context.audit({
-    kind: "publication",
-    ...about,
-    data: {
-      runId: run.runId,
-      checkRuns: Object.fromEntries(run.checkRuns),
-      conclusion: "failure",
-      commentId,
-    },
-  });
+  await auditCommit(job, "analysis.completed", { runId: run.runId, verdict, errors });
+  const checkRuns = Object.fromEntries(run.checkRuns);
+  await auditCommit(job, "publication", { runId: run.runId, checkRuns, conclusion: "failure", commentId });
   return runOutcome("config-error", job, run, verdict, commentId);
 }
 

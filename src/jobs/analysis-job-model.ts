@@ -53,6 +53,17 @@ export interface StartedRun {
 /** A newer delivery took the commit over: this attempt must not publish. */
 export class Superseded extends Error {}
 
+/** Appends an audit row about the job's head commit (and pull request). */
+export function auditCommit(job: Job, kind: string, data: Record<string, unknown>): Promise<void> {
+  return job.context.audit({
+    kind,
+    repository: job.fullName,
+    prNumber: job.pr?.number ?? null,
+    subject: `commit:${job.trigger.headSha}`,
+    data,
+  });
+}
+
 /** The outcome of a run that reached its check runs. */
 export function runOutcome(
   status: "completed" | "config-error" | "failed" | "superseded",

@@ -42,6 +42,7 @@ import { analyseAndPublish } from "./analyse-and-publish.ts";
 import {
   type AnalysisOptions,
   type AnalysisOutcome,
+  auditCommit,
   type Job,
   runOutcome,
   type StartedRun,
@@ -248,7 +249,7 @@ async function closeLeftOpen(job: Job, target: PublishTarget, freshClaim: boolea
 }
 
 async function startCheckRuns(job: Job, target: PublishTarget, runId: number): Promise<StartedRun> {
-  const { context, trigger, pr } = job;
+  const { context, trigger } = job;
   const created = new Map<string, number>(); // shared by the retries: a run is created once
   let checkRuns: CheckRunIds;
   try {
@@ -264,18 +265,12 @@ async function startCheckRuns(job: Job, target: PublishTarget, runId: number): P
     throw error;
   }
   await markRunning(context.db, runId, context.deliveryId, context.now());
-  await context.audit({
-    kind: "analysis.started",
-    repository: job.fullName,
-    prNumber: pr?.number ?? null,
-    subject: `commit:${trigger.headSha}`,
-    data: {
-      runId,
-      event: trigger.event,
-      action: trigger.action,
-      checkRuns: Object.fromEntries(checkRuns),
-      force: trigger.force,
-    },
+  await auditCommit(job, "analysis.started", {
+    runId,
+    event: trigger.event,
+    action: trigger.action,
+    checkRuns: Object.fromEntries(checkRuns),
+    force: trigger.force,
   });
   return { runId, target, checkRuns };
 }
@@ -323,13 +318,7 @@ async function finalFailure(job: Job, run: StartedRun, error: unknown): Promise<
     error: reason,
     at: context.now(),
   });
-  await context.audit({
-    kind: "analysis.failed",
-    repository: job.fullName,
-    prNumber: job.pr?.number ?? null,
-    subject: `commit:${trigger.headSha}`,
-    data: { runId: run.runId, error: reason },
-  });
+  await auditCommit(job, "analysis.failed", { runId: run.runId, error: reason });
   return runOutcome("failed", job, run, null, null);
 }
 

@@ -1,14 +1,14 @@
 /**
  * What the app tells operators about its database role and the audit trail: at start, whether
  * migrations are pending that this role may not apply, and whether the role could rewrite the
- * trail; while it runs, the anchor of every audit chain — a log line whenever a chain grew, and
- * gauges on /metrics — so a deleted tail or a recomputed chain shows against what was logged.
+ * trail; while it runs, the anchor of every audit chain in a log line whenever a chain grew (the
+ * gauges on /metrics are in metrics.ts) — so a deleted tail or a recomputed chain shows against
+ * what was logged.
  */
 import type { Logger } from "pino";
-import { type ChainHead, chainHeads } from "../store/audit.ts";
+import { chainHeads } from "../store/audit.ts";
 import type { Db } from "../store/db.ts";
 import { pendingMigrationsMessage, type SchemaPreparation } from "../store/migrate.ts";
-import { renderGauge } from "./prometheus.ts";
 
 export function logSchemaPreparation(log: Logger, prepared: SchemaPreparation, backend: string): void {
   if (prepared.applied.length > 0) log.info({ applied: prepared.applied }, "migrations applied");
@@ -74,21 +74,4 @@ export class AuditAnchorLog {
     })();
     return this.#running;
   }
-}
-
-/** /metrics gauges: events per chain and the sequence number of its last row (both only ever grow). */
-export async function renderAuditGauges(db: Db): Promise<string> {
-  const heads: ChainHead[] = await chainHeads(db);
-  return [
-    renderGauge(
-      "maestro_audit_chain_events",
-      "Audit events per hash chain (installation; 0 for local actions). Never decreases: a drop means deleted rows.",
-      heads.map((h) => ({ labels: { chain: String(h.chain) }, value: h.events })),
-    ),
-    renderGauge(
-      "maestro_audit_chain_head_seq",
-      "Sequence number of the last row of each audit chain.",
-      heads.map((h) => ({ labels: { chain: String(h.chain) }, value: h.headSeq })),
-    ),
-  ].join("\n\n");
 }

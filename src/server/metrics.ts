@@ -3,73 +3,103 @@
  * event and jobs by state read from the shared database (so every replica reports the same).
  */
 import type { PgBoss } from "pg-boss";
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { DELIVERY_QUEUE } from "../jobs/queue.ts";
 import type { JobOutcome } from "../jobs/worker.ts";
+import { chainHeads } from "../store/audit.ts";
 import type { Db } from "../store/db.ts";
 import { deliveriesByEvent } from "../store/deliveries.ts";
 import { jobsByState } from "../store/queue-depth.ts";
-import { renderAuditGauges } from "./audit-guard.ts";
 import type { GitHubRequestObserver, RateLimitReading } from "./github-fetch.ts";
-import { Counter, Histogram, renderGauge } from "./prometheus.ts";
 
 const JOB_STATES = ["created", "retry", "active", "completed", "cancelled", "failed"] as const;
 
+/** The app's metrics in a registry of its own (several apps may run in one test process). */
 export class AppMetrics implements GitHubRequestObserver {
-  readonly webhookRequests = new Counter(
-    "maestro_webhook_requests_total",
-    "Webhook requests by event and outcome.",
-  );
-  readonly jobDuration = new Histogram(
-    "maestro_job_duration_seconds",
-    "Delivery job run time by outcome.",
-    [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
-  );
-
-  readonly githubRequests = new Counter(
-    "maestro_github_requests_total",
-    "GitHub API requests made by this process, by method and status (0: no answer).",
-  );
+  readonly registry = new Registry();
+  readonly #deliveries = new Gauge({
+    name: "maestro_deliveries",
+    help: "Webhook deliveries recorded in the database, by event.",
+    labelNames: ["event"],
+    registers: [this.registry],
+  });
+  readonly #jobs = new Gauge({
+    name: "maestro_jobs",
+    help: "Delivery jobs in the queue, by state.",
+    labelNames: ["queue", "state"],
+    registers: [this.registry],
+  });
+  readonly webhookRequests = new Counter({
+    name: "maestro_webhook_requests_total",
+    help: "Webhook requests by event and outcome.",
+    labelNames: ["event", "outcome"],
+    registers: [this.registry],
+  });
+  readonly jobDuration = new Histogram({
+    name: "maestro_job_duration_seconds",
+    help: "Delivery job run time by outcome.",
+    labelNames: ["outcome", "event"],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+    registers: [this.registry],
+  });
+  readonly githubRequests = new Counter({
+    name: "maestro_github_requests_total",
+    help: "GitHub API requests made by this process, by method and status (0: no answer).",
+    labelNames: ["method", "status"],
+    registers: [this.registry],
+  });
   /** Last reading per rate-limit resource (core, graphql, search, ...), from response headers. */
-  readonly #rateLimits = new Map<string, RateLimitReading>();
+  readonly #rateLimitRemaining = new Gauge({
+    name: "maestro_github_rate_limit_remaining",
+    help: "Requests left in the current GitHub rate-limit window, as last reported to this process.",
+    labelNames: ["resource"],
+    registers: [this.registry],
+  });
+  readonly #rateLimitLimit = new Gauge({
+    name: "maestro_github_rate_limit_limit",
+    help: "Size of the GitHub rate-limit window, as last reported to this process.",
+    labelNames: ["resource"],
+    registers: [this.registry],
+  });
+
+  readonly #auditEvents = new Gauge({
+    name: "maestro_audit_chain_events",
+    help: "Audit events per hash chain (installation; 0 for local actions). Never decreases: a drop means deleted rows.",
+    labelNames: ["chain"],
+    registers: [this.registry],
+  });
+  readonly #auditHeadSeq = new Gauge({
+    name: "maestro_audit_chain_head_seq",
+    help: "Sequence number of the last row of each audit chain.",
+    labelNames: ["chain"],
+    registers: [this.registry],
+  });
 
   observeGitHubRequest(method: string, status: number, rateLimit: RateLimitReading | null): void {
     this.githubRequests.inc({ method, status: String(status) });
-    if (rateLimit) this.#rateLimits.set(rateLimit.resource, rateLimit);
+    if (rateLimit) {
+      this.#rateLimitRemaining.set({ resource: rateLimit.resource }, rateLimit.remaining);
+      this.#rateLimitLimit.set({ resource: rateLimit.resource }, rateLimit.limit);
+    }
   }
 
   observeJob(outcome: JobOutcome, seconds: number, event: string | undefined): void {
-    this.jobDuration.observe(seconds, { outcome, event: event ?? "unknown" });
+    this.jobDuration.observe({ outcome, event: event ?? "unknown" }, seconds);
   }
 
+  /** The Prometheus text: the process's counters, plus deliveries and jobs read from the shared database. */
   async render(db: Db, boss: PgBoss | undefined, queueSchema: string): Promise<string> {
     const deliveries = await deliveriesByEvent(db);
-    const sections = [
-      renderGauge(
-        "maestro_deliveries",
-        "Webhook deliveries recorded in the database, by event.",
-        deliveries.map((d) => ({ labels: { event: d.event }, value: d.count })),
-      ),
-      renderGauge(
-        "maestro_jobs",
-        "Delivery jobs in the queue, by state.",
-        await jobsOfDeliveryQueue(db, boss, queueSchema),
-      ),
-      this.webhookRequests.render(),
-      this.jobDuration.render(),
-      this.githubRequests.render(),
-      renderGauge(
-        "maestro_github_rate_limit_remaining",
-        "Requests left in the current GitHub rate-limit window, as last reported to this process.",
-        [...this.#rateLimits.values()].map((r) => ({ labels: { resource: r.resource }, value: r.remaining })),
-      ),
-      renderGauge(
-        "maestro_github_rate_limit_limit",
-        "Size of the GitHub rate-limit window, as last reported to this process.",
-        [...this.#rateLimits.values()].map((r) => ({ labels: { resource: r.resource }, value: r.limit })),
-      ),
-      await renderAuditGauges(db),
-    ];
-    return `${sections.join("\n\n")}\n`;
+    const jobs = await jobsOfDeliveryQueue(db, boss, queueSchema);
+    this.#deliveries.reset();
+    for (const d of deliveries) this.#deliveries.set({ event: d.event }, d.count);
+    this.#jobs.reset();
+    for (const { labels, value } of jobs) this.#jobs.set(labels, value);
+    for (const head of await chainHeads(db)) {
+      this.#auditEvents.set({ chain: String(head.chain) }, head.events);
+      this.#auditHeadSeq.set({ chain: String(head.chain) }, head.headSeq);
+    }
+    return this.registry.metrics();
   }
 }
 

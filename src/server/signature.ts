@@ -1,4 +1,10 @@
-/** GitHub's X-Hub-Signature-256: "sha256=" + hex HMAC-SHA256 of the raw body with the webhook secret. */
+/**
+ * GitHub's X-Hub-Signature-256: "sha256=" + hex HMAC-SHA256 of the raw body with the webhook
+ * secret. Kept here rather than @octokit/webhooks' `verify`: that one takes the body as a
+ * string and signs its UTF-8 re-encoding, so a body GitHub signed as bytes that are not valid
+ * UTF-8 would be refused (octokit/webhooks.js#1155); test/bad-input/webhooks.test.ts pins that
+ * such a body is accepted.
+ */
 import { createHmac, timingSafeEqual } from "node:crypto";
 
 export function signPayload(secret: string, body: Buffer | string): string {

@@ -200,7 +200,8 @@ describeEachDatabase("app server", (getDb) => {
       /^maestro_job_duration_seconds_count\{outcome="completed",event="installation"\} 1$/m,
     );
     expect(text).toMatch(
-      /^maestro_job_duration_seconds_bucket\{outcome="completed",event="installation",le="\+Inf"\} 1$/m,
+      // prom-client writes `le` first; Prometheus does not care about label order
+      /^maestro_job_duration_seconds_bucket\{le="\+Inf",outcome="completed",event="installation"\} 1$/m,
     );
     const unknown = await fetch(`${app.url}/nope`);
     expect(unknown.status).toBe(404);

@@ -1,5 +1,8 @@
 /**
- * The `/maestro …` comment commands, parsed. Pure: text in, a command or a reason out.
+ * The `/maestro …` comment-command line, parsed against a table of command syntaxes. Pure:
+ * text in, a command or a reason out. The commands themselves (their syntax, required role,
+ * action and usage) are one table: src/github/comment-commands/table.ts; the checks their
+ * arguments share are in arguments.ts.
  *
  * - Only the FIRST line of a comment is the command, and it must start with `/maestro`
  *   (case-insensitive, leading blanks allowed, then a space or the end of the line). The
@@ -10,59 +13,50 @@
  * - Options: `--reason "…"`, `--reason=…`, `--expires 30d|2026-12-31`, `--permanent`. An
  *   unquoted `--reason` value runs to the next `--option`, so `--reason hot fix for prod` works.
  */
-import { parseExpiry } from "../suppress/duration.ts";
-import type { SuppressionLevel } from "../suppress/model.ts";
 
 export const COMMAND_PREFIX = "/maestro";
-export const COMMAND_NAMES = [
-  "suppress",
-  "unsuppress",
-  "suppressions",
-  "recheck",
-  "explain",
-  "override",
-  "help",
-] as const;
-export type CommandName = (typeof COMMAND_NAMES)[number];
 
-/** Longest reason accepted (a reason is a sentence or two, not an essay). */
-export const MAX_REASON_LENGTH = 1000;
-const MAX_PATTERN_LENGTH = 500;
-const FINDING_ID = /^[0-9a-f]{12}$/i;
-const SUPPRESSION_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+export type OptionName = "reason" | "expires" | "permanent";
+const FLAG_OPTIONS: ReadonlySet<OptionName> = new Set(["permanent"]);
 
-export interface SuppressTarget {
-  readonly level: SuppressionLevel;
-  /** The finding id (lowercased), rule id or glob, as written. */
-  readonly pattern: string;
-  /** `violation` ids are exact; a rule id without glob characters too; paths are globs. */
-  readonly patternType: "exact" | "glob";
+/** A command's arguments, or what is wrong with them (a sentence for the reply). */
+export type Parsed<A> =
+  | { readonly ok: true; readonly value: A }
+  | { readonly ok: false; readonly error: string };
+
+export function parsed<A>(value: A): Parsed<A> {
+  return { ok: true, value };
 }
 
-export type Command =
-  | {
-      readonly name: "suppress";
-      readonly target: SuppressTarget;
-      readonly reason: string;
-      /** The expiry as written (a duration or a date), or null: the default applies unless permanent. */
-      readonly expires: string | null;
-      readonly permanent: boolean;
-    }
-  | { readonly name: "unsuppress"; readonly id: string }
-  | { readonly name: "suppressions" }
-  | { readonly name: "recheck" }
-  | { readonly name: "explain"; readonly findingId: string }
-  | { readonly name: "override"; readonly reason: string }
-  | { readonly name: "help"; readonly topic: CommandName | null };
+export function argumentError(error: string): Parsed<never> {
+  return { ok: false, error };
+}
 
-export type ParseResult =
+export interface ArgumentContext {
+  /** The command's name as the table spells it. */
+  readonly name: string;
+  /** Every command's name (for `help <command>`). */
+  readonly commands: readonly string[];
+}
+
+/** How one command's arguments read: the options it takes and what its words and options build. */
+export interface CommandSyntax<A> {
+  readonly options: readonly OptionName[];
+  build(
+    positional: readonly string[],
+    options: ReadonlyMap<OptionName, string>,
+    context: ArgumentContext,
+  ): Parsed<A>;
+}
+
+export type ParseResult<C> =
   /** The comment is not addressed to us. */
   | { readonly status: "none" }
-  | { readonly status: "ok"; readonly command: Command; readonly line: string }
+  | { readonly status: "ok"; readonly name: string; readonly value: C; readonly line: string }
   /** Addressed to us but wrong: `command` is the command it was meant to be, when known. */
   | {
       readonly status: "invalid";
-      readonly command: CommandName | null;
+      readonly command: string | null;
       readonly error: string;
       readonly line: string;
     };
@@ -77,10 +71,16 @@ export function commandLine(body: string): string | null {
   return line;
 }
 
-export function parseCommand(body: string): ParseResult {
+/** Parses a comment against `syntaxes` (command name, lower case → its syntax). */
+export function parseCommandLine<C>(
+  body: string,
+  syntaxes: Readonly<Record<string, CommandSyntax<C>>>,
+): ParseResult<C> {
   const line = commandLine(body);
   if (line === null) return { status: "none" };
-  const invalid = (command: CommandName | null, error: string): ParseResult => ({
+  const names = Object.keys(syntaxes);
+  const known = (name: string) => Object.hasOwn(syntaxes, name);
+  const invalid = (command: string | null, error: string): ParseResult<C> => ({
     status: "invalid",
     command,
     error,
@@ -89,130 +89,20 @@ export function parseCommand(body: string): ParseResult {
   const tokens = tokenize(line.slice(COMMAND_PREFIX.length));
   if (!tokens.ok) {
     const word = line.slice(COMMAND_PREFIX.length).trim().split(/\s/, 1)[0]!.toLowerCase();
-    return invalid(isCommandName(word) ? word : null, tokens.error);
+    return invalid(known(word) ? word : null, tokens.error);
   }
   const [head, ...rest] = tokens.tokens;
   if (!head) return invalid(null, "no command given");
   const name = head.value.toLowerCase();
-  if (!isCommandName(name) || head.quotedFrom !== null) {
-    const hint = closestCommand(name);
+  const syntax = known(name) && head.quotedFrom === null ? syntaxes[name] : undefined;
+  if (syntax === undefined) {
+    const hint = closestCommand(name, names);
     return invalid(null, `unknown command "${head.value}"${hint ? ` (did you mean "${hint}"?)` : ""}`);
   }
-  const args = readArguments(rest, OPTIONS[name]);
+  const args = readArguments(rest, syntax.options);
   if (!args.ok) return invalid(name, args.error);
-  const built = buildCommand(name, args.positional, args.options);
-  return "error" in built ? invalid(name, built.error) : { status: "ok", command: built, line };
-}
-
-function isCommandName(name: string): name is CommandName {
-  return (COMMAND_NAMES as readonly string[]).includes(name);
-}
-
-type OptionName = "reason" | "expires" | "permanent";
-const OPTIONS: Readonly<Record<CommandName, readonly OptionName[]>> = {
-  suppress: ["reason", "expires", "permanent"],
-  unsuppress: [],
-  suppressions: [],
-  recheck: [],
-  explain: [],
-  override: ["reason"],
-  help: [],
-};
-const FLAG_OPTIONS: ReadonlySet<OptionName> = new Set(["permanent"]);
-
-function buildCommand(
-  name: CommandName,
-  positional: readonly string[],
-  options: ReadonlyMap<OptionName, string>,
-): Command | { error: string } {
-  const exactly = (count: number, what: string): { error: string } | null => {
-    if (positional.length === count) return null;
-    if (positional.length < count) return { error: `${name} needs ${what}` };
-    const extra = positional.slice(count).map((value) => `"${value}"`);
-    return { error: `unexpected argument${extra.length > 1 ? "s" : ""} ${extra.join(" ")}` };
-  };
-  switch (name) {
-    case "suppress": {
-      const problem = exactly(1, "what to suppress: a finding id, rule:ID, file:GLOB or dir:GLOB");
-      if (problem) return problem;
-      const target = suppressTarget(positional[0]!);
-      if ("error" in target) return target;
-      const reason = requiredReason(options);
-      if (typeof reason !== "string") return reason;
-      const expires = options.get("expires") ?? null;
-      const permanent = options.has("permanent");
-      if (expires !== null && permanent) return { error: "give either --expires or --permanent, not both" };
-      if (expires !== null) {
-        const parsed = parseExpiry(expires, new Date(0));
-        if (!parsed.ok) return { error: parsed.error };
-      }
-      return { name, target, reason, expires, permanent };
-    }
-    case "unsuppress": {
-      const problem = exactly(1, "the id of the suppression to remove");
-      if (problem) return problem;
-      const id = positional[0]!;
-      if (!SUPPRESSION_ID.test(id)) return { error: `"${id}" is not a suppression id` };
-      return { name, id };
-    }
-    case "explain": {
-      const problem = exactly(1, "a finding id (12 hexadecimal characters)");
-      if (problem) return problem;
-      const id = positional[0]!;
-      if (!FINDING_ID.test(id)) return { error: `"${id}" is not a finding id (12 hexadecimal characters)` };
-      return { name, findingId: id.toLowerCase() };
-    }
-    case "override": {
-      const problem = exactly(0, "");
-      if (problem) return problem;
-      const reason = requiredReason(options);
-      if (typeof reason !== "string") return reason;
-      return { name, reason };
-    }
-    case "help": {
-      if (positional.length > 1) return exactly(1, "") ?? { error: "help takes at most one command" };
-      const topic = positional[0]?.toLowerCase() ?? null;
-      if (topic !== null && !isCommandName(topic)) return { error: `unknown command "${positional[0]}"` };
-      return { name, topic };
-    }
-    case "suppressions":
-    case "recheck":
-      return exactly(0, "") ?? { name };
-  }
-}
-
-function requiredReason(options: ReadonlyMap<OptionName, string>): string | { error: string } {
-  const reason = options.get("reason");
-  if (reason === undefined) return { error: '--reason "…" is required: say why' };
-  const trimmed = reason.trim();
-  if (trimmed === "") return { error: "the reason is empty: say why" };
-  if (trimmed.length > MAX_REASON_LENGTH)
-    return { error: `the reason is ${trimmed.length} characters long; at most ${MAX_REASON_LENGTH}` };
-  return trimmed;
-}
-
-const TARGET_PREFIXES: ReadonlyArray<readonly [string, SuppressionLevel]> = [
-  ["rule:", "rule"],
-  ["file:", "file"],
-  ["dir:", "directory"],
-  ["directory:", "directory"],
-];
-
-function suppressTarget(text: string): SuppressTarget | { error: string } {
-  if (FINDING_ID.test(text)) return { level: "violation", pattern: text.toLowerCase(), patternType: "exact" };
-  const prefix = TARGET_PREFIXES.find(([p]) => text.toLowerCase().startsWith(p));
-  if (!prefix) {
-    return {
-      error: `"${text}" is not something to suppress: give a finding id (12 hexadecimal characters), rule:ID, file:GLOB or dir:GLOB`,
-    };
-  }
-  const [p, level] = prefix;
-  const pattern = text.slice(p.length).trim();
-  if (pattern === "") return { error: `${p} needs a ${level === "rule" ? "rule id" : "glob"} after it` };
-  if (pattern.length > MAX_PATTERN_LENGTH)
-    return { error: `the pattern is ${pattern.length} characters long; at most ${MAX_PATTERN_LENGTH}` };
-  const literalRule = level === "rule" && !/[*?[\]{}()!+@\\]/.test(pattern);
-  return { level, pattern, patternType: literalRule ? "exact" : "glob" };
+  const built = syntax.build(args.positional, args.options, { name, commands: names });
+  return built.ok ? { status: "ok", name, value: built.value, line } : invalid(name, built.error);
 }
 
 interface Token {
@@ -334,10 +224,10 @@ function optionOf(token: Token): { name: string; value: string | null } | null {
   return { name: token.value.slice(2), value: null };
 }
 
-function closestCommand(word: string): CommandName | null {
-  let best: CommandName | null = null;
+function closestCommand(word: string, names: readonly string[]): string | null {
+  let best: string | null = null;
   let bestDistance = 3;
-  for (const name of COMMAND_NAMES) {
+  for (const name of names) {
     const distance = editDistance(word, name);
     if (distance < bestDistance) {
       best = name;
@@ -362,26 +252,3 @@ function editDistance(a: string, b: string): number {
   }
   return previous[b.length]!;
 }
-
-/** One line per command, as design.md documents them. */
-export const USAGE: Readonly<Record<CommandName, string>> = {
-  suppress:
-    '/maestro suppress <finding-id | rule:ID | file:GLOB | dir:GLOB> --reason "..." [--expires 30d|2026-12-31 | --permanent]',
-  unsuppress: "/maestro unsuppress <suppression-id>",
-  suppressions: "/maestro suppressions",
-  recheck: "/maestro recheck",
-  explain: "/maestro explain <finding-id>",
-  override: '/maestro override --reason "..."',
-  help: "/maestro help [command]",
-};
-
-export const DESCRIPTIONS: Readonly<Record<CommandName, string>> = {
-  suppress:
-    "accept findings for a reason: a finding id (exactly that finding), rule:ID (every finding of the rule), file:GLOB (findings in matching files) or dir:GLOB (findings under matching directories); expires after 90 days unless --expires or --permanent says otherwise",
-  unsuppress: "remove a suppression (its id is in the list and in the reply to suppress)",
-  suppressions: "list the repository's active suppressions",
-  recheck: "analyse the pull request's head again",
-  explain: "explain a finding: its rule, message and the rule's config",
-  override: "let the gate pass for the current head commit despite its findings (admins; a new push ends it)",
-  help: "this help",
-};

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /**
- * The schema of `.github/maestro-hive.yml` (design.md, "Config"). Every object is strict:
+ * The schema of `.github/maestro-hive.yml` (docs/design.md, "Config"). Every object is strict:
  * an unknown key is a config error reported with its file and line, never ignored.
  * Semantic checks that need more than one field (unknown components, glob and regex
  * syntax) live in validate.ts.

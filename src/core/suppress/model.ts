@@ -1,7 +1,7 @@
 import type { StreamName } from "../findings.ts";
 
 /**
- * The suppression model (design.md, "Suppression model"). A suppression accepts findings
+ * The suppression model (docs/design.md, "Suppression model"). A suppression accepts findings
  * for a reason and for a time. It is scoped by level and pattern, optionally narrowed to
  * one rule id, one stream, and (for measured findings such as coupling) a threshold.
  */

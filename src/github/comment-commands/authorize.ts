@@ -1,26 +1,24 @@
 /**
- * Who may run which command. Reading commands (`help`, `suppressions`, `explain`) are open
- * to anyone who can comment; state changes need one of `gate.commandRoles` (default admin,
- * maintain, write) and `override` one of `gate.overrideRoles` (default admin), both read
- * from the BASE branch's config. The commenter's role comes from GitHub's
+ * Who may run which command. Each command's descriptor (table.ts) says what it requires:
+ * reading commands (`help`, `suppressions`, `explain`) are open to anyone who can comment;
+ * state changes need one of `gate.commandRoles` (default admin, maintain, write) and
+ * `override` one of `gate.overrideRoles` (default admin), both read from the BASE branch's
+ * config. The commenter's role comes from GitHub's
  * collaborator-permission endpoint, asked every time (never from the payload's
  * author_association, which says nothing about write access).
  */
 import type { ProbotOctokit } from "probot";
 import { z } from "zod";
-import type { CommandName } from "../../core/comment-commands/parse.ts";
 import type { RepoRef } from "../snapshot.ts";
 
 export type RepositoryRole = "admin" | "maintain" | "write" | "triage" | "read" | "none";
 export type GrantableRole = "admin" | "maintain" | "write";
 
+/**
+ * What a command requires (its descriptor's `requires`, table.ts): `anyone` who can comment,
+ * `command` — one of `gate.commandRoles`, or `override` — one of `gate.overrideRoles`.
+ */
 export type Requirement = "anyone" | "command" | "override";
-
-export function requirementOf(command: CommandName): Requirement {
-  if (command === "override") return "override";
-  if (command === "suppress" || command === "unsuppress" || command === "recheck") return "command";
-  return "anyone";
-}
 
 export interface RolePolicy {
   readonly commandRoles: readonly GrantableRole[];

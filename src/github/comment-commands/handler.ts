@@ -14,22 +14,16 @@ import { z } from "zod";
 import { createFindingExplainer } from "../../ai/command.ts";
 import type { ExplainerSettings } from "../../ai/explain.ts";
 import { githubFileReader } from "../../ai/github-file.ts";
-import { type Command, type CommandName, parseCommand } from "../../core/comment-commands/parse.ts";
 import type { MaestroConfig } from "../../core/config/schema.ts";
 import { commandAlreadyHandled } from "../../store/commands.ts";
 import { describeConfigErrors, loadRepositoryConfig } from "../config.ts";
 import type { DeliveryContext, DeliveryHandler } from "../delivery.ts";
 import type { RepoRef } from "../snapshot.ts";
-import { type ActionOutcome, type FindingExplainer, runAction } from "./actions.ts";
-import {
-  type Decision,
-  decide,
-  fallbackPolicy,
-  type RolePolicy,
-  repositoryRole,
-  requirementOf,
-} from "./authorize.ts";
+import type { Expect, PayloadReads } from "../webhook-payloads.ts";
+import { type Decision, decide, fallbackPolicy, type RolePolicy, repositoryRole } from "./authorize.ts";
+import type { ActionOutcome, CommandSite, FindingExplainer } from "./command.ts";
 import { invalidReply, refusedReply } from "./reply.ts";
+import { COMMANDS, type CommandName, type CommentParse, parseComment } from "./table.ts";
 
 /**
  * Re-analyses a pull request inside the caller's job after a command changed what its checks
@@ -67,6 +61,8 @@ const commentEvent = z.object({
   repository: z.object({ name: z.string(), full_name: z.string(), owner: z.object({ login: z.string() }) }),
 });
 type CommentEvent = z.infer<typeof commentEvent>;
+/** GitHub's payload type satisfies the schema (checked when compiling; see webhook-payloads.ts). */
+export type CommentPayloadMatchesGitHub = Expect<PayloadReads<"issue_comment", typeof commentEvent>>;
 
 const pullSchema = z.object({
   state: z.string(),
@@ -95,7 +91,7 @@ export function createCommandHandler(options: CommandHandlerOptions): DeliveryHa
       context.log.debug({ reason: ignored }, "comment ignored");
       return;
     }
-    const parsed = parseCommand(event.comment.body ?? "");
+    const parsed = parseComment(event.comment.body ?? "");
     if (parsed.status === "none") return;
     const fullName = event.repository.full_name;
     if (await commandAlreadyHandled(context.db, context.installationId ?? 0, fullName, event.comment.id)) {
@@ -108,7 +104,7 @@ export function createCommandHandler(options: CommandHandlerOptions): DeliveryHa
       await session.finish(
         "invalid",
         parsed.command,
-        invalidReply(parsed.error, parsed.command),
+        invalidReply(COMMANDS, parsed.error, parsed.command),
         "confused",
         {
           line: parsed.line,
@@ -117,7 +113,7 @@ export function createCommandHandler(options: CommandHandlerOptions): DeliveryHa
       );
       return;
     }
-    await session.run(parsed.command, parsed.line, explainer, options.rerun);
+    await session.run(parsed, explainer, options.rerun);
   };
 }
 
@@ -137,54 +133,52 @@ class CommandSession {
   }
 
   async run(
-    command: Command,
-    line: string,
+    parsed: Extract<CommentParse, { status: "ok" }>,
     explainer: FindingExplainer,
     rerun: PullRequestRerun,
   ): Promise<void> {
-    const context = this.#context;
-    const prNumber = this.#event.issue.number;
-    const needsPullRequest = command.name !== "help";
-    const pull = needsPullRequest ? await this.#pullRequest() : null;
+    const { command, descriptor, line } = parsed;
+    const pull = descriptor.offline ? null : await this.#pullRequest();
     const config = pull
       ? await this.#baseConfig(pull.base.ref)
       : { config: null, policy: fallbackPolicy("no config read") };
-    const requirement = requirementOf(command.name);
     const role =
-      requirement === "anyone" ? null : await repositoryRole(this.#octokit, this.#repo, this.#actor);
-    const decision = decide(requirement, role, config.policy);
+      descriptor.requires === "anyone" ? null : await repositoryRole(this.#octokit, this.#repo, this.#actor);
+    const decision = decide(descriptor.requires, role, config.policy);
     await this.#auditAuthorization(command.name, decision, config.policy);
     if (!decision.allowed) {
-      await this.finish("refused", command.name, refusedReply(decision.reason ?? "not allowed"), "confused", {
-        line,
-        role,
-      });
+      const reply = refusedReply(decision.reason ?? "not allowed");
+      await this.finish("refused", command.name, reply, "confused", { line, role });
       return;
     }
-    const outcome: ActionOutcome = await runAction(
-      command,
-      {
-        db: context.db,
-        repository: this.#event.repository.full_name,
-        prNumber,
-        headSha: pull?.head.sha ?? null,
-        prState: pull?.state ?? null,
-        config: config.config,
-        actor: this.#actor,
-        chain: context.installationId ?? 0,
-        commentId: this.#event.comment.id,
-        commentCreatedAt: this.#commentCreatedAt(),
-        now: context.now(),
-        readFile: pull ? githubFileReader(this.#octokit, this.#repo, pull.head.sha) : undefined,
-      },
+    const outcome: ActionOutcome = await parsed.run(this.#site(pull, config.config), {
       explainer,
-    );
+      commands: COMMANDS,
+    });
     if (outcome.status === "rejected") {
       await this.finish("rejected", command.name, outcome.reply, "confused", { line, ...outcome.audit });
       return;
     }
     await this.finish("done", command.name, outcome.reply, "+1", { line, ...outcome.audit });
-    if (outcome.rerun) await this.#rerun(prNumber, rerun);
+    if (outcome.rerun) await this.#rerun(this.#event.issue.number, rerun);
+  }
+
+  #site(pull: z.infer<typeof pullSchema> | null, config: MaestroConfig | null): CommandSite {
+    const context = this.#context;
+    return {
+      db: context.db,
+      repository: this.#event.repository.full_name,
+      prNumber: this.#event.issue.number,
+      headSha: pull?.head.sha ?? null,
+      prState: pull?.state ?? null,
+      config,
+      actor: this.#actor,
+      chain: context.installationId ?? 0,
+      commentId: this.#event.comment.id,
+      commentCreatedAt: this.#commentCreatedAt(),
+      now: context.now(),
+      readFile: pull ? githubFileReader(this.#octokit, this.#repo, pull.head.sha) : undefined,
+    };
   }
 
   /** Audits the command (first: see the file comment), then replies and reacts. */
@@ -208,7 +202,7 @@ class CommandSession {
   }
 
   async react(content: Reaction): Promise<void> {
-    await this.#octokit.request("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", {
+    await this.#octokit.rest.reactions.createForIssueComment({
       ...this.#repo,
       comment_id: this.#event.comment.id,
       content,
@@ -221,7 +215,7 @@ class CommandSession {
   }
 
   async #reply(body: string): Promise<void> {
-    await this.#octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+    await this.#octokit.rest.issues.createComment({
       ...this.#repo,
       issue_number: this.#event.issue.number,
       body,
@@ -229,7 +223,7 @@ class CommandSession {
   }
 
   async #pullRequest(): Promise<z.infer<typeof pullSchema>> {
-    const response = await this.#octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
+    const response = await this.#octokit.rest.pulls.get({
       ...this.#repo,
       pull_number: this.#event.issue.number,
     });

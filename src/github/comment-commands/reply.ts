@@ -5,10 +5,14 @@
  * What is stored stays verbatim; only the echo is escaped.
  */
 import { stringify } from "yaml";
-import { COMMAND_NAMES, type CommandName, DESCRIPTIONS, USAGE } from "../../core/comment-commands/parse.ts";
 import { escapeMarkdown } from "../../core/report/markdown.ts";
 import type { Suppression } from "../../core/suppress/index.ts";
 import type { RunFinding } from "../../store/findings.ts";
+
+/** Each command's usage line, description and who may run it (the table in table.ts). */
+export type UsageTable = Readonly<
+  Record<string, { readonly usage: string; readonly description: string; readonly requires: string }>
+>;
 
 /** Marks the app's command replies (the app ignores its own comments anyway). */
 export const REPLY_MARKER = "<!-- maestro-hive:command-reply -->";
@@ -48,27 +52,47 @@ export function reply(body: string): string {
   return full.length <= MAX_BODY ? full : `${full.slice(0, MAX_BODY)}\n\n…(cut: the reply was too long)\n`;
 }
 
-export function usageBlock(commands: readonly CommandName[] = COMMAND_NAMES): string {
-  return codeBlock(commands.map((name) => USAGE[name]).join("\n"));
+/** The usage lines of `names` (default: every command), as a code block. */
+export function usageBlock(commands: UsageTable, names: readonly string[] = Object.keys(commands)): string {
+  return codeBlock(names.map((name) => commands[name]?.usage ?? name).join("\n"));
 }
 
-export function helpReply(topic: CommandName | null): string {
-  if (topic) return reply(`**${USAGE[topic]}**\n\n${DESCRIPTIONS[topic]}.\n\n${usageBlock([topic])}`);
-  const lines = COMMAND_NAMES.map((name) => `- ${codeSpan(USAGE[name])}: ${DESCRIPTIONS[name]}`);
+export function helpReply(commands: UsageTable, topic: string | null): string {
+  const entry = topic === null ? undefined : commands[topic];
+  if (topic !== null && entry) {
+    return reply(`**${entry.usage}**\n\n${entry.description}.\n\n${usageBlock(commands, [topic])}`);
+  }
+  const lines = Object.values(commands).map(
+    (command) => `- ${codeSpan(command.usage)}: ${command.description}`,
+  );
   return reply(
     [
       "**Maestro Hive commands** (start a comment with one; only its first line is read):",
       "",
       ...lines,
       "",
-      '`suppress`, `unsuppress` and `recheck` need write access or more, `override` admin access (configurable in `gate.commandRoles` and `gate.overrideRoles` of the base branch\'s `.github/maestro-hive.yml`). Quote reasons with spaces: `--reason "…"`.',
+      `${whoMay(commands)} (configurable in \`gate.commandRoles\` and \`gate.overrideRoles\` of the base branch's \`.github/maestro-hive.yml\`). Quote reasons with spaces: \`--reason "…"\`.`,
     ].join("\n"),
   );
 }
 
-export function invalidReply(error: string, command: CommandName | null): string {
+/** "`suppress`, `unsuppress` and `recheck` need write access or more, `override` admin access" from the table. */
+function whoMay(commands: UsageTable): string {
+  const names = (requires: string) =>
+    Object.entries(commands)
+      .filter(([, command]) => command.requires === requires)
+      .map(([name]) => `\`${name}\``);
+  const list = (items: readonly string[]) =>
+    items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
+  const command = names("command");
+  const override = names("override");
+  return `${list(command)} need${command.length === 1 ? "s" : ""} write access or more, ${list(override)} admin access`;
+}
+
+export function invalidReply(commands: UsageTable, error: string, command: string | null): string {
+  const names = command ? [command] : Object.keys(commands);
   return reply(
-    `😕 I could not run that command: ${text(error)}.\n\nUsage:\n\n${usageBlock(command ? [command] : COMMAND_NAMES)}`,
+    `😕 I could not run that command: ${text(error)}.\n\nUsage:\n\n${usageBlock(commands, names)}`,
   );
 }
 

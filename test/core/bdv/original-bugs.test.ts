@@ -3,7 +3,7 @@ import { runBdv } from "../../../src/core/bdv/index.ts";
 import { bdvConfig, snapshotOf } from "./helpers.ts";
 
 /**
- * The original system's verified BDV bugs (reference/original-system.md §2), each pinned:
+ * The original system's verified BDV bugs (docs/design.md, "The original system"), each pinned:
  * Rule: and `*` steps were dropped, the first registered step won silently, "007" became 7,
  * and a commented-out @contract tag counted.
  */

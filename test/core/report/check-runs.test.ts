@@ -11,19 +11,7 @@ const HEAD_PATHS = new Set([
 ]);
 
 describe("check-run outputs", () => {
-  it("a failing stream: title with counts, summary with new and fixed findings, annotations", async () => {
-    const acc = streamCheckRun(await sampleResult(), "acc", HEAD_PATHS);
-    expect(acc).toMatchObject({
-      name: "Maestro ACC",
-      conclusion: "failure",
-      title: "2 new findings, 1 existing, 1 fixed, 1 suppressed",
-    });
-    expect(acc.summary).toContain("New: 2 · Existing: 1 · Fixed: 1 · Suppressed: 1");
-    expect(acc.summary).toContain("- **error** `src/domain/rule.ts:1`");
-    expect(acc.summary).toContain("### Fixed (1)");
-    expect(acc.annotations.map((a) => a.path)).toEqual(["src/domain/rule.ts", "src/ui/page.ts"]);
-  });
-
+  // The four outputs of a real run are the golden file __golden__/check-runs.json.
   it("a stream that is not configured is neutral", async () => {
     const bdv = streamCheckRun(await sampleResult(), "bdv", HEAD_PATHS);
     expect(bdv).toMatchObject({
@@ -32,14 +20,6 @@ describe("check-run outputs", () => {
       title: "Not configured",
       annotations: [],
     });
-  });
-
-  it("the gate shows the matrix row and why each stream failed", async () => {
-    const gate = gateCheckRun(await sampleResult());
-    expect(gate).toMatchObject({ name: "Maestro gate", conclusion: "failure", title: "MIXED_FAILURE" });
-    expect(gate.summary).toContain("| fail | n/a | fail | MIXED_FAILURE |");
-    expect(gate.summary).toContain("- ACC: 1 new unsuppressed error finding");
-    expect(gate.summary).toContain("- DDE: 2 new unsuppressed error findings");
   });
 
   it("an override passes the gate and is shown with its actor and reason", async () => {

@@ -31,7 +31,7 @@ dde:
   requiredChecks: [ci/build]
 `;
 
-const BASE = {
+export const BASE_FILES = {
   "src/ui/page.ts": 'import { rule } from "../domain/rule.ts";\nexport const page = rule;\n',
   "src/domain/rule.ts": "export const rule = 1;\n",
   "src/data/repo.ts": 'import { rule } from "../domain/rule.ts";\nexport const row = rule;\n',
@@ -39,7 +39,7 @@ const BASE = {
   "api/users.yaml": "openapi: 3.0.0\n",
 };
 
-const HEAD = {
+export const HEAD_FILES = {
   "src/ui/page.ts":
     'import { rule } from "../domain/rule.ts";\nimport pg from "pg";\nexport const page = [rule, pg];\n',
   "src/domain/rule.ts": 'import { page } from "../ui/page.ts";\nexport const rule = page;\n',
@@ -53,8 +53,8 @@ export async function sampleResult(overrides: { override?: boolean } = {}): Prom
   const loaded = loadConfig(CONFIG_YAML);
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
   return analyze({
-    head: snapshotOf(HEAD, HEAD_SHA),
-    base: snapshotOf(BASE, BASE_SHA),
+    head: snapshotOf(HEAD_FILES, HEAD_SHA),
+    base: snapshotOf(BASE_FILES, BASE_SHA),
     config: loaded.config,
     now: NOW,
     checkRuns: [{ name: "ci/build", conclusion: "failure" }],

@@ -1,6 +1,6 @@
 /**
- * The original system's suppression catalogue (ACC-201..ACC-225, reference/original-system.md
- * §4), restated in our terms, plus regression tests for the bugs it had (§5 item 4).
+ * The original system's suppression catalogue (ACC-201..ACC-225, docs/design.md, "The original
+ * system"), restated in our terms, plus regression tests for the bugs it had.
  */
 import { describe, expect, it } from "vitest";
 import { findingId } from "../../../src/core/findings.ts";

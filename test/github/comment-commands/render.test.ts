@@ -1,6 +1,8 @@
 /** The pure parts of the commands: who may do what, and how user text is echoed. */
 import { describe, expect, it } from "vitest";
-import { decide, fallbackPolicy, requirementOf } from "../../../src/github/comment-commands/authorize.ts";
+import * as recheck from "../../../src/github/comment-commands/actions/recheck.ts";
+import { decide, fallbackPolicy } from "../../../src/github/comment-commands/authorize.ts";
+import { defineCommand } from "../../../src/github/comment-commands/command.ts";
 import { ignoredBecause } from "../../../src/github/comment-commands/handler.ts";
 import {
   codeBlock,
@@ -11,6 +13,7 @@ import {
   suppressionsReply,
   text,
 } from "../../../src/github/comment-commands/reply.ts";
+import { COMMANDS } from "../../../src/github/comment-commands/table.ts";
 
 const DEFAULT = {
   commandRoles: ["admin", "maintain", "write"],
@@ -22,9 +25,17 @@ describe("authorisation", () => {
   it("maps commands to what they need", () => {
     expect(
       (["help", "suppressions", "explain", "suppress", "unsuppress", "recheck", "override"] as const).map(
-        requirementOf,
+        (name) => COMMANDS[name].requires,
       ),
     ).toEqual(["anyone", "anyone", "anyone", "command", "command", "command", "override"]);
+  });
+
+  it("has no default role: a command without `requires` does not compile", () => {
+    const descriptor = defineCommand(
+      // @ts-expect-error — `requires` is missing
+      { syntax: recheck.syntax, action: recheck.action, usage: "/maestro x", description: "x" },
+    );
+    expect(descriptor.requires).toBeUndefined();
   });
 
   it.each([
@@ -145,6 +156,6 @@ describe("echoing user text", () => {
     // 7 columns → 8 unescaped pipes.
     expect(rows[0]!.replace(/\\\|/g, "").split("|")).toHaveLength(9);
     expect(rows[0]).toContain("2026-12-31");
-    expect(invalidReply('unknown command "<b>"', null)).toContain("&lt;b&gt;");
+    expect(invalidReply(COMMANDS, 'unknown command "<b>"', null)).toContain("&lt;b&gt;");
   });
 });

@@ -1,7 +1,7 @@
 import type { Rule } from "../../config/schema.ts";
 import { type Finding, findingId } from "../../findings.ts";
 
-/** A finding of an ACC rule; the id never includes the line (design.md, "Violation identity"). */
+/** A finding of an ACC rule; the id never includes the line (docs/design.md, "Violation identity"). */
 export function accFinding(
   rule: Rule,
   fields: {
