@@ -7,6 +7,7 @@ export default defineConfig({
     testTimeout: 300_000,
     hookTimeout: 180_000,
     pool: "forks",
+    setupFiles: ["test/harness/fake-github/after-each.ts"],
     fileParallelism: false,
     maxWorkers: 1,
   },

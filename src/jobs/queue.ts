@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { fromKysely, fromPglite, PgBoss } from "pg-boss";
 import type { Store } from "../store/connect.ts";
 import type { Tx } from "../store/db.ts";
+import { schemaExists } from "../store/migrate.ts";
 
 /** The queue that carries one job per recorded webhook delivery. */
 export const DELIVERY_QUEUE = "github-delivery";
@@ -45,13 +46,24 @@ export async function startQueue(store: Store, options: QueueOptions = {}): Prom
     monitorIntervalSeconds: options.superviseIntervalSeconds ?? DEFAULT_SUPERVISE_INTERVAL_SECONDS,
   } as const;
   const heartbeatSeconds = options.heartbeatSeconds ?? DEFAULT_HEARTBEAT_SECONDS;
+  // A restricted app role may not CREATE SCHEMA (even IF NOT EXISTS): skip it when the schema,
+  // made for the role beforehand (`maestro-hive db roles`), is there.
+  const createSchema = !(await schemaExists(store.db, schema));
   const boss = store.pglite
-    ? new PgBoss({ ...common, db: fromPglite(store.pglite), backend: "pglite" })
-    : new PgBoss({ ...common, connectionString: store.databaseUrl, max: 4 });
+    ? new PgBoss({ ...common, createSchema, db: fromPglite(store.pglite), backend: "pglite" })
+    : new PgBoss({ ...common, createSchema, connectionString: store.databaseUrl, max: 4 });
   // Errors from background maintenance are reported through this event; without a listener
   // EventEmitter would throw them.
   boss.on("error", () => {});
-  await boss.start();
+  await boss.start().catch((error: unknown) => {
+    const reason = error instanceof Error ? error.message : String(error);
+    const hint = /permission denied/.test(reason)
+      ? " — the app's database role must own that schema (see `maestro-hive db roles`)"
+      : "";
+    throw new Error(`could not start the job queue in schema "${schema}": ${reason}${hint}`, {
+      cause: error,
+    });
+  });
   const queue = await boss.getQueue(DELIVERY_QUEUE);
   if (!queue) {
     await boss.createQueue(DELIVERY_QUEUE, {

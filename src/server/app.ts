@@ -13,7 +13,8 @@ import { HandlerRegistry, registerDefaultHandlers } from "../jobs/handlers.ts";
 import { DELIVERY_QUEUE, startQueue } from "../jobs/queue.ts";
 import { startWorkers } from "../jobs/worker.ts";
 import { openStore, type Store } from "../store/connect.ts";
-import { migrateToLatest } from "../store/migrate.ts";
+import { migrateIfAllowed } from "../store/migrate.ts";
+import { AuditAnchorLog, logSchemaPreparation } from "./audit-guard.ts";
 import { checkReadiness } from "./health.ts";
 import { sendJson, sendText } from "./http.ts";
 import { createLogger } from "./log.ts";
@@ -47,9 +48,11 @@ export interface RunningApp {
 export async function startApp(env: AppEnv, options: StartOptions = {}): Promise<RunningApp> {
   const log = options.log ?? createLogger(env.logLevel);
   log.info(describeEnv(env), "starting maestro-hive");
-  // 1. The database, migrated.
+  // 1. The database, migrated (when this role may), and the audit chains' anchor logged.
   const store = options.store ?? openStoreFromEnv(env, log);
   await migrate(store, log);
+  const anchorLog = new AuditAnchorLog(store.db, log);
+  anchorLog.start();
   // 2. The queue, watched for /readyz.
   const boss = options.boss ?? (await startQueue(store, { schema: env.queueSchema }));
   const queue = watchQueue(boss, log);
@@ -66,7 +69,16 @@ export async function startApp(env: AppEnv, options: StartOptions = {}): Promise
   log.info({ url, mode: env.appId === undefined ? "setup" : "app" }, "listening");
   // 5. Stopping undoes it in reverse, once: no new requests, running jobs drain, then queue and database.
   const stop = once(() =>
-    stopApp({ server, boss, store, workerId, log, ownsBoss: !options.boss, ownsStore: !options.store }),
+    stopApp({
+      server,
+      boss,
+      store,
+      workerId,
+      anchorLog,
+      log,
+      ownsBoss: !options.boss,
+      ownsStore: !options.store,
+    }),
   );
   return { url, server, store, boss, probot, metrics, stop };
 }
@@ -79,9 +91,9 @@ function openStoreFromEnv(env: AppEnv, log: Logger): Store {
   });
 }
 
+/** A restricted role (README: Security) cannot migrate: it leaves them pending, logs it, and /readyz says so. */
 async function migrate(store: Store, log: Logger): Promise<void> {
-  const { applied } = await migrateToLatest(store.db);
-  if (applied.length > 0) log.info({ applied }, "migrations applied");
+  logSchemaPreparation(log, await migrateIfAllowed(store.db), store.backend);
 }
 
 function watchQueue(boss: PgBoss, log: Logger): { running: () => boolean } {
@@ -171,6 +183,7 @@ interface StopParts {
   readonly boss: PgBoss;
   readonly store: Store;
   readonly workerId: string | undefined;
+  readonly anchorLog: AuditAnchorLog;
   readonly log: Logger;
   /** Started here (not passed in by a test), so stopped here. */
   readonly ownsBoss: boolean;
@@ -182,6 +195,7 @@ async function stopApp({
   boss,
   store,
   workerId,
+  anchorLog,
   log,
   ownsBoss,
   ownsStore,
@@ -197,6 +211,7 @@ async function stopApp({
     await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
   }
   if (ownsBoss) await boss.stop({ graceful: true, close: true, timeout: 10_000 });
+  await anchorLog.stop();
   if (ownsStore) await store.close();
   log.info("stopped");
 }

@@ -48,7 +48,14 @@ export async function checkReadiness(
   if (checks.database.ok) {
     try {
       const pending = await withTimeout(pendingMigrations(db), "the migration table");
-      checks.migrations = pending.length === 0 ? { ok: true } : { ok: false, pending };
+      checks.migrations =
+        pending.length === 0
+          ? { ok: true }
+          : {
+              ok: false,
+              pending,
+              error: "run `maestro-hive db migrate` with the table owner's DATABASE_URL",
+            };
     } catch (error) {
       checks.migrations = { ok: false, error: reason(error) };
     }

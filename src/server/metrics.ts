@@ -6,6 +6,7 @@ import type { PgBoss } from "pg-boss";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { DELIVERY_QUEUE } from "../jobs/queue.ts";
 import type { JobOutcome } from "../jobs/worker.ts";
+import { chainHeads } from "../store/audit.ts";
 import type { Db } from "../store/db.ts";
 import { deliveriesByEvent } from "../store/deliveries.ts";
 import { jobsByState } from "../store/queue-depth.ts";
@@ -61,6 +62,19 @@ export class AppMetrics implements GitHubRequestObserver {
     registers: [this.registry],
   });
 
+  readonly #auditEvents = new Gauge({
+    name: "maestro_audit_chain_events",
+    help: "Audit events per hash chain (installation; 0 for local actions). Never decreases: a drop means deleted rows.",
+    labelNames: ["chain"],
+    registers: [this.registry],
+  });
+  readonly #auditHeadSeq = new Gauge({
+    name: "maestro_audit_chain_head_seq",
+    help: "Sequence number of the last row of each audit chain.",
+    labelNames: ["chain"],
+    registers: [this.registry],
+  });
+
   observeGitHubRequest(method: string, status: number, rateLimit: RateLimitReading | null): void {
     this.githubRequests.inc({ method, status: String(status) });
     if (rateLimit) {
@@ -81,6 +95,10 @@ export class AppMetrics implements GitHubRequestObserver {
     for (const d of deliveries) this.#deliveries.set({ event: d.event }, d.count);
     this.#jobs.reset();
     for (const { labels, value } of jobs) this.#jobs.set(labels, value);
+    for (const head of await chainHeads(db)) {
+      this.#auditEvents.set({ chain: String(head.chain) }, head.events);
+      this.#auditHeadSeq.set({ chain: String(head.chain) }, head.headSeq);
+    }
     return this.registry.metrics();
   }
 }

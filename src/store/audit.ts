@@ -3,9 +3,13 @@
  * CLI actions). Each row's hash is sha256 over the canonical JSON of its fields, including
  * the previous row's hash, so changing or removing any row breaks every later link.
  * A database trigger refuses UPDATE, DELETE and TRUNCATE; verifyAudit catches what bypasses it.
+ * What a walk from the genesis cannot see — a deleted tail, or an edit with every later hash
+ * recomputed — shows against an anchor: the chain heads (count, last row, its hash) recorded
+ * somewhere the database role cannot write (an export, the app's log, a metrics store).
  */
 import { createHash } from "node:crypto";
 import { type Kysely, sql, type Transaction } from "kysely";
+import { z } from "zod";
 import { canonicalJson } from "./canonical-json.ts";
 import type { AuditEvent, Database } from "./schema.ts";
 
@@ -136,38 +140,136 @@ export async function exportAudit(db: Executor, filter: AuditFilter = {}): Promi
 }
 
 export interface AuditBreak {
-  chain: number;
+  /** The chain, or null for a bare-hash anchor found in no chain. */
+  chain: number | null;
   seq: number;
-  reason: "prev_hash" | "hash";
+  /** prev_hash / hash: the row does not fit its predecessor; anchor: the chain is not the anchored one. */
+  reason: "prev_hash" | "hash" | "anchor";
   expected: string;
   actual: string;
+  /** For anchor breaks: what differs, in a sentence. */
+  detail?: string;
 }
 
 export interface AuditVerification {
   ok: boolean;
   chains: number;
   events: number;
-  /** The first broken row of each broken chain. */
+  /** The first broken row of each broken chain, then every anchor the database does not match. */
   breaks: AuditBreak[];
 }
 
-/** Walks every chain from its genesis and names the first row that does not fit. */
+/** Where a chain ended when it was anchored: how many events, the last row and its hash. */
+export interface ChainHead {
+  chain: number;
+  events: number;
+  headSeq: number;
+  headHash: string;
+}
+
+export const ANCHOR_FORMAT = "maestro-hive audit anchor";
+
+/** Every chain's head at one moment. Kept outside the database, it shows a deleted tail or a rewritten chain. */
+export interface AuditAnchor {
+  format: typeof ANCHOR_FORMAT;
+  version: 1;
+  takenAt: string;
+  chains: ChainHead[];
+}
+
+/** What `verify` checks against: a full anchor, or one row hash (from a log line or a metrics label). */
+export type AnchorInput = { heads: readonly ChainHead[] } | { hash: string };
+
+const ChainHeadSchema = z.strictObject({
+  chain: z.number().int(),
+  events: z.number().int().min(1),
+  headSeq: z.number().int().min(1),
+  headHash: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
+const AnchorSchema = z.strictObject({
+  format: z.literal(ANCHOR_FORMAT),
+  version: z.literal(1),
+  takenAt: z.string(),
+  chains: z.array(ChainHeadSchema),
+});
+
+/** Reads an anchor: 64 hex digits (one row hash) or the JSON of an AuditAnchor; throws saying what is wrong. */
+export function parseAnchor(text: string): AnchorInput {
+  const trimmed = text.trim();
+  if (/^[0-9a-f]{64}$/i.test(trimmed)) return { hash: trimmed.toLowerCase() };
+  let json: unknown;
+  try {
+    json = JSON.parse(trimmed);
+  } catch {
+    throw new Error("an anchor is a row hash (64 hex digits) or the JSON that `audit anchor` prints");
+  }
+  const parsed = AnchorSchema.safeParse(json);
+  if (!parsed.success) {
+    const problem = parsed.error.issues[0];
+    throw new Error(`not an audit anchor: ${problem?.path.join(".") || "(root)"}: ${problem?.message}`);
+  }
+  return { heads: parsed.data.chains };
+}
+
+/** The head of every chain (or one), oldest chain first. */
+export async function chainHeads(db: Executor, options: { chain?: number } = {}): Promise<ChainHead[]> {
+  const filter = options.chain === undefined ? sql`` : sql`where chain = ${options.chain}`;
+  const { rows } = await sql<{ chain: number; events: number; seq: number; hash: string }>`
+    select heads.chain, heads.events, e.seq, e.hash
+    from (select chain, count(*)::int as events, max(seq) as head from audit_events ${filter} group by chain) heads
+    join audit_events e on e.seq = heads.head
+    order by heads.chain`.execute(db);
+  return rows.map((row) => ({
+    chain: Number(row.chain),
+    events: Number(row.events),
+    headSeq: Number(row.seq),
+    headHash: row.hash,
+  }));
+}
+
+export async function takeAnchor(
+  db: Executor,
+  now: Date,
+  options: { chain?: number } = {},
+): Promise<AuditAnchor> {
+  return {
+    format: ANCHOR_FORMAT,
+    version: 1,
+    takenAt: now.toISOString(),
+    chains: await chainHeads(db, options),
+  };
+}
+
+/**
+ * Walks every chain from its genesis and names the first row that does not fit; with an
+ * anchor, also names every anchored head the chain no longer ends at or passes through.
+ */
 export async function verifyAudit(
   db: Executor,
-  options: { chain?: number } = {},
+  options: { chain?: number; anchor?: AnchorInput } = {},
 ): Promise<AuditVerification> {
   let query = db.selectFrom("audit_events").selectAll().orderBy("chain").orderBy("seq");
   if (options.chain !== undefined) query = query.where("chain", "=", options.chain);
   const rows = await query.execute();
+  const breaks = rows.length > 0 ? walkChains(rows) : [];
+  if (options.anchor) breaks.push(...anchorBreaks(rows, options.anchor, options.chain));
+  return {
+    ok: breaks.length === 0,
+    chains: new Set(rows.map((r) => r.chain)).size,
+    events: rows.length,
+    breaks,
+  };
+}
+
+function walkChains(rows: readonly AuditEvent[]): AuditBreak[] {
   const breaks: AuditBreak[] = [];
-  const chains = new Set<number>();
   let currentChain: number | undefined;
   let prev = GENESIS_HASH;
   let broken = false;
   for (const row of rows) {
     if (row.chain !== currentChain) {
       currentChain = row.chain;
-      chains.add(row.chain);
       prev = GENESIS_HASH;
       broken = false;
     }
@@ -201,5 +303,53 @@ export async function verifyAudit(
     }
     prev = row.hash;
   }
-  return { ok: breaks.length === 0, chains: chains.size, events: rows.length, breaks };
+  return breaks;
+}
+
+function anchorBreaks(
+  rows: readonly AuditEvent[],
+  anchor: AnchorInput,
+  chain: number | undefined,
+): AuditBreak[] {
+  if ("hash" in anchor) {
+    if (rows.some((row) => row.hash === anchor.hash)) return [];
+    return [
+      {
+        chain: chain ?? null,
+        seq: 0,
+        reason: "anchor",
+        expected: anchor.hash,
+        actual: "missing",
+        detail: `no row has the anchored hash ${anchor.hash}: the row was deleted or rewritten`,
+      },
+    ];
+  }
+  const breaks: AuditBreak[] = [];
+  for (const head of anchor.heads) {
+    if (chain !== undefined && head.chain !== chain) continue;
+    const mine = rows.filter((row) => row.chain === head.chain);
+    const row = mine.find((candidate) => candidate.seq === head.headSeq);
+    const upToHead = mine.filter((candidate) => candidate.seq <= head.headSeq).length;
+    const base = { chain: head.chain, seq: head.headSeq, reason: "anchor" as const, expected: head.headHash };
+    if (!row) {
+      breaks.push({
+        ...base,
+        actual: "missing",
+        detail: `the anchored head (row ${head.headSeq}, event ${head.events} of the chain) is gone: ${head.events - upToHead} event(s) up to it were deleted`,
+      });
+    } else if (row.hash !== head.headHash) {
+      breaks.push({
+        ...base,
+        actual: row.hash,
+        detail: `row ${head.headSeq} no longer has the anchored hash: it or an earlier row was rewritten and the hashes recomputed`,
+      });
+    } else if (upToHead !== head.events) {
+      breaks.push({
+        ...base,
+        actual: row.hash,
+        detail: `${upToHead} event(s) up to row ${head.headSeq}, the anchor counted ${head.events}`,
+      });
+    }
+  }
+  return breaks;
 }

@@ -10,6 +10,7 @@ import { REPLY_MARKER } from "../../src/github/comment-commands/reply.ts";
 import { listAudit, verifyAudit } from "../../src/store/audit.ts";
 import {
   type AppHarness,
+  commentEvent,
   pullRequestEvent,
   startAppHarness,
   TEST_ANALYSIS_OPTIONS,
@@ -52,7 +53,7 @@ describeEachDatabase("AI explanations in the app", (getDb) => {
     await fake?.close();
   });
   afterEach(() => {
-    expect(h.gh.violations).toEqual([]);
+    expect(h.gh.unexpectedViolations()).toEqual([]);
     expect(fake.violations).toEqual([]);
     fake.reset();
   });
@@ -102,26 +103,9 @@ describeEachDatabase("AI explanations in the app", (getDb) => {
       body: `/maestro explain ${FINDING}`,
       author,
     });
-    const result = await h.deliver({
-      event: "issue_comment",
-      action: "created",
-      installationId: INSTALLATION,
-      repository: { owner: pr.repo.owner, name: pr.repo.name, id: pr.repo.id, defaultBranch: "main" },
-      patch: {
-        issue: {
-          number: pr.number,
-          pull_request: {
-            url: `https://api.github.com/repos/${pr.repo.fullName}/pulls/${pr.number}`,
-            html_url: `https://github.com/${pr.repo.fullName}/pull/${pr.number}`,
-            diff_url: `https://github.com/${pr.repo.fullName}/pull/${pr.number}.diff`,
-            patch_url: `https://github.com/${pr.repo.fullName}/pull/${pr.number}.patch`,
-            merged_at: null,
-          },
-        },
-        comment: { id: created.id, body: created.body, user: { login: author, type: "User" } },
-        sender: { login: author, type: "User" },
-      },
-    });
+    const result = await h.deliver(
+      commentEvent({ repo: pr.repo, number: pr.number, comment: created, installationId: INSTALLATION }),
+    );
     expect(result.jobState).toBe("completed");
     return h.gh
       .issueComments({ owner: pr.repo.owner, repo: pr.repo.name, issueNumber: pr.number })

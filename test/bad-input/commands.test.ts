@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { listAudit } from "../../src/store/audit.ts";
 import { listSuppressions } from "../../src/store/suppressions.ts";
-import { type AppHarness, pullRequestEvent, startAppHarness } from "../github/app-harness.ts";
+import { type AppHarness, commentEvent, pullRequestEvent, startAppHarness } from "../github/app-harness.ts";
 import {
   commitOnBranch,
   type FixtureRepo,
@@ -17,6 +17,7 @@ import {
 import { createTestDatabase, type TestDatabase } from "../harness/db.ts";
 
 const FINDING = layeredId("src/data/rows.ts", "src/ui/page.ts");
+const PERMISSION = "GET /repos/{owner}/{repo}/collaborators/{username}/permission";
 
 describe("bad comment commands", () => {
   let database: TestDatabase;
@@ -32,8 +33,9 @@ describe("bad comment commands", () => {
       "src/data/rows.ts": 'import { page } from "../ui/page";\nexport const rows: number[] = [];\n',
     });
     h.gh.addPullRequest({ owner: repo.owner, repo: repo.name, number: 9, head: "feature", base: "main" });
-    h.gh.setPermission(repo.owner, repo.name, "mallory", "none");
     h.gh.setPermission(repo.owner, repo.name, "bob", "write");
+    // mallory and carol are not collaborators: GitHub answers 404 for them, a normal answer here.
+    h.gh.expectRefusal(PERMISSION, 404);
     const opened = await h.deliver(
       pullRequestEvent("opened", {
         owner: repo.owner,
@@ -53,36 +55,14 @@ describe("bad comment commands", () => {
     await database?.close();
   });
   afterEach(() => {
-    expect(h.gh.violations).toEqual([]);
+    expect(h.gh.unexpectedViolations()).toEqual([]);
   });
 
   async function comment(body: string, author: string) {
     const created = h.gh.addComment({ owner: repo.owner, repo: repo.name, issueNumber: 9, body, author });
-    const result = await h.deliver({
-      event: "issue_comment",
-      action: "created",
-      installationId: INSTALLATION,
-      repository: { owner: repo.owner, name: repo.name, id: repo.id, defaultBranch: "main" },
-      patch: {
-        issue: {
-          number: 9,
-          pull_request: {
-            url: `https://api.github.com/repos/${repo.fullName}/pulls/9`,
-            html_url: `https://github.com/${repo.fullName}/pull/9`,
-            diff_url: `https://github.com/${repo.fullName}/pull/9.diff`,
-            patch_url: `https://github.com/${repo.fullName}/pull/9.patch`,
-            merged_at: null,
-          },
-        },
-        comment: {
-          id: created.id,
-          body,
-          user: { login: author, type: "User" },
-          created_at: created.createdAt,
-        },
-        sender: { login: author, type: "User" },
-      },
-    });
+    const result = await h.deliver(
+      commentEvent({ repo, number: 9, comment: created, installationId: INSTALLATION }),
+    );
     const replies = h.gh
       .issueComments({ owner: repo.owner, repo: repo.name, issueNumber: 9 })
       .filter((c) => c.id > created.id && c.author !== author)
@@ -124,5 +104,18 @@ describe("bad comment commands", () => {
     expect(sent.reactions).toContain("confused");
     expect(sent.replies.length).toBeGreaterThan(0);
     expect((await listSuppressions(database.store.db, repo.fullName)).length).toBe(before);
+  });
+
+  it("refuses a suppression by someone who is not a collaborator: GitHub's 404 is no permission", async () => {
+    const before = await listSuppressions(database.store.db, repo.fullName);
+    const sent = await comment(`/maestro suppress ${FINDING} --reason "not my repo" --permanent`, "carol");
+    expect(sent.jobState).toBe("completed");
+    expect(sent.reactions).toContain("confused");
+    expect(sent.replies.join("\n")).toMatch(/your role on this repository is none/);
+    expect(await listSuppressions(database.store.db, repo.fullName)).toEqual(before);
+    expect(h.gh.requestsTo(PERMISSION).at(-1)).toMatchObject({
+      path: `/repos/${repo.fullName}/collaborators/carol/permission`,
+      status: 404,
+    });
   });
 });

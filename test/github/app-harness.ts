@@ -44,6 +44,11 @@ export interface DeliveryResult extends WebhookResponse {
 export interface HarnessOptions {
   readonly workers?: number;
   readonly analysis?: AnalysisOptions;
+  /**
+   * "fast" (default): FastOctokit, no throttling, millisecond retries. "production": the app's own
+   * Octokit, as deployed — Probot's throttling (writes ≥ 1 s apart, notifications ≥ 3 s) and retries (1 s, 4 s, 9 s).
+   */
+  readonly octokit?: "fast" | "production";
 }
 
 /** Fast retries for tests: two attempts, 10 ms apart. */
@@ -75,7 +80,7 @@ export async function startAppHarness(
     boss: await database.queue(),
     log: pino({ level: process.env.MAESTRO_TEST_LOG ?? "silent" }),
     registry,
-    probot: { Octokit: FastOctokit },
+    probot: options.octokit === "production" ? {} : { Octokit: FastOctokit },
     pollingIntervalSeconds: 0.5,
   });
   const url = `${app.url}/api/github/webhooks`;
@@ -197,4 +202,49 @@ export function pushEvent(o: {
 /** Writes a repository (files → contents) as the first commit of `main`. */
 export function commitFiles(git: GitRepo, message: string, files: Record<string, string | null>): string {
   return git.commit(message, files);
+}
+
+/** webhook options for an `issue_comment` on a pull request, for a comment already on the fake GitHub. */
+export function commentEvent(o: {
+  readonly repo: {
+    readonly owner: string;
+    readonly name: string;
+    readonly fullName: string;
+    readonly id: number;
+  };
+  readonly number: number;
+  readonly comment: {
+    readonly id: number;
+    readonly body: string;
+    readonly author: string;
+    readonly createdAt: string;
+  };
+  readonly installationId: number;
+}): Omit<SendWebhookOptions, "url" | "secret"> {
+  const pull = `${o.repo.fullName}/pull/${o.number}`;
+  return {
+    event: "issue_comment",
+    action: "created",
+    installationId: o.installationId,
+    repository: { owner: o.repo.owner, name: o.repo.name, id: o.repo.id, defaultBranch: "main" },
+    patch: {
+      issue: {
+        number: o.number,
+        pull_request: {
+          url: `https://api.github.com/repos/${o.repo.fullName}/pulls/${o.number}`,
+          html_url: `https://github.com/${pull}`,
+          diff_url: `https://github.com/${pull}.diff`,
+          patch_url: `https://github.com/${pull}.patch`,
+          merged_at: null,
+        },
+      },
+      comment: {
+        id: o.comment.id,
+        body: o.comment.body,
+        user: { login: o.comment.author, type: "User" },
+        created_at: o.comment.createdAt,
+      },
+      sender: { login: o.comment.author, type: "User" },
+    },
+  };
 }

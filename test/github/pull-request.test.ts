@@ -30,7 +30,7 @@ describeEachDatabase("GitHub app: pull requests", (getDb) => {
     await h?.stop();
   });
   afterEach(() => {
-    expect(h.gh.violations).toEqual([]);
+    expect(h.gh.unexpectedViolations()).toEqual([]);
     h.gh.clearFaults();
   });
 

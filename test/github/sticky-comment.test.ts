@@ -54,6 +54,6 @@ describeEachDatabase("sticky comment", (getDb) => {
     expect(results[1]?.commentId).toBe(comments[0]?.id);
     expect(await stickyCommentId(db, "acme/race", 3)).toBe(comments[0]?.id);
     expect(gh.requestCount("POST /repos/{owner}/{repo}/issues/{issue_number}/comments")).toBe(1);
-    expect(gh.violations).toEqual([]);
+    expect(gh.unexpectedViolations()).toEqual([]);
   });
 });

@@ -113,7 +113,8 @@ async function pgliteTemplate(): Promise<Blob> {
   return new Blob([readFileSync(file)]);
 }
 
-async function adminQuery(databaseUrl: string, text: string): Promise<void> {
+/** Runs SQL on the server as DATABASE_URL's (super)user, on a connection of its own. */
+export async function adminQuery(databaseUrl: string, text: string): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {

@@ -203,7 +203,7 @@ describe("sending over HTTP to a Probot app", () => {
         status: "in_progress",
       }),
     ]);
-    expect(gh.violations).toEqual([]);
+    expect(gh.unexpectedViolations()).toEqual([]);
   });
 
   it("uses a fresh delivery id unless one is given, and keeps a given one for redeliveries", async () => {

@@ -18,6 +18,7 @@ import { createTestDatabase, type TestDatabase } from "../harness/db.ts";
 import type { RecordedRequest as RequestRecord } from "../harness/fake-github/index.ts";
 import { type FakeGitHub, startFakeGitHub } from "../harness/fake-github/index.ts";
 import { sendWebhook } from "../harness/webhooks.ts";
+import { BOUNDS, expectWithin } from "./bounds.ts";
 import { until } from "./helpers.ts";
 
 /** Production retries (plugin-retry at its real 1 s base); throttling off so writes are not spaced 1 s apart. */
@@ -67,7 +68,7 @@ describe("GitHub faults", () => {
     console.log(`[figures] ${JSON.stringify(figures)}`);
   });
   afterEach(() => {
-    expect(gh.violations).toEqual([]);
+    expect(gh.unexpectedViolations()).toEqual([]);
     gh.clearFaults();
   });
 
@@ -132,8 +133,7 @@ describe("GitHub faults", () => {
     expect(posts.map((r) => r.status)).toEqual([500, 201, 201, 201, 201]);
     const [wait] = gaps(posts);
     figures.retryAfter500Ms = [wait ?? -1];
-    expect(wait).toBeGreaterThanOrEqual(950);
-    expect(wait).toBeLessThan(4_000);
+    expectWithin(BOUNDS.retryAfter500, (wait ?? -1) / 1000);
     expectPublished("acme", "fault-500", pr.head, pr.number);
   });
 
@@ -149,10 +149,7 @@ describe("GitHub faults", () => {
     expect(gets.map((r) => r.status)).toEqual([502, 502, 302]);
     const waits = gaps(gets);
     figures.retryAfter502Ms = waits;
-    for (const wait of waits) {
-      expect(wait).toBeGreaterThanOrEqual(950);
-      expect(wait).toBeLessThan(10_000);
-    }
+    for (const wait of waits) expectWithin(BOUNDS.retryAfter502, wait / 1000);
     expectPublished("acme", "fault-502", pr.head, pr.number);
   });
 
@@ -167,8 +164,7 @@ describe("GitHub faults", () => {
     const [wait] = gaps(gets);
     figures.retryAfterTimeoutMs = [wait ?? -1];
     // The 1 s timeout, then plugin-retry's wait (1 s or 4 s, see above).
-    expect(wait).toBeGreaterThanOrEqual(1_900);
-    expect(wait).toBeLessThan(6_000);
+    expectWithin(BOUNDS.retryAfterTimeout, (wait ?? -1) / 1000);
     expect(Date.now() - started).toBeLessThan(30_000);
     expectPublished("acme", "fault-timeout", pr.head, pr.number);
     const metrics = await (await fetch(`${app.url}/metrics`)).text();
@@ -184,8 +180,7 @@ describe("GitHub faults", () => {
     expect(posts.map((r) => r.status)).toEqual([403, 201]);
     const [wait] = gaps(posts);
     figures.waitAfterSecondaryRateLimitMs = [wait ?? -1];
-    expect(wait).toBeGreaterThanOrEqual(2_000);
-    expect(wait).toBeLessThan(5_000);
+    expectWithin(BOUNDS.waitAfterSecondaryRateLimit, (wait ?? -1) / 1000);
     expectPublished("acme", "fault-secondary", pr.head, pr.number);
   });
 

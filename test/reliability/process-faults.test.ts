@@ -10,6 +10,7 @@ import { commitOnBranch, fixtureRepo, INSTALLATION } from "../github/fixture-rep
 import { type FakeGitHub, startFakeGitHub } from "../harness/fake-github/index.ts";
 import { type PostgresServer, startPostgresServer } from "../harness/postgres-server.ts";
 import { sendWebhook } from "../harness/webhooks.ts";
+import { BOUNDS, expectWithin } from "./bounds.ts";
 import { type AppProcess, jobStates, killApp, query, spawnApp, until } from "./helpers.ts";
 
 const CHECKS = ["Maestro ACC", "Maestro BDV", "Maestro DDE", "Maestro gate"];
@@ -110,6 +111,7 @@ describe("app process faults", () => {
       250,
     );
     figures.sigkillRerunSeconds = (Date.now() - killedAt) / 1000;
+    expectWithin(BOUNDS.sigkillRerun, figures.sigkillRerunSeconds);
 
     const runs = expectPublishedOnce(repo.owner, repo.name, head);
     // The crashed attempt's runs were closed as superseded by the re-run, not left spinning.
@@ -138,7 +140,7 @@ describe("app process faults", () => {
       expect.objectContaining({ deliveryId: sent.deliveryId, jobId: expect.any(String) }),
     );
     await killApp(second);
-    expect(gh.violations).toEqual([]);
+    expect(gh.unexpectedViolations()).toEqual([]);
   });
 
   it("on SIGTERM finishes the running job, takes no new one, and exits 0; the next process runs it", async () => {
@@ -166,6 +168,7 @@ describe("app process faults", () => {
     app.child.kill("SIGTERM");
     const exit = await app.exited;
     figures.sigtermStopSeconds = (Date.now() - signalledAt) / 1000;
+    expectWithin(BOUNDS.sigtermStop, figures.sigtermStopSeconds);
     expect(exit.code).toBe(0);
     expect(app.logs.some((l) => l.msg === "stopped")).toBe(true);
 
@@ -184,6 +187,6 @@ describe("app process faults", () => {
     );
     expectPublishedOnce(b.repo.owner, b.repo.name, b.head);
     expect(next.logs.some((l) => l.deliveryId === sentB.deliveryId)).toBe(true);
-    expect(gh.violations).toEqual([]);
+    expect(gh.unexpectedViolations()).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import { commitOnBranch, fixtureRepo, INSTALLATION } from "../github/fixture-rep
 import { type FakeGitHub, startFakeGitHub } from "../harness/fake-github/index.ts";
 import { type PostgresServer, startPostgresServer } from "../harness/postgres-server.ts";
 import { type SendWebhookOptions, sendWebhook } from "../harness/webhooks.ts";
+import { BOUNDS, expectWithin } from "./bounds.ts";
 import { type AppProcess, jobStates, killApp, query, spawnApp, until } from "./helpers.ts";
 
 const REPOS = 25;
@@ -29,8 +30,12 @@ describe("two app processes, one database", () => {
     gh = await startFakeGitHub();
     gh.addInstallation({ id: INSTALLATION, account: "acme" });
     // One process first (it creates the schema and queue), then the second.
-    apps.push(await spawnApp({ databaseUrl, gh, workers: 2 }));
-    apps.push(await spawnApp({ databaseUrl, gh, workers: 2 }));
+    // This test is about two processes sharing one queue, not about faults: GitHub timeouts and
+    // job heartbeats long enough that a loaded machine (CI runs several suites at once) does not
+    // turn a slow request or a blocked event loop into a retried job.
+    const extraEnv = { TEST_GITHUB_TIMEOUT_MS: "15000", TEST_HEARTBEAT_SECONDS: "60" };
+    apps.push(await spawnApp({ databaseUrl, gh, workers: 2, extraEnv }));
+    apps.push(await spawnApp({ databaseUrl, gh, workers: 2, extraEnv }));
   });
   afterAll(async () => {
     for (const app of apps) {
@@ -115,6 +120,7 @@ describe("two app processes, one database", () => {
     };
     await Promise.all(Array.from({ length: 8 }, sender));
     figures.acceptSeconds = (Date.now() - started) / 1000;
+    expectWithin(BOUNDS.twoProcessesAccepted, figures.acceptSeconds);
     expect(statuses.filter((s) => s !== 202)).toEqual([]);
     expect(new Set(ids).size).toBe(DELIVERIES);
 
@@ -127,6 +133,7 @@ describe("two app processes, one database", () => {
     );
     figures.allJobsSeconds = (Date.now() - started) / 1000;
     figures.jobsPerSecond = DELIVERIES / figures.allJobsSeconds;
+    expectWithin(BOUNDS.twoProcessesCompleted, figures.allJobsSeconds);
     const byState = new Map<string, number>();
     for (const state of states.values()) byState.set(state, (byState.get(state) ?? 0) + 1);
     expect(Object.fromEntries(byState)).toEqual({ completed: DELIVERIES });
@@ -149,12 +156,17 @@ describe("two app processes, one database", () => {
     );
     expect(analysed).toHaveLength(REPOS);
     for (const row of analysed) expect(row.n).toBe(1);
+    const retried = apps.flatMap((app) =>
+      app.logs.filter((l) => l.msg === "job failed" || Number(l.level) >= 50).map((l) => JSON.stringify(l)),
+    );
     for (const t of targets) {
       const checkRuns = gh.checkRuns({ owner: t.owner, repo: t.name, headSha: t.head });
-      expect(checkRuns.map((r) => r.name).sort(), t.fullName).toEqual([...CHECKS].sort());
+      expect(checkRuns.map((r) => r.name).sort(), `${t.fullName}; failures: ${retried.join("\n")}`).toEqual(
+        [...CHECKS].sort(),
+      );
       for (const run of checkRuns) expect(run.status).toBe("completed");
       expect(gh.issueComments({ owner: t.owner, repo: t.name, issueNumber: 1 }), t.fullName).toHaveLength(1);
     }
-    expect(gh.violations).toEqual([]);
+    expect(gh.unexpectedViolations()).toEqual([]);
   });
 });

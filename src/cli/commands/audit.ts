@@ -1,16 +1,34 @@
-/** `maestro-hive audit list|verify|export`: read and check the hash-chained audit trail. */
+/** `maestro-hive audit list|verify|export|anchor`: read and check the hash-chained audit trail. */
+import { readFileSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { type AuditFilter, exportAudit, listAudit, verifyAudit } from "../../store/audit.ts";
+import {
+  type AnchorInput,
+  type AuditBreak,
+  type AuditFilter,
+  exportAudit,
+  listAudit,
+  parseAnchor,
+  takeAnchor,
+  verifyAudit,
+} from "../../store/audit.ts";
 import { openStore, type Store, storeOptionsFromEnv } from "../../store/connect.ts";
-import { migrateToLatest } from "../../store/migrate.ts";
 import type { AuditEvent } from "../../store/schema.ts";
 import { type CliIo, UsageError } from "../io.ts";
+import { requireCurrentSchema } from "./db.ts";
 
-export const AUDIT_USAGE = `Usage: maestro-hive audit <list|verify|export> [filters]
+export const AUDIT_USAGE = `Usage: maestro-hive audit <list|verify|export|anchor> [filters]
 
   list     one line per event, oldest first
   verify   walk every hash chain; exit 1 and name the first broken row of each broken chain
-  export   JSON lines (every field, with its hashes) for archiving or offline checks
+           --anchor HASH|FILE   also check the chains against an anchor taken earlier (a row
+                                hash, or a file written by \`anchor\` / \`export --anchor-out\`):
+                                finds a deleted tail and a chain rewritten with recomputed hashes
+  export   JSON lines (every field, with its hashes) for archiving or offline checks; the
+           anchor of the chains (their event counts, last rows and hashes) goes to stderr,
+           and to a file with --anchor-out FILE
+  anchor   print the anchor of every chain (or --chain N) as JSON: keep it where the
+           database's roles cannot write, and verify against it later
 
 Filters (list, export):
   --repo owner/name     events about this repository
@@ -31,6 +49,8 @@ const OPTIONS = {
   since: { type: "string" },
   chain: { type: "string" },
   format: { type: "string" },
+  anchor: { type: "string" },
+  "anchor-out": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -59,34 +79,31 @@ export async function runWithStore(
     return 0;
   }
   const [action, ...extra] = positionals;
-  if (!action || !["list", "verify", "export"].includes(action) || extra.length > 0) {
-    throw new UsageError(`expected list, verify or export\n\n${AUDIT_USAGE}`);
+  if (!action || !["list", "verify", "export", "anchor"].includes(action) || extra.length > 0) {
+    throw new UsageError(`expected list, verify, export or anchor\n\n${AUDIT_USAGE}`);
   }
   const format = values.format ?? "text";
   if (format !== "text" && format !== "json")
     throw new UsageError(`--format must be text or json, not "${format}"`);
   const filter = parseFilter(values, now);
+  const anchor = values.anchor === undefined ? undefined : readAnchor(values.anchor, io.cwd);
 
   const store = given ?? openStore(storeOptionsFromEnv(io.env, io.cwd));
   try {
-    await migrateToLatest(store.db);
-    if (action === "verify") {
-      const result = await verifyAudit(store.db, filter.chain === undefined ? {} : { chain: filter.chain });
-      if (format === "json") io.out(JSON.stringify(result));
-      else if (result.ok) io.out(`audit trail intact: ${result.events} events in ${result.chains} chain(s)`);
-      else {
-        io.out(`audit trail BROKEN in ${result.breaks.length} chain(s):`);
-        for (const b of result.breaks) {
-          io.out(
-            `  chain ${b.chain}: row seq ${b.seq} — its ${b.reason} is ${b.actual}, expected ${b.expected}`,
-          );
-        }
-      }
-      return result.ok ? 0 : 1;
+    await requireCurrentSchema(store.db);
+    const chainOnly = filter.chain === undefined ? {} : { chain: filter.chain };
+    if (action === "verify") return await verify(store, { ...chainOnly, anchor }, format, io);
+    if (action === "anchor") {
+      io.out(JSON.stringify(await takeAnchor(store.db, now, chainOnly), null, 2));
+      return 0;
     }
     if (action === "export") {
       const text = await exportAudit(store.db, filter);
       if (text) io.out(text.trimEnd());
+      const taken = JSON.stringify(await takeAnchor(store.db, now, chainOnly));
+      io.err(`audit anchor: ${taken}`);
+      if (values["anchor-out"] !== undefined)
+        writeFileSync(resolve(io.cwd, values["anchor-out"]), `${taken}\n`);
       return 0;
     }
     const rows = await listAudit(store.db, filter);
@@ -96,6 +113,53 @@ export async function runWithStore(
     return 0;
   } finally {
     if (!given) await store.close();
+  }
+}
+
+async function verify(
+  store: Store,
+  options: { chain?: number; anchor?: AnchorInput | undefined },
+  format: string,
+  io: CliIo,
+): Promise<number> {
+  const result = await verifyAudit(store.db, {
+    ...(options.chain === undefined ? {} : { chain: options.chain }),
+    ...(options.anchor === undefined ? {} : { anchor: options.anchor }),
+  });
+  if (format === "json") io.out(JSON.stringify(result));
+  else if (result.ok) {
+    io.out(
+      `audit trail intact: ${result.events} events in ${result.chains} chain(s)${options.anchor ? ", consistent with the anchor" : ""}`,
+    );
+  } else {
+    io.out(`audit trail BROKEN (${result.breaks.length} problem(s)):`);
+    for (const b of result.breaks) io.out(`  ${describeBreak(b)}`);
+  }
+  return result.ok ? 0 : 1;
+}
+
+function describeBreak(b: AuditBreak): string {
+  const chain = b.chain === null ? "anchor" : `chain ${b.chain}`;
+  if (b.reason === "anchor") return `${chain}: ${b.detail ?? `row seq ${b.seq} differs from the anchor`}`;
+  return `${chain}: row seq ${b.seq} — its ${b.reason} is ${b.actual}, expected ${b.expected}`;
+}
+
+/** --anchor: a row hash, or a file holding an anchor (or, its first line being one, an export's stderr line). */
+function readAnchor(value: string, cwd: string): AnchorInput {
+  let text = value;
+  if (!/^[0-9a-f]{64}$/i.test(value.trim())) {
+    try {
+      text = readFileSync(resolve(cwd, value), "utf8").replace(/^audit anchor: /, "");
+    } catch (error) {
+      throw new UsageError(
+        `--anchor: ${value} is neither a row hash (64 hex digits) nor a readable file (${error instanceof Error ? error.message : String(error)})`,
+      );
+    }
+  }
+  try {
+    return parseAnchor(text);
+  } catch (error) {
+    throw new UsageError(`--anchor ${value}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 

@@ -16,7 +16,6 @@ import {
   type SuppressionLevel,
 } from "../../core/suppress/index.ts";
 import { openStore, type Store } from "../../store/connect.ts";
-import { migrateToLatest } from "../../store/migrate.ts";
 import {
   addSuppression,
   expireSuppressions,
@@ -26,6 +25,7 @@ import {
 } from "../../store/suppressions.ts";
 import { type CliIo, UsageError } from "../io.ts";
 import { readProjectConfig } from "../project-config.ts";
+import { requireCurrentSchema } from "./db.ts";
 
 export const SUPPRESSIONS_USAGE = `Usage: maestro-hive suppressions <list|add|remove|review|expire> --repo owner/name [options]
 
@@ -283,7 +283,7 @@ async function openCliStore(io: CliIo): Promise<Store> {
   const databaseUrl = io.env.DATABASE_URL || undefined;
   const store = openStore({ databaseUrl, dataDir: resolve(io.cwd, io.env.MAESTRO_DATA_DIR ?? ".data") });
   try {
-    await migrateToLatest(store.db);
+    await requireCurrentSchema(store.db);
   } catch (error) {
     await store.close();
     throw error;

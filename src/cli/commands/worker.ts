@@ -10,9 +10,9 @@ import { startWorkers } from "../../jobs/worker.ts";
 import { createLogger } from "../../server/log.ts";
 import { createProbot } from "../../server/probot.ts";
 import { openStore } from "../../store/connect.ts";
-import { migrateToLatest } from "../../store/migrate.ts";
 import { appEnvOrUsage } from "../app-env-or-usage.ts";
 import { type CliIo, UsageError } from "../io.ts";
+import { requireCurrentSchema } from "./db.ts";
 import { untilSignal } from "./until-signal.ts";
 
 export const WORKER_USAGE = `Usage: maestro-hive worker [--concurrency N]
@@ -37,7 +37,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const env = appEnvOrUsage(io);
   const log = createLogger(env.logLevel).child({ process: "worker" });
   const store = openStore({ databaseUrl: env.databaseUrl, dataDir: env.dataDir });
-  await migrateToLatest(store.db);
+  await requireCurrentSchema(store.db);
   const boss = await startQueue(store, { schema: env.queueSchema });
   boss.on("error", (error) => log.error({ err: error }, "queue error"));
   const workers = concurrency ?? Math.max(1, env.workers);

@@ -81,6 +81,53 @@ describeEachDatabase("maestro-hive audit", (getDb) => {
     expect(broken.stdout).toMatch(/chain 5: row seq \d+ — its hash is [0-9a-f]{64}, expected [0-9a-f]{64}/);
   });
 
+  it("exports the chains' anchor with every export and verifies a deleted tail against it", async () => {
+    const { db } = getDb().store;
+    for (const subject of ["a", "b", "c"]) await appendAudit(db, { chain: 8, kind: "command", subject });
+    const dir = mkdtempSync(join(tmpdir(), "maestro-anchor-"));
+    try {
+      const exported = await cli("export", "--chain", "8", "--anchor-out", join(dir, "anchor.json"));
+      expect(exported.code).toBe(0);
+      const rows = exported.stdout.split("\n").map((l) => JSON.parse(l) as { seq: number; hash: string });
+      const head = rows.at(-1);
+      expect(exported.stderr).toBe(
+        `audit anchor: ${JSON.stringify({
+          format: "maestro-hive audit anchor",
+          version: 1,
+          takenAt: NOW.toISOString(),
+          chains: [{ chain: 8, events: 3, headSeq: head?.seq, headHash: head?.hash }],
+        })}`,
+      );
+      const printed = await cli("anchor", "--chain", "8");
+      expect(JSON.parse(printed.stdout)).toEqual(JSON.parse(exported.stderr.replace("audit anchor: ", "")));
+      expect(await cli("verify", "--chain", "8", "--anchor", join(dir, "anchor.json"))).toMatchObject({
+        code: 0,
+        stdout: "audit trail intact: 3 events in 1 chain(s), consistent with the anchor",
+      });
+
+      await sql`alter table audit_events disable trigger audit_events_append_only`.execute(db);
+      try {
+        await db
+          .deleteFrom("audit_events")
+          .where("seq", "=", head?.seq ?? -1)
+          .execute();
+      } finally {
+        await sql`alter table audit_events enable trigger audit_events_append_only`.execute(db);
+      }
+      expect((await cli("verify", "--chain", "8")).code).toBe(0);
+      for (const anchor of [join(dir, "anchor.json"), head?.hash ?? ""]) {
+        const broken = await cli("verify", "--chain", "8", "--anchor", anchor);
+        expect(broken.code).toBe(1);
+        expect(broken.stdout).toMatch(/deleted/);
+      }
+      await expect(cli("verify", "--anchor", join(dir, "nothing-here"))).rejects.toThrow(
+        /neither a row hash \(64 hex digits\) nor a readable file/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("refuses bad arguments with exit 2 through the dispatcher", async () => {
     const io = memoryIo(tmpdir(), { MAESTRO_DATA_DIR: "/proc/not-a-dir/db" });
     expect(await main(["audit", "list", "--pr", "two"], io)).toBe(2);

@@ -37,7 +37,7 @@ describeEachDatabase("comment commands", (getDb) => {
     await h?.stop();
   });
   afterEach(() => {
-    expect(h.gh.violations).toEqual([]);
+    expect(h.gh.unexpectedViolations()).toEqual([]);
   });
 
   interface Pr {

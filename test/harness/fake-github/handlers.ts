@@ -12,6 +12,7 @@ import {
   gitCommitJson,
   loginId,
   nodeId,
+  repositoryUrls,
   userJson,
 } from "./json.ts";
 import type { FakeGitHub } from "./server.ts";
@@ -76,8 +77,10 @@ function paginate<T>(ctx: HandlerContext, items: T[]): { items: T[]; headers: Re
   };
 }
 
-export function repoJson(ctx: HandlerContext, repo: RepoState) {
-  const parent = repo.forkOf ? ctx.fake.repository(repo.forkOf) : undefined;
+/** A repository as GitHub sends it (full-repository; every field its schemas require). */
+export function repoJson(ctx: HandlerContext, repo: RepoState, withParent = true): Record<string, unknown> {
+  const parent = withParent && repo.forkOf ? ctx.fake.repository(repo.forkOf) : undefined;
+  const parentJson = parent ? repoJson(ctx, parent, false) : undefined;
   return {
     id: repo.id,
     node_id: nodeId("Repository", repo.id),
@@ -86,20 +89,39 @@ export function repoJson(ctx: HandlerContext, repo: RepoState) {
     private: repo.private,
     visibility: repo.private ? "private" : "public",
     owner: userJson(ctx.base, repo.owner, "Organization"),
-    html_url: `${ctx.base}/${repo.fullName}`,
     description: null,
     fork: repo.forkOf !== undefined,
-    url: `${ctx.base}/repos/${repo.fullName}`,
+    ...repositoryUrls(ctx.base, repo.fullName),
+    homepage: null,
+    language: null,
+    license: null,
+    size: 0,
     default_branch: repo.defaultBranch,
+    forks: 0,
+    forks_count: 0,
+    stargazers_count: 0,
+    watchers: 0,
+    watchers_count: 0,
+    open_issues: 0,
+    open_issues_count: 0,
+    network_count: 0,
+    subscribers_count: 0,
+    has_issues: true,
+    has_projects: false,
+    has_wiki: false,
+    has_pages: false,
+    has_downloads: false,
+    has_discussions: false,
     archived: false,
     disabled: false,
     created_at: EPOCH,
     updated_at: EPOCH,
     pushed_at: EPOCH,
-    ...(parent ? { parent: { id: parent.id, full_name: parent.fullName, name: parent.name } } : {}),
+    ...(parentJson ? { parent: parentJson, source: parentJson } : {}),
   };
 }
 
+/** The app itself (integration), as GitHub sends it in check runs, suites and comments. */
 function appJson(ctx: HandlerContext) {
   const app = ctx.fake.app;
   return {
@@ -170,17 +192,27 @@ function checkRunJson(ctx: HandlerContext, run: CheckRunRecord) {
     name: run.name,
     check_suite: { id: run.checkSuiteId },
     app: appJson(ctx),
-    pull_requests: run.pullNumbers.map((number) => ({
-      id: number,
-      number,
-      url: `${ctx.base}/repos/${repoPath}/pulls/${number}`,
+    pull_requests: run.pulls.map((pr) => ({
+      id: pr.number,
+      number: pr.number,
+      url: `${ctx.base}/repos/${repoPath}/pulls/${pr.number}`,
+      head: { ref: pr.head.ref, sha: pr.head.sha, repo: minimalRepo(ctx, pr.head.repo) },
+      base: { ref: pr.base.ref, sha: pr.base.sha, repo: minimalRepo(ctx, pr.base.repo) },
     })),
+  };
+}
+
+function minimalRepo(ctx: HandlerContext, fullName: string) {
+  const repo = ctx.fake.repository(fullName);
+  return {
+    id: repo?.id ?? 0,
+    url: `${ctx.base}/repos/${fullName}`,
+    name: repo?.name ?? fullName.split("/")[1],
   };
 }
 
 function commentJson(ctx: HandlerContext, comment: CommentRecord) {
   const repoPath = `${comment.owner}/${comment.repo}`;
-  const app = ctx.fake.app;
   return {
     id: comment.id,
     node_id: nodeId("IssueComment", comment.id),
@@ -192,9 +224,7 @@ function commentJson(ctx: HandlerContext, comment: CommentRecord) {
     created_at: comment.createdAt,
     updated_at: comment.updatedAt,
     author_association: comment.authorType === "Bot" ? "NONE" : "MEMBER",
-    ...(comment.authorType === "Bot"
-      ? { performed_via_github_app: { id: app.id, slug: app.slug, name: app.name } }
-      : {}),
+    ...(comment.authorType === "Bot" ? { performed_via_github_app: appJson(ctx) } : {}),
   };
 }
 
@@ -203,11 +233,40 @@ async function pullJson(ctx: HandlerContext, pr: PullRequestState) {
   const headRepo = ctx.fake.repository(pr.headRepo) ?? repo;
   const headSha = (await ctx.fake.prHeadSha(pr)) ?? "";
   const baseSha = (await ctx.fake.prBaseSha(pr)) ?? "";
+  const api = `${ctx.base}/repos/${repo.fullName}`;
+  const url = `${api}/pulls/${pr.number}`;
+  const html = `${ctx.base}/${repo.fullName}/pull/${pr.number}`;
   return {
     id: pr.number,
     node_id: nodeId("PullRequest", `${repo.fullName}#${pr.number}`),
-    url: `${ctx.base}/repos/${repo.fullName}/pulls/${pr.number}`,
-    html_url: `${ctx.base}/${repo.fullName}/pull/${pr.number}`,
+    url,
+    html_url: html,
+    diff_url: `${html}.diff`,
+    patch_url: `${html}.patch`,
+    issue_url: `${api}/issues/${pr.number}`,
+    commits_url: `${url}/commits`,
+    review_comments_url: `${url}/comments`,
+    review_comment_url: `${api}/pulls/comments{/number}`,
+    comments_url: `${api}/issues/${pr.number}/comments`,
+    statuses_url: `${api}/statuses/${headSha}`,
+    _links: {
+      self: { href: url },
+      html: { href: html },
+      issue: { href: `${api}/issues/${pr.number}` },
+      comments: { href: `${api}/issues/${pr.number}/comments` },
+      review_comments: { href: `${url}/comments` },
+      review_comment: { href: `${api}/pulls/comments{/number}` },
+      commits: { href: `${url}/commits` },
+      statuses: { href: `${api}/statuses/${headSha}` },
+    },
+    assignee: null,
+    assignees: [],
+    requested_reviewers: [],
+    requested_teams: [],
+    labels: [],
+    milestone: null,
+    auto_merge: null,
+    active_lock_reason: null,
     number: pr.number,
     state: pr.state,
     locked: false,
@@ -225,7 +284,7 @@ async function pullJson(ctx: HandlerContext, pr: PullRequestState) {
       label: `${headRepo.owner}:${pr.headRef}`,
       ref: pr.headRef,
       sha: headSha,
-      user: userJson(ctx.base, headRepo.owner),
+      user: userJson(ctx.base, headRepo.owner, headRepo.forkOf ? "User" : "Organization"),
       repo: repoJson(ctx, headRepo),
     },
     base: {
@@ -249,6 +308,25 @@ function checkAnnotations(annotations: Annotation[]): Reply | undefined {
           code: "invalid",
           field,
           message: "Columns are allowed only on single-line annotations",
+        },
+      ]);
+    }
+    if (annotation.start_line < 1) {
+      return invalid("Validation Failed", [
+        { resource: "CheckRun", code: "invalid", field: `${field}.start_line`, message: "must be 1 or more" },
+      ]);
+    }
+    if (
+      annotation.start_column !== undefined &&
+      annotation.end_column !== undefined &&
+      annotation.start_column > annotation.end_column
+    ) {
+      return invalid("Validation Failed", [
+        {
+          resource: "CheckRun",
+          code: "invalid",
+          field: `${field}.start_column`,
+          message: "start_column must not be greater than end_column",
         },
       ]);
     }
@@ -276,6 +354,11 @@ function checkAnnotations(annotations: Annotation[]): Reply | undefined {
 /** Applies a create/update body to a check run; returns an error reply when GitHub would refuse it. */
 function applyCheckRunBody(ctx: HandlerContext, run: CheckRunRecord, isCreate: boolean): Reply | undefined {
   const body = ctx.body;
+  if ((isCreate || body.name !== undefined) && String(body.name ?? "").trim() === "") {
+    return invalid("Validation Failed", [
+      { resource: "CheckRun", code: "missing_field", field: "name", message: "name can't be blank" },
+    ]);
+  }
   const output = body.output as
     | { title?: string; summary?: string; text?: string; annotations?: Annotation[] }
     | undefined;
@@ -549,7 +632,7 @@ export const handlers: Record<string, Handler> = {
       annotations: [],
       actions: [],
       checkSuiteId: suite.id,
-      pullNumbers: await ctx.fake.pullRequestsAt(repo, resolved),
+      pulls: await ctx.fake.pullRequestsAt(repo, resolved),
       updates: 0,
     };
     const error = applyCheckRunBody(ctx, run, true);
@@ -828,8 +911,13 @@ export const handlers: Record<string, Handler> = {
         deletions: files.reduce((sum, file) => sum + file.deletions, 0),
         changed_files: files.length,
         commits: (await repo.git.commitsBetween(json.base.sha, json.head.sha)).length,
+        comments: ctx.fake.commentsIn(repo).filter((comment) => comment.issueNumber === pr.number).length,
+        review_comments: 0,
+        maintainer_can_modify: false,
         mergeable: null,
+        mergeable_state: "unknown",
         merged: false,
+        merged_by: null,
       },
     };
   },
@@ -939,7 +1027,8 @@ export const handlers: Record<string, Handler> = {
     const repo = repoOf(ctx);
     const username = String(ctx.params.username);
     const role = ctx.fake.roleOf(repo, username);
-    if (role === undefined) return fail(404, `${username} is not a user`);
+    // GitHub answers 404 for anyone who is not a collaborator of the repository.
+    if (role === undefined) return notFound();
     const permission =
       role === "admin"
         ? "admin"

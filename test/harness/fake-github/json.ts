@@ -24,19 +24,81 @@ export function loginId(login: string): number {
   return hash + 1000;
 }
 
+/** A simple-user as GitHub sends it (every field its schema requires). */
 export function userJson(base: string, login: string, type: "User" | "Organization" | "Bot" = "User") {
   const id = loginId(login);
   const path = encodeURIComponent(login);
+  const api = `${base}/users/${path}`;
   return {
     login,
     id,
     node_id: nodeId("User", id),
     avatar_url: `${base}/avatars/${path}`,
     gravatar_id: "",
-    url: `${base}/users/${path}`,
+    url: api,
     html_url: `${base}/${path}`,
+    followers_url: `${api}/followers`,
+    following_url: `${api}/following{/other_user}`,
+    gists_url: `${api}/gists{/gist_id}`,
+    starred_url: `${api}/starred{/owner}{/repo}`,
+    subscriptions_url: `${api}/subscriptions`,
+    organizations_url: `${api}/orgs`,
+    repos_url: `${api}/repos`,
+    events_url: `${api}/events{/privacy}`,
+    received_events_url: `${api}/received_events`,
     type,
+    user_view_type: "public",
     site_admin: false,
+  };
+}
+
+/** The URL fields of a repository object, as api.github.com spells them. */
+export function repositoryUrls(base: string, fullName: string) {
+  const api = `${base}/repos/${fullName}`;
+  return {
+    url: api,
+    html_url: `${base}/${fullName}`,
+    archive_url: `${api}/{archive_format}{/ref}`,
+    assignees_url: `${api}/assignees{/user}`,
+    blobs_url: `${api}/git/blobs{/sha}`,
+    branches_url: `${api}/branches{/branch}`,
+    collaborators_url: `${api}/collaborators{/collaborator}`,
+    comments_url: `${api}/comments{/number}`,
+    commits_url: `${api}/commits{/sha}`,
+    compare_url: `${api}/compare/{base}...{head}`,
+    contents_url: `${api}/contents/{+path}`,
+    contributors_url: `${api}/contributors`,
+    deployments_url: `${api}/deployments`,
+    downloads_url: `${api}/downloads`,
+    events_url: `${api}/events`,
+    forks_url: `${api}/forks`,
+    git_commits_url: `${api}/git/commits{/sha}`,
+    git_refs_url: `${api}/git/refs{/sha}`,
+    git_tags_url: `${api}/git/tags{/sha}`,
+    hooks_url: `${api}/hooks`,
+    issue_comment_url: `${api}/issues/comments{/number}`,
+    issue_events_url: `${api}/issues/events{/number}`,
+    issues_url: `${api}/issues{/number}`,
+    keys_url: `${api}/keys{/key_id}`,
+    labels_url: `${api}/labels{/name}`,
+    languages_url: `${api}/languages`,
+    merges_url: `${api}/merges`,
+    milestones_url: `${api}/milestones{/number}`,
+    notifications_url: `${api}/notifications{?since,all,participating}`,
+    pulls_url: `${api}/pulls{/number}`,
+    releases_url: `${api}/releases{/id}`,
+    stargazers_url: `${api}/stargazers`,
+    statuses_url: `${api}/statuses/{sha}`,
+    subscribers_url: `${api}/subscribers`,
+    subscription_url: `${api}/subscription`,
+    tags_url: `${api}/tags`,
+    teams_url: `${api}/teams`,
+    trees_url: `${api}/git/trees{/sha}`,
+    clone_url: `${base}/${fullName}.git`,
+    git_url: `git://fake-github.invalid/${fullName}.git`,
+    ssh_url: `git@fake-github.invalid:${fullName}.git`,
+    svn_url: `${base}/${fullName}`,
+    mirror_url: null,
   };
 }
 

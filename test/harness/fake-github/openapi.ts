@@ -8,7 +8,6 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
-import { type Components, fillRequired } from "../schema-fill.ts";
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
@@ -297,10 +296,10 @@ export function validateRequest(
 }
 
 /**
- * Completes a JSON answer of the fake so it carries every field GitHub's documented response schema
- * requires (typed empty values for what the fake does not model); returns what it could not fix.
+ * What is wrong with a JSON answer of the fake against the response schema GitHub documents for the
+ * operation and status (empty when it fits). An undocumented status is a problem too.
  */
-export function completeResponse(operationKey: string, status: number, body: unknown): string[] {
+export function responseProblems(operationKey: string, status: number, body: unknown): string[] {
   const operation = load().operations.find((candidate) => candidate.key === operationKey);
   if (!operation) return [`unknown operation ${operationKey}`];
   const item = load().spec.paths[operation.template]?.[operation.method.toLowerCase()] as {
@@ -312,6 +311,6 @@ export function completeResponse(operationKey: string, status: number, body: unk
   const check = validator(`${operationKey} response ${status}`, {
     $ref: `${SPEC_ID}${encodeURI(operation.pointer)}/responses/${status}/content/application~1json/schema`,
   });
-  const components = (load().spec.components as { schemas?: Components }).schemas ?? {};
-  return fillRequired(body, check, components);
+  if (check(body)) return [];
+  return (check.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? "is invalid"}`);
 }

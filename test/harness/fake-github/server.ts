@@ -10,7 +10,7 @@ import { newInstallationToken, testAppKeys, verifyAppJwt } from "./auth.ts";
 import { GitBackend } from "./git-backend.ts";
 import { fail, type HandlerContext, handlers, type Reply } from "./handlers.ts";
 import { errorBody } from "./json.ts";
-import { completeResponse, matchRoute, validateRequest } from "./openapi.ts";
+import { matchRoute, responseProblems, validateRequest } from "./openapi.ts";
 import type {
   CheckRunRecord,
   CheckSuiteRecord,
@@ -19,6 +19,7 @@ import type {
   InstallationState,
   IssuedToken,
   PermissionLevel,
+  PullRequestRefs,
   PullRequestState,
   ReactionRecord,
   RecordedRequest,
@@ -149,6 +150,13 @@ function requiredPermission(key: string): Array<[string, PermissionLevel]> {
 
 const LEVELS: Record<PermissionLevel, number> = { read: 1, write: 2, admin: 3 };
 
+/** Fakes started and not yet closed in this process: the shared afterEach checks each of them. */
+const live = new Set<FakeGitHub>();
+
+export function liveFakes(): FakeGitHub[] {
+  return [...live];
+}
+
 export class FakeGitHub {
   /** Base URL to give clients (Probot `baseUrl`); a "/api/v3" prefix is accepted too. */
   url = "";
@@ -170,13 +178,20 @@ export class FakeGitHub {
   readonly violations: ContractViolation[] = [];
 
   /**
-   * Complete every JSON answer to GitHub's documented response schema (fields the fake does not model get
-   * typed empty values), so clients see GitHub's shape. Off saves ~0.1–0.3 s of schema compilation per
-   * operation per process.
+   * Check every JSON answer against GitHub's documented response schema. An answer that does not fit
+   * is a bug of the fake (clients would see a shape GitHub never sends): it lands in `responseProblems`,
+   * which the shared afterEach requires empty. Nothing is padded. Off saves ~0.1–0.3 s of schema
+   * compilation per operation per process.
    */
-  completeResponses = true;
-  /** Answers that still differ from GitHub's response schema after completion (expected: none). */
+  checkResponses = true;
+  /** Answers that do not fit GitHub's response schema (expected: none). */
   readonly responseProblems: string[] = [];
+  /**
+   * Refusals a correct client meets in normal work, per operation and status (a config file that is
+   * not there, a commenter who is not a collaborator): recorded with `expected: true`, so they do not
+   * fail the test. Tests add what their scenario expects; see `expectRefusal`.
+   */
+  private readonly expectedRefusals = new Set<string>();
 
   private server: Server | undefined;
   private readonly repos = new Map<string, RepoState>();
@@ -220,10 +235,12 @@ export class FakeGitHub {
     await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
     const { port } = this.server.address() as AddressInfo;
     this.url = `http://127.0.0.1:${port}`;
+    live.add(this);
     return this;
   }
 
   async close(): Promise<void> {
+    live.delete(this);
     for (const repo of this.repos.values()) repo.git.close();
     const server = this.server;
     if (!server) return;
@@ -289,9 +306,46 @@ export class FakeGitHub {
     return pr;
   }
 
-  /** Sets a user's role on a repository (what the collaborator-permission endpoint reports). */
+  /**
+   * Makes a user a collaborator with a role (what the collaborator-permission endpoint reports);
+   * "none" removes them. For anyone else that endpoint answers 404, as GitHub does.
+   */
   setPermission(owner: string, repo: string, username: string, role: RepositoryRole): void {
-    this.roles.set(`${owner}/${repo}:${username}`.toLowerCase(), role);
+    const key = `${owner}/${repo}:${username}`.toLowerCase();
+    if (role === "none") this.roles.delete(key);
+    else this.roles.set(key, role);
+  }
+
+  /**
+   * Declares a refusal the client is expected to meet and handle, e.g.
+   * `expectRefusal("GET /repos/{owner}/{repo}/collaborators/{username}/permission", 404)`.
+   * Such answers are still recorded, with `expected: true`; every other handler-level 403/404 is a violation.
+   */
+  expectRefusal(operation: string, status: 403 | 404): void {
+    this.expectedRefusals.add(`${status} ${operation}`);
+  }
+
+  /** Violations that fail a test: all but the refusals declared with `expectRefusal`. */
+  unexpectedViolations(): ContractViolation[] {
+    return this.violations.filter((violation) => !violation.expected);
+  }
+
+  /** Returns the violations recorded so far and forgets them (for tests that provoke some on purpose). */
+  takeViolations(): ContractViolation[] {
+    return this.violations.splice(0);
+  }
+
+  /** What the shared afterEach fails on: unexpected violations and answers off GitHub's schema. Clears both. */
+  takeProblems(): string[] {
+    const problems = [
+      ...this.violations
+        .filter((v) => !v.expected)
+        .map((v) => `${v.method} ${v.path} → ${v.status} ${v.message}`),
+      ...this.responseProblems.map((p) => `response off schema: ${p}`),
+    ];
+    this.violations.length = 0;
+    this.responseProblems.length = 0;
+    return [...new Set(problems)];
   }
 
   /** Adds a comment as a user (e.g. a "/maestro …" command) and returns it. */
@@ -442,14 +496,18 @@ export class FakeGitHub {
   }
 
   /** Open pull requests of `repo` whose head is `sha` (GitHub's check_run.pull_requests). */
-  async pullRequestsAt(repo: RepoState, sha: string): Promise<number[]> {
-    const numbers: number[] = [];
+  async pullRequestsAt(repo: RepoState, sha: string): Promise<PullRequestRefs[]> {
+    const pulls: PullRequestRefs[] = [];
     for (const pr of this.pullRequestsFor(repo.owner, repo.name)) {
       if (pr.state === "open" && pr.headRepo === repo.fullName && (await this.prHeadSha(pr)) === sha) {
-        numbers.push(pr.number);
+        pulls.push({
+          number: pr.number,
+          head: { ref: pr.headRef, sha, repo: pr.headRepo },
+          base: { ref: pr.baseRef, sha: (await this.prBaseSha(pr)) ?? "", repo: repo.fullName },
+        });
       }
     }
-    return numbers;
+    return pulls;
   }
 
   async prBaseSha(pr: PullRequestState): Promise<string | undefined> {
@@ -512,8 +570,9 @@ export class FakeGitHub {
     return { reaction, created: true };
   }
 
+  /** The collaborator's role; undefined for anyone who is not a collaborator. */
   roleOf(repo: RepoState, username: string): RepositoryRole | undefined {
-    return this.roles.get(`${repo.fullName}:${username}`.toLowerCase()) ?? (repo.private ? "none" : "read");
+    return this.roles.get(`${repo.fullName}:${username}`.toLowerCase());
   }
 
   issueCodeloadToken(): string {
@@ -623,7 +682,7 @@ export class FakeGitHub {
       if (!visible) {
         if (auth.kind === "none" && method !== "GET")
           return this.violation(record, 401, "Requires authentication", []);
-        return fail(404, "Not Found");
+        return this.violation(record, 404, "Not Found", []);
       }
     }
     if (auth.kind === "none" && !(repo && !repo.private && method === "GET")) {
@@ -639,7 +698,7 @@ export class FakeGitHub {
             LEVELS[installation?.permissions[name] ?? "read"] >= LEVELS[level] &&
             installation?.permissions[name] !== undefined,
         );
-      if (!granted) return fail(403, "Resource not accessible by integration");
+      if (!granted) return this.violation(record, 403, "Resource not accessible by integration", []);
     }
 
     const faulted = await this.applyFaults(method, path, match.operation.template);
@@ -649,7 +708,8 @@ export class FakeGitHub {
     }
 
     const handler = handlers[match.operation.key];
-    if (!handler) return fail(404, "Not Found");
+    if (!handler)
+      return this.violation(record, 404, `the fake does not implement ${match.operation.key}`, []);
     const ctx: HandlerContext = {
       fake: this,
       base: this.url,
@@ -662,19 +722,20 @@ export class FakeGitHub {
       installationId: auth.installationId,
     };
     const reply = await handler(ctx);
-    if (this.completeResponses && reply.status < 300 && reply.body !== undefined) {
-      for (const problem of completeResponse(match.operation.key, reply.status, reply.body)) {
+    if (this.checkResponses && reply.status < 300 && reply.body !== undefined) {
+      for (const problem of responseProblems(match.operation.key, reply.status, reply.body)) {
         this.responseProblems.push(`${match.operation.key} ${reply.status}: ${problem}`);
       }
     }
-    if (reply.status === 422) {
+    if (reply.status === 422 || reply.status === 403 || reply.status === 404) {
       const refused = (reply.body ?? {}) as { message?: string; errors?: unknown[] };
       this.violations.push({
         method,
         path,
-        status: 422,
+        status: reply.status,
         message: String(refused.message),
         errors: refused.errors ?? [],
+        ...(this.expectedRefusals.has(`${reply.status} ${match.operation.key}`) ? { expected: true } : {}),
       });
     }
     return reply;
@@ -721,6 +782,13 @@ export class FakeGitHub {
         kind: "installation",
         installationId: issued.installationId,
         error: { status: 401, message: "A JSON web token could not be decoded" },
+      };
+    }
+    if (this.installations.get(issued.installationId)?.suspended) {
+      return {
+        kind: "installation",
+        installationId: issued.installationId,
+        error: { status: 403, message: "This installation has been suspended" },
       };
     }
     return { kind: "installation", installationId: issued.installationId };

@@ -73,10 +73,17 @@ export interface CheckRunRecord {
   annotations: Annotation[];
   actions: Array<{ label: string; description: string; identifier: string }>;
   checkSuiteId: number;
-  /** Open pull requests whose head was this SHA when the run was created. */
-  pullNumbers: number[];
+  /** Open pull requests whose head was this SHA when the run was created (GitHub's pull-request-minimal). */
+  pulls: PullRequestRefs[];
   /** Number of successful PATCH requests. */
   updates: number;
+}
+
+/** A pull request as a check run names it: number and both ends. */
+export interface PullRequestRefs {
+  number: number;
+  head: { ref: string; sha: string; repo: string };
+  base: { ref: string; sha: string; repo: string };
 }
 
 export interface CheckSuiteRecord {
@@ -140,4 +147,6 @@ export interface ContractViolation {
   status: number;
   message: string;
   errors: unknown[];
+  /** A refusal the test declared normal (`expectRefusal`): recorded, but not a failure. */
+  expected?: boolean;
 }
