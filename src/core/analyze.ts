@@ -34,7 +34,7 @@ import {
   type StreamName,
 } from "./findings.ts";
 import { decideGate, type GateOverride, STREAMS } from "./gate.ts";
-import type { Snapshot } from "./snapshot.ts";
+import type { SkipReason, Snapshot } from "./snapshot.ts";
 import {
   applySuppressions,
   type CompiledSuppressions,
@@ -45,6 +45,7 @@ import {
   reviewSuppressions,
   type Suppression,
 } from "./suppress/index.ts";
+import { UNREADABLE_FILE } from "./unreadable.ts";
 
 export type { AnalysisResult, StreamCounts, StreamReport, SuppressionReport } from "./analysis-result.ts";
 export type { CheckRunResult } from "./dde/index.ts";
@@ -70,6 +71,12 @@ export interface AnalyzeInput {
   readonly checkRuns?: readonly CheckRunResult[] | null;
   /** Content-addressed extraction cache shared by head and base (on disk for the CLI, in the database for the app). */
   readonly extractionCache?: ExtractionCache;
+  /**
+   * Source files nesting brackets deeper than this are not parsed but reported unreadable
+   * (guards/nesting.ts): the native parser would overflow its stack. Default 500; null: no
+   * guard (only where a crash cannot take the service down, e.g. an isolated process).
+   */
+  readonly maxNestingDepth?: number | null;
   /** An audited gate override; it applies only when bound to the head commit. */
   readonly override?: GateOverride | null;
   /**
@@ -215,7 +222,10 @@ async function runAccStream(
   timer: PhaseTimer,
   out: GraphOutput,
 ): Promise<StreamRun> {
-  const options = input.extractionCache ? { extractionCache: input.extractionCache } : {};
+  const options = {
+    ...(input.extractionCache ? { extractionCache: input.extractionCache } : {}),
+    ...(input.maxNestingDepth !== undefined ? { maxNestingDepth: input.maxNestingDepth } : {}),
+  };
   const head = await timer.time("acc.head", () => runAcc(input.head, acc, options));
   out.graph = head.graph;
   out.stats = head.stats;
@@ -230,11 +240,17 @@ async function runAccStream(
     base: base?.findings ?? null,
     notices: head.notices,
     failure: internalFailure([...head.notices, ...(base?.notices ?? [])]),
-    // Imports after a syntax error are unknown: violations from that file are not "fixed".
+    // Imports after a syntax error, or of an unreadable file, are unknown: violations from
+    // that file are not "fixed".
     unchecked: {
-      files: head.notices.flatMap((notice) =>
-        notice.kind === "parse-error" && notice.file ? [notice.file] : [],
-      ),
+      files: [
+        ...head.notices.flatMap((notice) =>
+          notice.kind === "parse-error" && notice.file ? [notice.file] : [],
+        ),
+        ...head.findings.flatMap((finding) =>
+          finding.type === UNREADABLE_FILE && finding.file ? [finding.file] : [],
+        ),
+      ],
     },
   };
 }
@@ -418,10 +434,17 @@ export function changedPaths(base: Snapshot | null, head: Snapshot): Set<string>
   return changed;
 }
 
-/** One notice per skip reason (a repository can hold thousands of images), naming a few paths. */
+/**
+ * Skipped because of their contents: in a stream's scope such a file is that stream's
+ * unreadable-file finding; outside every scope (images, PDFs) it is no one's concern.
+ */
+const CONTENT_SKIPS: ReadonlySet<SkipReason> = new Set(["binary", "too-large", "invalid-utf8"]);
+
+/** One notice per skip reason (a repository can hold thousands of symlinks), naming a few paths. */
 function skippedNotices(snapshot: Snapshot): Notice[] {
   const byReason = new Map<string, string[]>();
   for (const entry of snapshot.skipped) {
+    if (CONTENT_SKIPS.has(entry.reason)) continue;
     const list = byReason.get(entry.reason);
     if (list) list.push(entry.path);
     else byReason.set(entry.reason, [entry.path]);

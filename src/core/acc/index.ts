@@ -1,6 +1,7 @@
 import type { AccConfig } from "../config/schema.ts";
 import type { Finding, Notice } from "../findings.ts";
 import type { Snapshot } from "../snapshot.ts";
+import { UNREADABLE_FILE, unreadableFinding } from "../unreadable.ts";
 import { ComponentMap } from "./components.ts";
 import {
   type BuildGraphOptions,
@@ -53,6 +54,25 @@ export interface AccResult {
  * diff are applied later by the pipeline; this returns every finding.
  */
 export function runAcc(snapshot: Snapshot, config: AccConfig, options: RunAccOptions = {}): AccResult {
+  const { previous } = options;
+  // The previous result's own unreadable files are not rule findings: the rules never see them.
+  const previousRules =
+    previous?.findings.some((f) => f.type === UNREADABLE_FILE) === true
+      ? { ...previous, findings: previous.findings.filter((f) => f.type !== UNREADABLE_FILE) }
+      : previous;
+  const result = evaluate(snapshot, config, { ...options, previous: previousRules });
+  const unreadable = result.built.unreadable.map((file) => unreadableFinding("acc", file));
+  if (unreadable.length === 0) return result.acc;
+  const findings = [...result.acc.findings, ...unreadable];
+  return { ...result.acc, findings, stats: { ...result.acc.stats, findings: findings.length } };
+}
+
+/** runAcc without the unreadable files' findings, and the graph build it came from. */
+function evaluate(
+  snapshot: Snapshot,
+  config: AccConfig,
+  options: RunAccOptions,
+): { acc: AccResult; built: BuildGraphResult } {
   const { previous, ...graphOptions } = options;
   const built = buildGraph(snapshot, {
     ...graphOptions,
@@ -64,7 +84,7 @@ export function runAcc(snapshot: Snapshot, config: AccConfig, options: RunAccOpt
   const facts = new ProjectFacts(createProjectFiles(snapshot.files), built.memo.blobs);
   if (previous !== undefined && previous.context.facts.key === facts.key) {
     const derived = deriveFromPrevious(built, previous, config);
-    if (derived !== null) return derived;
+    if (derived !== null) return { acc: derived, built };
   }
   const components = new ComponentMap(config.components);
   const context = createAccContext(built.graph, components, facts);
@@ -72,7 +92,7 @@ export function runAcc(snapshot: Snapshot, config: AccConfig, options: RunAccOpt
   const findings = evaluateRules(config.rules, context, undefined, { notices: ruleNotices });
   const metrics = computeMetrics(context);
   const mappedFiles = metrics.files.filter((file) => file.component !== null).length;
-  return {
+  const acc: AccResult = {
     graph: built.graph,
     findings,
     notices: [
@@ -86,6 +106,7 @@ export function runAcc(snapshot: Snapshot, config: AccConfig, options: RunAccOpt
     memo: built.memo,
     context,
   };
+  return { acc, built };
 }
 
 /**
