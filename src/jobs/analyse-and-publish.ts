@@ -176,7 +176,11 @@ async function requiredCheckRuns(job: Job, config: MaestroConfig): Promise<Check
  */
 function runEngine(job: Job, input: AnalyzeInput & { extractionCache: DatabaseExtractionCache }) {
   const { sandbox, parserNestingLimit } = job.options;
-  const limits = parserNestingLimit === undefined ? {} : { parserNestingLimit };
+  // The engine's option (AnalyzeInput.maxNestingDepth, from the bounds work): null turns the guard off.
+  const limits =
+    parserNestingLimit === undefined
+      ? {}
+      : { maxNestingDepth: parserNestingLimit === 0 ? null : parserNestingLimit };
   if (!sandbox) return analyze({ ...input, ...limits });
   const { extractionCache, ...portable } = input;
   return sandbox.analyze(
