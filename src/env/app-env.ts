@@ -52,6 +52,12 @@ const EnvSchema = z.object({
   ANTHROPIC_BASE_URL: optionalText.pipe(z.url().optional()),
   MAESTRO_AI_MODEL: optionalText,
   WEBHOOK_PROXY_URL: optionalText.pipe(z.url().optional()),
+  MAESTRO_ANALYSIS_SANDBOX: optionalText.pipe(z.enum(["on", "off"]).optional()),
+  MAESTRO_ANALYSIS_TIME_BUDGET_MS: optionalText.pipe(integerText(100, 3_600_000).optional()),
+  MAESTRO_ANALYSIS_HEAP_MB: optionalText.pipe(integerText(64, 65_536).optional()),
+  MAESTRO_ANALYSIS_RESIDENT_MB: optionalText.pipe(integerText(64, 131_072).optional()),
+  MAESTRO_ANALYSIS_ATTEMPTS: optionalText.pipe(integerText(1, 10).optional()),
+  MAESTRO_PARSER_NESTING_LIMIT: optionalText.pipe(integerText(0, 100_000).optional()),
 });
 
 export interface AppEnv {
@@ -76,6 +82,17 @@ export interface AppEnv {
   /** Default model for AI explanations; a repository's `ai.model` wins. */
   anthropicModel: string | undefined;
   webhookProxyUrl: string | undefined;
+  /** How analyses of untrusted code are isolated (src/sandbox); null: in the app process. */
+  analysisSandbox: AnalysisSandboxEnv | null;
+  /** Deepest nesting the TS parser is given (0: no guard); undefined: the engine's default. */
+  parserNestingLimit: number | undefined;
+}
+
+export interface AnalysisSandboxEnv {
+  readonly timeBudgetMs: number | undefined;
+  readonly heapMb: number | undefined;
+  readonly residentMb: number | undefined;
+  readonly attempts: number | undefined;
 }
 
 export class EnvError extends Error {}
@@ -115,6 +132,16 @@ export function loadEnv(source: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     anthropicBaseUrl: env.ANTHROPIC_BASE_URL,
     anthropicModel: env.MAESTRO_AI_MODEL,
     webhookProxyUrl: env.WEBHOOK_PROXY_URL,
+    analysisSandbox:
+      env.MAESTRO_ANALYSIS_SANDBOX === "off"
+        ? null
+        : {
+            timeBudgetMs: env.MAESTRO_ANALYSIS_TIME_BUDGET_MS,
+            heapMb: env.MAESTRO_ANALYSIS_HEAP_MB,
+            residentMb: env.MAESTRO_ANALYSIS_RESIDENT_MB,
+            attempts: env.MAESTRO_ANALYSIS_ATTEMPTS,
+          },
+    parserNestingLimit: env.MAESTRO_PARSER_NESTING_LIMIT,
   };
 }
 
@@ -157,6 +184,7 @@ export function describeEnv(env: AppEnv): Record<string, unknown> {
     workers: env.workers,
     redis: env.redisUrl !== undefined,
     explanations: env.anthropicApiKey !== undefined,
+    analysisSandbox: env.analysisSandbox !== null,
     port: env.port,
     host: env.host,
   };

@@ -8,7 +8,7 @@
  */
 import { explainNewFindings } from "../ai/explain.ts";
 import type { AnalysisResult } from "../core/analysis-result.ts";
-import { analyze } from "../core/analyze.ts";
+import { type AnalyzeInput, analyze } from "../core/analyze.ts";
 import { DEFAULT_CONFIG_PATH } from "../core/config/load.ts";
 import type { MaestroConfig } from "../core/config/schema.ts";
 import type { CheckRunResult } from "../core/dde/index.ts";
@@ -35,7 +35,7 @@ import {
   setBaseSha,
   stillOurs,
 } from "../store/analysis-runs.ts";
-import { loadExtractionCache, saveExtractionCache } from "../store/caches.ts";
+import { type DatabaseExtractionCache, loadExtractionCache, saveExtractionCache } from "../store/caches.ts";
 import { listSuppressions, recordUsage } from "../store/suppressions.ts";
 import {
   type AnalysisOutcome,
@@ -69,8 +69,14 @@ export async function analyseAndPublish(
   // 4. The engine, then its extraction cache saved.
   const now = job.context.now();
   const { head, base } = snapshots;
-  const input = { head, base, config: config.config, now, changedFiles: changed.paths, ...stored };
-  const result = await analyze(input);
+  const result = await runEngine(job, {
+    head,
+    base,
+    config: config.config,
+    now,
+    changedFiles: changed.paths,
+    ...stored,
+  });
   laps.lap("analyze");
   await saveExtractionCache(job.context.db, stored.extractionCache);
   laps.lap("save-cache");
@@ -162,6 +168,25 @@ async function requiredCheckRuns(job: Job, config: MaestroConfig): Promise<Check
   const required = config.dde?.requiredChecks ?? [];
   if (required.length === 0) return [];
   return otherAppsCheckRuns(job.octokit, job.repo, job.trigger.headSha);
+}
+
+/**
+ * The engine, in a child process when the app has an analysis sandbox (src/sandbox): there a
+ * crash or a broken budget ends in AnalysisAborted instead of taking the app down.
+ */
+function runEngine(job: Job, input: AnalyzeInput & { extractionCache: DatabaseExtractionCache }) {
+  const { sandbox, parserNestingLimit } = job.options;
+  // The engine's option (AnalyzeInput.maxNestingDepth, from the bounds work): null turns the guard off.
+  const limits =
+    parserNestingLimit === undefined
+      ? {}
+      : { maxNestingDepth: parserNestingLimit === 0 ? null : parserNestingLimit };
+  if (!sandbox) return analyze({ ...input, ...limits });
+  const { extractionCache, ...portable } = input;
+  return sandbox.analyze(
+    { ...portable, ...limits },
+    { entries: extractionCache.entries, set: (key, value) => extractionCache.set(key, value) },
+  );
 }
 
 /** The engine's result with the job's own notice (no config on the base) and phase timings. */

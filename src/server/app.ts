@@ -7,8 +7,8 @@ import type { AddressInfo } from "node:net";
 import type { PgBoss } from "pg-boss";
 import type { Logger } from "pino";
 import type { Probot } from "probot";
-import { explainerSettingsFromEnv } from "../ai/explain.ts";
 import { type AppEnv, describeEnv } from "../env/app-env.ts";
+import { type AnalysisSetup, analysisOptionsFromEnv } from "../jobs/analysis-env.ts";
 import { HandlerRegistry, registerDefaultHandlers } from "../jobs/handlers.ts";
 import { DELIVERY_QUEUE, startQueue } from "../jobs/queue.ts";
 import { startWorkers } from "../jobs/worker.ts";
@@ -59,7 +59,8 @@ export async function startApp(env: AppEnv, options: StartOptions = {}): Promise
   // 3. Probot, the delivery handlers and the in-process workers.
   const metrics = new AppMetrics();
   const probot = createProbot(env, log, options.probot, metrics);
-  const workerId = await startInProcessWorkers(env, options, { store, boss, probot, metrics, log });
+  const analysis = options.registry ? undefined : analysisOptionsFromEnv(env, log);
+  const workerId = await startInProcessWorkers(env, options, { store, boss, probot, metrics, log }, analysis);
   // 4. The HTTP server: webhooks (or Probot's setup flow without APP_ID), health, readiness, metrics.
   const routes: Routes = { env, store, boss, queueRunning: queue.running, metrics, log, setup: undefined };
   const { server, url, port } = await listen(env, routes);
@@ -75,6 +76,7 @@ export async function startApp(env: AppEnv, options: StartOptions = {}): Promise
       store,
       workerId,
       anchorLog,
+      analysis,
       log,
       ownsBoss: !options.boss,
       ownsStore: !options.store,
@@ -118,11 +120,11 @@ async function startInProcessWorkers(
   env: AppEnv,
   options: StartOptions,
   { store, boss, probot, metrics, log }: WorkerParts,
+  analysis: AnalysisSetup | undefined,
 ): Promise<string | undefined> {
   if (env.workers <= 0) return undefined;
   const registry =
-    options.registry ??
-    registerDefaultHandlers(new HandlerRegistry(), { analysis: { ai: explainerSettingsFromEnv(env) } });
+    options.registry ?? registerDefaultHandlers(new HandlerRegistry(), { analysis: analysis?.options ?? {} });
   return startWorkers(
     boss,
     { db: store.db, registry, log, probot, onJobSettled: (o, s, e) => metrics.observeJob(o, s, e) },
@@ -184,6 +186,7 @@ interface StopParts {
   readonly store: Store;
   readonly workerId: string | undefined;
   readonly anchorLog: AuditAnchorLog;
+  readonly analysis: AnalysisSetup | undefined;
   readonly log: Logger;
   /** Started here (not passed in by a test), so stopped here. */
   readonly ownsBoss: boolean;
@@ -196,6 +199,7 @@ async function stopApp({
   store,
   workerId,
   anchorLog,
+  analysis,
   log,
   ownsBoss,
   ownsStore,
@@ -210,6 +214,7 @@ async function stopApp({
     const drained = boss.offWork(DELIVERY_QUEUE, { id: workerId, wait: true }).catch(() => undefined);
     await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
   }
+  analysis?.stop();
   if (ownsBoss) await boss.stop({ graceful: true, close: true, timeout: 10_000 });
   await anchorLog.stop();
   if (ownsStore) await store.close();

@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { pino } from "pino";
 import { ProbotOctokit } from "probot";
 import { loadEnv } from "../../src/env/app-env.ts";
+import { analysisOptionsFromEnv } from "../../src/jobs/analysis-env.ts";
 import type { AnalysisOptions } from "../../src/jobs/analysis-job.ts";
 import { HandlerRegistry, registerDefaultHandlers } from "../../src/jobs/handlers.ts";
 import { DELIVERY_QUEUE, jobIdForDelivery } from "../../src/jobs/queue.ts";
@@ -49,6 +50,8 @@ export interface HarnessOptions {
    * Octokit, as deployed — Probot's throttling (writes ≥ 1 s apart, notifications ≥ 3 s) and retries (1 s, 4 s, 9 s).
    */
   readonly octokit?: "fast" | "production";
+  /** More environment for the app, e.g. MAESTRO_ANALYSIS_TIME_BUDGET_MS. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Fast retries for tests: two attempts, 10 ms apart. */
@@ -71,14 +74,18 @@ export async function startAppHarness(
     MAESTRO_WORKERS: String(options.workers ?? 1),
     MAESTRO_QUEUE_SCHEMA: database.bossSchema,
     LOG_LEVEL: "silent",
+    ...options.env,
   });
+  const log = pino({ level: process.env.MAESTRO_TEST_LOG ?? "silent" });
+  // As deployed: the engine runs in the analysis sandbox's child processes (unless the env turns it off).
+  const setup = analysisOptionsFromEnv(env, log);
   const registry = registerDefaultHandlers(new HandlerRegistry(), {
-    analysis: options.analysis ?? TEST_ANALYSIS_OPTIONS,
+    analysis: { ...setup.options, ...(options.analysis ?? TEST_ANALYSIS_OPTIONS) },
   });
   const app = await startApp(env, {
     store: database.store,
     boss: await database.queue(),
-    log: pino({ level: process.env.MAESTRO_TEST_LOG ?? "silent" }),
+    log,
     registry,
     probot: options.octokit === "production" ? {} : { Octokit: FastOctokit },
     pollingIntervalSeconds: 0.5,
@@ -121,6 +128,7 @@ export async function startAppHarness(
     },
     async stop() {
       await app.stop();
+      setup.stop();
       await gh.close();
     },
   };

@@ -3,7 +3,7 @@
  * web and worker processes apart (run the app with MAESTRO_WORKERS=0 then).
  */
 
-import { explainerSettingsFromEnv } from "../../ai/explain.ts";
+import { analysisOptionsFromEnv } from "../../jobs/analysis-env.ts";
 import { HandlerRegistry, registerDefaultHandlers } from "../../jobs/handlers.ts";
 import { DELIVERY_QUEUE, startQueue } from "../../jobs/queue.ts";
 import { startWorkers } from "../../jobs/worker.ts";
@@ -41,13 +41,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const boss = await startQueue(store, { schema: env.queueSchema });
   boss.on("error", (error) => log.error({ err: error }, "queue error"));
   const workers = concurrency ?? Math.max(1, env.workers);
+  const analysis = analysisOptionsFromEnv(env, log, workers);
   const workerId = await startWorkers(
     boss,
     {
       db: store.db,
-      registry: registerDefaultHandlers(new HandlerRegistry(), {
-        analysis: { ai: explainerSettingsFromEnv(env) },
-      }),
+      registry: registerDefaultHandlers(new HandlerRegistry(), { analysis: analysis.options }),
       log,
       probot: createProbot(env, log),
     },
@@ -58,6 +57,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   log.info({ signal }, "stopping");
   await boss.offWork(DELIVERY_QUEUE, { id: workerId, wait: true });
   await boss.stop({ graceful: true, close: true, timeout: 10_000 });
+  analysis.stop();
   await store.close();
   return 0;
 }
