@@ -7,6 +7,7 @@
  *   ─► 5. check runs completed ─► 6. sticky comment ─► 7. findings, usage, run finished, audit
  */
 import { explainNewFindings } from "../ai/explain.ts";
+import { recordPolicyReads } from "../core/acc/adopt/index.ts";
 import type { AnalysisResult } from "../core/analysis-result.ts";
 import { type AnalyzeInput, analyze } from "../core/analyze.ts";
 import { DEFAULT_CONFIG_PATH } from "../core/config/load.ts";
@@ -18,6 +19,7 @@ import type { Snapshot } from "../core/snapshot.ts";
 import { pullRequestChangedFiles } from "../github/changed-files.ts";
 import { commitExists, mergeBase, otherAppsCheckRuns } from "../github/commits.ts";
 import { configChanges, describeConfigErrors, loadRepositoryConfig } from "../github/config.ts";
+import { githubPolicyFiles } from "../github/policy-files.ts";
 import {
   completeAllWith,
   completeCheckRuns,
@@ -69,10 +71,13 @@ export async function analyseAndPublish(
   // 4. The engine, then its extraction cache saved.
   const now = job.context.now();
   const { head, base } = snapshots;
+  // Peer contracts (acc.adopt) are read from the commit the config came from, like all policy.
+  const policy = githubPolicyFiles(job.octokit, job.repo, configRef(job));
   const result = await runEngine(job, {
     head,
     base,
     config: config.config,
+    policy,
     now,
     changedFiles: changed.paths,
     ...stored,
@@ -174,7 +179,7 @@ async function requiredCheckRuns(job: Job, config: MaestroConfig): Promise<Check
  * The engine, in a child process when the app has an analysis sandbox (src/sandbox): there a
  * crash or a broken budget ends in AnalysisAborted instead of taking the app down.
  */
-function runEngine(job: Job, input: AnalyzeInput & { extractionCache: DatabaseExtractionCache }) {
+async function runEngine(job: Job, input: AnalyzeInput & { extractionCache: DatabaseExtractionCache }) {
   const { sandbox, parserNestingLimit } = job.options;
   // The engine's option (AnalyzeInput.maxNestingDepth, from the bounds work): null turns the guard off.
   const limits =
@@ -182,9 +187,12 @@ function runEngine(job: Job, input: AnalyzeInput & { extractionCache: DatabaseEx
       ? {}
       : { maxNestingDepth: parserNestingLimit === 0 ? null : parserNestingLimit };
   if (!sandbox) return analyze({ ...input, ...limits });
-  const { extractionCache, ...portable } = input;
+  const { extractionCache, policy, ...portable } = input;
+  // The child cannot call GitHub: the policy files adoption reads are read here and sent along.
+  const policyTexts =
+    policy && input.config.acc ? await recordPolicyReads(input.config.acc, policy) : undefined;
   return sandbox.analyze(
-    { ...portable, ...limits },
+    { ...portable, ...limits, ...(policyTexts ? { policyTexts } : {}) },
     { entries: extractionCache.entries, set: (key, value) => extractionCache.set(key, value) },
   );
 }

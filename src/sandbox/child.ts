@@ -4,6 +4,7 @@
  * goes to stdout with a synchronous write, so a native crash in the parser can be blamed on it.
  */
 import { writeSync } from "node:fs";
+import { policyFilesFrom } from "../core/acc/adopt/index.ts";
 import type { ExtractionCache, ExtractResult } from "../core/acc/model.ts";
 import { analyze } from "../core/analyze.ts";
 import type { Snapshot } from "../core/snapshot.ts";
@@ -48,7 +49,9 @@ function blobPaths(...snapshots: readonly (Snapshot | null | undefined)[]): Map<
 async function handle(request: AnalyseRequest): Promise<void> {
   try {
     const cache = announcingCache(request.cache, blobPaths(request.input.head, request.input.base));
-    const result = await analyze({ ...request.input, extractionCache: cache });
+    const { policyTexts, ...input } = request.input;
+    const policy = policyTexts ? policyFilesFrom(policyTexts) : null;
+    const result = await analyze({ ...input, ...(policy ? { policy } : {}), extractionCache: cache });
     send({ type: "result", id: request.id, result, added: cache.added });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
