@@ -11,6 +11,7 @@
  * the result. Pure: no I/O, and the clock is an input (`now`; `clock` only for timings).
  */
 
+import { type PolicyFiles, policyFilesOf, withAdoptedRules } from "./acc/adopt/index.ts";
 import { DEFAULT_LANGUAGES } from "./acc/default-languages.ts";
 import { buildGraph, type GraphStats } from "./acc/graph.ts";
 import { runAcc } from "./acc/index.ts";
@@ -56,6 +57,13 @@ export interface AnalyzeInput {
   readonly base?: Snapshot | null;
   /** The validated config; with a base, the same config serves both commits. */
   readonly config: MaestroConfig;
+  /**
+   * The commit policy comes from besides the config: the import-linter / dependency-cruiser
+   * configs adopted as ACC rules (`acc.adopt`) are read from its files. The app passes the
+   * commit its config was read from (a PR's base, else the default branch); default: the head
+   * (the CLI analyses the project's own tree). The same rules serve head and base.
+   */
+  readonly policy?: PolicyFiles | null;
   /** Suppressions from the database; the config's own are merged in here (the config wins on id clashes). */
   readonly suppressions?: readonly Suppression[];
   /** The analysis clock: suppression expiry and review use it. */
@@ -211,11 +219,14 @@ interface GraphOutput {
 
 async function runAccStream(
   input: AnalyzeInput,
-  acc: AccConfig,
+  accConfig: AccConfig,
   timer: PhaseTimer,
   out: GraphOutput,
 ): Promise<StreamRun> {
   const options = input.extractionCache ? { extractionCache: input.extractionCache } : {};
+  // The adopted peer contracts join the config's rules; the same rules then serve head and base.
+  const adopted = await withAdoptedRules(accConfig, input.policy ?? policyFilesOf(input.head));
+  const acc = adopted.config;
   const head = await timer.time("acc.head", () => runAcc(input.head, acc, options));
   out.graph = head.graph;
   out.stats = head.stats;
@@ -228,7 +239,7 @@ async function runAccStream(
   return {
     head: head.findings,
     base: base?.findings ?? null,
-    notices: head.notices,
+    notices: [...adopted.notices, ...head.notices],
     failure: internalFailure([...head.notices, ...(base?.notices ?? [])]),
     // Imports after a syntax error are unknown: violations from that file are not "fixed".
     unchecked: {

@@ -18,6 +18,7 @@ import type { Snapshot } from "../core/snapshot.ts";
 import { pullRequestChangedFiles } from "../github/changed-files.ts";
 import { commitExists, mergeBase, otherAppsCheckRuns } from "../github/commits.ts";
 import { configChanges, describeConfigErrors, loadRepositoryConfig } from "../github/config.ts";
+import { githubPolicyFiles } from "../github/policy-files.ts";
 import {
   completeAllWith,
   completeCheckRuns,
@@ -69,7 +70,9 @@ export async function analyseAndPublish(
   // 4. The engine, then its extraction cache saved.
   const now = job.context.now();
   const { head, base } = snapshots;
-  const input = { head, base, config: config.config, now, changedFiles: changed.paths, ...stored };
+  // Peer contracts (acc.adopt) are read from the commit the config came from, like all policy.
+  const policy = githubPolicyFiles(job.octokit, job.repo, configRef(job));
+  const input = { head, base, config: config.config, policy, now, changedFiles: changed.paths, ...stored };
   const result = await analyze(input);
   laps.lap("analyze");
   await saveExtractionCache(job.context.db, stored.extractionCache);
