@@ -9,6 +9,7 @@
 import type { Notice } from "../../findings.ts";
 import type { ImportKindName } from "../kinds.ts";
 import type { DeclaredClass, SelectorObject, SelectorValue } from "../select/schema.ts";
+import { ADOPT_NOTICE, type Adopter, type PolicyFiles, type RuleDraft } from "./adopter.ts";
 import { depcruisePreset, depcruisePresetFile } from "./depcruise-presets.ts";
 import {
   FileNeeded,
@@ -22,14 +23,6 @@ import {
   type StaticValue,
   text,
 } from "./js-static.ts";
-
-/** One translated rule (the shared adoption framework gives it its id `depcruise:<name>`). */
-export interface RuleDraft {
-  readonly name: string;
-  readonly file: string;
-  readonly line: number | null;
-  readonly rule: Readonly<Record<string, unknown>>;
-}
 
 export interface DependencyCruiserAdoption {
   readonly rules: RuleDraft[];
@@ -49,8 +42,8 @@ export const DEPCRUISE_CONFIG_FILES = [
   ".dependency-cruiser.mts",
 ] as const;
 
-const UNSUPPORTED = "adopt-unsupported";
-const INVALID = "adopt-invalid";
+const UNSUPPORTED = ADOPT_NOTICE.unsupported;
+const INVALID = ADOPT_NOTICE.invalid;
 
 /** More `extends` hops than this is not a real config. */
 const MAX_EXTENDS = 20;
@@ -83,6 +76,16 @@ export function adoptDependencyCruiser(files: FileSource, configPath?: string): 
   const rules = new Translator(path, config, notices).translate();
   return { rules, notices, config: path };
 }
+
+/** dependency-cruiser in the adoption framework (index.ts): rules `depcruise:<rule name>`. */
+export const dependencyCruiserAdopter: Adopter = {
+  tool: "dependency-cruiser",
+  prefix: "depcruise",
+  async adopt(files: PolicyFiles) {
+    const { rules, notices } = await adoptDependencyCruiserFrom((path) => files.read(path));
+    return { rules, notices };
+  },
+};
 
 /** The same from files that are read on demand (the app reads them through the API). */
 export async function adoptDependencyCruiserFrom(
@@ -462,6 +465,11 @@ class Translator {
     const problem = this.opaqueIn(rule) ?? this.unknownKeys(name, rule, from, to);
     if (problem !== null) {
       this.notEnforced(rule, name, problem);
+      return;
+    }
+    if (rule.module !== undefined) {
+      const keys = Object.keys(asObj(rule.module) ?? {}).join(", ");
+      this.notEnforced(rule, name, `module-level conditions (module: { ${keys} }) cannot be expressed`);
       return;
     }
     if (rule.scope === "folder") {
