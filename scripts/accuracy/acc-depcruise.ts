@@ -81,6 +81,8 @@ interface PeerModule {
     readonly coreModule: boolean;
     readonly couldNotResolve: boolean;
     readonly dependencyTypes: readonly string[];
+    readonly circular?: boolean;
+    readonly rules?: readonly { readonly name: string; readonly severity: string }[];
   }[];
 }
 
@@ -98,7 +100,8 @@ function peerVerdicts(dir: string, project: Project): Verdicts {
   };
   const rules = new Map<string, Set<string>>();
   for (const violation of result.summary.violations) {
-    if (violation.rule.severity === "ignore") continue;
+    // The summary lists a cycle once; every import that closes it is in `modules` (below).
+    if (violation.rule.severity === "ignore" || violation.type === "cycle") continue;
     const pair =
       violation.type === "module" || violation.from === violation.to
         ? violation.from
@@ -109,9 +112,13 @@ function peerVerdicts(dir: string, project: Project): Verdicts {
   const modules = new Set<string>();
   for (const module of result.modules) {
     modules.add(module.source);
-    for (const dependency of module.dependencies)
+    for (const dependency of module.dependencies) {
       if (dependency.dependencyTypes.includes("local") && !dependency.couldNotResolve)
         edges.add(`${module.source} -> ${dependency.resolved}`);
+      if (dependency.circular)
+        for (const rule of dependency.rules ?? [])
+          if (rule.severity !== "ignore") add(rules, rule.name, `${module.source} -> ${dependency.resolved}`);
+    }
   }
   return { rules, edges, modules };
 }
