@@ -22,6 +22,7 @@ import {
   type PolicyFiles,
   type RuleDraft,
 } from "./adopter.ts";
+import { dependencyCruiserAdopter } from "./dependency-cruiser.ts";
 import { importLinterAdopter } from "./import-linter.ts";
 
 export {
@@ -33,7 +34,7 @@ export {
 } from "./adopter.ts";
 
 /** Every adopter; a new peer is one line here. */
-export const ADOPTERS: readonly Adopter[] = [importLinterAdopter];
+export const ADOPTERS: readonly Adopter[] = [importLinterAdopter, dependencyCruiserAdopter];
 
 /** What adoption adds to the config: parsed rules with their ids, and notices. */
 export interface Adopted {
