@@ -352,3 +352,19 @@ function auditBase(repository: string, scope: string, context: ChangeContext) {
     at: context.now,
   };
 }
+
+/** When the commit was first claimed for analysis (the results timeout counts from there), or null. */
+export async function firstAnalysedAt(
+  db: Executor,
+  repository: string,
+  headSha: string,
+): Promise<Date | null> {
+  const row = await db
+    .selectFrom("analysis_runs")
+    .select((eb) => eb.fn.min("created_at").as("first"))
+    .where("repository", "=", repository)
+    .where("head_sha", "=", headSha)
+    .executeTakeFirst();
+  const first = row?.first as Date | string | null | undefined;
+  return first ? new Date(first) : null;
+}
