@@ -179,8 +179,6 @@ describeEachDatabase("GitHub app: BDV results from CI", (getDb) => {
       .checkRuns({ owner: repo.owner, repo: repo.name, headSha: head, name: "Maestro BDV" })
       .sort((a, b) => b.id - a.id)[0]!;
     expect(bdv.conclusion).toBe("failure");
-    expect(bdv.output.summary).toContain(
-      "Results missing: workflow run 9002 (attempt 1) completed without a readable messages artifact",
-    );
+    expect(bdv.output.summary).toContain("completed without a readable messages artifact");
   });
 });
