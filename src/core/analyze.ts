@@ -23,7 +23,8 @@ import type {
   StreamReport,
   SuppressionReport,
 } from "./analysis-result.ts";
-import { runBdv } from "./bdv/index.ts";
+import { type BdvExecuted, runBdv } from "./bdv/index.ts";
+import type { ExecutedInput } from "./bdv/results/judge.ts";
 import type { AccConfig, BdvConfig, DdeConfig, MaestroConfig } from "./config/schema.ts";
 import { type CheckRunResult, runDde } from "./dde/index.ts";
 import { diffFindings, type Unchecked } from "./diff.ts";
@@ -85,6 +86,8 @@ export interface AnalyzeInput {
    * guard (only where a crash cannot take the service down, e.g. an isolated process).
    */
   readonly maxNestingDepth?: number | null;
+  /** Scenario results CI reported for the head (BDV on executed behaviour); absent: none configured. */
+  readonly executed?: ExecutedInput | null;
   /** An audited gate override; it applies only when bound to the head commit. */
   readonly override?: GateOverride | null;
   /**
@@ -130,10 +133,10 @@ export async function analyze(input: AnalyzeInput): Promise<AnalysisResult> {
   const base = input.base ?? null;
   const changed = input.changedFiles ?? changedPaths(base, input.head);
   // 1. Each configured stream on the head (and the base); an error fails that stream closed.
-  const graph: GraphOutput = { graph: null, stats: null };
+  const graph: GraphOutput = { graph: null, stats: null, executed: null };
   const outcomes: Record<StreamName, StreamOutcome> = {
     acc: await runStream(input.config, "acc", (acc) => runAccStream(input, acc, timer, graph)),
-    bdv: await runStream(input.config, "bdv", (bdv) => runBdvStream(input, bdv, changed, timer)),
+    bdv: await runStream(input.config, "bdv", (bdv) => runBdvStream(input, bdv, changed, timer, graph)),
     dde: await runStream(input.config, "dde", (dde) => runDdeStream(input, dde, changed, timer)),
   };
   // 2. Suppressions: the config's entries merged with the database's, compiled once.
@@ -165,6 +168,7 @@ export async function analyze(input: AnalyzeInput): Promise<AnalysisResult> {
     base: base ? summarize(base) : null,
     changedFiles: [...changed].sort(),
     timings: timer.timings,
+    executed: graph.executed,
   };
 }
 
@@ -218,10 +222,11 @@ async function runStream<S extends StreamName>(
   }
 }
 
-/** The head's import graph, for the graph report; set as soon as the head is analysed. */
+/** The head's import graph (set as soon as the head is analysed) and BDV's executed results. */
 interface GraphOutput {
   graph: ImportGraph | null;
   stats: GraphStats | null;
+  executed: BdvExecuted | null;
 }
 
 async function runAccStream(
@@ -271,11 +276,14 @@ async function runBdvStream(
   bdv: BdvConfig,
   changed: ReadonlySet<string>,
   timer: PhaseTimer,
+  out: GraphOutput,
 ): Promise<StreamRun> {
   const base = input.base ?? null;
+  const executed = bdv.results.length > 0 ? (input.executed ?? null) : null;
   const head = await timer.time("bdv.head", () =>
-    runBdv({ head: input.head, base, config: bdv, changedFiles: changed }),
+    runBdv({ head: input.head, base, config: bdv, changedFiles: changed, executed }),
   );
+  out.executed = head.executed;
   // The base's own findings, for the diff; breaking changes exist only between two commits.
   const baseResult = base
     ? await timer.time("bdv.base", () => runBdv({ head: base, base: null, config: bdv }))

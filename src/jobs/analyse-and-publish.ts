@@ -37,6 +37,7 @@ import {
   setBaseSha,
   stillOurs,
 } from "../store/analysis-runs.ts";
+import { recordFingerprints } from "../store/bdv-results.ts";
 import { type DatabaseExtractionCache, loadExtractionCache, saveExtractionCache } from "../store/caches.ts";
 import { listSuppressions, recordUsage } from "../store/suppressions.ts";
 import {
@@ -47,6 +48,7 @@ import {
   type StartedRun,
   Superseded,
 } from "./analysis-job-model.ts";
+import { loadExecuted } from "./executed-inputs.ts";
 
 export async function analyseAndPublish(
   job: Job,
@@ -97,6 +99,9 @@ export async function analyseAndPublish(
   const finishedAt = job.context.now();
   const findings = await saveFindings(job.context.db, run.runId, published);
   await recordUsage(job.context.db, job.fullName, result.suppressions.usage, now);
+  if (result.executed) {
+    await recordFingerprints(job.context.db, job.fullName, job.trigger.headSha, result.executed.fingerprints);
+  }
   if (job.trigger.baseline) {
     await setBaseline(job.context.db, job.trigger.repositoryId, job.trigger.headSha, finishedAt);
   }
@@ -165,7 +170,8 @@ async function loadEngineInputs(job: Job, fetcher: SnapshotFetcher, config: Maes
   const suppressions = await listSuppressions(db, job.fullName);
   const override = await overrideFor(db, job.fullName, job.trigger.headSha);
   const checkRuns = await requiredCheckRuns(job, config);
-  return { extractionCache, suppressions, override, checkRuns };
+  const executed = await loadExecuted(job, config);
+  return { extractionCache, suppressions, override, checkRuns, executed };
 }
 
 /** Latest check runs of other apps on the head, for DDE `requiredChecks`; [] when none are required. */

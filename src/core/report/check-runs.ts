@@ -10,6 +10,7 @@ import type { StreamName } from "../findings.ts";
 import { STREAMS } from "../gate.ts";
 import { type CheckAnnotation, findingAnnotations } from "./annotations.ts";
 import { findingExtras, location, plural, STREAM_TITLES, truncateChars } from "./common.ts";
+import { executedSection } from "./executed.ts";
 import { escapeMarkdown } from "./markdown.ts";
 
 export const CHECK_RUN_NAMES: Readonly<Record<StreamName | "gate", string>> = {
@@ -57,7 +58,11 @@ export function streamCheckRun(
     name: checkName,
     conclusion,
     title,
-    summary: truncateChars(streamSummary(stream), MAX_SUMMARY, "\n\n_… truncated._"),
+    summary: truncateChars(
+      [streamSummary(stream), ...(name === "bdv" ? executedSection(result) : [])].join("\n"),
+      MAX_SUMMARY,
+      "\n\n_… truncated._",
+    ),
     annotations: findingAnnotations(stream.findings, headPaths),
   };
 }

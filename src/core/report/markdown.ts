@@ -9,6 +9,7 @@ import type { AnalysisResult } from "../analysis-result.ts";
 import type { ReportedFinding } from "../findings.ts";
 import { STREAMS } from "../gate.ts";
 import { findingExtras, plural, truncateChars } from "./common.ts";
+import { executedSection } from "./executed.ts";
 
 export const SUMMARY_MARKER = "<!-- maestro-hive:summary -->";
 /** GitHub refuses comment bodies over 65,536 characters; keep a margin. */
@@ -34,6 +35,7 @@ export function renderMarkdown(result: AnalysisResult, options: MarkdownOptions 
   const max = options.maxLength ?? MAX_MARKDOWN_LENGTH;
   const head = [SUMMARY_MARKER, ...verdictSection(result), "", ...countsTable(result), ""].join("\n");
   const tail = [
+    ...executedSection(result),
     ...overrideSection(result),
     ...suppressionSection(result),
     ...configChangeSection(options.configChanges),

@@ -150,3 +150,17 @@ export interface ContractViolation {
   /** A refusal the test declared normal (`expectRefusal`): recorded, but not a failure. */
   expected?: boolean;
 }
+
+/** A workflow run's artifact: what the artifacts list shows and the zip its download redirects to. */
+export interface ArtifactRecord {
+  id: number;
+  owner: string;
+  repo: string;
+  runId: number;
+  headSha: string;
+  headBranch: string;
+  name: string;
+  zip: Uint8Array;
+  createdAt: string;
+  expired: boolean;
+}
