@@ -111,4 +111,25 @@ describe("maestro-hive init", () => {
     expect(starter.adoptable).toEqual([]); // setup.cfg without an [importlinter] section
     expect(starterConfig({ paths: ["README.md"] }).text).toContain("components: {}");
   });
+
+  it("the starter on a one-package repository with example packages (pallets/flask's shape)", () => {
+    const starter = starterConfig({
+      paths: [
+        "pyproject.toml",
+        "src/flask/__init__.py",
+        "src/flask/app.py",
+        "src/flask/cli.py",
+        "src/flask/json/__init__.py",
+        "src/flask/json/tag.py",
+        "examples/tutorial/pyproject.toml",
+        "examples/tutorial/flaskr/__init__.py",
+        "tests/test_app.py",
+      ],
+    });
+    expect(starter.basis).toBe("folders");
+    expect(starter.components.map((c) => [c.name, c.glob])).toEqual([
+      ["flask", "src/flask/*"],
+      ["json", "src/flask/json/**"],
+    ]);
+  });
 });

@@ -94,15 +94,17 @@ function isDefaultExcluded(path: string): boolean {
 function packageComponents(paths: readonly string[], sources: readonly string[]): StarterComponent[] {
   const dirs = paths
     .filter((path) => path.includes("/") && PACKAGE_MANIFESTS.has(basename(path)) && !isDefaultExcluded(path))
-    .map(dirname);
+    .map(dirname)
+    .filter((dir) => !dir.split("/").some((segment) => NOT_COMPONENTS.has(segment)));
   const unique = [...new Set(dirs)].filter(
     (dir) => !dirs.some((other) => other !== dir && dir.startsWith(`${other}/`)),
   );
-  return named(
-    unique
-      .map((dir) => ({ dir, files: sources.filter((path) => path.startsWith(`${dir}/`)).length }))
-      .filter((entry) => entry.files > 0),
-  );
+  const packages = unique
+    .map((dir) => ({ dir, files: sources.filter((path) => path.startsWith(`${dir}/`)).length }))
+    .filter((entry) => entry.files > 0);
+  // Packages that hold a minority of the sources are examples or tools beside one main package.
+  const covered = packages.reduce((sum, entry) => sum + entry.files, 0);
+  return covered * 2 > sources.length ? named(packages) : [];
 }
 
 /**
@@ -122,11 +124,13 @@ function folderComponents(sources: readonly string[]): StarterComponent[] {
     if (children.size !== 1 || direct > 0) break;
     root = [...children.keys()][0]!;
   }
-  return named(
-    [...childFolders(sources, root)]
-      .filter(([dir]) => !NOT_COMPONENTS.has(basename(dir)))
-      .map(([dir, files]) => ({ dir, files })),
-  );
+  const folders = [...childFolders(sources, root)]
+    .filter(([dir]) => !NOT_COMPONENTS.has(basename(dir)))
+    .map(([dir, files]) => ({ dir, files, glob: `${dir}/**` }));
+  // A package's own modules (`src/flask/app.py`) are a component too: `*` stays in the folder.
+  const direct = sources.filter((path) => dirname(path) === root).length;
+  if (root !== "" && direct > 0) folders.push({ dir: root, files: direct, glob: `${root}/*` });
+  return named(folders);
 }
 
 function childFolders(sources: readonly string[], root: string): Map<string, number> {
@@ -145,13 +149,13 @@ function childFolders(sources: readonly string[], root: string): Map<string, num
 }
 
 /** Component names from folder names; a clash takes the parent's name too. */
-function named(entries: readonly { dir: string; files: number }[]): StarterComponent[] {
+function named(entries: readonly { dir: string; files: number; glob?: string }[]): StarterComponent[] {
   const byName = new Map<string, number>();
   const simple = (dir: string) => slug(basename(dir));
   for (const { dir } of entries) byName.set(simple(dir), (byName.get(simple(dir)) ?? 0) + 1);
-  return entries.map(({ dir, files }) => ({
+  return entries.map(({ dir, files, glob }) => ({
     name: byName.get(simple(dir))! > 1 ? slug(dir.replaceAll("/", "-")) : simple(dir),
-    glob: `${dir}/**`,
+    glob: glob ?? `${dir}/**`,
     files,
   }));
 }
