@@ -58,7 +58,8 @@ describe("maestro-hive init", () => {
     expect(code).toBe(0);
     const text = readFileSync(join(dir, ".github/maestro-hive.yml"), "utf8");
     const written = parse(text);
-    expect(Object.keys(written.acc.components)).toEqual(["api", "db", "orders"]);
+    expect(Object.keys(written.acc.components)).toEqual(["shop", "api", "db", "orders"]);
+    expect(written.acc.components.shop).toEqual(["shop/*"]);
     expect(written.acc.components.orders).toEqual(["shop/orders/**"]);
     expect(written.bdv).toEqual({ features: ["features/**/*.feature"] });
     expect(text).toContain("Contracts found in .importlinter are");
