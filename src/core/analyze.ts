@@ -34,7 +34,8 @@ import {
   type StreamName,
 } from "./findings.ts";
 import { decideGate, type GateOverride, STREAMS } from "./gate.ts";
-import type { Snapshot } from "./snapshot.ts";
+import { skippedInScope } from "./skipped-scope.ts";
+import type { SkippedFile, Snapshot } from "./snapshot.ts";
 import {
   applySuppressions,
   type CompiledSuppressions,
@@ -124,7 +125,9 @@ export async function analyze(input: AnalyzeInput): Promise<AnalysisResult> {
   // 2. Suppressions: the config's entries merged with the database's, compiled once.
   const suppressions = await prepareSuppressions(input, timer);
   // 3. Base-vs-head diff by finding id, then suppressions: one report per stream.
-  const notices = skippedNotices(input.head);
+  const notices = skippedNotices(
+    skippedInScope(input.head.skipped, input.config, (stream) => isConfigured(input.config, stream)),
+  );
   const reports = await timer.time("diff+suppress", () =>
     reportStreams(
       outcomes,
@@ -418,10 +421,13 @@ export function changedPaths(base: Snapshot | null, head: Snapshot): Set<string>
   return changed;
 }
 
-/** One notice per skip reason (a repository can hold thousands of images), naming a few paths. */
-function skippedNotices(snapshot: Snapshot): Notice[] {
+/**
+ * One notice per skip reason (a repository can hold thousands of images), naming a few paths;
+ * only files a configured stream would have read (skipped-scope.ts).
+ */
+function skippedNotices(skipped: readonly SkippedFile[]): Notice[] {
   const byReason = new Map<string, string[]>();
-  for (const entry of snapshot.skipped) {
+  for (const entry of skipped) {
     const list = byReason.get(entry.reason);
     if (list) list.push(entry.path);
     else byReason.set(entry.reason, [entry.path]);
