@@ -48,7 +48,7 @@ describe("Probot's environment variables", () => {
       message: "hello",
       app: "maestro-hive",
     });
-    expect(() => loadEnv({ LOG_FORMAT: "xml" })).toThrow(/LOG_FORMAT/);
+    expect(() => loadEnv({ LOG_FORMAT: "xml" } as unknown as NodeJS.ProcessEnv)).toThrow(/LOG_FORMAT/);
     expect(loadEnv({}).logFormat).toBe("json");
     expect(loadEnv({ LOG_FORMAT: "pretty" }).logFormat).toBe("pretty");
   });
