@@ -13,7 +13,7 @@
 
 import { type PolicyFiles, policyFilesOf, withAdoptedRules } from "./acc/adopt/index.ts";
 import { DEFAULT_LANGUAGES } from "./acc/default-languages.ts";
-import { buildGraph, type GraphStats } from "./acc/graph.ts";
+import { buildGraph, type GraphStats, languageOfPath } from "./acc/graph.ts";
 import { runAcc } from "./acc/index.ts";
 import type { ExtractionCache, ImportGraph } from "./acc/model.ts";
 import type {
@@ -36,7 +36,8 @@ import {
   type StreamName,
 } from "./findings.ts";
 import { decideGate, type GateOverride, STREAMS } from "./gate.ts";
-import type { SkipReason, Snapshot } from "./snapshot.ts";
+import { skippedInScope } from "./skipped-scope.ts";
+import type { SkippedFile, SkipReason, Snapshot } from "./snapshot.ts";
 import {
   applySuppressions,
   type CompiledSuppressions,
@@ -142,7 +143,9 @@ export async function analyze(input: AnalyzeInput): Promise<AnalysisResult> {
   // 2. Suppressions: the config's entries merged with the database's, compiled once.
   const suppressions = await prepareSuppressions(input, timer);
   // 3. Base-vs-head diff by finding id, then suppressions: one report per stream.
-  const notices = skippedNotices(input.head);
+  const notices = skippedNotices(
+    skippedInScope(input.head.skipped, input.config, (stream) => isConfigured(input.config, stream)),
+  );
   const reports = await timer.time("diff+suppress", () =>
     reportStreams(
       outcomes,
@@ -454,16 +457,19 @@ export function changedPaths(base: Snapshot | null, head: Snapshot): Set<string>
 }
 
 /**
- * Skipped because of their contents: in a stream's scope such a file is that stream's
- * unreadable-file finding; outside every scope (images, PDFs) it is no one's concern.
+ * Skipped because of their contents: a source file in the ACC scope is an unreadable-file
+ * finding there, so only other files (feature files, specs) get a notice for those reasons.
  */
 const CONTENT_SKIPS: ReadonlySet<SkipReason> = new Set(["binary", "too-large", "invalid-utf8"]);
 
-/** One notice per skip reason (a repository can hold thousands of symlinks), naming a few paths. */
-function skippedNotices(snapshot: Snapshot): Notice[] {
+/**
+ * One notice per skip reason (a repository can hold thousands of images), naming a few paths;
+ * only files a configured stream would have read (skipped-scope.ts).
+ */
+function skippedNotices(skipped: readonly SkippedFile[]): Notice[] {
   const byReason = new Map<string, string[]>();
-  for (const entry of snapshot.skipped) {
-    if (CONTENT_SKIPS.has(entry.reason)) continue;
+  for (const entry of skipped) {
+    if (CONTENT_SKIPS.has(entry.reason) && languageOfPath(entry.path) !== null) continue;
     const list = byReason.get(entry.reason);
     if (list) list.push(entry.path);
     else byReason.set(entry.reason, [entry.path]);

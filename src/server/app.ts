@@ -17,6 +17,7 @@ import { migrateIfAllowed } from "../store/migrate.ts";
 import { AuditAnchorLog, logSchemaPreparation } from "./audit-guard.ts";
 import { checkReadiness } from "./health.ts";
 import { sendJson, sendText } from "./http.ts";
+import { setUpSentry, startWebhookProxy } from "./integrations.ts";
 import { createLogger } from "./log.ts";
 import { AppMetrics } from "./metrics.ts";
 import { createProbot, type ProbotOverrides } from "./probot.ts";
@@ -46,8 +47,18 @@ export interface RunningApp {
 }
 
 export async function startApp(env: AppEnv, options: StartOptions = {}): Promise<RunningApp> {
-  const log = options.log ?? createLogger(env.logLevel);
+  const sentry = await setUpSentry(env.sentryDsn);
+  const log =
+    options.log ??
+    createLogger({
+      level: env.logLevel,
+      format: env.logFormat,
+      levelInString: env.logLevelInString,
+      messageKey: env.logMessageKey,
+      onError: sentry.sink,
+    });
   log.info(describeEnv(env), "starting maestro-hive");
+  if (sentry.warning) log.warn(sentry.warning);
   // 1. The database, migrated (when this role may), and the audit chains' anchor logged.
   const store = options.store ?? openStoreFromEnv(env, log);
   await migrate(store, log);
@@ -68,9 +79,11 @@ export async function startApp(env: AppEnv, options: StartOptions = {}): Promise
     routes.setup = await createSetupHandler({ host: env.host, port, log: log.child({ name: "setup" }) });
   }
   log.info({ url, mode: env.appId === undefined ? "setup" : "app" }, "listening");
+  const proxy = await startWebhookProxy(env.webhookProxyUrl, `${url}${env.webhookPath}`, log);
   // 5. Stopping undoes it in reverse, once: no new requests, running jobs drain, then queue and database.
-  const stop = once(() =>
-    stopApp({
+  const stop = once(() => {
+    proxy?.stop();
+    return stopApp({
       server,
       boss,
       store,
@@ -80,8 +93,8 @@ export async function startApp(env: AppEnv, options: StartOptions = {}): Promise
       log,
       ownsBoss: !options.boss,
       ownsStore: !options.store,
-    }),
-  );
+    });
+  });
   return { url, server, store, boss, probot, metrics, stop };
 }
 

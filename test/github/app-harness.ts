@@ -50,7 +50,12 @@ export interface HarnessOptions {
    * Octokit, as deployed — Probot's throttling (writes ≥ 1 s apart, notifications ≥ 3 s) and retries (1 s, 4 s, 9 s).
    */
   readonly octokit?: "fast" | "production";
-  /** More environment for the app, e.g. MAESTRO_ANALYSIS_TIME_BUDGET_MS. */
+  /**
+   * Reach the fake as a GitHub Enterprise Server with Probot's variables (GHE_HOST,
+   * GHE_PROTOCOL: http://HOST:PORT/api/v3) instead of GITHUB_API_URL.
+   */
+  readonly enterprise?: boolean;
+  /** More environment variables (WEBHOOK_PATH, LOG_FORMAT, MAESTRO_ANALYSIS_TIME_BUDGET_MS…). */
   readonly env?: Readonly<Record<string, string>>;
 }
 
@@ -68,7 +73,9 @@ export async function startAppHarness(
     APP_ID: String(gh.app.id),
     PRIVATE_KEY: gh.app.privateKey,
     WEBHOOK_SECRET: SECRET,
-    GITHUB_API_URL: gh.url,
+    ...(options.enterprise
+      ? { GHE_HOST: new URL(gh.url).host, GHE_PROTOCOL: "http" }
+      : { GITHUB_API_URL: gh.url }),
     PORT: "0",
     HOST: "127.0.0.1",
     MAESTRO_WORKERS: String(options.workers ?? 1),
@@ -90,7 +97,7 @@ export async function startAppHarness(
     probot: options.octokit === "production" ? {} : { Octokit: FastOctokit },
     pollingIntervalSeconds: 0.5,
   });
-  const url = `${app.url}/api/github/webhooks`;
+  const url = `${app.url}${env.webhookPath}`;
 
   const waitForJob = async (deliveryId: string, timeoutMs = 60_000): Promise<string> => {
     const boss = await database.queue();

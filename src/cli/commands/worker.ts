@@ -35,7 +35,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     }
   }
   const env = appEnvOrUsage(io);
-  const log = createLogger(env.logLevel).child({ process: "worker" });
+  const log = createLogger({
+    level: env.logLevel,
+    format: env.logFormat,
+    levelInString: env.logLevelInString,
+    messageKey: env.logMessageKey,
+  }).child({ process: "worker" });
   const store = openStore({ databaseUrl: env.databaseUrl, dataDir: env.dataDir });
   await requireCurrentSchema(store.db);
   const boss = await startQueue(store, { schema: env.queueSchema });
