@@ -52,6 +52,12 @@ const EnvSchema = z.object({
   ANTHROPIC_BASE_URL: optionalText.pipe(z.url().optional()),
   MAESTRO_AI_MODEL: optionalText,
   WEBHOOK_PROXY_URL: optionalText.pipe(z.url().optional()),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalText.pipe(z.url().optional()),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalText.pipe(z.url().optional()),
+  OTEL_EXPORTER_OTLP_PROTOCOL: optionalText.pipe(
+    z.enum(["http/json"], { message: "must be http/json (the only OTLP protocol the app sends)" }).optional(),
+  ),
+  OTEL_SERVICE_NAME: optionalText,
 });
 
 export interface AppEnv {
@@ -76,6 +82,10 @@ export interface AppEnv {
   /** Default model for AI explanations; a repository's `ai.model` wins. */
   anthropicModel: string | undefined;
   webhookProxyUrl: string | undefined;
+  /** OpenTelemetry: traces go to the OTLP/HTTP collector here; both undefined = tracing off. */
+  otlpEndpoint: string | undefined;
+  otlpTracesEndpoint: string | undefined;
+  otelServiceName: string;
 }
 
 export class EnvError extends Error {}
@@ -115,6 +125,9 @@ export function loadEnv(source: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     anthropicBaseUrl: env.ANTHROPIC_BASE_URL,
     anthropicModel: env.MAESTRO_AI_MODEL,
     webhookProxyUrl: env.WEBHOOK_PROXY_URL,
+    otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+    otlpTracesEndpoint: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
+    otelServiceName: env.OTEL_SERVICE_NAME ?? "maestro-hive",
   };
 }
 
@@ -157,6 +170,7 @@ export function describeEnv(env: AppEnv): Record<string, unknown> {
     workers: env.workers,
     redis: env.redisUrl !== undefined,
     explanations: env.anthropicApiKey !== undefined,
+    tracing: env.otlpEndpoint !== undefined || env.otlpTracesEndpoint !== undefined,
     port: env.port,
     host: env.host,
   };

@@ -37,6 +37,7 @@ import {
 } from "../store/analysis-runs.ts";
 import { loadExtractionCache, saveExtractionCache } from "../store/caches.ts";
 import { listSuppressions, recordUsage } from "../store/suppressions.ts";
+import { inSpan, spanAround } from "../telemetry/spans.ts";
 import {
   type AnalysisOutcome,
   auditCommit,
@@ -53,34 +54,42 @@ export async function analyseAndPublish(
 ): Promise<AnalysisOutcome> {
   const laps = lapTimer();
   // 1. Together: the config from the base, the commit to compare with, the PR's changed files.
-  const [config, baseSha, changed] = await Promise.all([
-    loadRepositoryConfig(job.octokit, job.repo, configRef(job)),
-    baseCommit(job),
-    changedFiles(job),
-  ]);
+  const [config, baseSha, changed] = await inSpan("analysis config", {}, () =>
+    Promise.all([
+      loadRepositoryConfig(job.octokit, job.repo, configRef(job)),
+      baseCommit(job),
+      changedFiles(job),
+    ]),
+  );
   if (!config.ok) return publishConfigError(job, run, describeConfigErrors(config.errors));
   laps.lap("config+compare");
   // 2. Snapshots of base and head: a tarball the first time, then the tree and missing blobs.
-  const snapshots = await fetchSnapshots(job, baseSha);
+  const snapshots = await inSpan("snapshot", {}, () => fetchSnapshots(job, baseSha));
   laps.lap("snapshots");
   // 3. From the database and GitHub: the extraction cache, suppressions, an override, other apps' checks.
-  const stored = await loadEngineInputs(job, snapshots.fetcher, config.config);
+  const stored = await inSpan("analysis inputs", {}, () =>
+    loadEngineInputs(job, snapshots.fetcher, config.config),
+  );
   laps.lap("load");
   // 4. The engine, then its extraction cache saved.
   const now = job.context.now();
   const { head, base } = snapshots;
   const input = { head, base, config: config.config, now, changedFiles: changed.paths, ...stored };
-  const result = await analyze(input);
+  const result = await inSpan("engine", {}, () => analyze({ ...input, around: spanAround("engine") }));
   laps.lap("analyze");
   await saveExtractionCache(job.context.db, stored.extractionCache);
   laps.lap("save-cache");
   const changes = configChanges(config.config, head, result.changedFiles);
   const published = withJobNotes(result, config.found, laps.timings);
   // 5. The check runs completed — unless a newer delivery took the commit over meanwhile.
-  const publication = await publishCheckRuns(job, run, published, head, changes, baseSha, progress);
+  const publication = await inSpan("publish check-runs", {}, () =>
+    publishCheckRuns(job, run, published, head, changes, baseSha, progress),
+  );
   laps.lap("check-runs");
   // 6. The sticky comment on a non-draft pull request, with explanations of new findings.
-  const comment = await publishComment(job, config.config, published, head, changes);
+  const comment = await inSpan("publish comment", {}, () =>
+    publishComment(job, config.config, published, head, changes),
+  );
   laps.lap("comment");
   // 7. Findings, suppression usage and the baseline stored; the run finished and audited.
   const finishedAt = job.context.now();

@@ -49,6 +49,8 @@ export interface HarnessOptions {
    * Octokit, as deployed — Probot's throttling (writes ≥ 1 s apart, notifications ≥ 3 s) and retries (1 s, 4 s, 9 s).
    */
   readonly octokit?: "fast" | "production";
+  /** More environment for the app (OTEL_EXPORTER_OTLP_ENDPOINT, ...). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Fast retries for tests: two attempts, 10 ms apart. */
@@ -71,6 +73,7 @@ export async function startAppHarness(
     MAESTRO_WORKERS: String(options.workers ?? 1),
     MAESTRO_QUEUE_SCHEMA: database.bossSchema,
     LOG_LEVEL: "silent",
+    ...options.env,
   });
   const registry = registerDefaultHandlers(new HandlerRegistry(), {
     analysis: options.analysis ?? TEST_ANALYSIS_OPTIONS,

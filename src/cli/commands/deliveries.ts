@@ -19,8 +19,8 @@ export const DELIVERIES_USAGE = `Usage: maestro-hive deliveries <failed|replay> 
                                        oldest failure first, with the last error
   replay <DELIVERY-ID>... | --all      put their jobs back on the queue (one more attempt each,
          [--actor NAME]                taken by any worker); each replay is audited
-                                       (delivery.replayed) with the actor (default: the
-                                       operating-system user) and this host
+                                       (delivery.replayed) with the actor (default:
+                                       $MAESTRO_ACTOR, else $USER) and this host
 
 Same environment as the app: DATABASE_URL (or the embedded database in $MAESTRO_DATA_DIR —
 stop the app first) and MAESTRO_QUEUE_SCHEMA. Failed jobs are kept 7 days (the queue's
@@ -71,7 +71,7 @@ export async function runWithQueue(
   try {
     await requireCurrentSchema(deps.store.db);
     if (action === "failed") return await listFailed(deps, values.json === true, io);
-    const actor = values.actor ?? operatingSystemUser();
+    const actor = values.actor ?? io.env.MAESTRO_ACTOR ?? io.env.USER ?? operatingSystemUser();
     return await replay(deps, values.all === true ? "all" : ids, actor, io);
   } finally {
     if (!given) {
