@@ -60,6 +60,9 @@ const EnvSchema = z.object({
   OTEL_SERVICE_NAME: optionalText,
 });
 
+/** Every variable the app reads (deploy/ manifests are checked against it). */
+export const APP_ENV_NAMES: readonly string[] = Object.keys(EnvSchema.shape);
+
 export interface AppEnv {
   /** GitHub App id; undefined means setup mode (serve the manifest flow). */
   appId: number | undefined;
