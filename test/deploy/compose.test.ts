@@ -113,6 +113,6 @@ describe("compose.yaml", () => {
     expect(services.redis?.profiles).toEqual(["redis"]);
     expect(services.worker?.profiles).toEqual(["workers"]);
     expect(services.app?.profiles).toBeUndefined();
-    expect(services.app?.environment?.REDIS_URL).toBe("${REDIS_URL:-}");
+    expect(services.app?.environment?.REDIS_URL).toBe(["$", "{REDIS_URL:-}"].join(""));
   });
 });
