@@ -26,6 +26,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
     summary: "list|verify|export the audit trail (database)",
     load: () => import("./commands/audit.ts"),
   },
+  deliveries: {
+    summary: "failed|replay: deliveries whose job failed every attempt (database)",
+    load: () => import("./commands/deliveries.ts"),
+  },
   db: { summary: "migrate: apply database migrations", load: () => import("./commands/db.ts") },
   worker: { summary: "run only the job worker (no HTTP server)", load: () => import("./commands/worker.ts") },
   serve: {

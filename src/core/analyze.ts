@@ -98,6 +98,8 @@ export interface AnalyzeInput {
   readonly pause?: () => Promise<void>;
   /** Monotonic milliseconds for `timings`; default performance.now. */
   readonly clock?: () => number;
+  /** Runs each named phase (the app opens a trace span around it); default: just runs it. */
+  readonly around?: <T>(phase: string, work: () => T) => T;
 }
 
 /** What one stream run returns before the diff: head findings, base findings (null without base). */
@@ -186,6 +188,7 @@ interface PhaseTimer {
 function phaseTimer(input: AnalyzeInput): PhaseTimer {
   const clock = input.clock ?? (() => performance.now());
   const pause = input.pause ?? (() => Promise.resolve());
+  const around = input.around ?? (<T>(_phase: string, work: () => T): T => work());
   const timings: Record<string, number> = {};
   return {
     timings,
@@ -193,7 +196,7 @@ function phaseTimer(input: AnalyzeInput): PhaseTimer {
       await pause();
       const start = clock();
       try {
-        return work();
+        return around(phase, work);
       } finally {
         timings[phase] = Math.round((clock() - start) * 100) / 100;
       }

@@ -73,7 +73,16 @@ const EnvSchema = z.object({
   MAESTRO_ANALYSIS_RESIDENT_MB: optionalText.pipe(integerText(64, 131_072).optional()),
   MAESTRO_ANALYSIS_ATTEMPTS: optionalText.pipe(integerText(1, 10).optional()),
   MAESTRO_PARSER_NESTING_LIMIT: optionalText.pipe(integerText(0, 100_000).optional()),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalText.pipe(z.url().optional()),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalText.pipe(z.url().optional()),
+  OTEL_EXPORTER_OTLP_PROTOCOL: optionalText.pipe(
+    z.enum(["http/json"], { message: "must be http/json (the only OTLP protocol the app sends)" }).optional(),
+  ),
+  OTEL_SERVICE_NAME: optionalText,
 });
+
+/** Every variable the app reads (deploy/ manifests are checked against it). */
+export const APP_ENV_NAMES: readonly string[] = Object.keys(EnvSchema.shape);
 
 export interface AppEnv {
   /** GitHub App id; undefined means setup mode (serve the manifest flow). */
@@ -114,6 +123,10 @@ export interface AppEnv {
   analysisSandbox: AnalysisSandboxEnv | null;
   /** Deepest nesting the TS parser is given (0: no guard); undefined: the engine's default. */
   parserNestingLimit: number | undefined;
+  /** OpenTelemetry: traces go to the OTLP/HTTP collector here; both undefined = tracing off. */
+  otlpEndpoint: string | undefined;
+  otlpTracesEndpoint: string | undefined;
+  otelServiceName: string;
 }
 
 export interface AnalysisSandboxEnv {
@@ -177,6 +190,9 @@ export function loadEnv(source: NodeJS.ProcessEnv, cwd: string = process.cwd()):
             attempts: env.MAESTRO_ANALYSIS_ATTEMPTS,
           },
     parserNestingLimit: env.MAESTRO_PARSER_NESTING_LIMIT,
+    otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+    otlpTracesEndpoint: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
+    otelServiceName: env.OTEL_SERVICE_NAME ?? "maestro-hive",
   };
 }
 
@@ -224,6 +240,7 @@ export function describeEnv(env: AppEnv): Record<string, unknown> {
     sentry: env.sentryDsn !== undefined,
     webhookPath: env.webhookPath,
     webhookProxy: env.webhookProxyUrl !== undefined,
+    tracing: env.otlpEndpoint !== undefined || env.otlpTracesEndpoint !== undefined,
     port: env.port,
     host: env.host,
   };

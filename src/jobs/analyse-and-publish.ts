@@ -40,6 +40,7 @@ import {
 import { recordFingerprints } from "../store/bdv-results.ts";
 import { type DatabaseExtractionCache, loadExtractionCache, saveExtractionCache } from "../store/caches.ts";
 import { listSuppressions, recordUsage } from "../store/suppressions.ts";
+import { inSpan, spanAround } from "../telemetry/spans.ts";
 import {
   type AnalysisOutcome,
   auditCommit,
@@ -57,43 +58,44 @@ export async function analyseAndPublish(
 ): Promise<AnalysisOutcome> {
   const laps = lapTimer();
   // 1. Together: the config from the base, the commit to compare with, the PR's changed files.
-  const [config, baseSha, changed] = await Promise.all([
-    loadRepositoryConfig(job.octokit, job.repo, configRef(job)),
-    baseCommit(job),
-    changedFiles(job),
-  ]);
+  const [config, baseSha, changed] = await inSpan("analysis config", {}, () =>
+    Promise.all([
+      loadRepositoryConfig(job.octokit, job.repo, configRef(job)),
+      baseCommit(job),
+      changedFiles(job),
+    ]),
+  );
   if (!config.ok) return publishConfigError(job, run, describeConfigErrors(config.errors));
   laps.lap("config+compare");
   // 2. Snapshots of base and head: a tarball the first time, then the tree and missing blobs.
-  const snapshots = await fetchSnapshots(job, baseSha);
+  const snapshots = await inSpan("snapshot", {}, () => fetchSnapshots(job, baseSha));
   laps.lap("snapshots");
   // 3. From the database and GitHub: the extraction cache, suppressions, an override, other apps' checks.
-  const stored = await loadEngineInputs(job, snapshots.fetcher, config.config);
+  const stored = await inSpan("analysis inputs", {}, () =>
+    loadEngineInputs(job, snapshots.fetcher, config.config),
+  );
   laps.lap("load");
   // 4. The engine, then its extraction cache saved.
   const now = job.context.now();
   const { head, base } = snapshots;
   // Peer contracts (acc.adopt) are read from the commit the config came from, like all policy.
   const policy = githubPolicyFiles(job.octokit, job.repo, configRef(job));
-  const result = await runEngine(job, {
-    head,
-    base,
-    config: config.config,
-    policy,
-    now,
-    changedFiles: changed.paths,
-    ...stored,
-  });
+  const input = { head, base, config: config.config, policy, now, changedFiles: changed.paths, ...stored };
+  const result = await inSpan("engine", {}, () => runEngine(job, { ...input, around: spanAround("engine") }));
   laps.lap("analyze");
   await saveExtractionCache(job.context.db, stored.extractionCache);
   laps.lap("save-cache");
   const changes = configChanges(config.config, head, result.changedFiles);
   const published = withJobNotes(result, config.found, laps.timings);
   // 5. The check runs completed — unless a newer delivery took the commit over meanwhile.
-  const publication = await publishCheckRuns(job, run, published, head, changes, baseSha, progress);
+  const publication = await inSpan("publish check-runs", {}, () =>
+    publishCheckRuns(job, run, published, head, changes, baseSha, progress),
+  );
   laps.lap("check-runs");
   // 6. The sticky comment on a non-draft pull request, with explanations of new findings.
-  const comment = await publishComment(job, config.config, published, head, changes);
+  const comment = await inSpan("publish comment", {}, () =>
+    publishComment(job, config.config, published, head, changes),
+  );
   laps.lap("comment");
   // 7. Findings, suppression usage and the baseline stored; the run finished and audited.
   const finishedAt = job.context.now();
@@ -193,7 +195,8 @@ async function runEngine(job: Job, input: AnalyzeInput & { extractionCache: Data
       ? {}
       : { maxNestingDepth: parserNestingLimit === 0 ? null : parserNestingLimit };
   if (!sandbox) return analyze({ ...input, ...limits });
-  const { extractionCache, policy, ...portable } = input;
+  // Engine phase spans (`around`) stay in this process: the child's phases are not traced.
+  const { extractionCache, policy, around: _around, ...portable } = input;
   // The child cannot call GitHub: the policy files adoption reads are read here and sent along.
   const policyTexts =
     policy && input.config.acc ? await recordPolicyReads(input.config.acc, policy) : undefined;

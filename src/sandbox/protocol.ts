@@ -10,7 +10,7 @@ import type { AnalysisResult } from "../core/analysis-result.ts";
 import type { AnalyzeInput } from "../core/analyze.ts";
 
 /** AnalyzeInput without what cannot cross a process boundary (functions, the live cache). */
-export type SandboxInput = Omit<AnalyzeInput, "pause" | "clock" | "extractionCache" | "policy"> & {
+export type SandboxInput = Omit<AnalyzeInput, "pause" | "clock" | "around" | "extractionCache" | "policy"> & {
   /** The policy files adoption reads (acc.adopt), read by the parent: path → text. */
   readonly policyTexts?: Readonly<Record<string, string>>;
 };

@@ -14,6 +14,8 @@ import { DELIVERY_QUEUE, startQueue } from "../jobs/queue.ts";
 import { startWorkers } from "../jobs/worker.ts";
 import { openStore, type Store } from "../store/connect.ts";
 import { migrateIfAllowed } from "../store/migrate.ts";
+import { inSpan, SpanKind } from "../telemetry/spans.ts";
+import { startTracing, type Tracing } from "../telemetry/tracing.ts";
 import { AuditAnchorLog, logSchemaPreparation } from "./audit-guard.ts";
 import { checkReadiness } from "./health.ts";
 import { sendJson, sendText } from "./http.ts";
@@ -59,6 +61,12 @@ export async function startApp(env: AppEnv, options: StartOptions = {}): Promise
     });
   log.info(describeEnv(env), "starting maestro-hive");
   if (sentry.warning) log.warn(sentry.warning);
+  // 0. Tracing, when an OTLP endpoint is set (nothing of the SDK loads otherwise).
+  const tracing = await startTracing({
+    endpoint: env.otlpEndpoint,
+    tracesEndpoint: env.otlpTracesEndpoint,
+    serviceName: env.otelServiceName,
+  });
   // 1. The database, migrated (when this role may), and the audit chains' anchor logged.
   const store = options.store ?? openStoreFromEnv(env, log);
   await migrate(store, log);
@@ -90,6 +98,7 @@ export async function startApp(env: AppEnv, options: StartOptions = {}): Promise
       workerId,
       anchorLog,
       analysis,
+      tracing,
       log,
       ownsBoss: !options.boss,
       ownsStore: !options.store,
@@ -170,7 +179,11 @@ async function route(routes: Routes, req: IncomingMessage, res: ServerResponse):
     return sendText(res, 200, text, "text/plain; version=0.0.4");
   }
   if (path === env.webhookPath && env.webhookSecret !== undefined && env.appId !== undefined) {
-    return handleWebhook(req, res, { db: store.db, boss, secret: env.webhookSecret, log, metrics });
+    const secret = env.webhookSecret;
+    // The root span of the delivery's trace; handleWebhook names it after the event.
+    return inSpan("webhook", { kind: SpanKind.SERVER }, () =>
+      handleWebhook(req, res, { db: store.db, boss, secret, log, metrics }),
+    );
   }
   if (env.appId === undefined && routes.setup && (await routes.setup(req, res))) return;
   sendJson(res, 404, { error: `no route for ${req.method} ${path}` });
@@ -200,6 +213,7 @@ interface StopParts {
   readonly workerId: string | undefined;
   readonly anchorLog: AuditAnchorLog;
   readonly analysis: AnalysisSetup | undefined;
+  readonly tracing: Tracing | undefined;
   readonly log: Logger;
   /** Started here (not passed in by a test), so stopped here. */
   readonly ownsBoss: boolean;
@@ -213,6 +227,7 @@ async function stopApp({
   workerId,
   anchorLog,
   analysis,
+  tracing,
   log,
   ownsBoss,
   ownsStore,
@@ -231,6 +246,7 @@ async function stopApp({
   if (ownsBoss) await boss.stop({ graceful: true, close: true, timeout: 10_000 });
   await anchorLog.stop();
   if (ownsStore) await store.close();
+  await tracing?.shutdown().catch((error: unknown) => log.warn({ err: error }, "could not flush the traces"));
   log.info("stopped");
 }
 

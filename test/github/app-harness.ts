@@ -55,7 +55,7 @@ export interface HarnessOptions {
    * GHE_PROTOCOL: http://HOST:PORT/api/v3) instead of GITHUB_API_URL.
    */
   readonly enterprise?: boolean;
-  /** More environment variables (WEBHOOK_PATH, LOG_FORMAT, MAESTRO_ANALYSIS_TIME_BUDGET_MS…). */
+  /** More environment variables (WEBHOOK_PATH, LOG_FORMAT, MAESTRO_ANALYSIS_TIME_BUDGET_MS, OTEL_EXPORTER_OTLP_ENDPOINT…). */
   readonly env?: Readonly<Record<string, string>>;
 }
 

@@ -10,6 +10,7 @@ import { startWorkers } from "../../jobs/worker.ts";
 import { createLogger } from "../../server/log.ts";
 import { createProbot } from "../../server/probot.ts";
 import { openStore } from "../../store/connect.ts";
+import { startTracing } from "../../telemetry/tracing.ts";
 import { appEnvOrUsage } from "../app-env-or-usage.ts";
 import { type CliIo, UsageError } from "../io.ts";
 import { requireCurrentSchema } from "./db.ts";
@@ -41,6 +42,11 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     levelInString: env.logLevelInString,
     messageKey: env.logMessageKey,
   }).child({ process: "worker" });
+  const tracing = await startTracing({
+    endpoint: env.otlpEndpoint,
+    tracesEndpoint: env.otlpTracesEndpoint,
+    serviceName: env.otelServiceName,
+  });
   const store = openStore({ databaseUrl: env.databaseUrl, dataDir: env.dataDir });
   await requireCurrentSchema(store.db);
   const boss = await startQueue(store, { schema: env.queueSchema });
@@ -64,5 +70,6 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   await boss.stop({ graceful: true, close: true, timeout: 10_000 });
   analysis.stop();
   await store.close();
+  await tracing?.shutdown().catch((error: unknown) => log.warn({ err: error }, "could not flush the traces"));
   return 0;
 }
