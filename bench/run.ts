@@ -2,6 +2,8 @@
  * `npm run bench`: runs every bench/*.bench.ts in its own Node process (so one bench's
  * heap does not skew another's memory figures) and prints their output in order.
  * `npm run bench -- suppressions` runs only the benches whose name contains the word.
+ * A bench exits non-zero when one of its targets is missed (it prints FAIL and by how much),
+ * and then so does this runner. BENCH_ROUNDS=n sets the repeat count of the peer comparisons.
  */
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
@@ -24,5 +26,7 @@ for (const name of benches) {
     console.log(`!!! ${name} exited with ${result.status ?? result.signal}`);
   }
 }
-console.log(`\n${benches.length - failed} benchmarks ran, ${failed} failed`);
+console.log(
+  `\n${benches.length} benchmarks ran: ${benches.length - failed} met every target, ${failed} missed a target or failed`,
+);
 process.exitCode = failed === 0 ? 0 : 1;
