@@ -143,6 +143,8 @@ export interface Side {
  */
 export function compareCold(options: {
   readonly count: number;
+  /** How the rounds are described in the output (default "cold rounds"). */
+  readonly what?: string;
   readonly peer: { label: string; command: () => ChildCommand };
   readonly ours: { label: string; command: () => ChildCommand };
   /** Called before every run of either side (e.g. to empty a cache directory). */
@@ -166,7 +168,7 @@ export function compareCold(options: {
         `peak RSS ${describeSpread(
           side.runs.map((r) => r.maxRssMb),
           "MB",
-        )}  [${options.count} cold rounds]`,
+        )}  [${options.count} ${options.what ?? "cold rounds"}]`,
     );
   }
   const wallRatio =

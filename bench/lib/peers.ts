@@ -15,7 +15,9 @@ interface PeerEntry {
   readonly env: string;
   readonly scope: string[];
   readonly tsconfig?: string;
-  readonly config?: string;
+  /** Python: the package import-linter analyses, and two subpackages for an independence contract. */
+  readonly rootPackage?: string;
+  readonly independent?: string[];
 }
 
 export interface Peer extends PeerEntry {
@@ -24,10 +26,11 @@ export interface Peer extends PeerEntry {
   readonly skip: string | null;
 }
 
-const listing = JSON.parse(readFileSync(join(import.meta.dirname, "../peers.json"), "utf8")) as Record<
-  string,
-  PeerEntry
->;
+const listing = JSON.parse(readFileSync(join(import.meta.dirname, "../peers.json"), "utf8")) as {
+  typescript?: PeerEntry;
+  python?: PeerEntry;
+  importLinter: { lintImports: string; env: string; build: string };
+};
 
 function peer(kind: "typescript" | "python"): Peer {
   const entry = listing[kind];
@@ -53,3 +56,10 @@ function peer(kind: "typescript" | "python"): Peer {
 
 export const typescriptPeer = (): Peer => peer("typescript");
 export const pythonPeer = (): Peer => peer("python");
+
+/** import-linter's `lint-imports` (built from source, see bench/peers.json), or why it is missing. */
+export function lintImports(): { path: string; skip: string | null } {
+  const entry = listing.importLinter;
+  const path = process.env[entry.env]?.trim() || entry.lintImports;
+  return { path, skip: existsSync(path) ? null : `no ${path}: ${entry.build} (or set ${entry.env})` };
+}
