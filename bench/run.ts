@@ -4,6 +4,8 @@
  * `npm run bench -- suppressions` runs only the benches whose name contains the word.
  * A bench exits non-zero when one of its targets is missed (it prints FAIL and by how much),
  * and then so does this runner. BENCH_ROUNDS=n sets the repeat count of the peer comparisons.
+ * `npm run bench` bundles the CLI first (scripts/bundle-cli.ts) and the benches run our CLI in
+ * that installed form (MAESTRO_CLI_BUNDLE=1; set it to 0 to measure the TypeScript sources).
  */
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
@@ -20,7 +22,9 @@ const benches = readdirSync(here)
 let failed = 0;
 for (const name of benches) {
   console.log(`\n=== ${name}`);
-  const result = spawnSync(process.execPath, ["--expose-gc", join(here, name)], { stdio: "inherit" });
+  // Our CLI runs as installed: the bundle `npm run bench` builds first (bin/maestro-hive.js).
+  const env = { ...process.env, MAESTRO_CLI_BUNDLE: process.env.MAESTRO_CLI_BUNDLE ?? "1" };
+  const result = spawnSync(process.execPath, ["--expose-gc", join(here, name)], { stdio: "inherit", env });
   if (result.status !== 0) {
     failed += 1;
     console.log(`!!! ${name} exited with ${result.status ?? result.signal}`);

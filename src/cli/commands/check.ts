@@ -14,6 +14,7 @@ import { renderMarkdown } from "../../core/report/markdown.ts";
 import { renderSarif } from "../../core/report/sarif.ts";
 import { renderText } from "../../core/report/text.ts";
 import type { Snapshot } from "../../core/snapshot.ts";
+import { extractInParallel, threadsFromEnv } from "../../parallel/extract-pool.ts";
 import { cacheDirectory, openDiskCache } from "../disk-cache.ts";
 import { commitSnapshot, GitError, gitRoot, resolveCommit, workingTreeSnapshot } from "../git-snapshot.ts";
 import { type CliIo, parseOrUsage, UsageError } from "../io.ts";
@@ -111,6 +112,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
 
   const cache = openDiskCache(cacheDirectory(options.dir, io.env));
+  if (loaded.config.acc) {
+    const threads = threadsFromEnv(io.env);
+    await extractInParallel(base ? [head, base] : [head], cache, { ...loaded.config.acc, threads });
+  }
   const result = await analyze({
     head,
     base,
