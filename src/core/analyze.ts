@@ -22,7 +22,6 @@ import type {
   StreamReport,
   SuppressionReport,
 } from "./analysis-result.ts";
-import { runBdv } from "./bdv/index.ts";
 import type { AccConfig, BdvConfig, DdeConfig, MaestroConfig } from "./config/schema.ts";
 import { type CheckRunResult, runDde } from "./dde/index.ts";
 import { diffFindings, type Unchecked } from "./diff.ts";
@@ -245,6 +244,9 @@ async function runBdvStream(
   changed: ReadonlySet<string>,
   timer: PhaseTimer,
 ): Promise<StreamRun> {
+  // Loaded only when BDV is configured: Gherkin, Cucumber expressions and the step readers are
+  // most of the engine's code, and a start-up cost every other check would pay (issue 17).
+  const { runBdv } = await import("./bdv/index.ts");
   const base = input.base ?? null;
   const head = await timer.time("bdv.head", () =>
     runBdv({ head: input.head, base, config: bdv, changedFiles: changed }),
