@@ -23,7 +23,7 @@ import type {
   StreamReport,
   SuppressionReport,
 } from "./analysis-result.ts";
-import { type BdvExecuted, runBdv } from "./bdv/index.ts";
+import type { BdvExecuted } from "./bdv/index.ts";
 import type { ExecutedInput } from "./bdv/results/judge.ts";
 import type { AccConfig, BdvConfig, DdeConfig, MaestroConfig } from "./config/schema.ts";
 import { type CheckRunResult, runDde } from "./dde/index.ts";
@@ -284,6 +284,9 @@ async function runBdvStream(
   timer: PhaseTimer,
   out: GraphOutput,
 ): Promise<StreamRun> {
+  // Loaded only when BDV is configured: Gherkin, Cucumber expressions and the step readers are
+  // most of the engine's code, and a start-up cost every other check would pay (issue 17).
+  const { runBdv } = await import("./bdv/index.ts");
   const base = input.base ?? null;
   const executed = bdv.results.length > 0 ? (input.executed ?? null) : null;
   const head = await timer.time("bdv.head", () =>

@@ -13,6 +13,8 @@ import { renderJson } from "../../core/report/json.ts";
 import { renderMarkdown } from "../../core/report/markdown.ts";
 import { renderSarif } from "../../core/report/sarif.ts";
 import { renderText } from "../../core/report/text.ts";
+import type { Snapshot } from "../../core/snapshot.ts";
+import { extractInParallel, threadsFromEnv } from "../../parallel/extract-pool.ts";
 import { cacheDirectory, openDiskCache } from "../disk-cache.ts";
 import { GitError } from "../git-snapshot.ts";
 import { type CliIo, parseOrUsage, UsageError } from "../io.ts";
@@ -109,6 +111,13 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
 
   const cache = openDiskCache(cacheDirectory(options.dir, io.env));
+  if (loaded.config.acc) {
+    const threads = threadsFromEnv(io.env);
+    await extractInParallel(snapshots.base ? [snapshots.head, snapshots.base] : [snapshots.head], cache, {
+      ...loaded.config.acc,
+      threads,
+    });
+  }
   const result = await analyze({
     head: snapshots.head,
     base: snapshots.base,

@@ -11,6 +11,7 @@ import { importGraph } from "../../core/analyze.ts";
 import { accSchema } from "../../core/config/schema.ts";
 import { renderGraphDot, renderGraphJson, renderGraphMermaid } from "../../core/report/graph.ts";
 import type { Snapshot } from "../../core/snapshot.ts";
+import { extractInParallel, threadsFromEnv } from "../../parallel/extract-pool.ts";
 import { cacheDirectory, openDiskCache } from "../disk-cache.ts";
 import { GitError } from "../git-snapshot.ts";
 import { type CliIo, parseOrUsage, UsageError } from "../io.ts";
@@ -68,7 +69,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     throw error;
   }
   const cache = openDiskCache(cacheDirectory(dir, io.env));
-  const { graph, notices } = importGraph(snapshot, loaded.config.acc ?? accSchema.parse({}), cache);
+  const acc = loaded.config.acc ?? accSchema.parse({});
+  await extractInParallel([snapshot], cache, { ...acc, threads: threadsFromEnv(io.env) });
+  const { graph, notices } = importGraph(snapshot, acc, cache);
   try {
     cache.flush();
   } catch (error) {
