@@ -58,6 +58,9 @@ const EnvSchema = z.object({
   MAESTRO_ANALYSIS_RESIDENT_MB: optionalText.pipe(integerText(64, 131_072).optional()),
   MAESTRO_ANALYSIS_ATTEMPTS: optionalText.pipe(integerText(1, 10).optional()),
   MAESTRO_PARSER_NESTING_LIMIT: optionalText.pipe(integerText(0, 100_000).optional()),
+  MAESTRO_WEBHOOK_MAX_BYTES: optionalText.pipe(integerText(1024, 1_073_741_824).optional()),
+  MAESTRO_WEBHOOK_BODY_IDLE_MS: optionalText.pipe(integerText(100, 600_000).optional()),
+  MAESTRO_MAX_CONNECTIONS: optionalText.pipe(integerText(1, 1_000_000).optional()),
 });
 
 export interface AppEnv {
@@ -86,6 +89,11 @@ export interface AppEnv {
   analysisSandbox: AnalysisSandboxEnv | null;
   /** Deepest nesting the TS parser is given (0: no guard); undefined: the engine's default. */
   parserNestingLimit: number | undefined;
+  /** Webhook bodies: largest accepted (default GitHub's 25 MB cap) and how long one may stall. */
+  webhookMaxBytes: number;
+  webhookBodyIdleMs: number;
+  /** Open connections the HTTP server accepts at once. */
+  maxConnections: number;
 }
 
 export interface AnalysisSandboxEnv {
@@ -142,6 +150,9 @@ export function loadEnv(source: NodeJS.ProcessEnv, cwd: string = process.cwd()):
             attempts: env.MAESTRO_ANALYSIS_ATTEMPTS,
           },
     parserNestingLimit: env.MAESTRO_PARSER_NESTING_LIMIT,
+    webhookMaxBytes: env.MAESTRO_WEBHOOK_MAX_BYTES ?? 25 * 1024 * 1024,
+    webhookBodyIdleMs: env.MAESTRO_WEBHOOK_BODY_IDLE_MS ?? 5_000,
+    maxConnections: env.MAESTRO_MAX_CONNECTIONS ?? 512,
   };
 }
 

@@ -17,7 +17,7 @@ import { renderMarkdown, SUMMARY_MARKER } from "../core/report/markdown.ts";
 import type { Snapshot } from "../core/snapshot.ts";
 import { pullRequestChangedFiles } from "../github/changed-files.ts";
 import { commitExists, mergeBase, otherAppsCheckRuns } from "../github/commits.ts";
-import { configChanges, describeConfigErrors, loadRepositoryConfig } from "../github/config.ts";
+import { configChanges, describeConfigErrors } from "../github/config.ts";
 import {
   completeAllWith,
   completeCheckRuns,
@@ -52,12 +52,9 @@ export async function analyseAndPublish(
   progress: PublishProgress,
 ): Promise<AnalysisOutcome> {
   const laps = lapTimer();
-  // 1. Together: the config from the base, the commit to compare with, the PR's changed files.
-  const [config, baseSha, changed] = await Promise.all([
-    loadRepositoryConfig(job.octokit, job.repo, configRef(job)),
-    baseCommit(job),
-    changedFiles(job),
-  ]);
+  // 1. The config (read before the claim, analysis-job.ts), the commit to compare with, the PR's changed files.
+  const config = job.config;
+  const [baseSha, changed] = await Promise.all([baseCommit(job), changedFiles(job)]);
   if (!config.ok) return publishConfigError(job, run, describeConfigErrors(config.errors));
   laps.lap("config+compare");
   // 2. Snapshots of base and head: a tarball the first time, then the tree and missing blobs.
@@ -116,13 +113,6 @@ export async function analyseAndPublish(
 
 // ---- 1. what the change is ---------------------------------------------------------------
 
-/** The config comes from the PR's base, a baseline's own commit, else the default branch. */
-function configRef(job: Job): string {
-  const { trigger, pr } = job;
-  if (pr) return pr.baseSha;
-  return trigger.baseline ? trigger.headSha : (trigger.defaultBranch ?? trigger.headSha);
-}
-
 /** What the head is compared with: the PR's merge base, the push's `before`, else the default branch's merge base. */
 async function baseCommit(job: Job): Promise<string | null> {
   const { trigger, pr, octokit, repo } = job;
@@ -158,7 +148,7 @@ async function loadEngineInputs(job: Job, fetcher: SnapshotFetcher, config: Maes
   const { db } = job.context;
   const extractionCache = await loadExtractionCache(db, fetcher.blobShas());
   const suppressions = await listSuppressions(db, job.fullName);
-  const override = await overrideFor(db, job.fullName, job.trigger.headSha);
+  const override = await overrideFor(db, job.fullName, job.trigger.headSha, job.analysisKey);
   const checkRuns = await requiredCheckRuns(job, config);
   return { extractionCache, suppressions, override, checkRuns };
 }

@@ -22,7 +22,7 @@ export interface CommandSite {
   /** The PR's head at the time the command is handled (null for offline commands such as `help`). */
   readonly headSha: string | null;
   readonly prState: string | null;
-  /** The base branch's config (null when it could not be read). */
+  /** The default branch's config, the policy of every command (null when it could not be read). */
   readonly config: MaestroConfig | null;
   readonly actor: string;
   readonly chain: number;

@@ -71,7 +71,7 @@ export function helpReply(commands: UsageTable, topic: string | null): string {
       "",
       ...lines,
       "",
-      `${whoMay(commands)} (configurable in \`gate.commandRoles\` and \`gate.overrideRoles\` of the base branch's \`.github/maestro-hive.yml\`). Quote reasons with spaces: \`--reason "…"\`.`,
+      `${whoMay(commands)} (configurable in \`gate.commandRoles\` and \`gate.overrideRoles\` of the default branch's \`.github/maestro-hive.yml\`). Quote reasons with spaces: \`--reason "…"\`.`,
     ].join("\n"),
   );
 }
@@ -190,7 +190,7 @@ export function explainReply(finding: RunFinding, ruleConfig: unknown, explanati
   if (ruleConfig !== undefined && ruleConfig !== null) {
     lines.push(
       "",
-      "The rule in the base branch's config:",
+      "The rule in the default branch's config:",
       "",
       codeBlock(stringify(ruleConfig).trimEnd(), "yaml"),
     );
