@@ -82,7 +82,7 @@ export interface AppEnv {
   redisUrl: string | undefined;
   anthropicApiKey: string | undefined;
   anthropicBaseUrl: string | undefined;
-  /** Default model for AI explanations; a repository's `ai.model` wins. */
+  /** The model of every AI explanation; a repository's `ai.model` is ignored. */
   anthropicModel: string | undefined;
   webhookProxyUrl: string | undefined;
   /** How analyses of untrusted code are isolated (src/sandbox); null: in the app process. */

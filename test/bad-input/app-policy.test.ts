@@ -6,7 +6,7 @@
  * - the config that governs the analysis and every command's permissions come from the default
  *   branch, never from a base branch the author picked.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { listAudit } from "../../src/store/audit.ts";
 import { listSuppressions } from "../../src/store/suppressions.ts";
 import { type AppHarness, pullRequestEvent, startAppHarness } from "../github/app-harness.ts";

@@ -20,7 +20,14 @@ import { describeConfigErrors, loadRepositoryConfig } from "../config.ts";
 import type { DeliveryContext, DeliveryHandler } from "../delivery.ts";
 import type { RepoRef } from "../snapshot.ts";
 import type { Expect, PayloadReads } from "../webhook-payloads.ts";
-import { type Decision, decide, fallbackPolicy, type RolePolicy, repositoryRole } from "./authorize.ts";
+import {
+  type Decision,
+  decide,
+  fallbackPolicy,
+  type RepositoryRole,
+  type RolePolicy,
+  repositoryRole,
+} from "./authorize.ts";
 import type { ActionOutcome, CommandSite, FindingExplainer } from "./command.ts";
 import { invalidReply, refusedReply } from "./reply.ts";
 import { COMMANDS, type CommandName, type CommentParse, parseComment } from "./table.ts";
@@ -155,8 +162,12 @@ class CommandSession {
     const config = pull
       ? await this.#baseConfig(policyRef(pull))
       : { config: null, policy: fallbackPolicy("no config read") };
-    const role =
-      descriptor.requires === "anyone" ? null : await repositoryRole(this.#octokit, this.#repo, this.#actor);
+    let asked: Promise<RepositoryRole> | undefined;
+    const askRole = () => {
+      asked ??= repositoryRole(this.#octokit, this.#repo, this.#actor);
+      return asked;
+    };
+    const role = descriptor.requires === "anyone" ? null : await askRole();
     const decision = decide(descriptor.requires, role, config.policy);
     await this.#auditAuthorization(command.name, decision, config.policy);
     if (!decision.allowed) {
@@ -164,7 +175,7 @@ class CommandSession {
       await this.finish("refused", command.name, reply, "confused", { line, role });
       return;
     }
-    const outcome: ActionOutcome = await parsed.run(this.#site(pull, config.config), {
+    const outcome: ActionOutcome = await parsed.run(this.#site(pull, config.config, askRole), {
       explainer,
       commands: COMMANDS,
     });
@@ -176,7 +187,11 @@ class CommandSession {
     if (outcome.rerun) await this.#rerun(this.#event.issue.number, rerun);
   }
 
-  #site(pull: z.infer<typeof pullSchema> | null, config: MaestroConfig | null): CommandSite {
+  #site(
+    pull: z.infer<typeof pullSchema> | null,
+    config: MaestroConfig | null,
+    role: () => Promise<RepositoryRole>,
+  ): CommandSite {
     const context = this.#context;
     return {
       db: context.db,
@@ -191,6 +206,7 @@ class CommandSession {
       commentCreatedAt: this.#commentCreatedAt(),
       now: context.now(),
       readFile: pull ? githubFileReader(this.#octokit, this.#repo, pull.head.sha) : undefined,
+      role,
     };
   }
 

@@ -178,7 +178,12 @@ export function suppressionsReply(list: readonly Suppression[], total: number): 
   );
 }
 
-export function explainReply(finding: RunFinding, ruleConfig: unknown, explanation: string | null): string {
+export function explainReply(
+  finding: RunFinding,
+  ruleConfig: unknown,
+  explanation: string | null,
+  noAiBecause: string | null = null,
+): string {
   const where = finding.file ? `${finding.file}${finding.line ? `:${finding.line}` : ""}` : null;
   const lines = [
     `**Finding ${codeSpan(finding.id)}** — ${finding.stream.toUpperCase()} rule ${codeSpan(finding.rule)} (${text(finding.type)}, ${text(finding.severity)}, ${text(finding.status)}${finding.suppressed ? `, suppressed by ${codeSpan(finding.suppressionId ?? "?")}` : ""})`,
@@ -196,6 +201,7 @@ export function explainReply(finding: RunFinding, ruleConfig: unknown, explanati
     );
   }
   if (explanation) lines.push("", "**Explanation**", "", defusedMarkdown(explanation));
+  if (noAiBecause) lines.push("", `_No AI explanation: ${noAiBecause}_`);
   lines.push("", `To accept it: ${codeSpan(`/maestro suppress ${finding.id} --reason "…"`)}`);
   return reply(lines.join("\n"));
 }
