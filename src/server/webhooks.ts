@@ -56,7 +56,7 @@ export async function handleWebhook(
     return refuse(400, "missing or malformed X-GitHub-Delivery header");
   const signature = header(req, "x-hub-signature-256");
   if (!isSignatureHeader(signature)) {
-    return refuse(400, "missing or malformed X-Hub-Signature-256 header: the delivery is not signed");
+    return refuse(400, "missing or malformed X-Hub-Signature-256 header: the delivery carries no signature");
   }
   const limits = deps.body ?? { maxBytes: MAX_WEBHOOK_BYTES, idleMs: WEBHOOK_BODY_IDLE_MS };
   const body = await readBody(req, limits);

@@ -116,7 +116,7 @@ describe("webhook intake", () => {
     clearInterval(sampler);
     for (const result of results) {
       expect(result.status).toBe(400);
-      expect(result.error).toContain("not signed");
+      expect(result.error).toContain("carries no signature");
     }
     const grownMb = (peak - before) / MB;
     // Buffering them would take 288 MB; refused from the headers they take next to nothing.
