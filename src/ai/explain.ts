@@ -11,6 +11,7 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import type { Logger } from "pino";
 import type { AnalysisResult } from "../core/analysis-result.ts";
+import { DEFAULT_CONFIG_PATH } from "../core/config/load.ts";
 import type { MaestroConfig } from "../core/config/schema.ts";
 import type { Finding, Notice, ReportedFinding } from "../core/findings.ts";
 import type { Snapshot } from "../core/snapshot.ts";
@@ -43,7 +44,7 @@ export interface ExplainerSettings {
   /** Undefined: nothing is ever sent (cached explanations are still shown). */
   readonly apiKey: string | undefined;
   readonly baseURL?: string | undefined;
-  /** The deployment's default model; a repository's `ai.model` wins. */
+  /** The model of every explanation (MAESTRO_AI_MODEL); a repository's `ai.model` is ignored. */
   readonly model?: string | undefined;
   readonly timeoutMs?: number | undefined;
   readonly maxRetries?: number | undefined;
@@ -151,6 +152,12 @@ export async function explainNewFindings(
 }
 
 export async function explainFindings(input: ExplainFindingsInput): Promise<ExplainResult> {
+  const result = await explainOptedIn(input);
+  const ignored = ignoredModelNotice(input.config);
+  return ignored ? { ...result, notices: [ignored, ...result.notices] } : result;
+}
+
+async function explainOptedIn(input: ExplainFindingsInput): Promise<ExplainResult> {
   if (!input.config.ai.explain) return { explanations: new Map(), notices: [], stats: EMPTY_STATS };
   try {
     return await explainBatch(input);
@@ -394,8 +401,19 @@ async function explainItem(
   return outcome;
 }
 
-function modelFor(config: MaestroConfig, settings: ExplainerSettings | undefined): string {
-  return config.ai.model ?? settings?.model ?? DEFAULT_MODEL;
+/** The deployment chooses (and pays for) the model; a repository's `ai.model` is ignored (ignoredModelNotice). */
+function modelFor(_config: MaestroConfig, settings: ExplainerSettings | undefined): string {
+  return settings?.model ?? DEFAULT_MODEL;
+}
+
+/** The notice for a config that still names `ai.model`: accepted, but without effect. */
+export function ignoredModelNotice(config: MaestroConfig): Notice | null {
+  if (config.ai.model === undefined) return null;
+  return {
+    file: DEFAULT_CONFIG_PATH,
+    kind: NOTICE_KIND,
+    message: "ai.model is ignored: the deployment chooses the model of AI explanations (MAESTRO_AI_MODEL)",
+  };
 }
 
 function maxTokensFor(settings: ExplainerSettings | undefined): number {

@@ -79,6 +79,9 @@ const EnvSchema = z.object({
     z.enum(["http/json"], { message: "must be http/json (the only OTLP protocol the app sends)" }).optional(),
   ),
   OTEL_SERVICE_NAME: optionalText,
+  MAESTRO_WEBHOOK_MAX_BYTES: optionalText.pipe(integerText(1024, 1_073_741_824).optional()),
+  MAESTRO_WEBHOOK_BODY_IDLE_MS: optionalText.pipe(integerText(100, 600_000).optional()),
+  MAESTRO_MAX_CONNECTIONS: optionalText.pipe(integerText(1, 1_000_000).optional()),
 });
 
 /** Every variable the app reads (deploy/ manifests are checked against it). */
@@ -116,7 +119,7 @@ export interface AppEnv {
   redisUrl: string | undefined;
   anthropicApiKey: string | undefined;
   anthropicBaseUrl: string | undefined;
-  /** Default model for AI explanations; a repository's `ai.model` wins. */
+  /** The model of every AI explanation; a repository's `ai.model` is ignored. */
   anthropicModel: string | undefined;
   webhookProxyUrl: string | undefined;
   /** How analyses of untrusted code are isolated (src/sandbox); null: in the app process. */
@@ -127,6 +130,11 @@ export interface AppEnv {
   otlpEndpoint: string | undefined;
   otlpTracesEndpoint: string | undefined;
   otelServiceName: string;
+  /** Webhook bodies: largest accepted (default GitHub's 25 MB cap) and how long one may stall. */
+  webhookMaxBytes: number;
+  webhookBodyIdleMs: number;
+  /** Open connections the HTTP server accepts at once. */
+  maxConnections: number;
 }
 
 export interface AnalysisSandboxEnv {
@@ -193,6 +201,9 @@ export function loadEnv(source: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
     otlpTracesEndpoint: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
     otelServiceName: env.OTEL_SERVICE_NAME ?? "maestro-hive",
+    webhookMaxBytes: env.MAESTRO_WEBHOOK_MAX_BYTES ?? 25 * 1024 * 1024,
+    webhookBodyIdleMs: env.MAESTRO_WEBHOOK_BODY_IDLE_MS ?? 5_000,
+    maxConnections: env.MAESTRO_MAX_CONNECTIONS ?? 512,
   };
 }
 

@@ -18,7 +18,7 @@ import { renderMarkdown, SUMMARY_MARKER } from "../core/report/markdown.ts";
 import type { Snapshot } from "../core/snapshot.ts";
 import { pullRequestChangedFiles } from "../github/changed-files.ts";
 import { commitExists, mergeBase, otherAppsCheckRuns } from "../github/commits.ts";
-import { configChanges, describeConfigErrors, loadRepositoryConfig } from "../github/config.ts";
+import { configChanges, describeConfigErrors } from "../github/config.ts";
 import { githubPolicyFiles } from "../github/policy-files.ts";
 import {
   completeAllWith,
@@ -57,13 +57,10 @@ export async function analyseAndPublish(
   progress: PublishProgress,
 ): Promise<AnalysisOutcome> {
   const laps = lapTimer();
-  // 1. Together: the config from the base, the commit to compare with, the PR's changed files.
-  const [config, baseSha, changed] = await inSpan("analysis config", {}, () =>
-    Promise.all([
-      loadRepositoryConfig(job.octokit, job.repo, configRef(job)),
-      baseCommit(job),
-      changedFiles(job),
-    ]),
+  // 1. The config (read before the claim, analysis-job.ts), the commit to compare with, the PR's changed files.
+  const config = job.config;
+  const [baseSha, changed] = await inSpan("analysis config", {}, () =>
+    Promise.all([baseCommit(job), changedFiles(job)]),
   );
   if (!config.ok) return publishConfigError(job, run, describeConfigErrors(config.errors));
   laps.lap("config+compare");
@@ -79,7 +76,7 @@ export async function analyseAndPublish(
   const now = job.context.now();
   const { head, base } = snapshots;
   // Peer contracts (acc.adopt) are read from the commit the config came from, like all policy.
-  const policy = githubPolicyFiles(job.octokit, job.repo, configRef(job));
+  const policy = githubPolicyFiles(job.octokit, job.repo, job.configRef);
   const input = { head, base, config: config.config, policy, now, changedFiles: changed.paths, ...stored };
   const result = await inSpan("engine", {}, () => runEngine(job, { ...input, around: spanAround("engine") }));
   laps.lap("analyze");
@@ -128,13 +125,6 @@ export async function analyseAndPublish(
 
 // ---- 1. what the change is ---------------------------------------------------------------
 
-/** The config comes from the PR's base, a baseline's own commit, else the default branch. */
-function configRef(job: Job): string {
-  const { trigger, pr } = job;
-  if (pr) return pr.baseSha;
-  return trigger.baseline ? trigger.headSha : (trigger.defaultBranch ?? trigger.headSha);
-}
-
 /** What the head is compared with: the PR's merge base, the push's `before`, else the default branch's merge base. */
 async function baseCommit(job: Job): Promise<string | null> {
   const { trigger, pr, octokit, repo } = job;
@@ -170,7 +160,7 @@ async function loadEngineInputs(job: Job, fetcher: SnapshotFetcher, config: Maes
   const { db } = job.context;
   const extractionCache = await loadExtractionCache(db, fetcher.blobShas());
   const suppressions = await listSuppressions(db, job.fullName);
-  const override = await overrideFor(db, job.fullName, job.trigger.headSha);
+  const override = await overrideFor(db, job.fullName, job.trigger.headSha, job.analysisKey);
   const checkRuns = await requiredCheckRuns(job, config);
   const executed = await loadExecuted(job, config);
   return { extractionCache, suppressions, override, checkRuns, executed };

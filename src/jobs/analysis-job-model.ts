@@ -1,6 +1,7 @@
 /** The analysis job's state as its stages pass it along (analysis-job.ts, analyse-and-publish.ts). */
 import type { ProbotOctokit } from "probot";
 import type { ExplainerSettings } from "../ai/explain.ts";
+import type { RepositoryConfig } from "../github/config.ts";
 import type { DeliveryContext } from "../github/delivery.ts";
 import type { AnalysisTrigger, PullRequestRef } from "../github/events.ts";
 import type { CheckRunIds, PublishTarget } from "../github/publish.ts";
@@ -42,6 +43,12 @@ export interface Job {
   readonly pr: PullRequestRef | null;
   readonly policy: RetryPolicy;
   readonly options: AnalysisOptions;
+  /** The config that governs the change: the default branch's, or the PR's base when that is the default branch. */
+  readonly config: RepositoryConfig;
+  /** The commit (or branch) that config was read from: peer configs (acc.adopt) are read there too. */
+  readonly configRef: string;
+  /** analysisKey(config, compared commit): what the claim and overrides are bound to. */
+  readonly analysisKey: string;
   /** When the job started: the claim and the supersession are stamped with it. */
   readonly startedAt: Date;
   /** Runs GitHub work with the job's retry policy, logging each retry. */

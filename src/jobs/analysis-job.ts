@@ -12,8 +12,9 @@
  */
 import { escapeMarkdown } from "../core/report/markdown.ts";
 import { getPullRequest, openPullRequestAt, refOf, unfinishedCheckRuns } from "../github/commits.ts";
+import { loadRepositoryConfig } from "../github/config.ts";
 import type { DeliveryContext, DeliveryHandler } from "../github/delivery.ts";
-import { type AnalysisTrigger, analysisTrigger } from "../github/events.ts";
+import { type AnalysisTrigger, analysisTrigger, type PullRequestRef } from "../github/events.ts";
 import {
   type CheckRunIds,
   completeAllWith,
@@ -31,6 +32,7 @@ import {
 import type { RepoRef } from "../github/snapshot.ts";
 import { AnalysisAborted } from "../sandbox/pool.ts";
 import {
+  analysisKey,
   claimAnalysis,
   finishRun,
   markRunning,
@@ -144,6 +146,8 @@ async function prepareJob(
       ? await retrying(() => openPullRequestAt(octokit, repo, trigger.fullName, trigger.headSha))
       : null);
   const fullName = trigger.fullName;
+  const policyRef = configRef(trigger, pr);
+  const config = await retrying(() => loadRepositoryConfig(octokit, repo, policyRef));
   return {
     context,
     trigger,
@@ -151,6 +155,9 @@ async function prepareJob(
     repo,
     fullName,
     pr,
+    config,
+    configRef: policyRef,
+    analysisKey: analysisKey(config, pr?.baseSha ?? null),
     policy,
     options,
     startedAt: context.now(),
@@ -182,6 +189,7 @@ async function claimCommit(job: Job): Promise<ClaimResult> {
   const claim = await claimAnalysis(context.db, {
     repository: job.fullName,
     headSha: trigger.headSha,
+    analysisKey: job.analysisKey,
     prNumber: pr?.number ?? null,
     deliveryId: context.deliveryId,
     force: trigger.force,
@@ -329,6 +337,17 @@ async function finalFailure(job: Job, run: StartedRun, error: unknown): Promise<
   });
   await auditCommit(job, "analysis.failed", { runId: run.runId, error: reason });
   return runOutcome("failed", job, run, null, null);
+}
+
+/**
+ * Policy comes from the default branch: a PR's base only when it is the default branch (a PR
+ * to a branch its author picked, without rules or with looser ones, gets the default branch's);
+ * a baseline push its own commit; any other push the default branch.
+ */
+export function configRef(trigger: AnalysisTrigger, pr: PullRequestRef | null): string {
+  const defaultBranch = trigger.defaultBranch;
+  if (pr) return defaultBranch === null || pr.baseRef === defaultBranch ? pr.baseSha : defaultBranch;
+  return trigger.baseline ? trigger.headSha : (defaultBranch ?? trigger.headSha);
 }
 
 function repositoryOf(trigger: AnalysisTrigger): RepositoryOfInstallation {

@@ -134,7 +134,13 @@ class Child {
       this.closed = true;
       this.attempt?.onClose(code, signal);
     });
-    this.process.on("error", () => this.kill());
+    // A process that could not start (or be signalled) ends here like one that exited.
+    this.process.on("error", (error) => {
+      this.stderr += error.message;
+      this.kill();
+      this.closed = true;
+      this.attempt?.onClose(null, null);
+    });
   }
 
   private watchOutput(): void {

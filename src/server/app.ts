@@ -179,10 +179,11 @@ async function route(routes: Routes, req: IncomingMessage, res: ServerResponse):
     return sendText(res, 200, text, "text/plain; version=0.0.4");
   }
   if (path === env.webhookPath && env.webhookSecret !== undefined && env.appId !== undefined) {
+    const body = { maxBytes: env.webhookMaxBytes, idleMs: env.webhookBodyIdleMs };
     const secret = env.webhookSecret;
     // The root span of the delivery's trace; handleWebhook names it after the event.
     return inSpan("webhook", { kind: SpanKind.SERVER }, () =>
-      handleWebhook(req, res, { db: store.db, boss, secret, log, metrics }),
+      handleWebhook(req, res, { db: store.db, boss, secret, log, metrics, body }),
     );
   }
   if (env.appId === undefined && routes.setup && (await routes.setup(req, res))) return;
@@ -197,6 +198,11 @@ async function listen(env: AppEnv, routes: Routes): Promise<{ server: Server; ur
       else res.destroy();
     });
   });
+  // Bounded intake: past the cap new connections are refused; headers must arrive within 10 s and
+  // a whole request within 60 s (a stalled webhook body is cut sooner, webhooks.ts).
+  server.maxConnections = env.maxConnections;
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(env.port, env.host, () => resolve());

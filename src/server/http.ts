@@ -20,23 +20,58 @@ export function sendText(
   res.end(text);
 }
 
+export interface BodyLimits {
+  /** Largest body accepted, in bytes. */
+  readonly maxBytes: number;
+  /** A body that sends nothing for this long is abandoned (the client stalled). */
+  readonly idleMs: number;
+}
+
+export type BodyRead = Buffer | "too-large" | "stalled";
+
 /**
- * Reads the raw body, up to `limit` bytes. Past the limit it stops collecting, drains the rest
- * and answers "too-large" (the caller sends 413), without holding the excess in memory.
+ * Reads the raw body within `limits`. A declared Content-Length over the limit is refused
+ * before a byte is read; without one, the read stops as soon as the count passes the limit.
+ * Either way the rest is drained, never held. A body that stalls ends the read as "stalled"
+ * (the caller answers 408 and closes the connection).
  */
-export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | "too-large"> {
+export async function readBody(req: IncomingMessage, limits: BodyLimits): Promise<BodyRead> {
   const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > limit) {
+  if (Number.isFinite(declared) && declared > limits.maxBytes) {
     req.resume();
     return "too-large";
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let tooLarge = false;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) tooLarge = true;
-    if (!tooLarge) chunks.push(chunk);
-  }
-  return tooLarge ? "too-large" : Buffer.concat(chunks, size);
+  return new Promise<BodyRead>((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let timer: NodeJS.Timeout;
+    const finish = (outcome: BodyRead) => {
+      clearTimeout(timer);
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onError);
+      resolve(outcome);
+    };
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => finish("stalled"), limits.idleMs);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limits.maxBytes) {
+        chunks.length = 0;
+        req.resume(); // drain the rest without keeping it
+        finish("too-large");
+        return;
+      }
+      chunks.push(chunk);
+      arm();
+    };
+    const onEnd = () => finish(Buffer.concat(chunks, size));
+    const onError = () => finish("stalled");
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", onError);
+    arm();
+  });
 }

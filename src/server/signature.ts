@@ -11,9 +11,14 @@ export function signPayload(secret: string, body: Buffer | string): string {
   return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
 }
 
+/** A header of the right shape ("sha256=" + 64 hex digits); checked before the body is read. */
+export function isSignatureHeader(header: string | undefined): header is string {
+  return header !== undefined && /^sha256=[0-9a-f]{64}$/i.test(header);
+}
+
 /** Constant-time check of a signature header against the raw body. */
 export function verifySignature(secret: string, body: Buffer, header: string | undefined): boolean {
-  if (!header || !/^sha256=[0-9a-f]{64}$/i.test(header)) return false;
+  if (!isSignatureHeader(header)) return false;
   const expected = Buffer.from(signPayload(secret, body), "utf8");
   const actual = Buffer.from(header.toLowerCase(), "utf8");
   return expected.length === actual.length && timingSafeEqual(expected, actual);

@@ -12,13 +12,15 @@ import { appendAudit } from "../store/audit.ts";
 import { type Db, inTransaction } from "../store/db.ts";
 import { recordDelivery } from "../store/deliveries.ts";
 import { activeSpan } from "../telemetry/spans.ts";
-import { readBody, sendJson } from "./http.ts";
+import { type BodyLimits, readBody, sendJson } from "./http.ts";
 import type { AppMetrics } from "./metrics.ts";
-import { verifySignature } from "./signature.ts";
+import { isSignatureHeader, verifySignature } from "./signature.ts";
 import { parseDelivery, WebhookInputError } from "./webhook-input.ts";
 
 /** GitHub caps webhook payloads at 25 MB. */
 export const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
+/** A webhook body that sends nothing for this long is closed (GitHub sends it in one go). */
+export const WEBHOOK_BODY_IDLE_MS = 5_000;
 
 export interface WebhookDeps {
   db: Db;
@@ -26,6 +28,8 @@ export interface WebhookDeps {
   secret: string;
   log: Logger;
   metrics: AppMetrics;
+  /** Body size and stall limits; default MAX_WEBHOOK_BYTES and WEBHOOK_BODY_IDLE_MS. */
+  body?: BodyLimits | undefined;
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
@@ -51,12 +55,23 @@ export async function handleWebhook(
     sendJson(res, status, { error });
   };
   if (req.method !== "POST") return refuse(405, "webhooks are POSTed");
-  const body = await readBody(req, MAX_WEBHOOK_BYTES);
-  if (body === "too-large") return refuse(413, `the body exceeds ${MAX_WEBHOOK_BYTES} bytes`);
+  // What the headers alone can refuse is refused before a byte of the body is read.
   if (!event || !/^[a-z_]+$/.test(event)) return refuse(400, "missing or malformed X-GitHub-Event header");
   if (!deliveryId || deliveryId.length > 200)
     return refuse(400, "missing or malformed X-GitHub-Delivery header");
-  if (!verifySignature(deps.secret, body, header(req, "x-hub-signature-256"))) {
+  const signature = header(req, "x-hub-signature-256");
+  if (!isSignatureHeader(signature)) {
+    return refuse(400, "missing or malformed X-Hub-Signature-256 header: the delivery carries no signature");
+  }
+  const limits = deps.body ?? { maxBytes: MAX_WEBHOOK_BYTES, idleMs: WEBHOOK_BODY_IDLE_MS };
+  const body = await readBody(req, limits);
+  if (body === "too-large") return refuse(413, `the body exceeds ${limits.maxBytes} bytes`);
+  if (body === "stalled") {
+    res.setHeader("connection", "close");
+    res.once("finish", () => req.socket.destroy());
+    return refuse(408, `the body stalled for ${limits.idleMs} ms`);
+  }
+  if (!verifySignature(deps.secret, body, signature)) {
     return refuse(400, "the X-Hub-Signature-256 signature does not match the body");
   }
   const contentType = header(req, "content-type");

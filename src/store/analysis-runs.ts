@@ -1,17 +1,23 @@
 /**
  * analysis_runs, findings and overrides as the analysis job uses them. One row per
- * (repository, head SHA): push, check_suite and synchronize all fire for one commit, and
- * only the first claims the analysis (a forced re-run claims it again).
+ * (repository, head SHA, analysis key): push, check_suite and synchronize all fire for one
+ * commit, and only the first claims the analysis (a forced re-run claims it again). The key
+ * (analysisKey) hashes the config that governs the analysis and the commit it is compared
+ * with, so the same head under another config or against another base is analysed again.
  */
+import { createHash } from "node:crypto";
 import { type Kysely, sql } from "kysely";
 import type { AnalysisResult } from "../core/analysis-result.ts";
 import type { GateOverride } from "../core/gate.ts";
 import { STREAMS } from "../core/gate.ts";
+import { canonicalJson } from "./canonical-json.ts";
 import type { AnalysisRun, Database } from "./schema.ts";
 
 export interface ClaimRequest {
   readonly repository: string;
   readonly headSha: string;
+  /** analysisKey(config, compared commit). */
+  readonly analysisKey: string;
   readonly prNumber: number | null;
   readonly deliveryId: string;
   readonly force: boolean;
@@ -26,18 +32,24 @@ export type Claim =
   | { readonly claimed: true; readonly run: AnalysisRun; readonly fresh: boolean }
   | { readonly claimed: false; readonly run: AnalysisRun };
 
+/** The key of an analysis: the governing config (as loaded, errors included) and the compared commit. */
+export function analysisKey(config: unknown, comparedWith: string | null): string {
+  return createHash("sha256").update(canonicalJson({ config, comparedWith })).digest("hex");
+}
+
 export async function claimAnalysis(db: Kysely<Database>, request: ClaimRequest): Promise<Claim> {
   const inserted = await db
     .insertInto("analysis_runs")
     .values({
       repository: request.repository,
       head_sha: request.headSha,
+      analysis_key: request.analysisKey,
       pr_number: request.prNumber,
       delivery_id: request.deliveryId,
       status: "queued",
       created_at: request.at,
     })
-    .onConflict((oc) => oc.columns(["repository", "head_sha", "kind"]).doNothing())
+    .onConflict((oc) => oc.columns(["repository", "head_sha", "kind", "analysis_key"]).doNothing())
     .returningAll()
     .executeTakeFirst();
   if (inserted) return { claimed: true, run: inserted, fresh: true };
@@ -47,6 +59,7 @@ export async function claimAnalysis(db: Kysely<Database>, request: ClaimRequest)
     .where("repository", "=", request.repository)
     .where("head_sha", "=", request.headSha)
     .where("kind", "=", "analysis")
+    .where("analysis_key", "=", request.analysisKey)
     .executeTakeFirstOrThrow();
   const retryOfSameDelivery = existing.delivery_id === request.deliveryId;
   const reusable = existing.status === "failed" || existing.status === "superseded";
@@ -230,17 +243,23 @@ export async function analysedBefore(db: Kysely<Database>, repository: string): 
   return row !== undefined;
 }
 
-/** The latest override bound to this head commit (written by the `/maestro override` command). */
+/**
+ * The latest override bound to this head commit and analysis key (written by the
+ * `/maestro override` command): an override given where another config or base governed the
+ * head does not carry over.
+ */
 export async function overrideFor(
   db: Kysely<Database>,
   repository: string,
   headSha: string,
+  analysisKey: string,
 ): Promise<GateOverride | null> {
   const row = await db
     .selectFrom("overrides")
     .select(["actor", "reason", "head_sha"])
     .where("repository", "=", repository)
     .where("head_sha", "=", headSha)
+    .where("analysis_key", "=", analysisKey)
     .orderBy("id", "desc")
     .executeTakeFirst();
   return row ? { actor: row.actor, reason: row.reason, headSha: row.head_sha } : null;

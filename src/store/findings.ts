@@ -28,6 +28,8 @@ export interface RunFinding extends StoredFinding {
 export interface LatestRun {
   readonly runId: number;
   readonly headSha: string;
+  /** The run's analysis key (an override is bound to it). */
+  readonly analysisKey: string;
   readonly finishedAt: Date | null;
 }
 
@@ -40,7 +42,7 @@ export async function latestRun(
 ): Promise<LatestRun | null> {
   const rows = await db
     .selectFrom("analysis_runs")
-    .select(["id", "head_sha", "finished_at"])
+    .select(["id", "head_sha", "analysis_key", "finished_at"])
     .where("repository", "=", repository)
     .where("pr_number", "=", prNumber)
     .where("status", "=", "completed")
@@ -49,7 +51,12 @@ export async function latestRun(
     .execute();
   const row = rows.find((r) => r.head_sha === headSha) ?? rows[0];
   return row
-    ? { runId: row.id, headSha: row.head_sha, finishedAt: row.finished_at ? new Date(row.finished_at) : null }
+    ? {
+        runId: row.id,
+        headSha: row.head_sha,
+        analysisKey: row.analysis_key,
+        finishedAt: row.finished_at ? new Date(row.finished_at) : null,
+      }
     : null;
 }
 

@@ -15,6 +15,8 @@ export interface NewOverride {
   readonly repository: string;
   readonly prNumber: number;
   readonly headSha: string;
+  /** The analysis key of the run the author saw (analysis_runs.analysis_key). */
+  readonly analysisKey: string;
   /** The GitHub login of the admin. */
   readonly actor: string;
   readonly reason: string;
@@ -35,6 +37,7 @@ export async function addOverride(db: Kysely<Database>, input: NewOverride): Pro
         repository: input.repository,
         pr_number: input.prNumber,
         head_sha: input.headSha,
+        analysis_key: input.analysisKey,
         actor: input.actor,
         reason: input.reason,
         created_at: input.now,

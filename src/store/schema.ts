@@ -50,6 +50,8 @@ export interface AnalysisRunsTable {
   base_sha: string | null;
   pr_number: number | null;
   kind: ColumnType<string, string | undefined, string>;
+  /** Hash of the governing config and the compared commit (migration 0003); '' for older rows. */
+  analysis_key: ColumnType<string, string | undefined, string>;
   delivery_id: string | null;
   status: ColumnType<AnalysisStatus, AnalysisStatus | undefined, AnalysisStatus>;
   verdict: string | null;
@@ -146,6 +148,8 @@ export interface OverridesTable {
   repository: string;
   pr_number: number;
   head_sha: string;
+  /** The analysis key of the run the override's author saw (migration 0003). */
+  analysis_key: ColumnType<string, string | undefined, string>;
   actor: string;
   reason: string;
   created_at: CreatedAt;

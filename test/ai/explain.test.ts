@@ -234,23 +234,27 @@ describeEachDatabase("AI explanations", (getDb) => {
       settings: settings(),
     });
     expect(fake.requests).toHaveLength(2);
-    const otherModel = config(`${LAYERS}ai: { explain: true, model: claude-haiku-4-5 }\n`);
-    await explainFindings({
+    // A repository naming a model is accepted but cannot pick (and bill) it: cached, with a notice.
+    const otherModel = config(`${LAYERS}ai: { explain: true, model: claude-opus-4-7 }\n`);
+    const ignored = await explainFindings({
       ...deps(repository),
       config: otherModel,
       findings: [target],
       settings: settings(),
     });
-    expect(fake.requests).toHaveLength(3);
-    expect(fake.requests[2]!.message?.model).toBe("claude-haiku-4-5");
-    // The deployment's default model applies when the repository names none.
+    expect(fake.requests).toHaveLength(2);
+    expect(ignored.notices.map((notice) => notice.message)).toContain(
+      "ai.model is ignored: the deployment chooses the model of AI explanations (MAESTRO_AI_MODEL)",
+    );
+    // The deployment's model is the one asked for.
     await explainFindings({
       ...deps(repository),
       config: ON,
       findings: [target],
       settings: settings({ model: "claude-opus-4-7" }),
     });
-    expect(fake.requests[3]!.message?.model).toBe("claude-opus-4-7");
+    expect(fake.requests).toHaveLength(3);
+    expect(fake.requests[2]!.message?.model).toBe("claude-opus-4-7");
     expect(fake.violations).toEqual([]);
   });
 

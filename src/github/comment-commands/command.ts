@@ -10,7 +10,7 @@ import { type CommandSyntax, parsed } from "../../core/comment-commands/parse.ts
 import type { MaestroConfig } from "../../core/config/schema.ts";
 import type { Db } from "../../store/db.ts";
 import type { RunFinding } from "../../store/findings.ts";
-import type { Requirement } from "./authorize.ts";
+import type { RepositoryRole, Requirement } from "./authorize.ts";
 import { rejectedReply, type UsageTable } from "./reply.ts";
 
 /** Where a command was given. */
@@ -22,7 +22,7 @@ export interface CommandSite {
   /** The PR's head at the time the command is handled (null for offline commands such as `help`). */
   readonly headSha: string | null;
   readonly prState: string | null;
-  /** The base branch's config (null when it could not be read). */
+  /** The default branch's config, the policy of every command (null when it could not be read). */
   readonly config: MaestroConfig | null;
   readonly actor: string;
   readonly chain: number;
@@ -32,6 +32,8 @@ export interface CommandSite {
   readonly now: Date;
   /** Reads a file at the PR head (for the excerpt of an AI explanation); absent in tests without GitHub. */
   readonly readFile?: FileSource | undefined;
+  /** The commenter's role on the repository (asked of GitHub once, when first needed). */
+  readonly role?: (() => Promise<RepositoryRole>) | undefined;
 }
 
 /** What src/ai's explainer is asked (cache, audit, excerpt: see createFindingExplainer). */

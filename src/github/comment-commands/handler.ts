@@ -20,7 +20,14 @@ import { describeConfigErrors, loadRepositoryConfig } from "../config.ts";
 import type { DeliveryContext, DeliveryHandler } from "../delivery.ts";
 import type { RepoRef } from "../snapshot.ts";
 import type { Expect, PayloadReads } from "../webhook-payloads.ts";
-import { type Decision, decide, fallbackPolicy, type RolePolicy, repositoryRole } from "./authorize.ts";
+import {
+  type Decision,
+  decide,
+  fallbackPolicy,
+  type RepositoryRole,
+  type RolePolicy,
+  repositoryRole,
+} from "./authorize.ts";
 import type { ActionOutcome, CommandSite, FindingExplainer } from "./command.ts";
 import { invalidReply, refusedReply } from "./reply.ts";
 import { COMMANDS, type CommandName, type CommentParse, parseComment } from "./table.ts";
@@ -67,10 +74,23 @@ export type CommentPayloadMatchesGitHub = Expect<PayloadReads<"issue_comment", t
 const pullSchema = z.object({
   state: z.string(),
   head: z.object({ sha: z.string() }),
-  base: z.object({ ref: z.string() }),
+  base: z.object({
+    ref: z.string(),
+    repo: z.object({ default_branch: z.string() }).nullish(),
+  }),
 });
 
 type Reaction = "eyes" | "+1" | "confused";
+
+/**
+ * The branch whose config is the policy for a command on this PR: the default branch — a
+ * writer could otherwise open a PR to a branch of their own whose config widens
+ * `gate.commandRoles` and then suppress rules repository-wide. The base is the default
+ * branch in the usual case; the fallback is the base only when GitHub names no default branch.
+ */
+export function policyRef(pull: z.infer<typeof pullSchema>): string {
+  return pull.base.repo?.default_branch ?? pull.base.ref;
+}
 
 /** Why a comment is not a command for us, or null when it may be one. */
 export function ignoredBecause(event: CommentEvent): string | null {
@@ -140,10 +160,14 @@ class CommandSession {
     const { command, descriptor, line } = parsed;
     const pull = descriptor.offline ? null : await this.#pullRequest();
     const config = pull
-      ? await this.#baseConfig(pull.base.ref)
+      ? await this.#baseConfig(policyRef(pull))
       : { config: null, policy: fallbackPolicy("no config read") };
-    const role =
-      descriptor.requires === "anyone" ? null : await repositoryRole(this.#octokit, this.#repo, this.#actor);
+    let asked: Promise<RepositoryRole> | undefined;
+    const askRole = () => {
+      asked ??= repositoryRole(this.#octokit, this.#repo, this.#actor);
+      return asked;
+    };
+    const role = descriptor.requires === "anyone" ? null : await askRole();
     const decision = decide(descriptor.requires, role, config.policy);
     await this.#auditAuthorization(command.name, decision, config.policy);
     if (!decision.allowed) {
@@ -151,7 +175,7 @@ class CommandSession {
       await this.finish("refused", command.name, reply, "confused", { line, role });
       return;
     }
-    const outcome: ActionOutcome = await parsed.run(this.#site(pull, config.config), {
+    const outcome: ActionOutcome = await parsed.run(this.#site(pull, config.config, askRole), {
       explainer,
       commands: COMMANDS,
     });
@@ -163,7 +187,11 @@ class CommandSession {
     if (outcome.rerun) await this.#rerun(this.#event.issue.number, rerun);
   }
 
-  #site(pull: z.infer<typeof pullSchema> | null, config: MaestroConfig | null): CommandSite {
+  #site(
+    pull: z.infer<typeof pullSchema> | null,
+    config: MaestroConfig | null,
+    role: () => Promise<RepositoryRole>,
+  ): CommandSite {
     const context = this.#context;
     return {
       db: context.db,
@@ -178,6 +206,7 @@ class CommandSession {
       commentCreatedAt: this.#commentCreatedAt(),
       now: context.now(),
       readFile: pull ? githubFileReader(this.#octokit, this.#repo, pull.head.sha) : undefined,
+      role,
     };
   }
 
@@ -230,7 +259,10 @@ class CommandSession {
     return pullSchema.parse(response.data);
   }
 
-  /** Who may do what comes from the base branch, like every other setting: a PR cannot grant itself rights. */
+  /**
+   * Who may do what comes from the default branch, like every other setting (policyRef): neither
+   * a PR nor a branch its author picked as the base can grant rights.
+   */
   async #baseConfig(baseRef: string): Promise<{ config: MaestroConfig | null; policy: RolePolicy }> {
     const loaded = await loadRepositoryConfig(this.#octokit, this.#repo, baseRef);
     if (!loaded.ok) {
@@ -240,7 +272,7 @@ class CommandSession {
       );
       return {
         config: null,
-        policy: fallbackPolicy("the base branch's config has errors, so only admins may act"),
+        policy: fallbackPolicy("the default branch's config has errors, so only admins may act"),
       };
     }
     const gate = loaded.config.gate;

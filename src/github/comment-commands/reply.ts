@@ -71,7 +71,7 @@ export function helpReply(commands: UsageTable, topic: string | null): string {
       "",
       ...lines,
       "",
-      `${whoMay(commands)} (configurable in \`gate.commandRoles\` and \`gate.overrideRoles\` of the base branch's \`.github/maestro-hive.yml\`). Quote reasons with spaces: \`--reason "…"\`.`,
+      `${whoMay(commands)} (configurable in \`gate.commandRoles\` and \`gate.overrideRoles\` of the default branch's \`.github/maestro-hive.yml\`). Quote reasons with spaces: \`--reason "…"\`.`,
     ].join("\n"),
   );
 }
@@ -178,7 +178,12 @@ export function suppressionsReply(list: readonly Suppression[], total: number): 
   );
 }
 
-export function explainReply(finding: RunFinding, ruleConfig: unknown, explanation: string | null): string {
+export function explainReply(
+  finding: RunFinding,
+  ruleConfig: unknown,
+  explanation: string | null,
+  noAiBecause: string | null = null,
+): string {
   const where = finding.file ? `${finding.file}${finding.line ? `:${finding.line}` : ""}` : null;
   const lines = [
     `**Finding ${codeSpan(finding.id)}** — ${finding.stream.toUpperCase()} rule ${codeSpan(finding.rule)} (${text(finding.type)}, ${text(finding.severity)}, ${text(finding.status)}${finding.suppressed ? `, suppressed by ${codeSpan(finding.suppressionId ?? "?")}` : ""})`,
@@ -190,12 +195,13 @@ export function explainReply(finding: RunFinding, ruleConfig: unknown, explanati
   if (ruleConfig !== undefined && ruleConfig !== null) {
     lines.push(
       "",
-      "The rule in the base branch's config:",
+      "The rule in the default branch's config:",
       "",
       codeBlock(stringify(ruleConfig).trimEnd(), "yaml"),
     );
   }
   if (explanation) lines.push("", "**Explanation**", "", defusedMarkdown(explanation));
+  if (noAiBecause) lines.push("", `_No AI explanation: ${noAiBecause}_`);
   lines.push("", `To accept it: ${codeSpan(`/maestro suppress ${finding.id} --reason "…"`)}`);
   return reply(lines.join("\n"));
 }

@@ -2,7 +2,7 @@
 import { exactly, findingIdArgument } from "../../../core/comment-commands/arguments.ts";
 import { type CommandSyntax, parsed } from "../../../core/comment-commands/parse.ts";
 import { findingOfRun, latestRun } from "../../../store/findings.ts";
-import { type CommandAction, rejected } from "../command.ts";
+import { type CommandAction, type CommandSite, rejected } from "../command.ts";
 import { explainReply } from "../reply.ts";
 
 export interface ExplainArguments {
@@ -19,6 +19,22 @@ export const syntax: CommandSyntax<ExplainArguments> = {
   },
 };
 
+const WRITERS: ReadonlySet<string> = new Set(["admin", "maintain", "write"]);
+
+/**
+ * A model-written explanation sends an excerpt of the code to the API on the deployment's key:
+ * only when the default branch's config opts in (`ai.explain: true`) and only for users with
+ * write access. Null when it may be asked for; else the reason, for the reply.
+ */
+async function whyNoAi(site: CommandSite): Promise<string | null> {
+  if (site.config?.ai.explain !== true) {
+    return "AI explanations are off for this repository: the default branch's `.github/maestro-hive.yml` does not set `ai.explain: true`.";
+  }
+  const role = site.role ? await site.role() : "none";
+  if (!WRITERS.has(role)) return "AI explanations are for users with write access to this repository.";
+  return null;
+}
+
 export const action: CommandAction<ExplainArguments> = async ({ findingId }, site, { explainer }) => {
   const run = await latestRun(site.db, site.repository, site.prNumber, site.headSha);
   const finding = run ? await findingOfRun(site.db, run.runId, findingId) : null;
@@ -31,6 +47,15 @@ export const action: CommandAction<ExplainArguments> = async ({ findingId }, sit
   }
   const ruleConfig =
     finding.stream === "acc" ? site.config?.acc?.rules.find((rule) => rule.id === finding.rule) : undefined;
+  const withoutAi = await whyNoAi(site);
+  if (withoutAi) {
+    return {
+      status: "done",
+      reply: explainReply(finding, ruleConfig, null, withoutAi),
+      rerun: false,
+      audit: { findingId, runId: run?.runId ?? null, explained: false, ai: withoutAi },
+    };
+  }
   const explanation = await explainer({
     repository: site.repository,
     prNumber: site.prNumber,

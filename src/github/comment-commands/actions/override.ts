@@ -1,7 +1,7 @@
 /** `/maestro override --reason "…"` */
 import { exactly, requiredReason } from "../../../core/comment-commands/arguments.ts";
 import { type CommandSyntax, parsed } from "../../../core/comment-commands/parse.ts";
-import { latestRun } from "../../../store/findings.ts";
+import { type LatestRun, latestRun } from "../../../store/findings.ts";
 import { addOverride } from "../../../store/overrides.ts";
 import { type CommandAction, type CommandSite, rejected } from "../command.ts";
 import { overrideReply } from "../reply.ts";
@@ -24,11 +24,12 @@ export const action: CommandAction<OverrideArguments> = async ({ reason }, site)
   if (site.prState !== "open") return rejected([`pull request #${site.prNumber} is ${site.prState}`]);
   if (!site.headSha) return rejected(["the pull request's head commit is unknown"]);
   const seen = await overrideProblem(site, site.headSha);
-  if (seen) return rejected([seen]);
+  if (typeof seen === "string") return rejected([seen]);
   const row = await addOverride(site.db, {
     repository: site.repository,
     prNumber: site.prNumber,
     headSha: site.headSha,
+    analysisKey: seen.analysisKey,
     actor: site.actor,
     reason,
     now: site.now,
@@ -47,11 +48,12 @@ export const action: CommandAction<OverrideArguments> = async ({ reason }, site)
 const CLOCK_TOLERANCE_MS = 1_000;
 
 /**
- * An override covers the head whose results its author saw: that head must have a completed
+ * An override covers the head whose results its author saw (and is bound to that analysis's
+ * key: the same head under another config or base is not overridden): it must have a completed
  * analysis, finished before the comment was written. Otherwise a push between reading the
  * checks and commenting would let unseen code through.
  */
-async function overrideProblem(site: CommandSite, headSha: string): Promise<string | null> {
+async function overrideProblem(site: CommandSite, headSha: string): Promise<string | LatestRun> {
   const short = headSha.slice(0, 7);
   const run = await latestRun(site.db, site.repository, site.prNumber, headSha);
   if (!run || run.headSha !== headSha) {
@@ -64,5 +66,5 @@ async function overrideProblem(site: CommandSite, headSha: string): Promise<stri
   ) {
     return `the pull request moved on to ${short} after this comment was written (its checks finished later): look at them and override again`;
   }
-  return null;
+  return run;
 }

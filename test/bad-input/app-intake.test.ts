@@ -1,0 +1,144 @@
+/**
+ * Webhook intake under abuse, over HTTP to the running app: what the headers can refuse is
+ * refused before the body is read, bodies past the limit are refused as soon as the count passes
+ * it (with or without Content-Length) and never held whole, and a stalled body is cut off.
+ */
+import { request } from "node:http";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadEnv } from "../../src/env/app-env.ts";
+import { type RunningApp, startApp } from "../../src/server/app.ts";
+import { countDeliveries } from "../../src/store/deliveries.ts";
+import { createTestDatabase, type TestDatabase } from "../harness/db.ts";
+import { testAppKeys } from "../harness/fake-github/index.ts";
+
+const MB = 1024 * 1024;
+const CHUNK = Buffer.alloc(MB, 0x20);
+
+interface Posted {
+  readonly status: number | null;
+  readonly error: string | null;
+  /** Milliseconds until the server answered or closed the connection. */
+  readonly ms: number;
+}
+
+/**
+ * POSTs `megabytes` of spaces in 1 MB chunks (chunked: no Content-Length), then waits, or
+ * sends `stallAfter` bytes and then nothing.
+ */
+function post(
+  url: string,
+  headers: Record<string, string>,
+  body: { megabytes: number } | { stallAfter: number; declared: number },
+): Promise<Posted> {
+  const started = performance.now();
+  return new Promise<Posted>((resolve) => {
+    let settled = false;
+    const done = (status: number | null, error: string | null) => {
+      if (settled) return;
+      settled = true;
+      resolve({ status, error, ms: performance.now() - started });
+    };
+    const extra = "declared" in body ? { "content-length": String(body.declared) } : {};
+    const req = request(url, { method: "POST", headers: { ...headers, ...extra } }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => {
+        text += chunk;
+      });
+      res.on("end", () => done(res.statusCode ?? null, text));
+      res.on("error", () => done(res.statusCode ?? null, text));
+    });
+    req.on("error", (error) => done(null, error.message));
+    req.on("close", () => done(null, "closed"));
+    if ("megabytes" in body) {
+      let sent = 0;
+      const write = () => {
+        while (sent < body.megabytes) {
+          sent++;
+          if (!req.write(CHUNK)) return void req.once("drain", write);
+        }
+        req.end();
+      };
+      write();
+    } else {
+      req.write(Buffer.alloc(body.stallAfter, 0x20));
+    }
+  });
+}
+
+describe("webhook intake", () => {
+  let database: TestDatabase;
+  let app: RunningApp;
+  let hook: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase("pglite");
+    const env = loadEnv({
+      APP_ID: "4242",
+      PRIVATE_KEY: testAppKeys().privateKey,
+      WEBHOOK_SECRET: "intake-secret",
+      PORT: "0",
+      HOST: "127.0.0.1",
+      MAESTRO_WORKERS: "0",
+      MAESTRO_QUEUE_SCHEMA: database.bossSchema,
+      MAESTRO_WEBHOOK_BODY_IDLE_MS: "2000",
+    });
+    app = await startApp(env, {
+      store: database.store,
+      boss: await database.queue(),
+      log: pino({ level: "silent" }),
+    });
+    hook = `${app.url}/api/github/webhooks`;
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await database?.close();
+  });
+
+  const github = (extra: Record<string, string> = {}) => ({
+    "content-type": "application/json",
+    "x-github-event": "push",
+    "x-github-delivery": crypto.randomUUID(),
+    ...extra,
+  });
+
+  it("12 concurrent unsigned 24 MB bodies are each refused; resident memory stays low", async () => {
+    global.gc?.();
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }, 20);
+    const results = await Promise.all(
+      Array.from({ length: 12 }, () => post(hook, github(), { megabytes: 24 })),
+    );
+    clearInterval(sampler);
+    for (const result of results) {
+      expect(result.status).toBe(400);
+      expect(result.error).toContain("carries no signature");
+    }
+    const grownMb = (peak - before) / MB;
+    // Buffering them would take 288 MB; refused from the headers they take next to nothing.
+    console.info(`intake: 12 × 24 MB unsigned bodies, resident memory grew by ${grownMb.toFixed(1)} MB`);
+    expect(grownMb).toBeLessThan(100);
+    expect(await countDeliveries(database.store.db)).toBe(0);
+    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+  });
+
+  it("a body past the limit without Content-Length is refused with 413 once the count passes it", async () => {
+    const signed = github({ "x-hub-signature-256": `sha256=${"0".repeat(64)}` });
+    const result = await post(hook, signed, { megabytes: 26 });
+    expect(result.status).toBe(413);
+    expect(result.error).toContain("exceeds 26214400 bytes");
+  });
+
+  it("a stalled body is answered 408 and its connection closed within seconds", async () => {
+    const signed = github({ "x-hub-signature-256": `sha256=${"0".repeat(64)}` });
+    const result = await post(hook, signed, { stallAfter: 100, declared: 10_000 });
+    expect(result.status).toBe(408);
+    expect(result.error).toContain("stalled for 2000 ms");
+    expect(result.ms).toBeLessThan(15_000);
+    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+  });
+});
