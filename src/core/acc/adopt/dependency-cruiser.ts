@@ -15,6 +15,7 @@ import {
   FileNeeded,
   type FileSource,
   isPlainObject,
+  keepOrigin,
   NotStatic,
   Opaque,
   originOf,
@@ -200,7 +201,7 @@ function mergeRules(extended: StaticValue[], base: StaticValue[]): StaticValue[]
     .map((rule) =>
       base
         .filter((candidate) => nameOf(candidate) === nameOf(rule))
-        .reduce<Obj>((all, baseRule) => ({ ...(baseRule as Obj), ...all }), rule as Obj),
+        .reduce<Obj>((all, baseRule) => keepOrigin({ ...(baseRule as Obj), ...all }, rule), rule as Obj),
     );
   const unique = uniqueBy(
     [...named, ...base.filter((rule) => nameOf(rule) !== null)],
@@ -458,8 +459,6 @@ class Translator {
       return;
     }
     const name = typeof rule.name === "string" ? rule.name : "unnamed";
-    const severity = this.severity(rule, name, "forbidden");
-    if (severity === null) return;
     const from = asObj(rule.from) ?? {};
     const to = asObj(rule.to) ?? {};
     const problem = this.opaqueIn(rule) ?? this.unknownKeys(name, rule, from, to);
@@ -467,6 +466,8 @@ class Translator {
       this.notEnforced(rule, name, problem);
       return;
     }
+    const severity = this.severity(rule, name, "forbidden");
+    if (severity === null) return;
     if (rule.module !== undefined) {
       const keys = Object.keys(asObj(rule.module) ?? {}).join(", ");
       this.notEnforced(rule, name, `module-level conditions (module: { ${keys} }) cannot be expressed`);
@@ -594,8 +595,6 @@ class Translator {
       return;
     }
     const name = typeof rule.name === "string" ? rule.name : "unnamed";
-    const severity = this.severity(rule, name, "required");
-    if (severity === null) return;
     const module = asObj(rule.module) ?? {};
     const to = asObj(rule.to) ?? {};
     const problem = this.opaqueIn(rule);
@@ -603,6 +602,8 @@ class Translator {
       this.notEnforced(rule, name, problem);
       return;
     }
+    const severity = this.severity(rule, name, "required");
+    if (severity === null) return;
     for (const key of Object.keys(to))
       if (!["path", "pathNot", "reachable"].includes(key))
         this.unsupported(name, `required to.${key} is not applied`);

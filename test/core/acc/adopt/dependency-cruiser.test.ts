@@ -121,3 +121,81 @@ describe("dependency-cruiser adoption: one rule per kind", () => {
     expect(adopted.config.rules).toEqual([]);
   });
 });
+
+describe("dependency-cruiser adoption: a config split over files", () => {
+  it("follows module.exports = require(…), spreads of another file's rules and extends of a preset, without running them", async () => {
+    const { adopted, result } = await adoptAndRun(filesOf("split-config"), 'acc:\n  include: ["src/**"]\n');
+    const severities = Object.fromEntries(adopted.config.rules.map((rule) => [rule.id, rule.severity]));
+    // recommended-strict makes the preset's rules errors; the config's own no-orphans (info) wins by name.
+    expect(severities).toEqual({
+      "depcruise:core-not-to-cli": "error",
+      "depcruise:no-orphans": "info",
+      "depcruise:no-circular": "error",
+      "depcruise:no-deprecated-core": "error",
+      "depcruise:no-duplicate-dep-types": "error",
+      "depcruise:no-non-package-json": "error",
+      "depcruise:not-to-unresolvable": "error",
+    });
+    expect(pairs(result.findings)).toEqual([
+      "core-not-to-cli error src/core/run.ts -> src/cli/usage.ts",
+      "no-circular error src/core/helper.ts -> src/core/run.ts",
+      "no-circular error src/core/run.ts -> src/core/helper.ts",
+      "no-orphans info src/core/dead.ts",
+    ]);
+  });
+
+  it("a rule whose value is computed at run time is not enforced, with a notice naming the file and line", async () => {
+    const { adopted } = await adoptAndRun(filesOf("split-config"));
+    const notice = adopted.notices.find((n) => n.message.includes('"computed-severity"'));
+    expect(notice).toMatchObject({ file: "tools/depcruise/layers.cjs", line: 10, kind: "adopt-unsupported" });
+    expect(notice!.message).toContain("tools/depcruise/layers.cjs:12");
+    expect(notice!.message).toContain("not a static value");
+    // prefix uses process.cwd() too, but it only changes how dependency-cruiser prints: no notice.
+    expect(adopted.notices.some((n) => n.message.includes("prefix"))).toBe(false);
+  });
+});
+
+describe("dependency-cruiser adoption: reading", () => {
+  const read = (files: Record<string, string>) => adoptDependencyCruiser((path) => files[path] ?? null);
+
+  it("finds the config under dependency-cruiser's own names, in its order", () => {
+    expect(read({}).config).toBeNull();
+    const rule = { name: "x", from: {}, to: { path: "^a" } };
+    expect(
+      read({
+        ".dependency-cruiser.mjs": `export default { forbidden: [${JSON.stringify(rule)}] };`,
+        ".dependency-cruiser.json": JSON.stringify({ forbidden: [rule] }),
+      }).config,
+    ).toBe(".dependency-cruiser.json");
+    expect(
+      read({ ".dependency-cruiser.mjs": `export default { forbidden: [${JSON.stringify(rule)}] };` }).rules,
+    ).toHaveLength(1);
+  });
+
+  it("a config that is not static, circular or broken is a notice naming the file, never a crash", () => {
+    const cases: Record<string, string>[] = [
+      { ".dependency-cruiser.js": 'import { parse } from "yaml";\nexport default parse("x");\n' },
+      { ".dependency-cruiser.js": 'module.exports = { extends: "./.dependency-cruiser.js" };\n' },
+      { ".dependency-cruiser.js": "module.exports = {\n" },
+      { ".dependency-cruiser.json": "{ not json" },
+    ];
+    for (const files of cases) {
+      const result = read(files);
+      expect(result.rules).toEqual([]);
+      expect(result.notices).toHaveLength(1);
+      expect(result.notices[0]!.kind).toBe("adopt-invalid");
+      expect(result.notices[0]!.file).toMatch(/^\.dependency-cruiser\.js(on)?$/);
+    }
+  });
+
+  it("a config that names a preset file of the repository (dependency-cruiser's own) uses the embedded preset", () => {
+    const result = read({
+      ".dependency-cruiser.mjs":
+        'import { fileURLToPath } from "node:url";\nexport default { extends: fileURLToPath(new URL("configs/recommended-strict.cjs", import.meta.url)) };\n',
+      "configs/recommended-strict.cjs":
+        'const recommended = require("./recommended.cjs");\nmodule.exports = { ...recommended, forbidden: recommended.forbidden.map((r) => ({ ...r, severity: "error" })) };\n',
+    });
+    expect(result.rules.map((rule) => rule.name)).toContain("no-circular");
+    expect(result.notices.filter((notice) => notice.kind === "adopt-invalid")).toEqual([]);
+  });
+});
