@@ -1,0 +1,33 @@
+import type { Notice } from "../findings.ts";
+import type { GraphFile } from "./model.ts";
+
+/** Examples the notice names (file:line "specifier"). */
+const EXAMPLES = 5;
+
+/**
+ * One notice counting the imports that resolve to no file and no package — a relative import
+ * of a missing module, a missing submodule of an internal package, an unknown path alias:
+ * imports that look internal but that no rule can judge. An `unresolvable` rule turns them
+ * into findings; without one they are at least never dropped silently.
+ */
+export function unresolvedImportsNotice(files: readonly GraphFile[]): Notice | null {
+  let count = 0;
+  let inFiles = 0;
+  const examples: string[] = [];
+  for (const file of files) {
+    let here = 0;
+    for (const edge of file.imports) {
+      if (edge.target !== null || edge.external !== null) continue;
+      here++;
+      if (examples.length < EXAMPLES) examples.push(`${file.path}:${edge.line} "${edge.specifier}"`);
+    }
+    if (here > 0) inFiles++;
+    count += here;
+  }
+  if (count === 0) return null;
+  return {
+    file: null,
+    kind: "unresolved-imports",
+    message: `${count} import${count === 1 ? "" : "s"} in ${inFiles} file${inFiles === 1 ? "" : "s"} ${count === 1 ? "resolves" : "resolve"} to no file and no package (rules cannot judge them; an \`unresolvable\` rule reports them): ${examples.join(", ")}${count > examples.length ? ` and ${count - examples.length} more` : ""}`,
+  };
+}
