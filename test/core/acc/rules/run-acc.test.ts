@@ -50,7 +50,8 @@ describe("runAcc on a real TypeScript project", () => {
   const DEFAULT_EXCLUDED = {
     file: null,
     kind: "default-excludes",
-    message: "default excludes left out 1 file in 1 folder: build/ (1) (acc.defaultExcludes: false analyses them)",
+    message:
+      "default excludes left out 1 file in 1 folder: build/ (1) (acc.defaultExcludes: false analyses them)",
   };
 
   it("builds the graph with the real parser and resolver and reports exactly the expected findings", () => {
