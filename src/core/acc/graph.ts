@@ -14,7 +14,8 @@ import type {
   ResolvedImport,
   Resolver,
 } from "./model.ts";
-import { createPathSelector } from "./path-filter.ts";
+import { PathSelection } from "./path-filter.ts";
+import { unresolvedImportsNotice } from "./unresolved-notice.ts";
 
 export type { LanguageFamily, LanguageSupport } from "./model.ts";
 
@@ -112,8 +113,10 @@ export function extractionCacheKey(language: Language, extractorVersion: string,
  */
 export function buildGraph(snapshot: Snapshot, options: BuildGraphOptions): BuildGraphResult {
   const build = startBuild(snapshot, options);
-  for (const source of selectSources(snapshot, options)) addSource(build, source);
+  for (const source of selectSources(snapshot, options, build.notices)) addSource(build, source);
   const { files, notices, counts, blobs, reads, memoFiles, languages, maxBytes } = build;
+  const unresolved = unresolvedImportsNotice(files);
+  if (unresolved !== null) notices.push(unresolved);
   return {
     graph: { files },
     notices,
@@ -192,13 +195,18 @@ function startBuild(snapshot: Snapshot, options: BuildGraphOptions): Build {
 }
 
 /** The supported source files include/exclude select, in path order. */
-function selectSources(snapshot: Snapshot, options: BuildGraphOptions): Source[] {
-  const selected = createPathSelector(options);
+function selectSources(snapshot: Snapshot, options: BuildGraphOptions, notices: Notice[]): Source[] {
+  const selection = new PathSelection(
+    options,
+    snapshot.files.map((file) => file.path),
+  );
   const sources: Source[] = [];
   for (const file of snapshot.files) {
     const language = languageOfPath(file.path);
-    if (language !== null && selected(file.path)) sources.push({ file, language });
+    if (language !== null && selection.selected(file.path)) sources.push({ file, language });
   }
+  const excluded = selection.notice();
+  if (excluded !== null) notices.push(excluded);
   if (!isSortedBy(sources, (entry) => entry.file.path))
     sources.sort((a, b) => compare(a.file.path, b.file.path));
   return sources;

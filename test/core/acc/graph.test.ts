@@ -191,6 +191,7 @@ describe("buildGraph", () => {
       { file: "src/big.ts", kind: "too-large" },
       { file: "src/bin.js", kind: "binary" },
       { file: "src/latin.ts", kind: "invalid-utf8" },
+      { file: null, kind: "unresolved-imports" },
     ]);
     expect(result.notices[0]!.message).toBe("204 bytes is over the 100-byte limit; not analysed");
     expect(result.stats).toMatchObject({ candidates: 4, files: 1, skipped: 3, unresolved: 1 });
@@ -287,6 +288,12 @@ describe("buildGraph", () => {
     ]);
     expect(result.notices).toEqual([
       { file: "a.ts", line: 1, kind: "resolve-error", message: 'could not resolve "x": boom' },
+      {
+        file: null,
+        kind: "unresolved-imports",
+        message:
+          '1 import in 1 file resolves to no file and no package (rules cannot judge them; an `unresolvable` rule reports them): a.ts:1 "x"',
+      },
     ]);
   });
 });
