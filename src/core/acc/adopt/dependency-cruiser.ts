@@ -541,7 +541,7 @@ class Translator {
       to: selector,
       indirect: to.reachable === true ? "any" : false,
       ...this.kindOptions(kinds.kinds, kinds.ignoreKinds),
-      ...this.exemptions(),
+      ...this.exemptions(stringList(to.dependencyTypesNot).includes("aliased-subpath-import")),
     });
   }
 
@@ -764,7 +764,14 @@ class Translator {
     for (const type of typesNot) {
       const mapped = KIND_TYPES[type];
       if (mapped) ignoreKinds.push(...mapped);
-      else if (!(type in PACKAGE_TYPES || LOCAL_TYPES.has(type) || UNRESOLVED_TYPES.has(type)))
+      else if (
+        !(
+          type in PACKAGE_TYPES ||
+          LOCAL_TYPES.has(type) ||
+          UNRESOLVED_TYPES.has(type) ||
+          type === "aliased-subpath-import"
+        )
+      )
         this.unsupported(name, `dependencyTypesNot "${type}" is not seen here (nothing is excluded for it)`);
     }
     if (kinds.includes("static") && !types.includes("export")) ignoreKinds.push("export");
@@ -904,9 +911,11 @@ class Translator {
   }
 
   /** Imports dependency-cruiser never sees: of files it does not follow, and to modules it excludes (chains included). */
-  private exemptions(): Record<string, unknown> {
-    const exempt: { from: SelectorValue; to: SelectorValue }[] = [];
+  /** `aliasedSubpath`: the rule's dependencyTypesNot has aliased-subpath-import (imports written `#…` do not count). */
+  private exemptions(aliasedSubpath = false): Record<string, unknown> {
+    const exempt: { from: SelectorValue; to: SelectorValue; specifier?: string }[] = [];
     const everything: SelectorValue = [{ regex: "." }, { package: "*" }, { unresolved: "*" }];
+    if (aliasedSubpath) exempt.push({ from: { regex: "." }, to: everything, specifier: "#*" });
     if (this.scope.unfollowed !== null)
       exempt.push({ from: { regex: this.scope.unfollowed }, to: everything });
     if (this.scope.fileNot.length > 0) {

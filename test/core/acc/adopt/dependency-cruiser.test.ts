@@ -199,3 +199,33 @@ describe("dependency-cruiser adoption: reading", () => {
     expect(result.notices.filter((notice) => notice.kind === "adopt-invalid")).toEqual([]);
   });
 });
+
+describe("dependency-cruiser adoption: dependencyTypesNot aliased-subpath-import", () => {
+  it("leaves out imports written as #subpath (package.json imports), as dependency-cruiser's own config expects", async () => {
+    const files = {
+      "package.json": JSON.stringify({ name: "app", type: "module", imports: { "#db/*": "./src/db/*" } }),
+      ".dependency-cruiser.json": JSON.stringify({
+        forbidden: [
+          {
+            name: "db-via-subpath-only",
+            severity: "error",
+            from: { pathNot: "^src/db/" },
+            to: { path: "^src/db/", dependencyTypesNot: ["aliased-subpath-import"] },
+          },
+        ],
+        options: { tsPreCompilationDeps: true },
+      }),
+      "src/db/client.ts": "export const query = () => [];\n",
+      "src/ui/aliased.ts": 'import { query } from "#db/client.ts";\nexport const a = query;\n',
+      "src/ui/relative.ts": 'import { query } from "../db/client.ts";\nexport const r = query;\n',
+      "src/ui/both.ts":
+        'import { query } from "#db/client.ts";\nimport { query as q } from "../db/client.ts";\nexport const b = [query, q];\n',
+    };
+    const { adopted, result } = await adoptAndRun(files, 'acc:\n  include: ["src/**"]\n');
+    expect(pairs(result.findings)).toEqual([
+      "db-via-subpath-only error src/ui/both.ts -> src/db/client.ts",
+      "db-via-subpath-only error src/ui/relative.ts -> src/db/client.ts",
+    ]);
+    expect(adopted.notices.some((notice) => notice.message.includes("aliased-subpath-import"))).toBe(false);
+  });
+});
