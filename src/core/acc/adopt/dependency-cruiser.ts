@@ -198,11 +198,13 @@ function mergeRules(extended: StaticValue[], base: StaticValue[]): StaticValue[]
   );
   const named = extended
     .filter((rule) => nameOf(rule) !== null)
-    .map((rule) =>
-      base
-        .filter((candidate) => nameOf(candidate) === nameOf(rule))
-        .reduce<Obj>((all, baseRule) => keepOrigin({ ...(baseRule as Obj), ...all }, rule), rule as Obj),
-    );
+    .map((rule) => {
+      // The extending rule's attributes win over every same-named base rule's.
+      const merged: Record<string, StaticValue> = {};
+      for (const baseRule of base.filter((candidate) => nameOf(candidate) === nameOf(rule)).reverse())
+        Object.assign(merged, baseRule as Obj);
+      return keepOrigin(Object.assign(merged, rule as Obj), rule);
+    });
   const unique = uniqueBy(
     [...named, ...base.filter((rule) => nameOf(rule) !== null)],
     (rule) => nameOf(rule)!,
