@@ -20,8 +20,9 @@ import type {
   ResolvedImport,
   Resolver,
 } from "./model.ts";
-import { createPathSelector } from "./path-filter.ts";
+import { createPathSelector, PathSelection } from "./path-filter.ts";
 import { decodeSource } from "./source-text.ts";
+import { unresolvedImportsNotice } from "./unresolved-notice.ts";
 
 export type { LanguageFamily, LanguageSupport } from "./model.ts";
 
@@ -137,11 +138,13 @@ export function extractionCacheKey(language: Language, extractorVersion: string,
  */
 export function buildGraph(snapshot: Snapshot, options: BuildGraphOptions): BuildGraphResult {
   const build = startBuild(snapshot, options);
-  for (const source of selectSources(snapshot, options)) addSource(build, source);
+  for (const source of selectSources(snapshot, options, build.notices)) addSource(build, source);
   addSkippedSources(build, snapshot, options);
   const { files, notices, unreadable, counts, blobs, reads, memoFiles, languages, maxBytes, maxNesting } =
     build;
   unreadable.sort((a, b) => compare(a.path, b.path));
+  const unresolved = unresolvedImportsNotice(files);
+  if (unresolved !== null) notices.push(unresolved);
   return {
     graph: { files },
     notices,
@@ -227,13 +230,18 @@ function startBuild(snapshot: Snapshot, options: BuildGraphOptions): Build {
 }
 
 /** The supported source files include/exclude select, in path order. */
-function selectSources(snapshot: Snapshot, options: BuildGraphOptions): Source[] {
-  const selected = createPathSelector(options);
+function selectSources(snapshot: Snapshot, options: BuildGraphOptions, notices: Notice[]): Source[] {
+  const selection = new PathSelection(
+    options,
+    snapshot.files.map((file) => file.path),
+  );
   const sources: Source[] = [];
   for (const file of snapshot.files) {
     const language = languageOfPath(file.path);
-    if (language !== null && selected(file.path)) sources.push({ file, language });
+    if (language !== null && selection.selected(file.path)) sources.push({ file, language });
   }
+  const excluded = selection.notice();
+  if (excluded !== null) notices.push(excluded);
   if (!isSortedBy(sources, (entry) => entry.file.path))
     sources.sort((a, b) => compare(a.file.path, b.file.path));
   return sources;

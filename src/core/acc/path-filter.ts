@@ -1,9 +1,11 @@
 import { Minimatch } from "minimatch";
+import type { Notice } from "../findings.ts";
 
 /**
  * Folders left out of every analysis unless `acc.defaultExcludes: false`. Each one matches
  * a whole path segment only: `build` excludes `build/` and `src/build/`, never
- * `builder_utils/` (the original matched substrings).
+ * `builder_utils/` (the original matched substrings). `build` and `dist` only when they are
+ * build output, not a Python package (PathSelection); a notice names what was left out.
  */
 export const DEFAULT_EXCLUDES: readonly string[] = [
   "node_modules",
@@ -57,6 +59,11 @@ export class PathFilter {
     );
   }
 
+  /** Whether a folder (or one above it) matches. */
+  matchesFolder(folder: string): boolean {
+    return this.directoryMatches(folder);
+  }
+
   matches(path: string): boolean {
     const slash = path.lastIndexOf("/");
     if (slash > 0 && this.directoryMatches(path.slice(0, slash))) return true;
@@ -91,16 +98,95 @@ function isLiteralSegment(pattern: string): boolean {
   return pattern !== "" && pattern !== "." && pattern !== ".." && !/[*?[\]{}()!+@\\]/.test(pattern);
 }
 
-/** Decides which snapshot paths are analysed: included (all when no include) and not excluded. */
-export function createPathSelector(options: {
+/**
+ * Default excludes that are also common names of real Python packages (`pkg/commands/build/`):
+ * such a folder is build output only when it is not a package itself (no `__init__.py`) and
+ * not inside one — `build/lib/pkg/…` and `packages/ui/dist/` are left out, `pkg/build/` is not.
+ */
+const OUTPUT_FOLDERS: ReadonlySet<string> = new Set(["build", "dist"]);
+
+export interface SelectionOptions {
   include?: readonly string[] | undefined;
   exclude?: readonly string[] | undefined;
   defaultExcludes?: boolean | undefined;
-}): (path: string) => boolean {
-  const include = options.include && options.include.length > 0 ? new PathFilter(options.include) : null;
-  const exclude = new PathFilter([
-    ...(options.defaultExcludes === false ? [] : DEFAULT_EXCLUDES),
-    ...(options.exclude ?? []),
-  ]);
-  return (path) => (include === null || include.matches(path)) && !exclude.matches(path);
+}
+
+/** Decides which snapshot paths are analysed: included (all when no include) and not excluded. */
+export function createPathSelector(options: SelectionOptions): (path: string) => boolean {
+  const selection = new PathSelection(options, []);
+  return (path) => selection.selected(path);
+}
+
+/**
+ * Which paths of one snapshot are analysed, and what the default excludes left out (a
+ * notice: the user should know when a folder is not analysed without having asked for it).
+ */
+export class PathSelection {
+  private readonly include: PathFilter | null;
+  private readonly exclude: PathFilter;
+  private readonly defaults: PathFilter | null;
+  /** Folders holding an `__init__.py`: Python packages. */
+  private readonly packages = new Set<string>();
+  /** Top-most folder the default excludes dropped -> files dropped below it. */
+  private readonly dropped = new Map<string, number>();
+
+  constructor(options: SelectionOptions, paths: readonly string[]) {
+    this.include = options.include && options.include.length > 0 ? new PathFilter(options.include) : null;
+    this.exclude = new PathFilter(options.exclude ?? []);
+    this.defaults =
+      options.defaultExcludes === false
+        ? null
+        : new PathFilter(DEFAULT_EXCLUDES.filter((name) => !OUTPUT_FOLDERS.has(name)));
+    for (const path of paths) if (path.endsWith("/__init__.py")) this.packages.add(path.slice(0, -12));
+  }
+
+  selected(path: string): boolean {
+    if (this.include !== null && !this.include.matches(path)) return false;
+    if (this.exclude.matches(path)) return false;
+    if (this.defaults === null) return true;
+    const folder = this.defaults.matches(path)
+      ? firstMatchingFolder(path, this.defaults)
+      : this.outputFolder(path);
+    if (folder === null) return true;
+    this.dropped.set(folder, (this.dropped.get(folder) ?? 0) + 1);
+    return false;
+  }
+
+  /** The notice naming the folders the default excludes left out, or null. */
+  notice(): Notice | null {
+    if (this.dropped.size === 0) return null;
+    const folders = [...this.dropped].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const files = folders.reduce((sum, [, count]) => sum + count, 0);
+    const shown = folders
+      .slice(0, 8)
+      .map(([folder, count]) => `${folder}/ (${count})`)
+      .join(", ");
+    return {
+      file: null,
+      kind: "default-excludes",
+      message: `default excludes left out ${files} file${files === 1 ? "" : "s"} in ${folders.length} folder${folders.length === 1 ? "" : "s"}: ${shown}${folders.length > 8 ? ` and ${folders.length - 8} more` : ""} (acc.defaultExcludes: false analyses them)`,
+    };
+  }
+
+  /** The top-most build/dist folder above `path` that is build output, or null. */
+  private outputFolder(path: string): string | null {
+    const parts = path.split("/");
+    for (let i = 0; i < parts.length - 1; i++) {
+      if (!OUTPUT_FOLDERS.has(parts[i]!)) continue;
+      const folder = parts.slice(0, i + 1).join("/");
+      const parent = parts.slice(0, i).join("/");
+      if (!this.packages.has(folder) && !(parent !== "" && this.packages.has(parent))) return folder;
+    }
+    return null;
+  }
+}
+
+/** The top-most folder of `path` a filter matches (the file itself when no folder does). */
+function firstMatchingFolder(path: string, filter: PathFilter): string {
+  const parts = path.split("/");
+  for (let i = 1; i < parts.length; i++) {
+    const folder = parts.slice(0, i).join("/");
+    if (filter.matchesFolder(folder)) return folder;
+  }
+  return path;
 }

@@ -187,7 +187,9 @@ describe("buildGraph", () => {
       maxFileBytes: 100,
     });
     expect(paths(result)).toEqual(["src/latin.ts", "src/ok.ts"]);
-    expect(result.notices).toEqual([]);
+    expect(result.notices.map(({ file, kind }) => ({ file, kind }))).toEqual([
+      { file: null, kind: "unresolved-imports" },
+    ]);
     expect(result.unreadable).toEqual([
       { path: "src/big.ts", line: null, message: "204 bytes is over the 100-byte limit; not analysed" },
       { path: "src/bin.js", line: null, message: "binary content; not analysed" },
@@ -286,6 +288,12 @@ describe("buildGraph", () => {
     ]);
     expect(result.notices).toEqual([
       { file: "a.ts", line: 1, kind: "resolve-error", message: 'could not resolve "x": boom' },
+      {
+        file: null,
+        kind: "unresolved-imports",
+        message:
+          '1 import in 1 file resolves to no file and no package (rules cannot judge them; an `unresolvable` rule reports them): a.ts:1 "x"',
+      },
     ]);
   });
 });

@@ -52,7 +52,7 @@ describe("config errors of the rule language name file, line and column", () => 
       '.github/maestro-hive.yml:9:31: unknown key "nott" in acc.rules[1].from; did you mean "not"?',
     );
     expect(errors).toContainEqual(
-      '.github/maestro-hive.yml:11:36: unknown key "because" in acc.rules[1].exempt[0] (allowed: from, to, reason)',
+      '.github/maestro-hive.yml:11:36: unknown key "because" in acc.rules[1].exempt[0] (allowed: from, to, specifier, reason)',
     );
   });
 

@@ -15,6 +15,7 @@ import {
   FileNeeded,
   type FileSource,
   isPlainObject,
+  keepOrigin,
   NotStatic,
   Opaque,
   originOf,
@@ -197,11 +198,13 @@ function mergeRules(extended: StaticValue[], base: StaticValue[]): StaticValue[]
   );
   const named = extended
     .filter((rule) => nameOf(rule) !== null)
-    .map((rule) =>
-      base
-        .filter((candidate) => nameOf(candidate) === nameOf(rule))
-        .reduce<Obj>((all, baseRule) => ({ ...(baseRule as Obj), ...all }), rule as Obj),
-    );
+    .map((rule) => {
+      // The extending rule's attributes win over every same-named base rule's.
+      const merged: Record<string, StaticValue> = {};
+      for (const baseRule of base.filter((candidate) => nameOf(candidate) === nameOf(rule)).reverse())
+        Object.assign(merged, baseRule as Obj);
+      return keepOrigin(Object.assign(merged, rule as Obj), rule);
+    });
   const unique = uniqueBy(
     [...named, ...base.filter((rule) => nameOf(rule) !== null)],
     (rule) => nameOf(rule)!,
@@ -458,8 +461,6 @@ class Translator {
       return;
     }
     const name = typeof rule.name === "string" ? rule.name : "unnamed";
-    const severity = this.severity(rule, name, "forbidden");
-    if (severity === null) return;
     const from = asObj(rule.from) ?? {};
     const to = asObj(rule.to) ?? {};
     const problem = this.opaqueIn(rule) ?? this.unknownKeys(name, rule, from, to);
@@ -467,6 +468,8 @@ class Translator {
       this.notEnforced(rule, name, problem);
       return;
     }
+    const severity = this.severity(rule, name, "forbidden");
+    if (severity === null) return;
     if (rule.module !== undefined) {
       const keys = Object.keys(asObj(rule.module) ?? {}).join(", ");
       this.notEnforced(rule, name, `module-level conditions (module: { ${keys} }) cannot be expressed`);
@@ -540,7 +543,7 @@ class Translator {
       to: selector,
       indirect: to.reachable === true ? "any" : false,
       ...this.kindOptions(kinds.kinds, kinds.ignoreKinds),
-      ...this.exemptions(),
+      ...this.exemptions(stringList(to.dependencyTypesNot).includes("aliased-subpath-import")),
     });
   }
 
@@ -594,8 +597,6 @@ class Translator {
       return;
     }
     const name = typeof rule.name === "string" ? rule.name : "unnamed";
-    const severity = this.severity(rule, name, "required");
-    if (severity === null) return;
     const module = asObj(rule.module) ?? {};
     const to = asObj(rule.to) ?? {};
     const problem = this.opaqueIn(rule);
@@ -603,6 +604,8 @@ class Translator {
       this.notEnforced(rule, name, problem);
       return;
     }
+    const severity = this.severity(rule, name, "required");
+    if (severity === null) return;
     for (const key of Object.keys(to))
       if (!["path", "pathNot", "reachable"].includes(key))
         this.unsupported(name, `required to.${key} is not applied`);
@@ -763,7 +766,14 @@ class Translator {
     for (const type of typesNot) {
       const mapped = KIND_TYPES[type];
       if (mapped) ignoreKinds.push(...mapped);
-      else if (!(type in PACKAGE_TYPES || LOCAL_TYPES.has(type) || UNRESOLVED_TYPES.has(type)))
+      else if (
+        !(
+          type in PACKAGE_TYPES ||
+          LOCAL_TYPES.has(type) ||
+          UNRESOLVED_TYPES.has(type) ||
+          type === "aliased-subpath-import"
+        )
+      )
         this.unsupported(name, `dependencyTypesNot "${type}" is not seen here (nothing is excluded for it)`);
     }
     if (kinds.includes("static") && !types.includes("export")) ignoreKinds.push("export");
@@ -903,9 +913,11 @@ class Translator {
   }
 
   /** Imports dependency-cruiser never sees: of files it does not follow, and to modules it excludes (chains included). */
-  private exemptions(): Record<string, unknown> {
-    const exempt: { from: SelectorValue; to: SelectorValue }[] = [];
+  /** `aliasedSubpath`: the rule's dependencyTypesNot has aliased-subpath-import (imports written `#…` do not count). */
+  private exemptions(aliasedSubpath = false): Record<string, unknown> {
+    const exempt: { from: SelectorValue; to: SelectorValue; specifier?: string }[] = [];
     const everything: SelectorValue = [{ regex: "." }, { package: "*" }, { unresolved: "*" }];
+    if (aliasedSubpath) exempt.push({ from: { regex: "." }, to: everything, specifier: "#*" });
     if (this.scope.unfollowed !== null)
       exempt.push({ from: { regex: this.scope.unfollowed }, to: everything });
     if (this.scope.fileNot.length > 0) {

@@ -70,6 +70,13 @@ export function originOf(value: StaticValue): { file: string; line: number } | n
   return typeof value === "object" && value !== null ? (origins.get(value) ?? null) : null;
 }
 
+/** `target` with the origin of `source` (a merged copy of a rule keeps where the rule was written). */
+export function keepOrigin<T extends object>(target: T, source: StaticValue): T {
+  const origin = originOf(source);
+  if (origin !== null) origins.set(target, origin);
+  return target;
+}
+
 export interface StaticReadOptions {
   /** The value of a module outside the repository (`require("pkg/x")`), or undefined when unknown. */
   readonly external?: (specifier: string) => StaticValue | undefined;

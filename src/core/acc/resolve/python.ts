@@ -12,9 +12,10 @@
  *   2. package-dir mappings and the source roots (py-layout.ts) of F's own project, then of
  *      the other projects of the repository;
  *   3. any other directory holding a top-level module or package `a` (not for stdlib
- *      names): a directory that contains F, or any directory when the import reaches a
- *      submodule that exists there (`a.b`, or `from a import b` with b a module); the
- *      nearest to F wins;
+ *      names) that is not a package or inside one (Python never searches the importer's
+ *      own package folders for an absolute import): a directory that contains F, or any
+ *      directory when the import reaches a submodule that exists there (`a.b`, or
+ *      `from a import b` with b a module); the nearest to F wins;
  *   4. a standard-library name: external;
  *   5. namespace packages in the roots, when they lead to a real module file (a bare
  *      directory named like an installed package is not taken for it);
@@ -219,8 +220,11 @@ class PythonModuleIndex {
     const top = parts[0] ?? "";
     const stdlib = PYTHON_STDLIB_MODULES.has(top);
     if (!stdlib) {
+      // The script / test folder (what `python dir/x.py` and pytest put on sys.path); a folder
+      // inside a regular package never is.
       const base = this.baseDir(dir);
-      if (this.isRegular(base, top)) return { status: "internal", located: this.descend([base], parts) };
+      if (this.isRegular(base, top) && (base === "" || !this.hasPackageAbove(base)))
+        return { status: "internal", located: this.descend([base], parts) };
     }
     const mapped = this.layout.packageDirs.get(top);
     if (mapped !== undefined) {
@@ -281,6 +285,10 @@ class PythonModuleIndex {
     let bestScore = -1;
     for (const candidate of candidates) {
       if (tried.includes(candidate)) continue;
+      // Python never puts a folder inside a regular package on sys.path: `import click` in
+      // pkg/utils/click/cli.py is the installed click, not pkg/utils/click (a same-named
+      // package next to the importer is reached as pkg.utils.click, or relatively).
+      if (this.insidePackage(candidate)) continue;
       const contains = isAncestorOrSelf(candidate, dir);
       if (!contains && parts.length < 2) continue;
       if (!contains && this.descend([candidate], parts)?.file == null) continue;
@@ -330,6 +338,18 @@ class PythonModuleIndex {
     }
     this.rootsByDir.set(dir, own);
     return own;
+  }
+
+  /** Whether `dir` is a regular package or lies inside one. */
+  private insidePackage(dir: string): boolean {
+    return this.baseDir(dir) !== dir || (dir !== "" && this.hasPackageAbove(dir));
+  }
+
+  private hasPackageAbove(dir: string): boolean {
+    for (let at = dirnameOf(dir); ; at = dirnameOf(at)) {
+      if (this.initFile(at) !== null) return true;
+      if (at === "") return false;
+    }
   }
 
   private nearestProject(dir: string): string {

@@ -11,7 +11,14 @@ import type { Indirect } from "../select/schema.ts";
 import type { BaseRule, RuleRun } from "./descriptor.ts";
 import type { EdgeView } from "./edges.ts";
 import { accFinding } from "./finding.ts";
-import { Budget, DEFAULT_REACH_BUDGET, findChains, leadingNodes, ReverseIndex } from "./reach.ts";
+import {
+  Budget,
+  DEFAULT_REACH_BUDGET,
+  findChains,
+  leadingNodes,
+  type ReachGroup,
+  ReverseIndex,
+} from "./reach.ts";
 
 export interface ImportJudge {
   /**
@@ -32,6 +39,13 @@ export interface ImportJudge {
   unresolvedReason?(source: number, edge: ResolvedImport): string | null;
   /** Nodes a chain from this source may not pass through. */
   blocked(source: number, node: number): boolean;
+  /**
+   * The target unit of a file target (a listed module, a wildcard match): when given, chains
+   * are searched per target unit and may pass through the files of the OTHER target units —
+   * import-linter's forbidden contract (grimp hides only the source and forbidden module at
+   * hand); a package target is then its own unit. Without it a chain ends at the first target.
+   */
+  targetGroup?(source: number, node: number): string | null;
   /** How a file is named in messages. */
   describe(node: number): string;
   /**
@@ -156,21 +170,30 @@ function chainFindings(
       break;
     }
     const first = sources[0]!;
-    const reached = findChains(
-      view,
-      {
-        sources,
-        isTarget: (node) => judge.fileReason(first, node) !== null,
-        packageTarget: judge.packageReason
-          ? (node, edge) => judge.packageReason!(first, node, edge)?.target ?? null
-          : undefined,
-        isBlocked: (node) => judge.blocked(first, node),
-        throughTargets: indirect === "any",
-      },
-      budget,
-      reverse,
-      shared,
-      MAX_INDIRECT_FINDINGS + 1 - findings.length,
+    const searches: Pick<ReachGroup, "isTarget" | "packageTarget">[] = judge.targetGroup
+      ? perTargetUnit(ctx.names.length, judge, first)
+      : [
+          {
+            isTarget: (node) => judge.fileReason(first, node) !== null,
+            packageTarget: judge.packageReason
+              ? (node, edge) => judge.packageReason!(first, node, edge)?.target ?? null
+              : undefined,
+          },
+        ];
+    const reached = searches.flatMap((search) =>
+      findChains(
+        view,
+        {
+          sources,
+          ...search,
+          isBlocked: (node) => judge.blocked(first, node),
+          throughTargets: indirect === "any",
+        },
+        budget,
+        reverse,
+        judge.targetGroup ? undefined : shared,
+        MAX_INDIRECT_FINDINGS + 1 - findings.length,
+      ),
     );
     for (const hit of reached) {
       const source = ctx.names[hit.source]!;
@@ -196,6 +219,34 @@ function chainFindings(
   }
   reportCut(rule, notices, findings, budget, capped);
   return findings;
+}
+
+/**
+ * One search per target unit (files only; chains may cross the other units), plus one for
+ * package targets, which chains may reach through any internal file.
+ */
+function perTargetUnit(
+  n: number,
+  judge: ImportJudge,
+  first: number,
+): Pick<ReachGroup, "isTarget" | "packageTarget">[] {
+  const units = new Map<string, Set<number>>();
+  for (let node = 0; node < n; node++) {
+    if (judge.fileReason(first, node) === null) continue;
+    const unit = judge.targetGroup!(first, node) ?? "";
+    const set = units.get(unit);
+    if (set) set.add(node);
+    else units.set(unit, new Set([node]));
+  }
+  const searches: Pick<ReachGroup, "isTarget" | "packageTarget">[] = [...units.values()].map((set) => ({
+    isTarget: (node: number) => set.has(node),
+  }));
+  if (judge.packageReason)
+    searches.push({
+      isTarget: () => false,
+      packageTarget: (node, edge) => judge.packageReason!(first, node, edge)?.target ?? null,
+    });
+  return searches;
 }
 
 /**

@@ -8,6 +8,7 @@ import type { Finding } from "../../findings.ts";
 import { ALL_FORMS, formFilter, formOf, type ImportKindName } from "../kinds.ts";
 import type { ResolvedImport } from "../model.ts";
 import type { CompiledSelector } from "../select/compile.ts";
+import { wildcardRegex } from "../select/regex.ts";
 import type { Exemption, UnmatchedAlert } from "../select/schema.ts";
 import type { AccContext } from "./context.ts";
 import type { BaseRule, RuleRun } from "./descriptor.ts";
@@ -73,6 +74,7 @@ export function edgeView(ctx: AccContext, filter: EdgeFilter): EdgeView {
   const packages = new Array<readonly ResolvedImport[]>(n);
   const unresolved = new Array<readonly ResolvedImport[]>(n);
   const matched = new Uint8Array(exemptions.length);
+  const bySpecifier = exemptions.some((exemption) => exemption.written.specifier !== undefined);
   for (let node = 0; node < n; node++) {
     const targets = ctx.out[node]!;
     const kept: number[] = [];
@@ -81,11 +83,16 @@ export function edgeView(ctx: AccContext, filter: EdgeFilter): EdgeView {
       const edgeForms = ctx.outForms[node]![k]!;
       if ((edgeForms & forms) === 0) continue;
       const to = targets[k]!;
-      if (
-        exemptions.length > 0 &&
-        exempt(exemptions, matched, node, (sel) => sel.selectsFiles && sel.file(to) !== null)
-      )
-        continue;
+      if (exemptions.length > 0) {
+        const toFile = (sel: CompiledSelector) => sel.selectsFiles && sel.file(to) !== null;
+        // With specifier exemptions the import is gone only when each of its imports of `to` is.
+        const isExempt = bySpecifier
+          ? ctx.imports[node]!.filter(
+              (edge) => edge.target === ctx.names[to] && considered(node, edge),
+            ).every((edge) => exempt(exemptions, matched, node, toFile, edge.specifier))
+          : exempt(exemptions, matched, node, toFile, null);
+        if (isExempt) continue;
+      }
       kept.push(to);
       keptLines.push(
         (edgeForms & ~forms) === 0 ? ctx.outLine[node]![k]! : firstLine(ctx, node, to, considered),
@@ -93,12 +100,14 @@ export function edgeView(ctx: AccContext, filter: EdgeFilter): EdgeView {
     }
     out[node] = kept;
     lines[node] = keptLines;
-    const isExempt = (test: (to: CompiledSelector) => boolean) =>
-      exemptions.length > 0 && exempt(exemptions, matched, node, test);
+    const isExempt = (test: (to: CompiledSelector) => boolean, specifier: string) =>
+      exemptions.length > 0 && exempt(exemptions, matched, node, test, specifier);
     packages[node] = ctx.external[node]!.filter(
-      (edge) => considered(node, edge) && !isExempt((to) => to.package(node, edge) !== null),
+      (edge) => considered(node, edge) && !isExempt((to) => to.package(node, edge) !== null, edge.specifier),
     );
-    unresolved[node] = unresolvedOf(node).filter((edge) => !isExempt((to) => to.unresolved(node, edge)));
+    unresolved[node] = unresolvedOf(node).filter(
+      (edge) => !isExempt((to) => to.unresolved(node, edge), edge.specifier),
+    );
   }
   const unmatched: number[] = [];
   matched.forEach((hit, i) => {
@@ -142,9 +151,15 @@ function exempt(
   matched: Uint8Array,
   from: number,
   test: (to: CompiledSelector) => boolean,
+  specifier: string | null,
 ): boolean {
   let found = false;
   exemptions.forEach((exemption, i) => {
+    const patterns = exemption.written.specifier;
+    if (patterns !== undefined) {
+      const list = typeof patterns === "string" ? [patterns] : patterns;
+      if (specifier === null || !list.some((pattern) => wildcardRegex(pattern).test(specifier))) return;
+    }
     const source = exemption.from.file(from);
     if (source === null || !test(exemption.to.bound(source.bindings))) return;
     matched[i] = 1;

@@ -68,6 +68,8 @@ function evaluateForbidden(rule: ForbiddenRule, ctx: AccContext, run: RuleRun): 
       },
       unresolvedReason: (source, edge) => (targetOf(source)?.to.unresolved(source, edge) ? reason : null),
       blocked: (source, node) => rule.indirect !== "any" && from.file(node)?.unit === from.file(source)?.unit,
+      // import-linter: a chain to one forbidden module may pass through another.
+      targetGroup: (source, node) => targetOf(source)?.to.file(node)?.unit ?? null,
       describe: (node) => ctx.names[node]!,
     },
     rule.indirect,

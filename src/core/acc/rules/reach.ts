@@ -80,8 +80,13 @@ export function findChains(
   for (const source of group.sources) {
     if (budget.exhausted || reached.length >= limit) break;
     // Most sources import no file a chain could continue through: nothing to search.
+    // (With throughTargets a chain may also continue through a target the source imports.)
     if (
-      !view.out(source).some((next) => leads[next] === 1 && !group.isTarget(next) && !group.isBlocked(next))
+      !view
+        .out(source)
+        .some((next) =>
+          group.isTarget(next) ? group.throughTargets === true : leads[next] === 1 && !group.isBlocked(next),
+        )
     )
       continue;
     let head = 0;

@@ -320,11 +320,13 @@ function matchPackage(
 
 /**
  * What a `regex` beside `package`/`declared` is tested against: the path dependency-cruiser
- * gives the import — a built-in's name as written (`fs`, `node:fs`), else the package under
+ * gives the import — a built-in's name without `node:` (`fs` for `node:fs`), else the package under
  * `node_modules/` (`node_modules/lodash/fp`; the file inside the package is not known here).
  */
 export function packageRegexSubject(edge: ResolvedImport, classes: readonly DeclaredClass[]): string {
-  return classes.includes("builtin") ? edge.specifier : `node_modules/${edge.specifier}`;
+  return classes.includes("builtin")
+    ? edge.specifier.replace(/^node:/, "")
+    : `node_modules/${edge.specifier}`;
 }
 
 const REFERENCE = /\$(\d+|\{[A-Za-z_][A-Za-z0-9_]*\})/g;

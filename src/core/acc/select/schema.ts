@@ -76,6 +76,8 @@ export const importKindSchema = z.enum(IMPORT_KINDS);
 export const exemptionSchema = z.strictObject({
   from: selectorSchema,
   to: selectorSchema,
+  /** Only imports written with a specifier matching one of these (`*` wildcards): `"#*"` for subpath imports. */
+  specifier: oneOrMore.optional(),
   reason: z.string().optional(),
 });
 

@@ -47,6 +47,13 @@ const PROJECT = {
 };
 
 describe("runAcc on a real TypeScript project", () => {
+  const DEFAULT_EXCLUDED = {
+    file: null,
+    kind: "default-excludes",
+    message:
+      "default excludes left out 1 file in 1 folder: build/ (1) (acc.defaultExcludes: false analyses them)",
+  };
+
   it("builds the graph with the real parser and resolver and reports exactly the expected findings", () => {
     const result = runAcc(snapshotOf(PROJECT), CONFIG);
     expect(result.graph.files.map((file) => file.path)).toEqual([
@@ -78,7 +85,8 @@ describe("runAcc on a real TypeScript project", () => {
       "import cycle: app/repositories/users.ts → app/routes/users.ts → app/repositories/users.ts (3 files are in this cycle group)",
     );
     expect(result.findings.find((finding) => finding.rule === "coupling")!.value).toBe(3);
-    expect(result.notices).toEqual([]);
+    // The build output folder is left out, and said so.
+    expect(result.notices).toEqual([DEFAULT_EXCLUDED]);
     expect(result.stats).toMatchObject({ files: 5, mappedFiles: 4, findings: 6 });
     expect(result.metrics.components.map(({ name, ca, ce }) => ({ name, ca, ce }))).toEqual([
       { name: "presentation", ca: 1, ce: 2 },
@@ -113,6 +121,7 @@ describe("runAcc on a real TypeScript project", () => {
     - { id: r, type: must-not-call, from: views, to: [presentation] }
 `);
     expect(runAcc(snapshotOf(PROJECT), config).notices).toEqual([
+      DEFAULT_EXCLUDED,
       {
         file: null,
         kind: "component-empty",
@@ -125,6 +134,7 @@ describe("runAcc on a real TypeScript project", () => {
     const broken = { ...PROJECT, "app/services/helper.ts": "export const = ;\n" };
     const result = runAcc(snapshotOf(broken), CONFIG);
     expect(result.notices).toEqual([
+      DEFAULT_EXCLUDED,
       expect.objectContaining({ file: "app/services/helper.ts", kind: "parse-error", line: 1 }),
     ]);
     expect(result.findings).toHaveLength(6);

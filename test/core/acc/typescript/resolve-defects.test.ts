@@ -153,7 +153,7 @@ describe("unresolved internal-looking imports", () => {
     const result = runAcc(snapshot, accConfig("acc: {}\n"));
     const notices = result.notices.filter((notice) => notice.kind === UNRESOLVED_NOTICE_KIND);
     expect(notices).toHaveLength(1);
-    expect(notices[0]!.message).toContain("3 imports in 2 files look internal");
+    expect(notices[0]!.message).toContain("3 imports in 2 files resolve to no file and no package");
     expect(notices[0]!.message).toContain('src/app/pages/a.component.ts:1 "../models/missing.model"');
     expect(notices[0]!.message).toContain('src/app/pages/a.component.ts:4 "@/environments/environment"');
     expect(notices[0]!.message).toContain('src/app/pages/b.component.ts:1 "./gone"');
