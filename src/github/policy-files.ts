@@ -1,8 +1,9 @@
 /**
- * The files peer configs are adopted from (acc.adopt), read through the contents API at the
- * commit the config came from: a pull request, even from a fork, never changes the contracts
- * that judge it. Reads are lazy (an adopter asks for the few files it needs), cached, and
- * bounded in number and size.
+ * The files peer configs are adopted from (acc.adopt), read at the commit the config came from:
+ * a pull request, even from a fork, never changes the contracts that judge it. Reads are lazy
+ * (an adopter asks for the few files it needs): the folder's tree is listed first, so a file
+ * that does not exist costs no request that GitHub answers with 404, and an existing one is one
+ * blob read. Cached, bounded in number and size.
  */
 import type { ProbotOctokit } from "probot";
 import type { PolicyFiles } from "../core/acc/adopt/index.ts";
@@ -13,15 +14,58 @@ export const MAX_POLICY_READS = 64;
 /** A peer config larger than this is not read. */
 export const MAX_POLICY_FILE_BYTES = 1024 * 1024;
 
+interface Entry {
+  readonly type: string;
+  readonly sha: string;
+  readonly size?: number | undefined;
+}
+
 export function githubPolicyFiles(octokit: ProbotOctokit, repo: RepoRef, ref: string): PolicyFiles {
-  const cache = new Map<string, Promise<string | null>>();
+  const folders = new Map<string, Promise<Map<string, Entry> | null>>();
+  const texts = new Map<string, Promise<string | null>>();
+
+  const list = (treeSha: string): Promise<Map<string, Entry>> =>
+    octokit.rest.git
+      .getTree({ owner: repo.owner, repo: repo.repo, tree_sha: treeSha })
+      .then(({ data }) => new Map(data.tree.map((entry) => [entry.path ?? "", entry as Entry])));
+
+  const folder = (path: string): Promise<Map<string, Entry> | null> => {
+    let listing = folders.get(path);
+    if (listing === undefined) {
+      if (path === "") listing = list(ref);
+      else {
+        const slash = path.lastIndexOf("/");
+        listing = folder(slash === -1 ? "" : path.slice(0, slash)).then((parent) => {
+          const entry = parent?.get(path.slice(slash + 1));
+          return entry?.type === "tree" ? list(entry.sha) : null;
+        });
+      }
+      folders.set(path, listing);
+    }
+    return listing;
+  };
+
+  const readBlob = async (path: string): Promise<string | null> => {
+    const slash = path.lastIndexOf("/");
+    const entry = (await folder(slash === -1 ? "" : path.slice(0, slash)))?.get(path.slice(slash + 1));
+    if (entry?.type !== "blob" || (entry.size ?? 0) > MAX_POLICY_FILE_BYTES) return null;
+    const { data } = await octokit.rest.git.getBlob({
+      owner: repo.owner,
+      repo: repo.repo,
+      file_sha: entry.sha,
+    });
+    const bytes =
+      data.encoding === "base64" ? Buffer.from(data.content, "base64") : Buffer.from(data.content, "utf8");
+    return bytes.byteLength > MAX_POLICY_FILE_BYTES ? null : new TextDecoder().decode(bytes);
+  };
+
   return {
     read(path) {
-      const cached = cache.get(path);
+      const cached = texts.get(path);
       if (cached) return cached;
-      if (!isRepoPath(path) || cache.size >= MAX_POLICY_READS) return Promise.resolve(null);
-      const text = readText(octokit, repo, ref, path);
-      cache.set(path, text);
+      if (!isRepoPath(path) || texts.size >= MAX_POLICY_READS) return Promise.resolve(null);
+      const text = readBlob(path);
+      texts.set(path, text);
       return text;
     },
   };
@@ -30,34 +74,4 @@ export function githubPolicyFiles(octokit: ProbotOctokit, repo: RepoRef, ref: st
 /** A repo-relative POSIX path with no "..", "." or empty segment. */
 function isRepoPath(path: string): boolean {
   return path !== "" && path.split("/").every((part) => part !== "" && part !== "." && part !== "..");
-}
-
-async function readText(
-  octokit: ProbotOctokit,
-  repo: RepoRef,
-  ref: string,
-  path: string,
-): Promise<string | null> {
-  try {
-    const response = await octokit.rest.repos.getContent({
-      owner: repo.owner,
-      repo: repo.repo,
-      path,
-      ref,
-      mediaType: { format: "raw" },
-    });
-    const data: unknown = response.data;
-    const bytes =
-      typeof data === "string"
-        ? new TextEncoder().encode(data)
-        : data instanceof ArrayBuffer
-          ? new Uint8Array(data)
-          : null;
-    if (bytes === null || bytes.byteLength > MAX_POLICY_FILE_BYTES) return null;
-    return new TextDecoder().decode(bytes);
-  } catch (error) {
-    // A missing file (or a directory in its place) is simply no config.
-    if ((error as { status?: number }).status === 404) return null;
-    throw error;
-  }
 }
