@@ -22,6 +22,7 @@ export type AuditKind =
   | "job.started"
   | "job.completed"
   | "job.failed"
+  | "delivery.replayed"
   | "analysis.started"
   | "analysis.completed"
   | "publication"

@@ -11,7 +11,7 @@ import { STREAMS } from "../gate.ts";
 import { type CheckAnnotation, findingAnnotations } from "./annotations.ts";
 import { findingExtras, location, plural, STREAM_TITLES, truncateChars } from "./common.ts";
 import { executedSection } from "./executed.ts";
-import { escapeMarkdown } from "./markdown.ts";
+import { appliedSuppressionsSection, escapeMarkdown } from "./markdown.ts";
 
 export const CHECK_RUN_NAMES: Readonly<Record<StreamName | "gate", string>> = {
   acc: "Maestro ACC",
@@ -59,7 +59,14 @@ export function streamCheckRun(
     conclusion,
     title,
     summary: truncateChars(
-      [streamSummary(stream), ...(name === "bdv" ? executedSection(result) : [])].join("\n"),
+      [
+        streamSummary(stream),
+        ...(name === "bdv" ? executedSection(result) : []),
+        "",
+        ...appliedSuppressionsSection(result, name),
+      ]
+        .join("\n")
+        .trimEnd(),
       MAX_SUMMARY,
       "\n\n_… truncated._",
     ),
@@ -91,6 +98,8 @@ export function gateCheckRun(result: AnalysisResult): CheckRunOutput {
     lines.push("", `An override was not applied: ${escapeMarkdown(gate.overrideRejected)}`);
   }
   lines.push("", "Only ALL_PASS, or an override bound to this commit, passes the gate.");
+  const suppressions = appliedSuppressionsSection(result);
+  if (suppressions.length > 0) lines.push("", ...suppressions);
   return {
     name: CHECK_RUN_NAMES.gate,
     conclusion: gate.passed ? "success" : "failure",

@@ -643,6 +643,7 @@ export class FakeGitHub {
     const record: RecordedRequest = {
       method,
       path,
+      rawPath: url.pathname,
       operation: undefined,
       params: {},
       query: Object.fromEntries(url.searchParams),

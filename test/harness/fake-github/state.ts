@@ -127,6 +127,8 @@ export interface RecordedRequest {
   method: string;
   /** Path without query string (and without a GHES "/api/v3" prefix). */
   path: string;
+  /** The path exactly as requested (with the "/api/v3" prefix a GHES client sends). */
+  rawPath: string;
   /** Matched operation, e.g. "PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}"; "codeload" for archive downloads. */
   operation: string | undefined;
   params: Record<string, unknown>;
