@@ -22,6 +22,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
     summary: "list|add|remove|review suppressions (database)",
     load: () => import("./commands/suppressions.ts"),
   },
+  quarantine: {
+    summary: "list|add|remove BDV scenario quarantines (database)",
+    load: () => import("./commands/quarantine.ts"),
+  },
   audit: {
     summary: "list|verify|export the audit trail (database)",
     load: () => import("./commands/audit.ts"),

@@ -82,6 +82,7 @@ describe("npm start without APP_ID (setup mode, embedded database)", () => {
       "issue_comment",
       "installation",
       "installation_repositories",
+      "workflow_run",
     ]);
     expect(decoded.default_permissions).toEqual({
       checks: "write",
@@ -89,6 +90,7 @@ describe("npm start without APP_ID (setup mode, embedded database)", () => {
       contents: "read",
       metadata: "read",
       issues: "write",
+      actions: "read",
     });
     const css = await fetch(`${url}/probot/static/primer.css`);
     expect(css.headers.get("content-type")).toBe("text/css");

@@ -8,9 +8,11 @@ import { type ParseResult, parseCommandLine } from "../../core/comment-commands/
 import * as explain from "./actions/explain.ts";
 import * as help from "./actions/help.ts";
 import * as override from "./actions/override.ts";
+import * as quarantine from "./actions/quarantine.ts";
 import * as recheck from "./actions/recheck.ts";
 import * as suppress from "./actions/suppress.ts";
 import * as suppressions from "./actions/suppressions.ts";
+import * as unquarantine from "./actions/unquarantine.ts";
 import * as unsuppress from "./actions/unsuppress.ts";
 import { type BoundCommand, type CommandDescriptor, defineCommand } from "./command.ts";
 
@@ -59,6 +61,21 @@ export const COMMANDS = {
     usage: '/maestro override --reason "..."',
     description:
       "let the gate pass for the current head commit despite its findings (admins; a new push ends it)",
+  }),
+  quarantine: defineCommand({
+    syntax: quarantine.syntax,
+    requires: "command",
+    action: quarantine.action,
+    usage: '/maestro quarantine <scenario-id | feature:GLOB> --reason "..." [--expires 14d|2026-12-31]',
+    description:
+      "stop a scenario's CI failures (or those of every scenario in matching feature files) from failing the BDV check; expires after 14 days unless --expires says otherwise (at most 90)",
+  }),
+  unquarantine: defineCommand({
+    syntax: unquarantine.syntax,
+    requires: "command",
+    action: unquarantine.action,
+    usage: "/maestro unquarantine <scenario-id | feature:GLOB>",
+    description: "end a quarantine",
   }),
   help: defineCommand({
     syntax: help.syntax,

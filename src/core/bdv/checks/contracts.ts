@@ -4,6 +4,7 @@ import { resolveRequest } from "../binding.ts";
 import type { ParsedFeature } from "../gherkin.ts";
 import { type LoadedSpec, matchStatus, type SpecOperation } from "../openapi.ts";
 import type { BdvReport } from "../report.ts";
+import { scenarioSkeleton } from "../skeleton.ts";
 import { nearest } from "../source.ts";
 import { pickleStepLocation } from "./locations.ts";
 
@@ -256,6 +257,7 @@ function coverageOf(
         target: operation.key,
         subject: `${contract.name} ${operation.key}`,
         message: `Operation ${operation.key}${operation.operationId ? ` (${operation.operationId})` : ""} of ${contract.name} is not exercised by any scenario.`,
+        details: `A scenario to start from:\n\n${scenarioSkeleton(contract.name, contract.spec, operation)}`,
       });
     }
     const total = contract.spec.operations.length;
