@@ -12,6 +12,10 @@ interface CommandModule {
 }
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+  init: {
+    summary: "write a starting .github/maestro-hive.yml and show what it finds",
+    load: () => import("./commands/init.ts"),
+  },
   check: { summary: "analyse a checkout and print findings", load: () => import("./commands/check.ts") },
   graph: { summary: "print the import graph", load: () => import("./commands/graph.ts") },
   suppressions: {

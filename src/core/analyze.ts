@@ -11,8 +11,9 @@
  * the result. Pure: no I/O, and the clock is an input (`now`; `clock` only for timings).
  */
 
+import { type PolicyFiles, policyFilesOf, withAdoptedRules } from "./acc/adopt/index.ts";
 import { DEFAULT_LANGUAGES } from "./acc/default-languages.ts";
-import { buildGraph, type GraphStats } from "./acc/graph.ts";
+import { buildGraph, type GraphStats, languageOfPath } from "./acc/graph.ts";
 import { runAcc } from "./acc/index.ts";
 import type { ExtractionCache, ImportGraph } from "./acc/model.ts";
 import type {
@@ -22,7 +23,8 @@ import type {
   StreamReport,
   SuppressionReport,
 } from "./analysis-result.ts";
-import { runBdv } from "./bdv/index.ts";
+import { type BdvExecuted, runBdv } from "./bdv/index.ts";
+import type { ExecutedInput } from "./bdv/results/judge.ts";
 import type { AccConfig, BdvConfig, DdeConfig, MaestroConfig } from "./config/schema.ts";
 import { type CheckRunResult, runDde } from "./dde/index.ts";
 import { diffFindings, type Unchecked } from "./diff.ts";
@@ -34,7 +36,8 @@ import {
   type StreamName,
 } from "./findings.ts";
 import { decideGate, type GateOverride, STREAMS } from "./gate.ts";
-import type { Snapshot } from "./snapshot.ts";
+import { skippedInScope } from "./skipped-scope.ts";
+import type { SkippedFile, SkipReason, Snapshot } from "./snapshot.ts";
 import {
   applySuppressions,
   type CompiledSuppressions,
@@ -45,6 +48,7 @@ import {
   reviewSuppressions,
   type Suppression,
 } from "./suppress/index.ts";
+import { UNREADABLE_FILE } from "./unreadable.ts";
 
 export type { AnalysisResult, StreamCounts, StreamReport, SuppressionReport } from "./analysis-result.ts";
 export type { CheckRunResult } from "./dde/index.ts";
@@ -56,6 +60,13 @@ export interface AnalyzeInput {
   readonly base?: Snapshot | null;
   /** The validated config; with a base, the same config serves both commits. */
   readonly config: MaestroConfig;
+  /**
+   * The commit policy comes from besides the config: the import-linter / dependency-cruiser
+   * configs adopted as ACC rules (`acc.adopt`) are read from its files. The app passes the
+   * commit its config was read from (a PR's base, else the default branch); default: the head
+   * (the CLI analyses the project's own tree). The same rules serve head and base.
+   */
+  readonly policy?: PolicyFiles | null;
   /** Suppressions from the database; the config's own are merged in here (the config wins on id clashes). */
   readonly suppressions?: readonly Suppression[];
   /** The analysis clock: suppression expiry and review use it. */
@@ -70,6 +81,14 @@ export interface AnalyzeInput {
   readonly checkRuns?: readonly CheckRunResult[] | null;
   /** Content-addressed extraction cache shared by head and base (on disk for the CLI, in the database for the app). */
   readonly extractionCache?: ExtractionCache;
+  /**
+   * Source files nesting brackets deeper than this are not parsed but reported unreadable
+   * (guards/nesting.ts): the native parser would overflow its stack. Default 500; null: no
+   * guard (only where a crash cannot take the service down, e.g. an isolated process).
+   */
+  readonly maxNestingDepth?: number | null;
+  /** Scenario results CI reported for the head (BDV on executed behaviour); absent: none configured. */
+  readonly executed?: ExecutedInput | null;
   /** An audited gate override; it applies only when bound to the head commit. */
   readonly override?: GateOverride | null;
   /**
@@ -117,16 +136,18 @@ export async function analyze(input: AnalyzeInput): Promise<AnalysisResult> {
   const base = input.base ?? null;
   const changed = input.changedFiles ?? changedPaths(base, input.head);
   // 1. Each configured stream on the head (and the base); an error fails that stream closed.
-  const graph: GraphOutput = { graph: null, stats: null };
+  const graph: GraphOutput = { graph: null, stats: null, executed: null };
   const outcomes: Record<StreamName, StreamOutcome> = {
     acc: await runStream(input.config, "acc", (acc) => runAccStream(input, acc, timer, graph)),
-    bdv: await runStream(input.config, "bdv", (bdv) => runBdvStream(input, bdv, changed, timer)),
+    bdv: await runStream(input.config, "bdv", (bdv) => runBdvStream(input, bdv, changed, timer, graph)),
     dde: await runStream(input.config, "dde", (dde) => runDdeStream(input, dde, changed, timer)),
   };
   // 2. Suppressions: the config's entries merged with the database's, compiled once.
   const suppressions = await prepareSuppressions(input, timer);
   // 3. Base-vs-head diff by finding id, then suppressions: one report per stream.
-  const notices = skippedNotices(input.head);
+  const notices = skippedNotices(
+    skippedInScope(input.head.skipped, input.config, (stream) => isConfigured(input.config, stream)),
+  );
   const reports = await timer.time("diff+suppress", () =>
     reportStreams(
       outcomes,
@@ -152,6 +173,7 @@ export async function analyze(input: AnalyzeInput): Promise<AnalysisResult> {
     base: base ? summarize(base) : null,
     changedFiles: [...changed].sort(),
     timings: timer.timings,
+    executed: graph.executed,
   };
 }
 
@@ -206,19 +228,26 @@ async function runStream<S extends StreamName>(
   }
 }
 
-/** The head's import graph, for the graph report; set as soon as the head is analysed. */
+/** The head's import graph (set as soon as the head is analysed) and BDV's executed results. */
 interface GraphOutput {
   graph: ImportGraph | null;
   stats: GraphStats | null;
+  executed: BdvExecuted | null;
 }
 
 async function runAccStream(
   input: AnalyzeInput,
-  acc: AccConfig,
+  accConfig: AccConfig,
   timer: PhaseTimer,
   out: GraphOutput,
 ): Promise<StreamRun> {
-  const options = input.extractionCache ? { extractionCache: input.extractionCache } : {};
+  const options = {
+    ...(input.extractionCache ? { extractionCache: input.extractionCache } : {}),
+    ...(input.maxNestingDepth !== undefined ? { maxNestingDepth: input.maxNestingDepth } : {}),
+  };
+  // The adopted peer contracts join the config's rules; the same rules then serve head and base.
+  const adopted = await withAdoptedRules(accConfig, input.policy ?? policyFilesOf(input.head));
+  const acc = adopted.config;
   const head = await timer.time("acc.head", () => runAcc(input.head, acc, options));
   out.graph = head.graph;
   out.stats = head.stats;
@@ -231,13 +260,19 @@ async function runAccStream(
   return {
     head: head.findings,
     base: base?.findings ?? null,
-    notices: head.notices,
+    notices: [...adopted.notices, ...head.notices],
     failure: internalFailure([...head.notices, ...(base?.notices ?? [])]),
-    // Imports after a syntax error are unknown: violations from that file are not "fixed".
+    // Imports after a syntax error, or of an unreadable file, are unknown: violations from
+    // that file are not "fixed".
     unchecked: {
-      files: head.notices.flatMap((notice) =>
-        notice.kind === "parse-error" && notice.file ? [notice.file] : [],
-      ),
+      files: [
+        ...head.notices.flatMap((notice) =>
+          notice.kind === "parse-error" && notice.file ? [notice.file] : [],
+        ),
+        ...head.findings.flatMap((finding) =>
+          finding.type === UNREADABLE_FILE && finding.file ? [finding.file] : [],
+        ),
+      ],
     },
   };
 }
@@ -247,11 +282,14 @@ async function runBdvStream(
   bdv: BdvConfig,
   changed: ReadonlySet<string>,
   timer: PhaseTimer,
+  out: GraphOutput,
 ): Promise<StreamRun> {
   const base = input.base ?? null;
+  const executed = bdv.results.length > 0 ? (input.executed ?? null) : null;
   const head = await timer.time("bdv.head", () =>
-    runBdv({ head: input.head, base, config: bdv, changedFiles: changed }),
+    runBdv({ head: input.head, base, config: bdv, changedFiles: changed, executed }),
   );
+  out.executed = head.executed;
   // The base's own findings, for the diff; breaking changes exist only between two commits.
   const baseResult = base
     ? await timer.time("bdv.base", () => runBdv({ head: base, base: null, config: bdv }))
@@ -421,10 +459,20 @@ export function changedPaths(base: Snapshot | null, head: Snapshot): Set<string>
   return changed;
 }
 
-/** One notice per skip reason (a repository can hold thousands of images), naming a few paths. */
-function skippedNotices(snapshot: Snapshot): Notice[] {
+/**
+ * Skipped because of their contents: a source file in the ACC scope is an unreadable-file
+ * finding there, so only other files (feature files, specs) get a notice for those reasons.
+ */
+const CONTENT_SKIPS: ReadonlySet<SkipReason> = new Set(["binary", "too-large", "invalid-utf8"]);
+
+/**
+ * One notice per skip reason (a repository can hold thousands of images), naming a few paths;
+ * only files a configured stream would have read (skipped-scope.ts).
+ */
+function skippedNotices(skipped: readonly SkippedFile[]): Notice[] {
   const byReason = new Map<string, string[]>();
-  for (const entry of snapshot.skipped) {
+  for (const entry of skipped) {
+    if (CONTENT_SKIPS.has(entry.reason) && languageOfPath(entry.path) !== null) continue;
     const list = byReason.get(entry.reason);
     if (list) list.push(entry.path);
     else byReason.set(entry.reason, [entry.path]);

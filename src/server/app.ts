@@ -7,8 +7,8 @@ import type { AddressInfo } from "node:net";
 import type { PgBoss } from "pg-boss";
 import type { Logger } from "pino";
 import type { Probot } from "probot";
-import { explainerSettingsFromEnv } from "../ai/explain.ts";
 import { type AppEnv, describeEnv } from "../env/app-env.ts";
+import { type AnalysisSetup, analysisOptionsFromEnv } from "../jobs/analysis-env.ts";
 import { HandlerRegistry, registerDefaultHandlers } from "../jobs/handlers.ts";
 import { DELIVERY_QUEUE, startQueue } from "../jobs/queue.ts";
 import { startWorkers } from "../jobs/worker.ts";
@@ -19,6 +19,7 @@ import { startTracing, type Tracing } from "../telemetry/tracing.ts";
 import { AuditAnchorLog, logSchemaPreparation } from "./audit-guard.ts";
 import { checkReadiness } from "./health.ts";
 import { sendJson, sendText } from "./http.ts";
+import { setUpSentry, startWebhookProxy } from "./integrations.ts";
 import { createLogger } from "./log.ts";
 import { AppMetrics } from "./metrics.ts";
 import { createProbot, type ProbotOverrides } from "./probot.ts";
@@ -48,8 +49,18 @@ export interface RunningApp {
 }
 
 export async function startApp(env: AppEnv, options: StartOptions = {}): Promise<RunningApp> {
-  const log = options.log ?? createLogger(env.logLevel);
+  const sentry = await setUpSentry(env.sentryDsn);
+  const log =
+    options.log ??
+    createLogger({
+      level: env.logLevel,
+      format: env.logFormat,
+      levelInString: env.logLevelInString,
+      messageKey: env.logMessageKey,
+      onError: sentry.sink,
+    });
   log.info(describeEnv(env), "starting maestro-hive");
+  if (sentry.warning) log.warn(sentry.warning);
   // 0. Tracing, when an OTLP endpoint is set (nothing of the SDK loads otherwise).
   const tracing = await startTracing({
     endpoint: env.otlpEndpoint,
@@ -67,7 +78,8 @@ export async function startApp(env: AppEnv, options: StartOptions = {}): Promise
   // 3. Probot, the delivery handlers and the in-process workers.
   const metrics = new AppMetrics();
   const probot = createProbot(env, log, options.probot, metrics);
-  const workerId = await startInProcessWorkers(env, options, { store, boss, probot, metrics, log });
+  const analysis = options.registry ? undefined : analysisOptionsFromEnv(env, log);
+  const workerId = await startInProcessWorkers(env, options, { store, boss, probot, metrics, log }, analysis);
   // 4. The HTTP server: webhooks (or Probot's setup flow without APP_ID), health, readiness, metrics.
   const routes: Routes = { env, store, boss, queueRunning: queue.running, metrics, log, setup: undefined };
   const { server, url, port } = await listen(env, routes);
@@ -75,20 +87,23 @@ export async function startApp(env: AppEnv, options: StartOptions = {}): Promise
     routes.setup = await createSetupHandler({ host: env.host, port, log: log.child({ name: "setup" }) });
   }
   log.info({ url, mode: env.appId === undefined ? "setup" : "app" }, "listening");
+  const proxy = await startWebhookProxy(env.webhookProxyUrl, `${url}${env.webhookPath}`, log);
   // 5. Stopping undoes it in reverse, once: no new requests, running jobs drain, then queue and database.
-  const stop = once(() =>
-    stopApp({
+  const stop = once(() => {
+    proxy?.stop();
+    return stopApp({
       server,
       boss,
       store,
       workerId,
       anchorLog,
+      analysis,
       tracing,
       log,
       ownsBoss: !options.boss,
       ownsStore: !options.store,
-    }),
-  );
+    });
+  });
   return { url, server, store, boss, probot, metrics, stop };
 }
 
@@ -127,11 +142,11 @@ async function startInProcessWorkers(
   env: AppEnv,
   options: StartOptions,
   { store, boss, probot, metrics, log }: WorkerParts,
+  analysis: AnalysisSetup | undefined,
 ): Promise<string | undefined> {
   if (env.workers <= 0) return undefined;
   const registry =
-    options.registry ??
-    registerDefaultHandlers(new HandlerRegistry(), { analysis: { ai: explainerSettingsFromEnv(env) } });
+    options.registry ?? registerDefaultHandlers(new HandlerRegistry(), { analysis: analysis?.options ?? {} });
   return startWorkers(
     boss,
     { db: store.db, registry, log, probot, onJobSettled: (o, s, e) => metrics.observeJob(o, s, e) },
@@ -198,6 +213,7 @@ interface StopParts {
   readonly store: Store;
   readonly workerId: string | undefined;
   readonly anchorLog: AuditAnchorLog;
+  readonly analysis: AnalysisSetup | undefined;
   readonly tracing: Tracing | undefined;
   readonly log: Logger;
   /** Started here (not passed in by a test), so stopped here. */
@@ -211,6 +227,7 @@ async function stopApp({
   store,
   workerId,
   anchorLog,
+  analysis,
   tracing,
   log,
   ownsBoss,
@@ -226,6 +243,7 @@ async function stopApp({
     const drained = boss.offWork(DELIVERY_QUEUE, { id: workerId, wait: true }).catch(() => undefined);
     await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
   }
+  analysis?.stop();
   if (ownsBoss) await boss.stop({ graceful: true, close: true, timeout: 10_000 });
   await anchorLog.stop();
   if (ownsStore) await store.close();

@@ -33,6 +33,10 @@ export type AuditKind =
   | "suppression.removed"
   | "suppression.expired"
   | "override.created"
+  | "quarantine.created"
+  | "quarantine.removed"
+  | "quarantine.expired"
+  | "bdv.results"
   | "installation.changed"
   | "ai.explanation"
   | "error";

@@ -85,4 +85,45 @@ describe("bad config", () => {
     expect(result.gate.passed).toBe(false);
     expect(result.suppressions.review.expired.map((s) => s.id)).toEqual(["old"]);
   });
+
+  it("reports a YAML alias bomb as a config error naming the file and the line of the first alias", () => {
+    let bomb = "acc:\n  include: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+    for (let i = 1; i < 10; i++)
+      bomb += `x${i}: &a${i} [${Array(10)
+        .fill(`*a${i - 1}`)
+        .join(", ")}]\n`;
+    const started = performance.now();
+    const errors = errorsOf(bomb);
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(errors).toEqual([
+      expect.stringMatching(
+        /^\.github\/maestro-hive\.yml:3:\d+: YAML aliases expand too much \(more than 100 nodes\)/,
+      ),
+    ]);
+  });
+
+  it("reads repository manifests nested 100,000 levels deep without a stack overflow", async () => {
+    const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
+    const loaded = loadConfig(
+      `${COMPONENTS}  rules:\n    - { id: layered, type: layers, layers: [ui, data] }\n`,
+      FILE,
+    );
+    if (!loaded.ok) throw new Error("config");
+    const result = await analyze({
+      head: snapshotOf({
+        "pyproject.toml": `[project]\nname = "x"\ndependencies = ${deep}\n`,
+        "setup.cfg": `[metadata]\nname = ${deep}\n`,
+        "package.json": `{"name": "x", "dependencies": ${deep}}`,
+        "tsconfig.json": `// comment\n{"compilerOptions": {"paths": ${deep}}}`,
+        "src/ui/page.ts": "export const page = 1;\n",
+        "src/data/row.ts": 'import { page } from "../ui/page";\nexport const row = page;\n',
+        "src/data/row.py": "import os\n",
+      }),
+      config: loaded.config,
+      now: new Date("2026-11-24T12:00:00Z"),
+    });
+    expect(result.streams.acc.error).toBeNull();
+    expect(result.streams.acc.findings.map((f) => `${f.type} ${f.file}`)).toEqual(["layers src/data/row.ts"]);
+    expect(JSON.stringify(result)).not.toMatch(/call stack/);
+  });
 });

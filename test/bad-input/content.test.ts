@@ -43,34 +43,37 @@ function expectStillAnalysed(result: ReturnType<typeof runAcc>) {
 }
 
 describe("bad source contents (engine)", () => {
-  it("reports a binary file named .ts instead of parsing it", () => {
+  it("reports a binary file named .ts as an unreadable-file error instead of parsing it", () => {
     const bytes = new Uint8Array(4096).map((_, i) => (i * 37) % 256);
     const result = runAcc(withBytes(snapshotOf(OK_FILES), "src/logo.ts", bytes), ACC.acc!);
-    expect(result.notices).toContainEqual(expect.objectContaining({ kind: "binary", file: "src/logo.ts" }));
+    expect(result.findings).toContainEqual(
+      expect.objectContaining({ type: "unreadable-file", file: "src/logo.ts", severity: "error" }),
+    );
     expectStillAnalysed(result);
   });
 
-  it("reports a .ts file that is not valid UTF-8", () => {
+  it("reads a .ts file that is not valid UTF-8 as tsc does (U+FFFD) and keeps its imports", () => {
     const bytes = Buffer.concat([
       Buffer.from('import "./b";\nconst s = "'),
       Buffer.from([0xff, 0xfe, 0xc3]),
       Buffer.from('";\n'),
     ]);
     const result = runAcc(withBytes(snapshotOf(OK_FILES), "src/latin1.ts", bytes), ACC.acc!);
-    expect(result.notices).toContainEqual(
-      expect.objectContaining({ kind: "invalid-utf8", file: "src/latin1.ts" }),
-    );
+    expect(result.findings).toEqual([]);
+    expect(result.graph.files.find((f) => f.path === "src/latin1.ts")?.imports.map((i) => i.target)).toEqual([
+      "src/b.ts",
+    ]);
     expectStillAnalysed(result);
   });
 
-  it("reports a 5 MB source file as too large and skips it quickly", () => {
+  it("reports a 5 MB source file as an unreadable-file error, quickly", () => {
     const big = `${"export const x = 1;\n".repeat(262_144)}`;
     expect(big.length).toBeGreaterThan(5_000_000);
     const started = performance.now();
     const result = runAcc(snapshotOf({ ...OK_FILES, "src/generated.ts": big }), ACC.acc!);
     expect(performance.now() - started).toBeLessThan(5_000);
-    expect(result.notices).toContainEqual(
-      expect.objectContaining({ kind: "too-large", file: "src/generated.ts" }),
+    expect(result.findings).toContainEqual(
+      expect.objectContaining({ type: "unreadable-file", file: "src/generated.ts", severity: "error" }),
     );
     expectStillAnalysed(result);
   });

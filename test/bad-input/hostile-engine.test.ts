@@ -8,6 +8,8 @@ import { describe, expect, it } from "vitest";
 import { analyze } from "../../src/core/analyze.ts";
 import { loadConfig } from "../../src/core/config/load.ts";
 import type { MaestroConfig } from "../../src/core/config/schema.ts";
+import type { Snapshot } from "../../src/core/snapshot.ts";
+import { gitBlobSha } from "../../src/core/snapshot.ts";
 import { createSuppression, type Suppression } from "../../src/core/suppress/index.ts";
 import { snapshotOf } from "../core/snapshot-builder.ts";
 
@@ -113,5 +115,163 @@ describe("regexes and globs from configs and commands", () => {
     expect(loaded.errors.map((e) => `${e.line}: ${e.message}`)).toEqual([
       expect.stringMatching(/^3: glob ".*" expands its braces to more than 1000 patterns/),
     ]);
+  });
+});
+
+/** A snapshot of text files plus files given as raw bytes (and entries the snapshot skipped). */
+function snapshotWith(
+  text: Record<string, string>,
+  bytes: Record<string, Uint8Array>,
+  skipped: Snapshot["skipped"] = [],
+): Snapshot {
+  const files = [
+    ...snapshotOf(text).files,
+    ...Object.entries(bytes).map(([path, content]) => ({ path, blobSha: gitBlobSha(content), content })),
+  ].sort((a, b) => (a.path < b.path ? -1 : 1));
+  return { commit: null, files, skipped };
+}
+
+const VIOLATION = 'import { page } from "../ui/page.ts";\nexport const row = page;\n';
+
+function accFindings(result: Awaited<ReturnType<typeof analyze>>) {
+  return result.streams.acc.findings.map((f) => ({
+    type: f.type,
+    file: f.file,
+    line: f.line,
+    status: f.status,
+  }));
+}
+
+describe("nesting deeper than the parsers can take", () => {
+  const nested = (open: string, close: string, depth: number) =>
+    `export const ok = 1;\nexport const deep = ${open.repeat(depth)}${close.repeat(depth)};\n`;
+
+  it.each([
+    ["[", "]"],
+    ["{a:", "}"],
+    ["(", "1)"],
+  ])(
+    "a TypeScript file of 10,000 nested %s is an unreadable-file error naming the line, not a crash",
+    async (open, close) => {
+      const head = snapshotOf({ ...VIOLATING, "src/data/deep.ts": nested(open, close, 10_000) });
+      const result = await analyze({ head, config: config(LAYERS), now: NOW });
+      expect(result.gate.passed).toBe(false);
+      const unreadable = result.streams.acc.findings.find((f) => f.type === "unreadable-file");
+      expect(unreadable).toMatchObject({
+        file: "src/data/deep.ts",
+        line: 2,
+        severity: "error",
+        status: "new",
+      });
+      expect(unreadable?.id).toBe("b6bb572e1315");
+      expect(unreadable?.message).toMatch(
+        /src\/data\/deep\.ts could not be read.*deeper than 500 levels at line 2/,
+      );
+      // Everything else is still analysed: the layering violation is reported too.
+      expect(result.streams.acc.findings.some((f) => f.type === "layers" && f.file === LONG_NAME)).toBe(true);
+    },
+  );
+
+  it("a Python file of 10,000 nested brackets is unreadable too", async () => {
+    const head = snapshotOf({
+      ...VIOLATING,
+      "src/data/deep.py": `x = ${"[".repeat(10_000)}${"]".repeat(10_000)}\n`,
+    });
+    const result = await analyze({ head, config: config(LAYERS), now: NOW });
+    expect(accFindings(result)).toContainEqual({
+      type: "unreadable-file",
+      file: "src/data/deep.py",
+      line: 1,
+      status: "new",
+    });
+  });
+
+  it("brackets inside strings, comments, templates and regexes do not count; real code passes", async () => {
+    const tricky = `// ${"(".repeat(900)}\n/* ${"[".repeat(900)} */\nconst s = "${"{".repeat(900)}";\nconst t = \`${"(".repeat(900)}\${ [1].map((x) => x) }\`;\nconst r = /${"\\(".repeat(900)}/;\n${VIOLATION}`;
+    const head = snapshotOf({ "src/ui/page.ts": "export const page = 1;\n", "src/data/tricky.ts": tricky });
+    const result = await analyze({ head, config: config(LAYERS), now: NOW });
+    expect(accFindings(result)).toEqual([
+      { type: "layers", file: "src/data/tricky.ts", line: 6, status: "new" },
+    ]);
+  });
+
+  it("the limit is an input of the engine: raised, a 600-deep file is parsed; null turns the guard off", async () => {
+    const head = snapshotOf({
+      ...VIOLATING,
+      "src/data/deep.ts": `${VIOLATION.replace("row", "deep")}${nested("[", "]", 600)}`,
+    });
+    for (const maxNestingDepth of [1_000, null]) {
+      const result = await analyze({ head, config: config(LAYERS), now: NOW, maxNestingDepth });
+      expect(accFindings(result).map((f) => `${f.type} ${f.file}`)).toEqual([
+        `layers ${LONG_NAME}`,
+        "layers src/data/deep.ts",
+      ]);
+    }
+    const lowered = await analyze({ head, config: config(LAYERS), now: NOW, maxNestingDepth: 100 });
+    expect(accFindings(lowered).map((f) => f.type)).toContain("unreadable-file");
+  });
+});
+
+describe("source files we could not read fail closed", () => {
+  const UI = { "src/ui/page.ts": "export const page = 1;\n" };
+  const bytes = (...parts: (string | number[])[]) =>
+    Buffer.concat(parts.map((part) => (typeof part === "string" ? Buffer.from(part) : Buffer.from(part))));
+
+  it.each([
+    ["a NUL", [0x00]],
+    ["an invalid UTF-8 byte", [0xff]],
+  ])(
+    "`// <%s>` on the first line of a violating .ts file: read as tsc reads it, the violation is found",
+    async (_name, odd) => {
+      const head = snapshotWith(UI, { "src/data/odd.ts": bytes("// ", odd as number[], "\n", VIOLATION) });
+      const result = await analyze({ head, config: config(LAYERS), now: NOW });
+      expect(accFindings(result)).toEqual([
+        { type: "layers", file: "src/data/odd.ts", line: 2, status: "new" },
+      ]);
+      expect(result.gate.passed).toBe(false);
+    },
+  );
+
+  it("a Python file that is not valid UTF-8 is unreadable (CPython refuses it), naming the line", async () => {
+    const head = snapshotWith(UI, { "src/data/odd.py": bytes("import os\n# caf", [0xe9], "\n") });
+    const result = await analyze({ head, config: config(LAYERS), now: NOW });
+    expect(accFindings(result)).toEqual([
+      { type: "unreadable-file", file: "src/data/odd.py", line: 2, status: "new" },
+    ]);
+    expect(result.streams.acc.findings[0]?.message).toMatch(/not valid utf-8 \(line 2\): CPython refuses/);
+  });
+
+  it("a Python file declaring latin-1 (PEP 263) is decoded with it and analysed", async () => {
+    const head = snapshotWith(
+      { ...UI, "src/ui/__init__.py": "", "src/ui/view.py": "x = 1\n", "src/data/__init__.py": "" },
+      { "src/data/odd.py": bytes("# -*- coding: latin-1 -*-\n# caf", [0xe9], "\nfrom src.ui import view\n") },
+    );
+    const result = await analyze({ head, config: config(LAYERS), now: NOW });
+    expect(accFindings(result)).toEqual([
+      { type: "layers", file: "src/data/odd.py", line: 3, status: "new" },
+    ]);
+  });
+
+  it("binary-looking, too-large and undecodable source files in scope are findings; images outside it say nothing", async () => {
+    const noise = new Uint8Array(4096).map((_, i) => (i * 37) % 256);
+    const head = snapshotWith({ ...VIOLATING }, { "src/data/blob.ts": noise }, [
+      { path: "src/data/huge.ts", reason: "too-large" },
+      { path: "src/data/packed.js", reason: "binary" },
+      { path: "docs/logo.png", reason: "binary" },
+      { path: "docs/manual.pdf", reason: "too-large" },
+      { path: "vendor/lib.ts", reason: "too-large" },
+    ]);
+    const result = await analyze({
+      head,
+      config: config(LAYERS.replace("acc:\n", "acc:\n  exclude: [vendor]\n")),
+      now: NOW,
+    });
+    expect(
+      accFindings(result)
+        .filter((f) => f.type === "unreadable-file")
+        .map((f) => f.file),
+    ).toEqual(["src/data/blob.ts", "src/data/huge.ts", "src/data/packed.js"]);
+    expect(result.gate.passed).toBe(false);
+    expect(JSON.stringify(result.notices)).not.toMatch(/logo\.png|manual\.pdf|vendor/);
   });
 });

@@ -200,4 +200,16 @@ describe("finding ids of every kind the engine produces", () => {
       ["bdv", "gherkin-parse-error", "gherkin-parse-error", "features/broken.feature", null, "7d25a75af438"],
     ]);
   });
+
+  it("pins the id of an unreadable source file (ACC: [rule, type, path] with rule = type = unreadable-file)", async () => {
+    const unreadable = (
+      await findingsOf({
+        ...HEAD_FILES,
+        "src/deep.ts": `export const x = ${"[".repeat(600)}${"]".repeat(600)};\n`,
+      })
+    ).filter((f) => f[1] === "unreadable-file");
+    expect(unreadable).toEqual([
+      ["acc", "unreadable-file", "unreadable-file", "src/deep.ts", null, "a9fcf0cfc0d2"],
+    ]);
+  });
 });

@@ -1,5 +1,11 @@
 import type { Notice } from "../findings.ts";
-import type { Snapshot, SnapshotFile } from "../snapshot.ts";
+import {
+  DEFAULT_MAX_NESTING_DEPTH,
+  javaScriptNestingExcess,
+  nestingMessage,
+  pythonNestingExcess,
+} from "../guards/nesting.ts";
+import { looksBinary, type SkipReason, type Snapshot, type SnapshotFile } from "../snapshot.ts";
 import { DEFAULT_LANGUAGES } from "./default-languages.ts";
 import type {
   ExtractionCache,
@@ -15,6 +21,7 @@ import type {
   Resolver,
 } from "./model.ts";
 import { createPathSelector } from "./path-filter.ts";
+import { decodeSource } from "./source-text.ts";
 
 export type { LanguageFamily, LanguageSupport } from "./model.ts";
 
@@ -27,8 +34,13 @@ export interface BuildGraphOptions {
   readonly extractionCache?: ExtractionCache | undefined;
   /** Extractors and resolvers per language family; default DEFAULT_LANGUAGES (the real ones). */
   readonly languages?: Readonly<Partial<Record<LanguageFamily, LanguageSupport>>> | undefined;
-  /** Files larger than this are not parsed (a "too-large" notice). Default 1 MiB. */
+  /** Files larger than this are not parsed (an unreadable file). Default 1 MiB. */
   readonly maxFileBytes?: number | undefined;
+  /**
+   * Files nesting brackets deeper than this are not parsed (an unreadable file): the native
+   * parser would overflow its stack. Default 500 (guards/nesting.ts); null: no guard.
+   */
+  readonly maxNestingDepth?: number | null | undefined;
   /**
    * The memo of a build of ANOTHER snapshot with the same options (head's, when building the
    * base). When both snapshots hold the same paths and every file the resolvers read
@@ -49,6 +61,7 @@ export interface GraphMemo {
   readonly files: ReadonlyMap<string, { readonly extracted: ExtractResult; readonly file: GraphFile }>;
   readonly languages: BuildGraphOptions["languages"];
   readonly maxBytes: number;
+  readonly maxNesting: number | null;
 }
 
 export interface GraphStats {
@@ -66,9 +79,21 @@ export interface GraphStats {
   readonly unresolved: number;
 }
 
+/**
+ * A selected source file that could not be read at all (too large, binary-looking, undecodable,
+ * nested too deep): its imports are unknown, so the stream fails closed on it (rules/unreadable.ts).
+ */
+export interface UnreadableFile {
+  readonly path: string;
+  readonly line: number | null;
+  readonly message: string;
+}
+
 export interface BuildGraphResult {
   readonly graph: ImportGraph;
   readonly notices: Notice[];
+  /** Selected source files that could not be read, in path order. */
+  readonly unreadable: UnreadableFile[];
   readonly stats: GraphStats;
   /** Pass as `reuse` when building a similar snapshot (the base after the head). */
   readonly memo: GraphMemo;
@@ -113,12 +138,16 @@ export function extractionCacheKey(language: Language, extractorVersion: string,
 export function buildGraph(snapshot: Snapshot, options: BuildGraphOptions): BuildGraphResult {
   const build = startBuild(snapshot, options);
   for (const source of selectSources(snapshot, options)) addSource(build, source);
-  const { files, notices, counts, blobs, reads, memoFiles, languages, maxBytes } = build;
+  addSkippedSources(build, snapshot, options);
+  const { files, notices, unreadable, counts, blobs, reads, memoFiles, languages, maxBytes, maxNesting } =
+    build;
+  unreadable.sort((a, b) => compare(a.path, b.path));
   return {
     graph: { files },
     notices,
+    unreadable,
     stats: { ...counts, files: files.length },
-    memo: { blobs, reads, files: memoFiles, languages, maxBytes },
+    memo: { blobs, reads, files: memoFiles, languages, maxBytes, maxNesting },
   };
 }
 
@@ -129,6 +158,7 @@ interface Build {
   readonly options: BuildGraphOptions;
   readonly languages: NonNullable<BuildGraphOptions["languages"]>;
   readonly maxBytes: number;
+  readonly maxNesting: number | null;
   readonly project: SnapshotProjectFiles;
   /** What the resolvers see: `project`, recording every file they read into `reads`. */
   readonly resolverProject: ProjectFiles;
@@ -138,6 +168,7 @@ interface Build {
   readonly memoFiles: Map<string, { extracted: ExtractResult; file: GraphFile }>;
   readonly resolvers: Map<LanguageFamily, Resolver>;
   readonly notices: Notice[];
+  readonly unreadable: UnreadableFile[];
   readonly counts: Counts;
   readonly files: GraphFile[];
 }
@@ -150,10 +181,12 @@ interface Source {
 function startBuild(snapshot: Snapshot, options: BuildGraphOptions): Build {
   const languages = options.languages ?? DEFAULT_LANGUAGES;
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const maxNesting =
+    options.maxNestingDepth === undefined ? DEFAULT_MAX_NESTING_DEPTH : options.maxNestingDepth;
   const project = createProjectFiles(snapshot.files);
   const blobs = new Map<string, string>();
   for (const file of snapshot.files) blobs.set(file.path, file.blobSha);
-  const reuse = reusableMemo(options.reuse, blobs, languages, maxBytes);
+  const reuse = reusableMemo(options.reuse, blobs, languages, maxBytes, maxNesting);
   const reads = new Set<string>(reuse?.reads);
   // Resolvers read config files through this view, so that a later build knows what they depended on.
   const resolverProject: ProjectFiles = {
@@ -178,6 +211,7 @@ function startBuild(snapshot: Snapshot, options: BuildGraphOptions): Build {
     options,
     languages,
     maxBytes,
+    maxNesting,
     project,
     resolverProject,
     blobs,
@@ -186,6 +220,7 @@ function startBuild(snapshot: Snapshot, options: BuildGraphOptions): Build {
     memoFiles: new Map(),
     resolvers: new Map(),
     notices: [],
+    unreadable: [],
     counts,
     files: [],
   };
@@ -204,6 +239,31 @@ function selectSources(snapshot: Snapshot, options: BuildGraphOptions): Source[]
   return sources;
 }
 
+/** Reasons a snapshot leaves a file out that make a selected source file unreadable. */
+const UNREADABLE_SKIPS: ReadonlySet<SkipReason> = new Set(["binary", "too-large", "invalid-utf8"]);
+
+/** Selected source files the snapshot itself left out as unreadable: they fail closed too. */
+function addSkippedSources(build: Build, snapshot: Snapshot, options: BuildGraphOptions): void {
+  const selected = createPathSelector(options);
+  for (const entry of snapshot.skipped) {
+    if (!UNREADABLE_SKIPS.has(entry.reason) || languageOfPath(entry.path) === null || !selected(entry.path))
+      continue;
+    build.counts.candidates++;
+    build.counts.skipped++;
+    build.unreadable.push({
+      path: entry.path,
+      line: null,
+      message: SKIP_MESSAGES[entry.reason] ?? entry.reason,
+    });
+  }
+}
+
+const SKIP_MESSAGES: Partial<Record<SkipReason, string>> = {
+  binary: "binary content; not analysed",
+  "too-large": "over the size limit for fetched files; not analysed",
+  "invalid-utf8": "not valid UTF-8; not analysed",
+};
+
 /** One source file into the graph: reused from the memo, or extracted and resolved. */
 function addSource(build: Build, { file, language }: Source): void {
   const { counts, notices } = build;
@@ -221,20 +281,24 @@ function addSource(build: Build, { file, language }: Source): void {
   const reused =
     build.reuse?.blobs.get(file.path) === file.blobSha ? build.reuse.files.get(file.path) : undefined;
   if (reused) counts.cacheHits++;
-  const extracted = reused
-    ? { result: reused.extracted }
-    : extractWithCache(
-        file,
-        language,
-        support,
-        build.maxBytes,
-        build.options.extractionCache,
-        build.project,
-        counts,
-      );
+  const extracted = reused ? { result: reused.extracted } : extractWithCache(build, file, language, support);
   if ("skip" in extracted) {
     counts.skipped++;
     notices.push(extracted.skip);
+    return;
+  }
+  if ("unreadable" in extracted) {
+    counts.skipped++;
+    build.unreadable.push(extracted.unreadable);
+    return;
+  }
+  if (extracted.result.error?.unreadable) {
+    counts.skipped++;
+    build.unreadable.push({
+      path: file.path,
+      line: extracted.result.error.line ?? null,
+      message: extracted.result.error.message,
+    });
     return;
   }
   if (extracted.result.error) notices.push(parseErrorNotice(file.path, extracted.result.error));
@@ -319,8 +383,10 @@ function reusableMemo(
   blobs: ReadonlyMap<string, string>,
   languages: BuildGraphOptions["languages"],
   maxBytes: number,
+  maxNesting: number | null,
 ): GraphMemo | null {
   if (memo === undefined || memo.languages !== languages || memo.maxBytes !== maxBytes) return null;
+  if (memo.maxNesting !== maxNesting) return null;
   if (memo.blobs.size !== blobs.size) return null;
   for (const path of blobs.keys()) if (!memo.blobs.has(path)) return null;
   for (const path of memo.reads) if (memo.blobs.get(path) !== blobs.get(path)) return null;
@@ -328,48 +394,46 @@ function reusableMemo(
 }
 
 function extractWithCache(
+  build: Build,
   file: SnapshotFile,
   language: Language,
   support: LanguageSupport,
-  maxBytes: number,
-  cache: ExtractionCache | undefined,
-  project: SnapshotProjectFiles,
-  counts: Pick<Counts, "extracted" | "cacheHits">,
-): { result: ExtractResult } | { skip: Notice } {
+): { result: ExtractResult } | { skip: Notice } | { unreadable: UnreadableFile } {
+  const { maxBytes, counts } = build;
+  const cache = build.options.extractionCache;
   const key = extractionCacheKey(language, support.extractorVersion, file.blobSha);
   const cached = cache?.get(key);
   if (cached) {
     counts.cacheHits++;
     return { result: cached };
   }
-  const skip = (reason: string, message: string) => ({ skip: { file: file.path, kind: reason, message } });
+  const unreadable = (message: string, line: number | null = null) => ({
+    unreadable: { path: file.path, line, message },
+  });
   if (file.content.byteLength > maxBytes) {
-    return skip(
-      "too-large",
-      `${file.content.byteLength} bytes is over the ${maxBytes}-byte limit; not analysed`,
-    );
+    return unreadable(`${file.content.byteLength} bytes is over the ${maxBytes}-byte limit; not analysed`);
   }
-  if (isBinary(file.content)) return skip("binary", "binary content (NUL byte); not analysed");
-  const source = project.decode(file);
-  if (source === undefined) return skip("invalid-utf8", "not valid UTF-8; not analysed");
+  if (looksBinary(file.content)) return unreadable("binary content; not analysed");
+  const decoded = decodeSource(file.content, language);
+  if ("unreadable" in decoded) return unreadable(decoded.unreadable, decoded.line);
+  const source = decoded.text;
+  const excess = build.maxNesting === null ? null : nestingExcess(language, source, build.maxNesting);
+  if (excess !== null) return unreadable(nestingMessage(excess), excess.line);
   let result: ExtractResult;
   try {
     result = support.extract(file.path, source);
   } catch (error) {
     // Extractors must not throw; if one does, the file is reported and not cached.
-    return skip("extract-failed", `import extraction failed: ${(error as Error).message}`);
+    const message = `import extraction failed: ${(error as Error).message}`;
+    return { skip: { file: file.path, kind: "extract-failed", message } };
   }
   counts.extracted++;
   cache?.set(key, result);
   return { result };
 }
 
-const BINARY_PROBE_BYTES = 8192;
-
-export function isBinary(content: Uint8Array): boolean {
-  const end = Math.min(content.byteLength, BINARY_PROBE_BYTES);
-  for (let i = 0; i < end; i++) if (content[i] === 0) return true;
-  return false;
+function nestingExcess(language: Language, source: string, limit: number) {
+  return language === "python" ? pythonNestingExcess(source, limit) : javaScriptNestingExcess(source, limit);
 }
 
 interface SnapshotProjectFiles extends ProjectFiles {

@@ -1,6 +1,7 @@
 import type { AccConfig } from "../config/schema.ts";
 import type { Finding, Notice } from "../findings.ts";
 import type { Snapshot } from "../snapshot.ts";
+import { UNREADABLE_FILE, unreadableFinding } from "../unreadable.ts";
 import { ComponentMap } from "./components.ts";
 import {
   type BuildGraphOptions,
@@ -15,6 +16,7 @@ import type { GraphFile, ImportGraph } from "./model.ts";
 import { ProjectFacts } from "./project-facts.ts";
 import { type AccContext, createAccContext, deriveAccContext } from "./rules/context.ts";
 import { evaluateRules } from "./rules/index.ts";
+import { unresolvedImportsNotice } from "./unresolved-notice.ts";
 
 export interface RunAccOptions
   extends Omit<BuildGraphOptions, "include" | "exclude" | "defaultExcludes" | "languages"> {
@@ -53,6 +55,25 @@ export interface AccResult {
  * diff are applied later by the pipeline; this returns every finding.
  */
 export function runAcc(snapshot: Snapshot, config: AccConfig, options: RunAccOptions = {}): AccResult {
+  const { previous } = options;
+  // The previous result's own unreadable files are not rule findings: the rules never see them.
+  const previousRules =
+    previous?.findings.some((f) => f.type === UNREADABLE_FILE) === true
+      ? { ...previous, findings: previous.findings.filter((f) => f.type !== UNREADABLE_FILE) }
+      : previous;
+  const result = evaluate(snapshot, config, { ...options, previous: previousRules });
+  const unreadable = result.built.unreadable.map((file) => unreadableFinding("acc", file));
+  if (unreadable.length === 0) return result.acc;
+  const findings = [...result.acc.findings, ...unreadable];
+  return { ...result.acc, findings, stats: { ...result.acc.stats, findings: findings.length } };
+}
+
+/** runAcc without the unreadable files' findings, and the graph build it came from. */
+function evaluate(
+  snapshot: Snapshot,
+  config: AccConfig,
+  options: RunAccOptions,
+): { acc: AccResult; built: BuildGraphResult } {
   const { previous, ...graphOptions } = options;
   const built = buildGraph(snapshot, {
     ...graphOptions,
@@ -64,7 +85,7 @@ export function runAcc(snapshot: Snapshot, config: AccConfig, options: RunAccOpt
   const facts = new ProjectFacts(createProjectFiles(snapshot.files), built.memo.blobs);
   if (previous !== undefined && previous.context.facts.key === facts.key) {
     const derived = deriveFromPrevious(built, previous, config);
-    if (derived !== null) return derived;
+    if (derived !== null) return { acc: derived, built };
   }
   const components = new ComponentMap(config.components);
   const context = createAccContext(built.graph, components, facts);
@@ -72,11 +93,12 @@ export function runAcc(snapshot: Snapshot, config: AccConfig, options: RunAccOpt
   const findings = evaluateRules(config.rules, context, undefined, { notices: ruleNotices });
   const metrics = computeMetrics(context);
   const mappedFiles = metrics.files.filter((file) => file.component !== null).length;
-  return {
+  const acc: AccResult = {
     graph: built.graph,
     findings,
     notices: [
       ...built.notices,
+      ...unresolvedNotices(built.graph),
       ...components.overlapNotices(),
       ...emptyComponentNotices(config, metrics),
       ...ruleNotices,
@@ -86,6 +108,7 @@ export function runAcc(snapshot: Snapshot, config: AccConfig, options: RunAccOpt
     memo: built.memo,
     context,
   };
+  return { acc, built };
 }
 
 /**
@@ -102,7 +125,11 @@ function deriveFromPrevious(
   const changed = changedGraphFiles(built.graph, previous.graph);
   if (changed === null) return null;
   // Component notices depend only on the nodes and which of them are graph files: unchanged.
-  const notices = [...built.notices, ...previous.notices.filter((notice) => GRAPH_NOTICES.has(notice.kind))];
+  const notices = [
+    ...built.notices,
+    ...unresolvedNotices(built.graph),
+    ...previous.notices.filter((notice) => GRAPH_NOTICES.has(notice.kind)),
+  ];
   if (changed.length === 0) {
     notices.push(...previous.notices.filter((notice) => RULE_NOTICES.has(notice.kind)));
     return {
@@ -171,6 +198,11 @@ function sameImports(x: GraphFile, y: GraphFile): boolean {
       return false;
   }
   return true;
+}
+
+function unresolvedNotices(graph: ImportGraph): Notice[] {
+  const notice = unresolvedImportsNotice(graph);
+  return notice === null ? [] : [notice];
 }
 
 /** A component no analysed file belongs to makes its rules silently vacuous: say so. */

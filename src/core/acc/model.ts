@@ -27,6 +27,8 @@ export interface ExtractError {
   readonly message: string;
   readonly line?: number;
   readonly column?: number;
+  /** The file as a whole could not be read (too large for the parser): it fails closed. */
+  readonly unreadable?: true;
 }
 
 /** What an extractor returns for one file; cached by blob SHA. */

@@ -8,6 +8,7 @@ import {
   LineCounter,
   type Node,
   parseDocument,
+  visit,
 } from "yaml";
 import type { z } from "zod";
 import {
@@ -63,7 +64,41 @@ export function loadConfig(text: string, file: string = DEFAULT_CONFIG_PATH): Co
     const pos = lineCounter.linePos(offset);
     return { line: pos.line, column: pos.col };
   };
-  return check(doc.toJS({ maxAliasCount: 1000 }), file, locate);
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT });
+  } catch (error) {
+    // The yaml library refuses an alias bomb ("billion laughs") with a ReferenceError.
+    const at = firstAliasOffset(doc);
+    const pos = at === null ? null : lineCounter.linePos(at);
+    return {
+      ok: false,
+      errors: [
+        {
+          file,
+          line: pos?.line ?? null,
+          column: pos?.col ?? null,
+          path: "",
+          message: `YAML aliases expand too much (more than ${MAX_YAML_ALIAS_COUNT} nodes): ${firstLine((error as Error).message)}`,
+        },
+      ],
+    };
+  }
+  return check(value, file, locate);
+}
+
+/** As Probot's config plugin (the yaml library's default): a config needs no more. */
+export const MAX_YAML_ALIAS_COUNT = 100;
+
+function firstAliasOffset(doc: Document): number | null {
+  let offset: number | null = null;
+  visit(doc, {
+    Alias(_key, node) {
+      offset = node.range?.[0] ?? null;
+      return visit.BREAK;
+    },
+  });
+  return offset;
 }
 
 /**

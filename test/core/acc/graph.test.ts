@@ -173,8 +173,8 @@ describe("buildGraph", () => {
     );
   });
 
-  it("turns binary, non-UTF-8 and oversized files into notices and goes on", () => {
-    const binary = new Uint8Array([105, 109, 0, 112]);
+  it("reports binary and oversized files as unreadable, reads latin-1 bytes in TypeScript as tsc does, and goes on", () => {
+    const binary = new Uint8Array([105, 109, 0, 1, 2, 3, 112]);
     const latin1 = new Uint8Array([0x2f, 0x2f, 0x20, 0xe9, 0x0a]);
     const snapshot = snapshotOf({
       "src/bin.js": binary,
@@ -186,14 +186,13 @@ describe("buildGraph", () => {
       languages: { typescript: typescriptSupport() },
       maxFileBytes: 100,
     });
-    expect(paths(result)).toEqual(["src/ok.ts"]);
-    expect(result.notices.map(({ file, kind }) => ({ file, kind }))).toEqual([
-      { file: "src/big.ts", kind: "too-large" },
-      { file: "src/bin.js", kind: "binary" },
-      { file: "src/latin.ts", kind: "invalid-utf8" },
+    expect(paths(result)).toEqual(["src/latin.ts", "src/ok.ts"]);
+    expect(result.notices).toEqual([]);
+    expect(result.unreadable).toEqual([
+      { path: "src/big.ts", line: null, message: "204 bytes is over the 100-byte limit; not analysed" },
+      { path: "src/bin.js", line: null, message: "binary content; not analysed" },
     ]);
-    expect(result.notices[0]!.message).toBe("204 bytes is over the 100-byte limit; not analysed");
-    expect(result.stats).toMatchObject({ candidates: 4, files: 1, skipped: 3, unresolved: 1 });
+    expect(result.stats).toMatchObject({ candidates: 4, files: 2, skipped: 2, unresolved: 1 });
   });
 
   it("reports a parse error with path, line, column and the parser's message, keeping the file", () => {

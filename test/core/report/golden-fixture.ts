@@ -2,7 +2,7 @@
  * The analysis the golden report files are rendered from: a real engine run (ACC, BDV and DDE)
  * on two in-memory commits of a small shop — new, existing, fixed and suppressed findings, a
  * breaking OpenAPI change, an undefined step, a contract tag with the wrong version, a missing
- * scenario change, a failed required check, a file that does not parse, and a skipped binary.
+ * scenario change, a failed required check, a file that does not parse, and a skipped symlink (binary files outside every scope are not mentioned).
  */
 import type { AnalysisResult } from "../../../src/core/analysis-result.ts";
 import { analyze } from "../../../src/core/analyze.ts";
@@ -81,7 +81,7 @@ const HEAD = {
 };
 
 function withSkipped(snapshot: Snapshot): Snapshot {
-  return { ...snapshot, skipped: [{ path: "assets/logo.png", reason: "binary" }] };
+  return { ...snapshot, skipped: [{ path: "assets/current", reason: "symlink" }] };
 }
 
 export const goldenHead = (): Snapshot => withSkipped(snapshotOf(HEAD, HEAD_SHA));

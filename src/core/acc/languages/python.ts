@@ -41,7 +41,10 @@ function extract(source: string): ExtractResult {
   if (source.length > MAX_PYTHON_SOURCE_LENGTH) {
     return {
       imports: [],
-      error: { message: `file too large (${source.length} characters; limit ${MAX_PYTHON_SOURCE_LENGTH})` },
+      error: {
+        message: `file too large (${source.length} characters; limit ${MAX_PYTHON_SOURCE_LENGTH})`,
+        unreadable: true,
+      },
     };
   }
   const nul = source.indexOf("\u0000");

@@ -32,7 +32,7 @@ import {
 } from "./ts-oxc.ts";
 
 /** Bump whenever the extractor's output for the same source can change (it keys the cache). */
-export const TYPESCRIPT_EXTRACTOR_VERSION = "ts-2";
+export const TYPESCRIPT_EXTRACTOR_VERSION = "ts-3";
 
 export const TYPESCRIPT_EXTENSIONS: readonly string[] = [".ts", ".tsx", ".mts", ".cts"];
 export const JAVASCRIPT_EXTENSIONS: readonly string[] = [".js", ".jsx", ".mjs", ".cjs"];
@@ -75,13 +75,9 @@ function extract(path: string, source: string): ExtractResult {
       imports: [],
       error: {
         message: `file too large (${source.length} characters; limit ${MAX_TYPESCRIPT_SOURCE_LENGTH})`,
+        unreadable: true,
       },
     };
-  }
-  const nul = source.indexOf("\u0000");
-  if (nul !== -1) {
-    const at = positionOf(source, nul);
-    return { imports: [], error: { message: "binary file (contains a NUL character)", ...at } };
   }
   const lang = oxcLangOf(path);
   const sourceType: OxcSourceType = lang === "jsx" && !path.endsWith(".mjs") ? "unambiguous" : "module";

@@ -12,6 +12,9 @@ export interface TomlTable {
 
 class TomlError extends Error {}
 
+/** Arrays and inline tables within each other: real pyproject.toml files nest a few levels. */
+export const MAX_TOML_NESTING = 100;
+
 export function parseToml(text: string): TomlTable | undefined {
   try {
     return new TomlReader(text).document();
@@ -27,6 +30,7 @@ const SCALAR = /[A-Za-z0-9_+.:-]/;
 class TomlReader {
   private readonly text: string;
   private pos = 0;
+  private depth = 0;
 
   constructor(text: string) {
     this.text = text;
@@ -112,14 +116,23 @@ class TomlReader {
     this.skipSpaces();
     const c = this.text[this.pos];
     if (c === '"' || c === "'") return this.string();
-    if (c === "[") return this.array();
-    if (c === "{") return this.inlineTable();
+    if (c === "[" || c === "{") {
+      // Recursion per level: a hostile file of 100,000 `[` would overflow the stack.
+      if (++this.depth > MAX_TOML_NESTING)
+        throw new TomlError(`values nested deeper than ${MAX_TOML_NESTING} levels`);
+      try {
+        return c === "[" ? this.array() : this.inlineTable();
+      } finally {
+        this.depth--;
+      }
+    }
     const start = this.pos;
     while (SCALAR.test(this.text[this.pos] ?? "")) this.pos++;
     // dates with a space between date and time
     if (
       /^\d{4}-\d{2}-\d{2}$/.test(this.text.slice(start, this.pos)) &&
-      /^ \d/.test(this.text.slice(this.pos))
+      this.text[this.pos] === " " &&
+      /\d/.test(this.text[this.pos + 1] ?? "")
     ) {
       this.pos++;
       while (SCALAR.test(this.text[this.pos] ?? "")) this.pos++;

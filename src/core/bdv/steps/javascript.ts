@@ -1,4 +1,5 @@
 import { parseSync } from "oxc-parser";
+import { DEFAULT_MAX_NESTING_DEPTH, javaScriptNestingExcess, nestingMessage } from "../../guards/nesting.ts";
 import { LineIndex } from "../source.ts";
 import {
   type AstNode,
@@ -401,6 +402,21 @@ function literalRegexps(value: AstNode | null): string[] | null {
 }
 
 export function readJavaScriptModule(file: string, text: string): JavaScriptModule {
+  // The native parser would overflow its stack (a process crash, not an exception).
+  const excess = javaScriptNestingExcess(text, DEFAULT_MAX_NESTING_DEPTH);
+  if (excess !== null) {
+    const problem = { file, line: excess.line, column: excess.column, message: nestingMessage(excess) };
+    return {
+      file,
+      bindings: new Map(),
+      exports: new Map(),
+      starExports: [],
+      imports: [],
+      calls: [],
+      decorators: [],
+      problems: [problem],
+    };
+  }
   const lines = new LineIndex(text);
   const result = parseSync(file, text, { lang: languageOf(file), sourceType: "unambiguous" });
   const problems: ReaderProblem[] = result.errors.map((error) => {

@@ -1,5 +1,6 @@
 import { parseSync } from "oxc-parser";
 import { parse as parseYaml } from "yaml";
+import { DEFAULT_MAX_NESTING_DEPTH, javaScriptNestingExcess, nestingMessage } from "../../guards/nesting.ts";
 import {
   type AstNode,
   child,
@@ -129,6 +130,9 @@ function toGlob(path: string, extension: string): string {
 }
 
 function javaScriptProfiles(file: string, text: string): Value {
+  // The native parser would overflow its stack (a process crash, not an exception).
+  const excess = javaScriptNestingExcess(text, DEFAULT_MAX_NESTING_DEPTH);
+  if (excess !== null) throw new Error(nestingMessage(excess));
   const result = parseSync(file, text, { lang: "js", sourceType: "unambiguous" });
   const program = result.program as unknown as AstNode;
   const constants = new Map<string, AstNode>();
