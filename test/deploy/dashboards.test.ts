@@ -49,6 +49,8 @@ describe("dashboards and alerts", () => {
     database = await createTestDatabase("pglite");
     h = await startAppHarness(database);
     h.gh.addInstallation({ id: INSTALLATION, account: "acme" });
+    // Adoption of peer configs (acc.adopt) asks for files the fixture does not have: GitHub answers 404.
+    h.gh.expectRefusal("GET /repos/{owner}/{repo}/contents/{path}", 404);
     const repo = fixtureRepo(h.gh, "watched");
     const head = commitOnBranch(repo, "feature", LAYER_VIOLATION);
     h.gh.addPullRequest({ owner: repo.owner, repo: repo.name, number: 1, head: "feature", base: "main" });
