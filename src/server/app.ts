@@ -171,6 +171,7 @@ async function route(routes: Routes, req: IncomingMessage, res: ServerResponse):
   if (path === "/healthz") return sendJson(res, 200, { status: "ok" });
   if (path === "/readyz") {
     const readiness = await checkReadiness(store.db, { boss, running: routes.queueRunning });
+    metrics.observeReadiness(readiness.ready);
     const status = readiness.ready ? "ready" : "unready";
     return sendJson(res, readiness.ready ? 200 : 503, { status, ...readiness });
   }

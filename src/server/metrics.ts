@@ -35,6 +35,17 @@ export class AppMetrics implements GitHubRequestObserver {
     labelNames: ["queue"],
     registers: [this.registry],
   });
+  readonly #ready = new Gauge({
+    name: "maestro_ready",
+    help: "1 when this process's last /readyz check passed, 0 when it failed.",
+    registers: [this.registry],
+  });
+  readonly #readinessTransitions = new Counter({
+    name: "maestro_readiness_transitions_total",
+    help: "Times this process's readiness changed (ready to unready or back); a fast rise is flapping.",
+    registers: [this.registry],
+  });
+  #lastReady: boolean | undefined;
   readonly webhookRequests = new Counter({
     name: "maestro_webhook_requests_total",
     help: "Webhook requests by event and outcome.",
@@ -89,12 +100,26 @@ export class AppMetrics implements GitHubRequestObserver {
     }
   }
 
+  /** The result of a /readyz check (the orchestrator probes it every few seconds). */
+  observeReadiness(ready: boolean): void {
+    this.#ready.set(ready ? 1 : 0);
+    if (this.#lastReady !== undefined && this.#lastReady !== ready) this.#readinessTransitions.inc();
+    this.#lastReady = ready;
+  }
+
   observeJob(outcome: JobOutcome, seconds: number, event: string | undefined): void {
     this.jobDuration.observe({ outcome, event: event ?? "unknown" }, seconds);
   }
 
   /** The Prometheus text: the process's counters, plus deliveries and jobs read from the shared database. */
   async render(db: Db, boss: PgBoss | undefined, queueSchema: string): Promise<string> {
+    // With the database down, the process's own metrics (readiness, requests) still answer; the
+    // series read from the database keep their last values.
+    await this.#readShared(db, boss, queueSchema).catch(() => undefined);
+    return this.registry.metrics();
+  }
+
+  async #readShared(db: Db, boss: PgBoss | undefined, queueSchema: string): Promise<void> {
     const deliveries = await deliveriesByEvent(db);
     const jobs = await jobsOfDeliveryQueue(db, boss, queueSchema);
     this.#deliveries.reset();
@@ -108,7 +133,6 @@ export class AppMetrics implements GitHubRequestObserver {
       this.#auditEvents.set({ chain: String(head.chain) }, head.events);
       this.#auditHeadSeq.set({ chain: String(head.chain) }, head.headSeq);
     }
-    return this.registry.metrics();
   }
 }
 
