@@ -53,7 +53,11 @@ describe("extraction in worker threads", () => {
   it("fills the cache so the engine builds exactly the single-threaded graph, notices included", async () => {
     const snapshot = snapshotOf(repository());
     const cache = mapCache();
-    const stats = await extractInParallel([snapshot], cache, { exclude: ["vendor"], threads: 2, minFiles: 1 });
+    const stats = await extractInParallel([snapshot], cache, {
+      exclude: ["vendor"],
+      threads: 2,
+      minFiles: 1,
+    });
     // 120 + 120 + 7 + 60 + broken.ts; not the binary, not the invalid UTF-8, not the excluded file.
     expect(stats).toEqual({ pending: 310, extracted: 308, threads: 2 });
     expect(cache.entries.size).toBe(308);
