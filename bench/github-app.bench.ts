@@ -14,6 +14,7 @@
 import { pullRequestEvent, startAppHarness } from "../test/github/app-harness.ts";
 import { createTestDatabase } from "../test/harness/db.ts";
 import { GitRepo } from "../test/harness/git-repo.ts";
+import { finish, verdict } from "./lib/measure.ts";
 
 const INSTALLATION = 7;
 const CHANGED = 50;
@@ -144,7 +145,7 @@ async function main(): Promise<void> {
       [`warm ≤ 50 + 15 requests`, warm.total <= 65, `${warm.total}`],
       [`cold ≤ 10 requests to read the repository`, cold.read <= 10, `${cold.read}`],
     ] as const;
-    for (const [name, ok, value] of checks) console.log(`${ok ? "PASS" : "MISS"} ${name}: ${value}`);
+    for (const [name, ok, value] of checks) verdict(`app: ${name}`, ok, value);
   } finally {
     await h.stop();
     await database.close();
@@ -152,3 +153,4 @@ async function main(): Promise<void> {
 }
 
 await main();
+finish();

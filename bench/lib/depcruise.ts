@@ -138,7 +138,7 @@ export function compareWithDepcruise(target: TypeScriptTarget, count: number, mi
       `${result.wallRatio.toFixed(1)}× wall, ${result.cpuRatio.toFixed(1)}× CPU` +
         (result.wallRatio >= minRatio
           ? ""
-          : ` — missed by ${(minRatio / result.wallRatio).toFixed(1)}× (ours needs ≤ ${Math.round(
+          : ` — missed by ${(minRatio / result.wallRatio).toFixed(2)}× (ours needs ≤ ${Math.round(
               spread(result.peer.runs.map((r) => r.wallMs)).median / minRatio,
             )} ms)`),
     );
