@@ -8,6 +8,9 @@ import { describe, expect, it } from "vitest";
 import { analyze } from "../../src/core/analyze.ts";
 import { loadConfig } from "../../src/core/config/load.ts";
 import type { MaestroConfig } from "../../src/core/config/schema.ts";
+import { batchAnnotations } from "../../src/core/report/annotations.ts";
+import { streamCheckRun } from "../../src/core/report/check-runs.ts";
+import { renderMarkdown } from "../../src/core/report/markdown.ts";
 import type { Snapshot } from "../../src/core/snapshot.ts";
 import { gitBlobSha } from "../../src/core/snapshot.ts";
 import { createSuppression, type Suppression } from "../../src/core/suppress/index.ts";
@@ -273,5 +276,44 @@ describe("source files we could not read fail closed", () => {
     ).toEqual(["src/data/blob.ts", "src/data/huge.ts", "src/data/packed.js"]);
     expect(result.gate.passed).toBe(false);
     expect(JSON.stringify(result.notices)).not.toMatch(/logo\.png|manual\.pdf|vendor/);
+  });
+});
+
+/** The Markdown outside code spans (CommonMark: a run of n backticks up to the next run of exactly n). */
+function outsideCodeSpans(markdown: string): string {
+  let out = "";
+  let i = 0;
+  while (i < markdown.length) {
+    if (markdown[i] !== "`") {
+      out += markdown[i++];
+      continue;
+    }
+    let n = 0;
+    while (markdown[i + n] === "`") n++;
+    const closing = new RegExp(`(?<!\`)\`{${n}}(?!\`)`, "g");
+    closing.lastIndex = i + n;
+    const end = closing.exec(markdown);
+    if (end === null) {
+      out += markdown.slice(i, i + n);
+      i += n;
+    } else i = end.index + n;
+  }
+  return out;
+}
+
+describe("output is inert", () => {
+  const HOSTILE = "src/data/x`@someone **bold** [x](http:evil.example) <img src=x>.ts";
+
+  it("a hostile file name is shown verbatim but inert in the check-run summary, the overflow list and the sticky comment", async () => {
+    const head = snapshotOf({ "src/ui/page.ts": "export const page = 1;\n", [HOSTILE]: VIOLATION });
+    const result = await analyze({ head, config: config(LAYERS), now: NOW });
+    const run = streamCheckRun(result, "acc", new Set([HOSTILE]));
+    const overflow = batchAnnotations(run.annotations, 0).overflowText;
+    const comment = renderMarkdown(result);
+    for (const markdown of [run.summary, overflow, comment]) {
+      expect(markdown).toContain("[x](http:evil.example)"); // shown, inside a code span
+      const live = outsideCodeSpans(markdown);
+      expect(live).not.toMatch(/@someone|\*\*bold\*\*|\]\(http|<img/);
+    }
   });
 });
