@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { analyze } from "../../src/core/analyze.ts";
+import { runBdv } from "../../src/core/bdv/index.ts";
 import { loadConfig } from "../../src/core/config/load.ts";
 import type { MaestroConfig } from "../../src/core/config/schema.ts";
 import { batchAnnotations } from "../../src/core/report/annotations.ts";
@@ -315,5 +316,49 @@ describe("output is inert", () => {
       const live = outsideCodeSpans(markdown);
       expect(live).not.toMatch(/@someone|\*\*bold\*\*|\]\(http|<img/);
     }
+  });
+});
+
+describe("OpenAPI $ref chains", () => {
+  const BDV = `bdv:
+  features: ["features/**/*.feature"]
+  steps: ["features/**/*.ts"]
+  contracts: [{ name: users, spec: api/users.yaml }]
+`;
+  /** `links` path items, each a $ref to the next, the last one a real operation. */
+  function chained(links: number): string {
+    const lines = ["openapi: 3.0.0", "info: { title: users, version: 1.0.0 }", "paths:"];
+    for (let i = 0; i < links; i++) lines.push(`  /p${i}: { $ref: "#/paths/~1p${i + 1}" }`);
+    lines.push(`  /p${links}:`, "    get:", "      responses:", "        '200': { description: ok }");
+    return `${lines.join("\n")}\n`;
+  }
+  const files = (spec: string) => ({
+    "features/users.feature": "Feature: users\n",
+    "features/steps.ts": "import { Given } from '@cucumber/cucumber';\nGiven('a user', () => {});\n",
+    "api/users.yaml": spec,
+  });
+
+  it("4,000 chained path-item $refs resolve in linear time", () => {
+    const started = performance.now();
+    const result = runBdv({ head: snapshotOf(files(chained(4_000))), config: config(BDV).bdv! });
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(result.findings.filter((f) => f.type === "invalid-contract")).toEqual([]);
+    expect(result.summary.coverage[0]?.contract).toBe("users");
+  });
+
+  it("20,000 chained $refs finish quickly with an invalid-contract error naming the file", () => {
+    const started = performance.now();
+    const result = runBdv({ head: snapshotOf(files(chained(20_000))), config: config(BDV).bdv! });
+    expect(performance.now() - started).toBeLessThan(15_000);
+    expect(result.findings).toContainEqual(
+      expect.objectContaining({
+        type: "invalid-contract",
+        file: "api/users.yaml",
+        severity: "error",
+        message: expect.stringMatching(
+          /api\/users\.yaml cannot be read: a \$ref chain is longer than 10000 links/,
+        ),
+      }),
+    );
   });
 });

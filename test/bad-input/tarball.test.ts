@@ -89,7 +89,11 @@ describe("the repository tarball reader", () => {
     const gzipped = await tarball({ ...SOURCES, "a.bin": 8 * MB, "b.bin": 8 * MB });
     await expect(
       readGitHubTarball(gzipped, { maxTotalBytes: 10 * MB, maxEntries: 100, maxEntryBytes: MB }),
-    ).rejects.toThrow(new TarLimitError(`the repository archive expands to more than ${10 * MB} bytes; it was not read further`));
+    ).rejects.toThrow(
+      new TarLimitError(
+        `the repository archive expands to more than ${10 * MB} bytes; it was not read further`,
+      ),
+    );
   });
 
   it("stops with a clear error past the entry count", async () => {
