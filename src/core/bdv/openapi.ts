@@ -1,4 +1,12 @@
-import { isMap, isScalar, LineCounter, type Pair, parseDocument, type YAMLMap, type Node as YamlNode } from "yaml";
+import {
+  isMap,
+  isScalar,
+  LineCounter,
+  type Pair,
+  parseDocument,
+  type YAMLMap,
+  type Node as YamlNode,
+} from "yaml";
 
 /**
  * Loads an OpenAPI 3.0/3.1 or Swagger 2 description (YAML or JSON) into the operations the
@@ -96,9 +104,10 @@ class RefChainError extends Error {}
  * `strict`: a chain over MAX_REF_CHAIN throws a RefChainError (while loading, to refuse the
  * document); otherwise it resolves to undefined like a broken reference.
  */
-function makeResolver(
-  root: JsonValue,
-): { resolve: (value: JsonValue | undefined) => JsonValue | undefined; strict: { on: boolean } } {
+function makeResolver(root: JsonValue): {
+  resolve: (value: JsonValue | undefined) => JsonValue | undefined;
+  strict: { on: boolean };
+} {
   const lookup = (reference: string): JsonValue | undefined => {
     if (!reference.startsWith("#")) return undefined;
     let node: JsonValue | undefined = root;
