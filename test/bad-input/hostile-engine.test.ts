@@ -5,6 +5,8 @@
  * with the app tests.
  */
 import { describe, expect, it } from "vitest";
+import { moduleExpressionRegex } from "../../src/core/acc/select/module-expression.ts";
+import { wildcardRegex } from "../../src/core/acc/select/regex.ts";
 import { analyze } from "../../src/core/analyze.ts";
 import { runBdv } from "../../src/core/bdv/index.ts";
 import { loadConfig } from "../../src/core/config/load.ts";
@@ -52,6 +54,14 @@ describe("regexes and globs from configs and commands", () => {
     expect(finding?.suppressionId).toBe("nested-match");
     expect(result.gate.passed).toBe(true);
     expect(result.suppressions.review.stale.map((s) => s.id)).toEqual(["nested"]);
+  });
+
+  it("wildcard package patterns and module expressions from configs match in linear time", () => {
+    const started = performance.now();
+    expect(wildcardRegex(`${"a*".repeat(20)}b`).test("a".repeat(20_000))).toBe(false);
+    expect(wildcardRegex("@scope/*").test("@scope/pkg")).toBe(true);
+    expect(moduleExpressionRegex(`pkg${".**.x".repeat(12)}`).test(`pkg${".x".repeat(2_000)}.y`)).toBe(false);
+    expect(performance.now() - started).toBeLessThan(2_000);
   });
 
   it("a config regex the linear-time engine cannot run is a config error naming the line", () => {
