@@ -1,11 +1,40 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly on Node 24 (type stripping) in a checkout,
-// and the compiled build when installed as a package (Node cannot strip types there).
+// Picks the runnable form of the CLI:
+// - in a checkout, on a Node that strips types (22.18+, 23.6+, 24): the TypeScript sources, or
+//   the bundle when MAESTRO_CLI_BUNDLE=1 (the benchmarks build it first and measure that form);
+// - installed as a package (Node never strips types under node_modules) or on an older Node:
+//   the bundle (dist/bundle, `npm run bundle`: a few files instead of the ~400 modules the
+//   sources load), else the compiled build (`npm run build` writes dist/; it runs on Node 20).
+// Node's compile cache keeps V8's compiled code between runs (in the OS temp directory).
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import * as nodeModule from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
-const source = fileURLToPath(new URL("../src/cli/main.ts", import.meta.url));
-const built = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
-const entry = existsSync(source) && !source.includes("/node_modules/") ? source : built;
-const { main } = await import(entry);
-process.exitCode = await main(process.argv.slice(2));
+nodeModule.enableCompileCache?.();
+
+const here = (path) => fileURLToPath(new URL(path, import.meta.url));
+const source = here("../src/cli/main.ts");
+const built = here("../dist/cli/main.js");
+const bundle = here("../dist/bundle/main.mjs");
+
+function stripsTypes() {
+  const feature = process.features?.typescript;
+  if (feature !== undefined) return Boolean(feature);
+  const [major, minor] = process.versions.node.split(".").map(Number);
+  return major > 23 || (major === 23 && minor >= 6) || (major === 22 && minor >= 18);
+}
+
+const fromSources = existsSync(source) && !source.includes("/node_modules/") && stripsTypes();
+const wantsBundle = !fromSources || process.env.MAESTRO_CLI_BUNDLE === "1";
+const entry =
+  wantsBundle && existsSync(bundle) ? bundle : fromSources ? source : existsSync(built) ? built : null;
+if (entry === null) {
+  process.stderr.write(
+    `maestro-hive: this Node (${process.version}) cannot run the TypeScript sources, and there is no build at ${built}.\n` +
+      "Run `npm run build` first (the build runs on Node 20 or later), or use Node 22.18 or later (`npx node bin/maestro-hive.js` in a checkout uses the project's Node 24).\n",
+  );
+  process.exitCode = 2;
+} else {
+  const { main } = await import(pathToFileURL(entry).href);
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -55,6 +55,9 @@ export const OPERATIONS: ReadonlyArray<readonly [string, string]> = [
   ["patch", "/repos/{owner}/{repo}/issues/comments/{comment_id}"],
   ["post", "/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"],
   ["get", "/repos/{owner}/{repo}/collaborators/{username}/permission"],
+  ["get", "/repos/{owner}/{repo}/actions/runs/{run_id}"],
+  ["get", "/repos/{owner}/{repo}/actions/runs/{run_id}/artifacts"],
+  ["get", "/repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}"],
 ];
 
 export const WEBHOOK_EVENTS = [
@@ -65,6 +68,7 @@ export const WEBHOOK_EVENTS = [
   "issue_comment",
   "installation",
   "installation_repositories",
+  "workflow_run",
 ] as const;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

@@ -1,18 +1,23 @@
 /**
  * The CLI's ExtractionCache: extraction results keyed by the engine's cache key (built
- * from the git blob SHA), kept in `.maestro-cache/` under the analysed directory (or in
- * MAESTRO_CACHE_DIR), so an unchanged file is never parsed twice across runs.
+ * from the git blob SHA), kept in the user's cache directory (one subdirectory per analysed
+ * folder, so one repository's run never compacts away another's entries) or in
+ * MAESTRO_CACHE_DIR, so an unchanged file is never parsed twice across runs. Never inside
+ * the analysed repository.
  *
  * One JSON-lines file, loaded whole at start and appended to at the end. Each line is
  * validated when read: a truncated or foreign line is dropped, never trusted. The
  * directory carries its own `.gitignore` (`*`) so it never shows up as a change or gets
  * committed by accident.
  */
+
+import { createHash } from "node:crypto";
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { homedir } from "node:os";
+import { basename, isAbsolute, join, resolve } from "node:path";
 import type { ExtractionCache, ExtractResult } from "../core/acc/model.ts";
 
-export const CACHE_DIR_NAME = ".maestro-cache";
+export const CACHE_APP_DIR = "maestro-hive";
 const CACHE_FILE = "extract-v1.jsonl";
 /** Rewrite the file without unused entries once it holds this many times the used ones. */
 const COMPACT_RATIO = 3;
@@ -62,9 +67,20 @@ export interface DiskCache extends ExtractionCache {
   flush(): void;
 }
 
+/**
+ * MAESTRO_CACHE_DIR when set (used as is), else `$XDG_CACHE_HOME/maestro-hive` (an absolute
+ * XDG_CACHE_HOME only, as the XDG spec says) or `~/.cache/maestro-hive`, with one
+ * subdirectory per analysed folder: its name plus a hash of its absolute path.
+ */
 export function cacheDirectory(dir: string, env: NodeJS.ProcessEnv): string {
   const configured = env.MAESTRO_CACHE_DIR?.trim();
-  return configured ? configured : join(dir, CACHE_DIR_NAME);
+  if (configured) return configured;
+  const xdg = env.XDG_CACHE_HOME?.trim();
+  const userCache = xdg && isAbsolute(xdg) ? xdg : join(env.HOME?.trim() || homedir(), ".cache");
+  const absolute = resolve(dir);
+  const tag = createHash("sha256").update(absolute).digest("hex").slice(0, 12);
+  const name = basename(absolute).replace(/[^A-Za-z0-9._-]/g, "_") || "root";
+  return join(userCache, CACHE_APP_DIR, `${name}-${tag}`);
 }
 
 export function openDiskCache(directory: string): DiskCache {

@@ -79,7 +79,8 @@ export async function workingTreeSnapshot(dir: string): Promise<Snapshot> {
   return sortSnapshot({ commit: null, files, skipped });
 }
 
-function readWorkingTreeEntry(
+/** One file on disk as a snapshot entry, or why it is left out (null: it vanished). */
+export function readWorkingTreeEntry(
   dir: string,
   path: string,
   mode: string | null,

@@ -12,6 +12,10 @@ interface CommandModule {
 }
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+  init: {
+    summary: "write a starting .github/maestro-hive.yml and show what it finds",
+    load: () => import("./commands/init.ts"),
+  },
   check: { summary: "analyse a checkout and print findings", load: () => import("./commands/check.ts") },
   graph: { summary: "print the import graph", load: () => import("./commands/graph.ts") },
   suppressions: {
@@ -21,6 +25,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   audit: {
     summary: "list|verify|export the audit trail (database)",
     load: () => import("./commands/audit.ts"),
+  },
+  deliveries: {
+    summary: "failed|replay: deliveries whose job failed every attempt (database)",
+    load: () => import("./commands/deliveries.ts"),
   },
   db: { summary: "migrate: apply database migrations", load: () => import("./commands/db.ts") },
   worker: { summary: "run only the job worker (no HTTP server)", load: () => import("./commands/worker.ts") },

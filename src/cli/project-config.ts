@@ -34,7 +34,7 @@ export function readProjectConfig(dir: string, cwd: string, configOption: string
         ok: true,
         config: loaded.config,
         path: null,
-        hint: `no ${DEFAULT_CONFIG_PATH} in ${displayPath(dir, cwd)}: running with no rules (import graph and parse checks only). Add the file to declare components, rules, bdv and dde checks.`,
+        hint: `no ${DEFAULT_CONFIG_PATH} in ${displayPath(dir, cwd)}: running with no rules (import graph and parse checks only). Run "maestro-hive init" to write a starting config, or add the file to declare components, rules, bdv and dde checks.`,
       };
     }
     const reason = code === "ENOENT" ? "file not found" : (error as Error).message;

@@ -4,6 +4,7 @@
  */
 import type { GraphStats } from "./acc/graph.ts";
 import type { ImportGraph } from "./acc/model.ts";
+import type { BdvExecuted } from "./bdv/index.ts";
 import type { Finding, Notice, ReportedFinding, StreamName } from "./findings.ts";
 import type { GateResult } from "./gate.ts";
 import type { SkippedFile } from "./snapshot.ts";
@@ -69,4 +70,6 @@ export interface AnalysisResult {
   readonly changedFiles: readonly string[];
   /** Milliseconds per phase, e.g. `acc.head`, `acc.base`, `bdv`, `dde`, `suppress`. */
   readonly timings: Readonly<Record<string, number>>;
+  /** BDV on executed behaviour (`bdv.results` configured and results given); null otherwise. */
+  readonly executed?: BdvExecuted | null;
 }

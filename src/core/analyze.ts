@@ -11,8 +11,9 @@
  * the result. Pure: no I/O, and the clock is an input (`now`; `clock` only for timings).
  */
 
+import { type PolicyFiles, policyFilesOf, withAdoptedRules } from "./acc/adopt/index.ts";
 import { DEFAULT_LANGUAGES } from "./acc/default-languages.ts";
-import { buildGraph, type GraphStats } from "./acc/graph.ts";
+import { buildGraph, type GraphStats, languageOfPath } from "./acc/graph.ts";
 import { runAcc } from "./acc/index.ts";
 import type { ExtractionCache, ImportGraph } from "./acc/model.ts";
 import type {
@@ -22,7 +23,8 @@ import type {
   StreamReport,
   SuppressionReport,
 } from "./analysis-result.ts";
-import { runBdv } from "./bdv/index.ts";
+import type { BdvExecuted } from "./bdv/index.ts";
+import type { ExecutedInput } from "./bdv/results/judge.ts";
 import type { AccConfig, BdvConfig, DdeConfig, MaestroConfig } from "./config/schema.ts";
 import { type CheckRunResult, runDde } from "./dde/index.ts";
 import { diffFindings, type Unchecked } from "./diff.ts";
@@ -34,7 +36,8 @@ import {
   type StreamName,
 } from "./findings.ts";
 import { decideGate, type GateOverride, STREAMS } from "./gate.ts";
-import type { SkipReason, Snapshot } from "./snapshot.ts";
+import { skippedInScope } from "./skipped-scope.ts";
+import type { SkippedFile, SkipReason, Snapshot } from "./snapshot.ts";
 import {
   applySuppressions,
   type CompiledSuppressions,
@@ -57,6 +60,13 @@ export interface AnalyzeInput {
   readonly base?: Snapshot | null;
   /** The validated config; with a base, the same config serves both commits. */
   readonly config: MaestroConfig;
+  /**
+   * The commit policy comes from besides the config: the import-linter / dependency-cruiser
+   * configs adopted as ACC rules (`acc.adopt`) are read from its files. The app passes the
+   * commit its config was read from (a PR's base, else the default branch); default: the head
+   * (the CLI analyses the project's own tree). The same rules serve head and base.
+   */
+  readonly policy?: PolicyFiles | null;
   /** Suppressions from the database; the config's own are merged in here (the config wins on id clashes). */
   readonly suppressions?: readonly Suppression[];
   /** The analysis clock: suppression expiry and review use it. */
@@ -77,6 +87,8 @@ export interface AnalyzeInput {
    * guard (only where a crash cannot take the service down, e.g. an isolated process).
    */
   readonly maxNestingDepth?: number | null;
+  /** Scenario results CI reported for the head (BDV on executed behaviour); absent: none configured. */
+  readonly executed?: ExecutedInput | null;
   /** An audited gate override; it applies only when bound to the head commit. */
   readonly override?: GateOverride | null;
   /**
@@ -86,6 +98,8 @@ export interface AnalyzeInput {
   readonly pause?: () => Promise<void>;
   /** Monotonic milliseconds for `timings`; default performance.now. */
   readonly clock?: () => number;
+  /** Runs each named phase (the app opens a trace span around it); default: just runs it. */
+  readonly around?: <T>(phase: string, work: () => T) => T;
 }
 
 /** What one stream run returns before the diff: head findings, base findings (null without base). */
@@ -122,16 +136,18 @@ export async function analyze(input: AnalyzeInput): Promise<AnalysisResult> {
   const base = input.base ?? null;
   const changed = input.changedFiles ?? changedPaths(base, input.head);
   // 1. Each configured stream on the head (and the base); an error fails that stream closed.
-  const graph: GraphOutput = { graph: null, stats: null };
+  const graph: GraphOutput = { graph: null, stats: null, executed: null };
   const outcomes: Record<StreamName, StreamOutcome> = {
     acc: await runStream(input.config, "acc", (acc) => runAccStream(input, acc, timer, graph)),
-    bdv: await runStream(input.config, "bdv", (bdv) => runBdvStream(input, bdv, changed, timer)),
+    bdv: await runStream(input.config, "bdv", (bdv) => runBdvStream(input, bdv, changed, timer, graph)),
     dde: await runStream(input.config, "dde", (dde) => runDdeStream(input, dde, changed, timer)),
   };
   // 2. Suppressions: the config's entries merged with the database's, compiled once.
   const suppressions = await prepareSuppressions(input, timer);
   // 3. Base-vs-head diff by finding id, then suppressions: one report per stream.
-  const notices = skippedNotices(input.head);
+  const notices = skippedNotices(
+    skippedInScope(input.head.skipped, input.config, (stream) => isConfigured(input.config, stream)),
+  );
   const reports = await timer.time("diff+suppress", () =>
     reportStreams(
       outcomes,
@@ -157,6 +173,7 @@ export async function analyze(input: AnalyzeInput): Promise<AnalysisResult> {
     base: base ? summarize(base) : null,
     changedFiles: [...changed].sort(),
     timings: timer.timings,
+    executed: graph.executed,
   };
 }
 
@@ -171,6 +188,7 @@ interface PhaseTimer {
 function phaseTimer(input: AnalyzeInput): PhaseTimer {
   const clock = input.clock ?? (() => performance.now());
   const pause = input.pause ?? (() => Promise.resolve());
+  const around = input.around ?? (<T>(_phase: string, work: () => T): T => work());
   const timings: Record<string, number> = {};
   return {
     timings,
@@ -178,7 +196,7 @@ function phaseTimer(input: AnalyzeInput): PhaseTimer {
       await pause();
       const start = clock();
       try {
-        return work();
+        return around(phase, work);
       } finally {
         timings[phase] = Math.round((clock() - start) * 100) / 100;
       }
@@ -210,15 +228,16 @@ async function runStream<S extends StreamName>(
   }
 }
 
-/** The head's import graph, for the graph report; set as soon as the head is analysed. */
+/** The head's import graph (set as soon as the head is analysed) and BDV's executed results. */
 interface GraphOutput {
   graph: ImportGraph | null;
   stats: GraphStats | null;
+  executed: BdvExecuted | null;
 }
 
 async function runAccStream(
   input: AnalyzeInput,
-  acc: AccConfig,
+  accConfig: AccConfig,
   timer: PhaseTimer,
   out: GraphOutput,
 ): Promise<StreamRun> {
@@ -226,6 +245,9 @@ async function runAccStream(
     ...(input.extractionCache ? { extractionCache: input.extractionCache } : {}),
     ...(input.maxNestingDepth !== undefined ? { maxNestingDepth: input.maxNestingDepth } : {}),
   };
+  // The adopted peer contracts join the config's rules; the same rules then serve head and base.
+  const adopted = await withAdoptedRules(accConfig, input.policy ?? policyFilesOf(input.head));
+  const acc = adopted.config;
   const head = await timer.time("acc.head", () => runAcc(input.head, acc, options));
   out.graph = head.graph;
   out.stats = head.stats;
@@ -238,7 +260,7 @@ async function runAccStream(
   return {
     head: head.findings,
     base: base?.findings ?? null,
-    notices: head.notices,
+    notices: [...adopted.notices, ...head.notices],
     failure: internalFailure([...head.notices, ...(base?.notices ?? [])]),
     // Imports after a syntax error, or of an unreadable file, are unknown: violations from
     // that file are not "fixed".
@@ -260,11 +282,17 @@ async function runBdvStream(
   bdv: BdvConfig,
   changed: ReadonlySet<string>,
   timer: PhaseTimer,
+  out: GraphOutput,
 ): Promise<StreamRun> {
+  // Loaded only when BDV is configured: Gherkin, Cucumber expressions and the step readers are
+  // most of the engine's code, and a start-up cost every other check would pay (issue 17).
+  const { runBdv } = await import("./bdv/index.ts");
   const base = input.base ?? null;
+  const executed = bdv.results.length > 0 ? (input.executed ?? null) : null;
   const head = await timer.time("bdv.head", () =>
-    runBdv({ head: input.head, base, config: bdv, changedFiles: changed }),
+    runBdv({ head: input.head, base, config: bdv, changedFiles: changed, executed }),
   );
+  out.executed = head.executed;
   // The base's own findings, for the diff; breaking changes exist only between two commits.
   const baseResult = base
     ? await timer.time("bdv.base", () => runBdv({ head: base, base: null, config: bdv }))
@@ -435,16 +463,19 @@ export function changedPaths(base: Snapshot | null, head: Snapshot): Set<string>
 }
 
 /**
- * Skipped because of their contents: in a stream's scope such a file is that stream's
- * unreadable-file finding; outside every scope (images, PDFs) it is no one's concern.
+ * Skipped because of their contents: a source file in the ACC scope is an unreadable-file
+ * finding there, so only other files (feature files, specs) get a notice for those reasons.
  */
 const CONTENT_SKIPS: ReadonlySet<SkipReason> = new Set(["binary", "too-large", "invalid-utf8"]);
 
-/** One notice per skip reason (a repository can hold thousands of symlinks), naming a few paths. */
-function skippedNotices(snapshot: Snapshot): Notice[] {
+/**
+ * One notice per skip reason (a repository can hold thousands of images), naming a few paths;
+ * only files a configured stream would have read (skipped-scope.ts).
+ */
+function skippedNotices(skipped: readonly SkippedFile[]): Notice[] {
   const byReason = new Map<string, string[]>();
-  for (const entry of snapshot.skipped) {
-    if (CONTENT_SKIPS.has(entry.reason)) continue;
+  for (const entry of skipped) {
+    if (CONTENT_SKIPS.has(entry.reason) && languageOfPath(entry.path) !== null) continue;
     const list = byReason.get(entry.reason);
     if (list) list.push(entry.path);
     else byReason.set(entry.reason, [entry.path]);

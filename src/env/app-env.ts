@@ -30,6 +30,21 @@ const EnvSchema = z.object({
   WEBHOOK_SECRET: optionalText,
   WEBHOOK_PATH: optionalText.pipe(z.string().startsWith("/").optional()),
   GITHUB_API_URL: optionalText.pipe(z.url().optional()),
+  // Probot's GitHub Enterprise Server settings: the API is PROTOCOL://HOST/api/v3.
+  GHE_HOST: optionalText.pipe(
+    z
+      .string()
+      .regex(
+        /^[A-Za-z0-9.-]+(:\d{1,5})?$/,
+        "must be a host name, with an optional :port (no scheme, no path)",
+      )
+      .optional(),
+  ),
+  GHE_PROTOCOL: optionalText.pipe(z.enum(["https", "http"]).optional()),
+  LOG_FORMAT: optionalText.pipe(z.enum(["json", "pretty"]).optional()),
+  LOG_LEVEL_IN_STRING: optionalText.pipe(z.enum(["true", "false"]).optional()),
+  LOG_MESSAGE_KEY: optionalText,
+  SENTRY_DSN: optionalText.pipe(z.url().optional()),
   DATABASE_URL: optionalText.pipe(
     z
       .string()
@@ -52,7 +67,22 @@ const EnvSchema = z.object({
   ANTHROPIC_BASE_URL: optionalText.pipe(z.url().optional()),
   MAESTRO_AI_MODEL: optionalText,
   WEBHOOK_PROXY_URL: optionalText.pipe(z.url().optional()),
+  MAESTRO_ANALYSIS_SANDBOX: optionalText.pipe(z.enum(["on", "off"]).optional()),
+  MAESTRO_ANALYSIS_TIME_BUDGET_MS: optionalText.pipe(integerText(100, 3_600_000).optional()),
+  MAESTRO_ANALYSIS_HEAP_MB: optionalText.pipe(integerText(64, 65_536).optional()),
+  MAESTRO_ANALYSIS_RESIDENT_MB: optionalText.pipe(integerText(64, 131_072).optional()),
+  MAESTRO_ANALYSIS_ATTEMPTS: optionalText.pipe(integerText(1, 10).optional()),
+  MAESTRO_PARSER_NESTING_LIMIT: optionalText.pipe(integerText(0, 100_000).optional()),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalText.pipe(z.url().optional()),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalText.pipe(z.url().optional()),
+  OTEL_EXPORTER_OTLP_PROTOCOL: optionalText.pipe(
+    z.enum(["http/json"], { message: "must be http/json (the only OTLP protocol the app sends)" }).optional(),
+  ),
+  OTEL_SERVICE_NAME: optionalText,
 });
+
+/** Every variable the app reads (deploy/ manifests are checked against it). */
+export const APP_ENV_NAMES: readonly string[] = Object.keys(EnvSchema.shape);
 
 export interface AppEnv {
   /** GitHub App id; undefined means setup mode (serve the manifest flow). */
@@ -60,8 +90,13 @@ export interface AppEnv {
   privateKey: string | undefined;
   webhookSecret: string | undefined;
   webhookPath: string;
-  /** GitHub REST base URL (GitHub Enterprise, or the fake GitHub in tests). */
+  /**
+   * GitHub REST base URL: GITHUB_API_URL, else PROTOCOL://GHE_HOST/api/v3 (Probot's GitHub
+   * Enterprise Server settings), else undefined (api.github.com).
+   */
   githubApiUrl: string | undefined;
+  /** The GitHub web host for links and the app registration flow (GHE_HOST, default github.com). */
+  githubHost: string;
   databaseUrl: string | undefined;
   dataDir: string;
   /** Concurrent in-process job workers; 0 runs no worker in the app process. */
@@ -70,12 +105,35 @@ export interface AppEnv {
   port: number;
   host: string;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** Probot's LOG_FORMAT: `json` (default here: one JSON object a line) or `pretty` (for people). */
+  logFormat: "json" | "pretty";
+  /** Probot's LOG_LEVEL_IN_STRING: `"level":"info"` instead of `"level":30`. */
+  logLevelInString: boolean;
+  /** Probot's LOG_MESSAGE_KEY: the JSON key of the message (default `msg`). */
+  logMessageKey: string;
+  /** Probot's SENTRY_DSN: errors (level ≥ error) are sent to Sentry when @sentry/node is installed. */
+  sentryDsn: string | undefined;
   redisUrl: string | undefined;
   anthropicApiKey: string | undefined;
   anthropicBaseUrl: string | undefined;
   /** Default model for AI explanations; a repository's `ai.model` wins. */
   anthropicModel: string | undefined;
   webhookProxyUrl: string | undefined;
+  /** How analyses of untrusted code are isolated (src/sandbox); null: in the app process. */
+  analysisSandbox: AnalysisSandboxEnv | null;
+  /** Deepest nesting the TS parser is given (0: no guard); undefined: the engine's default. */
+  parserNestingLimit: number | undefined;
+  /** OpenTelemetry: traces go to the OTLP/HTTP collector here; both undefined = tracing off. */
+  otlpEndpoint: string | undefined;
+  otlpTracesEndpoint: string | undefined;
+  otelServiceName: string;
+}
+
+export interface AnalysisSandboxEnv {
+  readonly timeBudgetMs: number | undefined;
+  readonly heapMb: number | undefined;
+  readonly residentMb: number | undefined;
+  readonly attempts: number | undefined;
 }
 
 export class EnvError extends Error {}
@@ -102,7 +160,10 @@ export function loadEnv(source: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     privateKey,
     webhookSecret: env.WEBHOOK_SECRET,
     webhookPath: env.WEBHOOK_PATH ?? "/api/github/webhooks",
-    githubApiUrl: env.GITHUB_API_URL?.replace(/\/+$/, ""),
+    githubApiUrl:
+      env.GITHUB_API_URL?.replace(/\/+$/, "") ??
+      (env.GHE_HOST ? `${env.GHE_PROTOCOL ?? "https"}://${env.GHE_HOST}/api/v3` : undefined),
+    githubHost: env.GHE_HOST ?? "github.com",
     databaseUrl: env.DATABASE_URL,
     dataDir: resolve(cwd, env.MAESTRO_DATA_DIR ?? ".data"),
     workers: env.MAESTRO_WORKERS ?? 2,
@@ -110,11 +171,28 @@ export function loadEnv(source: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     port: env.PORT ?? 3000,
     host: env.HOST ?? "localhost",
     logLevel: env.LOG_LEVEL ?? "info",
+    logFormat: env.LOG_FORMAT ?? "json",
+    logLevelInString: env.LOG_LEVEL_IN_STRING === "true",
+    logMessageKey: env.LOG_MESSAGE_KEY ?? "msg",
+    sentryDsn: env.SENTRY_DSN,
     redisUrl: env.REDIS_URL,
     anthropicApiKey: env.ANTHROPIC_API_KEY,
     anthropicBaseUrl: env.ANTHROPIC_BASE_URL,
     anthropicModel: env.MAESTRO_AI_MODEL,
     webhookProxyUrl: env.WEBHOOK_PROXY_URL,
+    analysisSandbox:
+      env.MAESTRO_ANALYSIS_SANDBOX === "off"
+        ? null
+        : {
+            timeBudgetMs: env.MAESTRO_ANALYSIS_TIME_BUDGET_MS,
+            heapMb: env.MAESTRO_ANALYSIS_HEAP_MB,
+            residentMb: env.MAESTRO_ANALYSIS_RESIDENT_MB,
+            attempts: env.MAESTRO_ANALYSIS_ATTEMPTS,
+          },
+    parserNestingLimit: env.MAESTRO_PARSER_NESTING_LIMIT,
+    otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+    otlpTracesEndpoint: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
+    otelServiceName: env.OTEL_SERVICE_NAME ?? "maestro-hive",
   };
 }
 
@@ -157,6 +235,12 @@ export function describeEnv(env: AppEnv): Record<string, unknown> {
     workers: env.workers,
     redis: env.redisUrl !== undefined,
     explanations: env.anthropicApiKey !== undefined,
+    analysisSandbox: env.analysisSandbox !== null,
+    logFormat: env.logFormat,
+    sentry: env.sentryDsn !== undefined,
+    webhookPath: env.webhookPath,
+    webhookProxy: env.webhookProxyUrl !== undefined,
+    tracing: env.otlpEndpoint !== undefined || env.otlpTracesEndpoint !== undefined,
     port: env.port,
     host: env.host,
   };

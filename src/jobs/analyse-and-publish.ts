@@ -7,8 +7,9 @@
  *   ─► 5. check runs completed ─► 6. sticky comment ─► 7. findings, usage, run finished, audit
  */
 import { explainNewFindings } from "../ai/explain.ts";
+import { recordPolicyReads } from "../core/acc/adopt/index.ts";
 import type { AnalysisResult } from "../core/analysis-result.ts";
-import { analyze } from "../core/analyze.ts";
+import { type AnalyzeInput, analyze } from "../core/analyze.ts";
 import { DEFAULT_CONFIG_PATH } from "../core/config/load.ts";
 import type { MaestroConfig } from "../core/config/schema.ts";
 import type { CheckRunResult } from "../core/dde/index.ts";
@@ -18,6 +19,7 @@ import type { Snapshot } from "../core/snapshot.ts";
 import { pullRequestChangedFiles } from "../github/changed-files.ts";
 import { commitExists, mergeBase, otherAppsCheckRuns } from "../github/commits.ts";
 import { configChanges, describeConfigErrors, loadRepositoryConfig } from "../github/config.ts";
+import { githubPolicyFiles } from "../github/policy-files.ts";
 import {
   completeAllWith,
   completeCheckRuns,
@@ -35,8 +37,10 @@ import {
   setBaseSha,
   stillOurs,
 } from "../store/analysis-runs.ts";
-import { loadExtractionCache, saveExtractionCache } from "../store/caches.ts";
+import { recordFingerprints } from "../store/bdv-results.ts";
+import { type DatabaseExtractionCache, loadExtractionCache, saveExtractionCache } from "../store/caches.ts";
 import { listSuppressions, recordUsage } from "../store/suppressions.ts";
+import { inSpan, spanAround } from "../telemetry/spans.ts";
 import {
   type AnalysisOutcome,
   auditCommit,
@@ -45,6 +49,7 @@ import {
   type StartedRun,
   Superseded,
 } from "./analysis-job-model.ts";
+import { loadExecuted } from "./executed-inputs.ts";
 
 export async function analyseAndPublish(
   job: Job,
@@ -53,39 +58,52 @@ export async function analyseAndPublish(
 ): Promise<AnalysisOutcome> {
   const laps = lapTimer();
   // 1. Together: the config from the base, the commit to compare with, the PR's changed files.
-  const [config, baseSha, changed] = await Promise.all([
-    loadRepositoryConfig(job.octokit, job.repo, configRef(job)),
-    baseCommit(job),
-    changedFiles(job),
-  ]);
+  const [config, baseSha, changed] = await inSpan("analysis config", {}, () =>
+    Promise.all([
+      loadRepositoryConfig(job.octokit, job.repo, configRef(job)),
+      baseCommit(job),
+      changedFiles(job),
+    ]),
+  );
   if (!config.ok) return publishConfigError(job, run, describeConfigErrors(config.errors));
   laps.lap("config+compare");
   // 2. Snapshots of base and head: a tarball the first time, then the tree and missing blobs.
-  const snapshots = await fetchSnapshots(job, baseSha);
+  const snapshots = await inSpan("snapshot", {}, () => fetchSnapshots(job, baseSha));
   laps.lap("snapshots");
   // 3. From the database and GitHub: the extraction cache, suppressions, an override, other apps' checks.
-  const stored = await loadEngineInputs(job, snapshots.fetcher, config.config);
+  const stored = await inSpan("analysis inputs", {}, () =>
+    loadEngineInputs(job, snapshots.fetcher, config.config),
+  );
   laps.lap("load");
   // 4. The engine, then its extraction cache saved.
   const now = job.context.now();
   const { head, base } = snapshots;
-  const input = { head, base, config: config.config, now, changedFiles: changed.paths, ...stored };
-  const result = await analyze(input);
+  // Peer contracts (acc.adopt) are read from the commit the config came from, like all policy.
+  const policy = githubPolicyFiles(job.octokit, job.repo, configRef(job));
+  const input = { head, base, config: config.config, policy, now, changedFiles: changed.paths, ...stored };
+  const result = await inSpan("engine", {}, () => runEngine(job, { ...input, around: spanAround("engine") }));
   laps.lap("analyze");
   await saveExtractionCache(job.context.db, stored.extractionCache);
   laps.lap("save-cache");
   const changes = configChanges(config.config, head, result.changedFiles);
   const published = withJobNotes(result, config.found, laps.timings);
   // 5. The check runs completed — unless a newer delivery took the commit over meanwhile.
-  const publication = await publishCheckRuns(job, run, published, head, changes, baseSha, progress);
+  const publication = await inSpan("publish check-runs", {}, () =>
+    publishCheckRuns(job, run, published, head, changes, baseSha, progress),
+  );
   laps.lap("check-runs");
   // 6. The sticky comment on a non-draft pull request, with explanations of new findings.
-  const comment = await publishComment(job, config.config, published, head, changes);
+  const comment = await inSpan("publish comment", {}, () =>
+    publishComment(job, config.config, published, head, changes),
+  );
   laps.lap("comment");
   // 7. Findings, suppression usage and the baseline stored; the run finished and audited.
   const finishedAt = job.context.now();
   const findings = await saveFindings(job.context.db, run.runId, published);
   await recordUsage(job.context.db, job.fullName, result.suppressions.usage, now);
+  if (result.executed) {
+    await recordFingerprints(job.context.db, job.fullName, job.trigger.headSha, result.executed.fingerprints);
+  }
   if (job.trigger.baseline) {
     await setBaseline(job.context.db, job.trigger.repositoryId, job.trigger.headSha, finishedAt);
   }
@@ -154,7 +172,8 @@ async function loadEngineInputs(job: Job, fetcher: SnapshotFetcher, config: Maes
   const suppressions = await listSuppressions(db, job.fullName);
   const override = await overrideFor(db, job.fullName, job.trigger.headSha);
   const checkRuns = await requiredCheckRuns(job, config);
-  return { extractionCache, suppressions, override, checkRuns };
+  const executed = await loadExecuted(job, config);
+  return { extractionCache, suppressions, override, checkRuns, executed };
 }
 
 /** Latest check runs of other apps on the head, for DDE `requiredChecks`; [] when none are required. */
@@ -162,6 +181,29 @@ async function requiredCheckRuns(job: Job, config: MaestroConfig): Promise<Check
   const required = config.dde?.requiredChecks ?? [];
   if (required.length === 0) return [];
   return otherAppsCheckRuns(job.octokit, job.repo, job.trigger.headSha);
+}
+
+/**
+ * The engine, in a child process when the app has an analysis sandbox (src/sandbox): there a
+ * crash or a broken budget ends in AnalysisAborted instead of taking the app down.
+ */
+async function runEngine(job: Job, input: AnalyzeInput & { extractionCache: DatabaseExtractionCache }) {
+  const { sandbox, parserNestingLimit } = job.options;
+  // The engine's option (AnalyzeInput.maxNestingDepth, from the bounds work): null turns the guard off.
+  const limits =
+    parserNestingLimit === undefined
+      ? {}
+      : { maxNestingDepth: parserNestingLimit === 0 ? null : parserNestingLimit };
+  if (!sandbox) return analyze({ ...input, ...limits });
+  // Engine phase spans (`around`) stay in this process: the child's phases are not traced.
+  const { extractionCache, policy, around: _around, ...portable } = input;
+  // The child cannot call GitHub: the policy files adoption reads are read here and sent along.
+  const policyTexts =
+    policy && input.config.acc ? await recordPolicyReads(input.config.acc, policy) : undefined;
+  return sandbox.analyze(
+    { ...portable, ...limits, ...(policyTexts ? { policyTexts } : {}) },
+    { entries: extractionCache.entries, set: (key, value) => extractionCache.set(key, value) },
+  );
 }
 
 /** The engine's result with the job's own notice (no config on the base) and phase timings. */

@@ -6,6 +6,7 @@ import type { AnalysisTrigger, PullRequestRef } from "../github/events.ts";
 import type { CheckRunIds, PublishTarget } from "../github/publish.ts";
 import type { RetryPolicy } from "../github/retry.ts";
 import type { RepoRef } from "../github/snapshot.ts";
+import type { AnalysisSandbox } from "../sandbox/pool.ts";
 
 export interface AnalysisOptions {
   readonly retry?: Partial<RetryPolicy>;
@@ -13,6 +14,10 @@ export interface AnalysisOptions {
   readonly maxAnnotations?: number;
   /** AI explanations for the sticky comment (src/ai); off without an API key or `ai.explain`. */
   readonly ai?: ExplainerSettings;
+  /** Runs the engine in child processes with time and memory budgets; absent: in this process. */
+  readonly sandbox?: AnalysisSandbox;
+  /** Deepest bracket/brace nesting the TS parser is given (0: no guard); absent: the engine's default. */
+  readonly parserNestingLimit?: number;
 }
 
 export type AnalysisOutcome =

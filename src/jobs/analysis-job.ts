@@ -29,6 +29,7 @@ import {
   withAttempts,
 } from "../github/retry.ts";
 import type { RepoRef } from "../github/snapshot.ts";
+import { AnalysisAborted } from "../sandbox/pool.ts";
 import {
   claimAnalysis,
   finishRun,
@@ -300,14 +301,22 @@ async function finalFailure(job: Job, run: StartedRun, error: unknown): Promise<
   const reason = describeFailure(error);
   context.log.error({ err: error }, "analysis failed");
   const attempts = `${job.policy.attempts} attempt${job.policy.attempts === 1 ? "" : "s"}`;
+  const commit = `\`${trigger.headSha.slice(0, 7)}\``;
+  const [title, summary] =
+    error instanceof AnalysisAborted
+      ? [
+          "Could not be analysed",
+          `This change could not be analysed: ${escapeMarkdown(reason)}.\n\n` +
+            `Maestro Hive stopped the analysis of ${commit} to protect the service; the gate fails closed. ` +
+            `${error.file === null ? "" : `Look at ${escapeMarkdown(error.file)} (e.g. extreme nesting), `}` +
+            "then push a fix or use **Re-run**.",
+        ]
+      : [
+          "Analysis failed",
+          `Maestro Hive could not analyse ${commit} after ${attempts}:\n\n> ${escapeMarkdown(reason)}\n\nUse **Re-run** to try again.`,
+        ];
   try {
-    await completeAllWith(
-      run.target,
-      run.checkRuns,
-      "failure",
-      "Analysis failed",
-      `Maestro Hive could not analyse \`${trigger.headSha.slice(0, 7)}\` after ${attempts}:\n\n> ${escapeMarkdown(reason)}\n\nUse **Re-run** to try again.`,
-    );
+    await completeAllWith(run.target, run.checkRuns, "failure", title, summary);
   } catch (publishError) {
     context.log.error({ err: publishError }, "could not complete the check runs with the failure");
     throw error;

@@ -8,6 +8,7 @@ import type { DeliveryHandler } from "../github/delivery.ts";
 import { ANALYSIS_EVENT_KEYS } from "../github/events.ts";
 import { type AnalysisOptions, createAnalysisHandler, reanalysePullRequest } from "./analysis-job.ts";
 import { handleInstallation, handleInstallationRepositories } from "./installation-handlers.ts";
+import { createResultsIntakeHandler } from "./results-intake.ts";
 
 interface Registration {
   name: string;
@@ -52,6 +53,7 @@ export function registerDefaultHandlers(
   registry.on("installation", "installations", handleInstallation);
   registry.on("installation_repositories", "installation-repositories", handleInstallationRepositories);
   registry.on(ANALYSIS_EVENT_KEYS, "analysis", createAnalysisHandler(options.analysis));
+  registry.on("workflow_run.completed", "bdv-results", createResultsIntakeHandler(options.analysis));
   registry.on(
     "issue_comment.created",
     "commands",

@@ -44,6 +44,9 @@ export async function startQueue(store: Store, options: QueueOptions = {}): Prom
     reindex: false,
     superviseIntervalSeconds: options.superviseIntervalSeconds ?? DEFAULT_SUPERVISE_INTERVAL_SECONDS,
     monitorIntervalSeconds: options.superviseIntervalSeconds ?? DEFAULT_SUPERVISE_INTERVAL_SECONDS,
+    // Each job stores the trace context of its send (the webhook's span), and its worker's span
+    // continues that trace: one trace per delivery. Without a tracing SDK nothing is stored.
+    openTelemetry: { propagateContext: true },
   } as const;
   const heartbeatSeconds = options.heartbeatSeconds ?? DEFAULT_HEARTBEAT_SECONDS;
   // A restricted app role may not CREATE SCHEMA (even IF NOT EXISTS): skip it when the schema,

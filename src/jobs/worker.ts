@@ -10,6 +10,7 @@ import { appendAudit } from "../store/audit.ts";
 import type { Db } from "../store/db.ts";
 import { deliveryChain, getDelivery } from "../store/deliveries.ts";
 import type { Delivery } from "../store/schema.ts";
+import { activeSpan, inSpan } from "../telemetry/spans.ts";
 import type { HandlerRegistry } from "./handlers.ts";
 import { DELIVERY_QUEUE, type DeliveryJobData } from "./queue.ts";
 
@@ -30,6 +31,11 @@ export class DeliveryNotFoundError extends Error {}
 
 /** Processes one delivery job. Throws when a handler fails (the job then fails and retries). */
 export async function processDelivery(deps: WorkerDeps, deliveryId: string, jobId: string): Promise<void> {
+  const attributes = { "github.delivery": deliveryId, "messaging.message.id": jobId };
+  return inSpan("job", { attributes }, () => processInSpan(deps, deliveryId, jobId));
+}
+
+async function processInSpan(deps: WorkerDeps, deliveryId: string, jobId: string): Promise<void> {
   const started = performance.now();
   const log = deps.log.child({ deliveryId, jobId });
   let event: string | undefined;
@@ -37,6 +43,9 @@ export async function processDelivery(deps: WorkerDeps, deliveryId: string, jobI
     const delivery = await getDelivery(deps.db, deliveryId);
     if (!delivery) throw new DeliveryNotFoundError(`delivery ${deliveryId} is not recorded`);
     event = delivery.event;
+    const span = activeSpan();
+    span?.updateName(`job ${[delivery.event, delivery.action].filter(Boolean).join(".")}`);
+    span?.setAttributes({ "github.event": delivery.event, "github.repository": delivery.repository ?? "" });
     const context = deliveryContext(deps, delivery, jobId, log);
     const handlers = deps.registry.handlersFor(delivery.event, delivery.action);
     log.info(
@@ -45,7 +54,7 @@ export async function processDelivery(deps: WorkerDeps, deliveryId: string, jobI
     );
     for (const { name, handler } of handlers) {
       try {
-        await handler(context);
+        await inSpan(`handler ${name}`, {}, () => handler(context));
       } catch (error) {
         throw new HandlerError(name, error);
       }

@@ -7,16 +7,19 @@ import type { AddressInfo } from "node:net";
 import type { PgBoss } from "pg-boss";
 import type { Logger } from "pino";
 import type { Probot } from "probot";
-import { explainerSettingsFromEnv } from "../ai/explain.ts";
 import { type AppEnv, describeEnv } from "../env/app-env.ts";
+import { type AnalysisSetup, analysisOptionsFromEnv } from "../jobs/analysis-env.ts";
 import { HandlerRegistry, registerDefaultHandlers } from "../jobs/handlers.ts";
 import { DELIVERY_QUEUE, startQueue } from "../jobs/queue.ts";
 import { startWorkers } from "../jobs/worker.ts";
 import { openStore, type Store } from "../store/connect.ts";
 import { migrateIfAllowed } from "../store/migrate.ts";
+import { inSpan, SpanKind } from "../telemetry/spans.ts";
+import { startTracing, type Tracing } from "../telemetry/tracing.ts";
 import { AuditAnchorLog, logSchemaPreparation } from "./audit-guard.ts";
 import { checkReadiness } from "./health.ts";
 import { sendJson, sendText } from "./http.ts";
+import { setUpSentry, startWebhookProxy } from "./integrations.ts";
 import { createLogger } from "./log.ts";
 import { AppMetrics } from "./metrics.ts";
 import { createProbot, type ProbotOverrides } from "./probot.ts";
@@ -46,8 +49,24 @@ export interface RunningApp {
 }
 
 export async function startApp(env: AppEnv, options: StartOptions = {}): Promise<RunningApp> {
-  const log = options.log ?? createLogger(env.logLevel);
+  const sentry = await setUpSentry(env.sentryDsn);
+  const log =
+    options.log ??
+    createLogger({
+      level: env.logLevel,
+      format: env.logFormat,
+      levelInString: env.logLevelInString,
+      messageKey: env.logMessageKey,
+      onError: sentry.sink,
+    });
   log.info(describeEnv(env), "starting maestro-hive");
+  if (sentry.warning) log.warn(sentry.warning);
+  // 0. Tracing, when an OTLP endpoint is set (nothing of the SDK loads otherwise).
+  const tracing = await startTracing({
+    endpoint: env.otlpEndpoint,
+    tracesEndpoint: env.otlpTracesEndpoint,
+    serviceName: env.otelServiceName,
+  });
   // 1. The database, migrated (when this role may), and the audit chains' anchor logged.
   const store = options.store ?? openStoreFromEnv(env, log);
   await migrate(store, log);
@@ -59,7 +78,8 @@ export async function startApp(env: AppEnv, options: StartOptions = {}): Promise
   // 3. Probot, the delivery handlers and the in-process workers.
   const metrics = new AppMetrics();
   const probot = createProbot(env, log, options.probot, metrics);
-  const workerId = await startInProcessWorkers(env, options, { store, boss, probot, metrics, log });
+  const analysis = options.registry ? undefined : analysisOptionsFromEnv(env, log);
+  const workerId = await startInProcessWorkers(env, options, { store, boss, probot, metrics, log }, analysis);
   // 4. The HTTP server: webhooks (or Probot's setup flow without APP_ID), health, readiness, metrics.
   const routes: Routes = { env, store, boss, queueRunning: queue.running, metrics, log, setup: undefined };
   const { server, url, port } = await listen(env, routes);
@@ -67,19 +87,23 @@ export async function startApp(env: AppEnv, options: StartOptions = {}): Promise
     routes.setup = await createSetupHandler({ host: env.host, port, log: log.child({ name: "setup" }) });
   }
   log.info({ url, mode: env.appId === undefined ? "setup" : "app" }, "listening");
+  const proxy = await startWebhookProxy(env.webhookProxyUrl, `${url}${env.webhookPath}`, log);
   // 5. Stopping undoes it in reverse, once: no new requests, running jobs drain, then queue and database.
-  const stop = once(() =>
-    stopApp({
+  const stop = once(() => {
+    proxy?.stop();
+    return stopApp({
       server,
       boss,
       store,
       workerId,
       anchorLog,
+      analysis,
+      tracing,
       log,
       ownsBoss: !options.boss,
       ownsStore: !options.store,
-    }),
-  );
+    });
+  });
   return { url, server, store, boss, probot, metrics, stop };
 }
 
@@ -118,11 +142,11 @@ async function startInProcessWorkers(
   env: AppEnv,
   options: StartOptions,
   { store, boss, probot, metrics, log }: WorkerParts,
+  analysis: AnalysisSetup | undefined,
 ): Promise<string | undefined> {
   if (env.workers <= 0) return undefined;
   const registry =
-    options.registry ??
-    registerDefaultHandlers(new HandlerRegistry(), { analysis: { ai: explainerSettingsFromEnv(env) } });
+    options.registry ?? registerDefaultHandlers(new HandlerRegistry(), { analysis: analysis?.options ?? {} });
   return startWorkers(
     boss,
     { db: store.db, registry, log, probot, onJobSettled: (o, s, e) => metrics.observeJob(o, s, e) },
@@ -155,7 +179,11 @@ async function route(routes: Routes, req: IncomingMessage, res: ServerResponse):
     return sendText(res, 200, text, "text/plain; version=0.0.4");
   }
   if (path === env.webhookPath && env.webhookSecret !== undefined && env.appId !== undefined) {
-    return handleWebhook(req, res, { db: store.db, boss, secret: env.webhookSecret, log, metrics });
+    const secret = env.webhookSecret;
+    // The root span of the delivery's trace; handleWebhook names it after the event.
+    return inSpan("webhook", { kind: SpanKind.SERVER }, () =>
+      handleWebhook(req, res, { db: store.db, boss, secret, log, metrics }),
+    );
   }
   if (env.appId === undefined && routes.setup && (await routes.setup(req, res))) return;
   sendJson(res, 404, { error: `no route for ${req.method} ${path}` });
@@ -184,6 +212,8 @@ interface StopParts {
   readonly store: Store;
   readonly workerId: string | undefined;
   readonly anchorLog: AuditAnchorLog;
+  readonly analysis: AnalysisSetup | undefined;
+  readonly tracing: Tracing | undefined;
   readonly log: Logger;
   /** Started here (not passed in by a test), so stopped here. */
   readonly ownsBoss: boolean;
@@ -196,6 +226,8 @@ async function stopApp({
   store,
   workerId,
   anchorLog,
+  analysis,
+  tracing,
   log,
   ownsBoss,
   ownsStore,
@@ -210,9 +242,11 @@ async function stopApp({
     const drained = boss.offWork(DELIVERY_QUEUE, { id: workerId, wait: true }).catch(() => undefined);
     await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
   }
+  analysis?.stop();
   if (ownsBoss) await boss.stop({ graceful: true, close: true, timeout: 10_000 });
   await anchorLog.stop();
   if (ownsStore) await store.close();
+  await tracing?.shutdown().catch((error: unknown) => log.warn({ err: error }, "could not flush the traces"));
   log.info("stopped");
 }
 

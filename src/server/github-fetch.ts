@@ -5,6 +5,8 @@
  * request counts and the rate-limit budget for /metrics.
  */
 
+import { inSpan, SpanKind, SpanStatusCode } from "../telemetry/spans.ts";
+
 /** Long enough for a large tarball, short enough that a stuck request does not hold a worker. */
 export const DEFAULT_GITHUB_TIMEOUT_MS = 60_000;
 
@@ -41,17 +43,33 @@ export function instrumentedFetch(options: {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
     const method = (init.method ?? (input instanceof Request ? input.method : "GET")).toUpperCase();
-    try {
-      const response = await inner(input, { ...init, signal });
-      options.observer?.observeGitHubRequest(method, response.status, rateLimitOf(response.headers));
-      return response;
-    } catch (error) {
-      options.observer?.observeGitHubRequest(method, 0, null);
-      if (timeout.aborted && !init.signal?.aborted) {
-        const url = input instanceof Request ? input.url : String(input);
-        throw new Error(`GitHub did not answer ${method} ${url} within ${timeoutMs} ms`, { cause: error });
+    // Path only: the query may hold a token (codeload archive links), headers hold credentials.
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const attributes = {
+      "http.request.method": method,
+      "server.address": url.hostname,
+      "url.path": url.pathname,
+    };
+    return inSpan(`GitHub ${method}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
+      try {
+        const response = await inner(input, { ...init, signal });
+        span.setAttribute("http.response.status_code", response.status);
+        if (response.status >= 500)
+          span.setStatus({ code: SpanStatusCode.ERROR, message: `HTTP ${response.status}` });
+        options.observer?.observeGitHubRequest(method, response.status, rateLimitOf(response.headers));
+        return response;
+      } catch (error) {
+        options.observer?.observeGitHubRequest(method, 0, null);
+        if (timeout.aborted && !init.signal?.aborted) {
+          throw new Error(
+            `GitHub did not answer ${method} ${url.origin}${url.pathname} within ${timeoutMs} ms`,
+            {
+              cause: error,
+            },
+          );
+        }
+        throw error;
       }
-      throw error;
-    }
+    });
   };
 }

@@ -29,6 +29,12 @@ export class AppMetrics implements GitHubRequestObserver {
     labelNames: ["queue", "state"],
     registers: [this.registry],
   });
+  readonly #deadLetters = new Gauge({
+    name: "maestro_dead_letters",
+    help: "Deliveries whose job failed every attempt and waits for `maestro-hive deliveries replay`.",
+    labelNames: ["queue"],
+    registers: [this.registry],
+  });
   readonly webhookRequests = new Counter({
     name: "maestro_webhook_requests_total",
     help: "Webhook requests by event and outcome.",
@@ -95,6 +101,9 @@ export class AppMetrics implements GitHubRequestObserver {
     for (const d of deliveries) this.#deliveries.set({ event: d.event }, d.count);
     this.#jobs.reset();
     for (const { labels, value } of jobs) this.#jobs.set(labels, value);
+    // A failed job is one that exhausted its retries (an attempt with retries left is "retry").
+    const deadLetters = jobs.find((j) => j.labels.state === "failed")?.value ?? 0;
+    this.#deadLetters.set({ queue: DELIVERY_QUEUE }, deadLetters);
     for (const head of await chainHeads(db)) {
       this.#auditEvents.set({ chain: String(head.chain) }, head.events);
       this.#auditHeadSeq.set({ chain: String(head.chain) }, head.headSeq);

@@ -55,6 +55,12 @@ const EVENT_SCHEMAS: Record<string, z.ZodType> = {
     action: z.string(),
     installation: installation.extend({ account: z.object({ login: z.string() }) }),
   }),
+  workflow_run: z.object({
+    action: z.string(),
+    workflow_run: z.object({ id, head_sha: sha, run_attempt: z.number().int().positive() }),
+    repository,
+    installation,
+  }),
   installation_repositories: z.object({
     action: z.string(),
     installation,

@@ -11,6 +11,7 @@ import { enqueueDelivery } from "../jobs/queue.ts";
 import { appendAudit } from "../store/audit.ts";
 import { type Db, inTransaction } from "../store/db.ts";
 import { recordDelivery } from "../store/deliveries.ts";
+import { activeSpan } from "../telemetry/spans.ts";
 import { readBody, sendJson } from "./http.ts";
 import type { AppMetrics } from "./metrics.ts";
 import { verifySignature } from "./signature.ts";
@@ -40,7 +41,11 @@ export async function handleWebhook(
   const event = header(req, "x-github-event");
   const deliveryId = header(req, "x-github-delivery");
   const log = deps.log.child({ deliveryId, event });
+  const span = activeSpan();
+  span?.updateName(`webhook ${event ?? "unknown"}`);
+  span?.setAttributes({ "github.event": event ?? "unknown", "github.delivery": deliveryId ?? "" });
   const refuse = (status: number, error: string) => {
+    span?.setAttribute("http.response.status_code", status);
     deps.metrics.webhookRequests.inc({ event: event ?? "unknown", outcome: String(status) });
     log.warn({ status, error }, "webhook refused");
     sendJson(res, status, { error });
@@ -98,6 +103,7 @@ export async function handleWebhook(
     return;
   }
   deps.metrics.webhookRequests.inc({ event, outcome: "202" });
+  span?.setAttributes({ "http.response.status_code": 202, "messaging.message.id": outcome.jobId });
   log.info({ jobId: outcome.jobId, action: delivery.action }, "delivery recorded and queued");
   sendJson(res, 202, { status: "queued", delivery: deliveryId, job: outcome.jobId });
 }

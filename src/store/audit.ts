@@ -22,6 +22,7 @@ export type AuditKind =
   | "job.started"
   | "job.completed"
   | "job.failed"
+  | "delivery.replayed"
   | "analysis.started"
   | "analysis.completed"
   | "publication"
@@ -32,6 +33,10 @@ export type AuditKind =
   | "suppression.removed"
   | "suppression.expired"
   | "override.created"
+  | "quarantine.created"
+  | "quarantine.removed"
+  | "quarantine.expired"
+  | "bdv.results"
   | "installation.changed"
   | "ai.explanation"
   | "error";

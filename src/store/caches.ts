@@ -96,6 +96,8 @@ const extractResultSchema = z.object({
 });
 
 export interface DatabaseExtractionCache extends ExtractionCache {
+  /** Every entry known so far (loaded and added), e.g. to hand to an analysis child process. */
+  readonly entries: ReadonlyMap<string, ExtractResult>;
   /** Entries computed during this analysis, not yet in the database. */
   readonly added: ReadonlyMap<string, ExtractResult>;
   stats(): { loaded: number; hits: number; misses: number; added: number };
@@ -132,6 +134,7 @@ export async function loadExtractionCache(
   let hits = 0;
   let misses = 0;
   return {
+    entries,
     added,
     get(key) {
       const value = entries.get(key);

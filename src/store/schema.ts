@@ -151,6 +151,50 @@ export interface OverridesTable {
   created_at: CreatedAt;
 }
 
+export interface BdvResultReportsTable {
+  id: Generated<number>;
+  repository: string;
+  head_sha: string;
+  workflow_run_id: number;
+  run_attempt: number;
+  artifact: string;
+  format: string;
+  status: string;
+  problems: Json<string[]>;
+  scenarios: ColumnType<number, number | undefined, number>;
+  received_at: CreatedAt;
+}
+
+export interface BdvScenarioResultsTable {
+  report_id: number;
+  repository: string;
+  head_sha: string;
+  workflow_run_id: number;
+  run_attempt: number;
+  scenario_id: string;
+  feature: string;
+  name: string;
+  example: string | null;
+  status: string;
+  retries: Json<string[]>;
+  duration_ms: number | null;
+  error: string | null;
+  tags: Json<string[]>;
+  contracts: Json<string[]>;
+  feature_blob: string | null;
+  step_blobs: Json<string[]> | null;
+  recorded_at: Timestamp;
+}
+
+export interface BdvQuarantinesTable {
+  repository: string;
+  scope: string;
+  reason: string;
+  author: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
 export interface Database {
   installations: InstallationsTable;
   repositories: RepositoriesTable;
@@ -164,6 +208,9 @@ export interface Database {
   pr_comments: PrCommentsTable;
   check_runs: CheckRunsTable;
   overrides: OverridesTable;
+  bdv_result_reports: BdvResultReportsTable;
+  bdv_scenario_results: BdvScenarioResultsTable;
+  bdv_quarantines: BdvQuarantinesTable;
 }
 
 export type Installation = Selectable<InstallationsTable>;

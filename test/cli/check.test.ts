@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -120,16 +120,20 @@ describe("maestro-hive check on a real git repository", () => {
     ]);
   });
 
-  it("caches extraction results on disk, outside git's view", async () => {
-    await check([repo.dir], tmpdir());
-    expect(existsSync(join(repo.dir, ".maestro-cache/extract-v1.jsonl"))).toBe(true);
-    expect(repo.git("status", "--porcelain", "--untracked-files=all")).not.toContain(".maestro-cache");
-    const elsewhere = mkdtempSync(join(tmpdir(), "maestro-cache-env-"));
+  it("caches extraction results in the user's cache directory, never in the repository", async () => {
+    const home = mkdtempSync(join(tmpdir(), "maestro-home-"));
     try {
-      await check([repo.dir], tmpdir(), { MAESTRO_CACHE_DIR: elsewhere });
+      await check([repo.dir], tmpdir(), { HOME: home });
+      const userCache = join(home, ".cache/maestro-hive");
+      const [entry] = readdirSync(userCache);
+      expect(entry).toMatch(/^[\w.-]+-[0-9a-f]{12}$/);
+      expect(existsSync(join(userCache, entry!, "extract-v1.jsonl"))).toBe(true);
+      expect(repo.git("status", "--porcelain", "--untracked-files=all", "--ignored")).toBe("");
+      const elsewhere = join(home, "elsewhere");
+      await check([repo.dir], tmpdir(), { HOME: home, MAESTRO_CACHE_DIR: elsewhere });
       expect(existsSync(join(elsewhere, "extract-v1.jsonl"))).toBe(true);
     } finally {
-      rmSync(elsewhere, { recursive: true, force: true });
+      rmSync(home, { recursive: true, force: true });
     }
   });
 });
@@ -212,9 +216,9 @@ dde:`,
     expect(badRef.stderr).toContain('unknown revision "no-such-ref"');
     const notGit = mkdtempSync(join(tmpdir(), "maestro-not-git-"));
     try {
-      const result = await check([notGit], tmpdir());
+      const result = await check([notGit, "--base", "main"], tmpdir());
       expect(result.code).toBe(2);
-      expect(result.stderr).toContain("not inside a git work tree");
+      expect(result.stderr).toContain("--base needs a git work tree");
     } finally {
       rmSync(notGit, { recursive: true, force: true });
     }
@@ -238,7 +242,7 @@ describe("check: the spawned binary", () => {
           {
             cwd: PROJECT,
             encoding: "utf8",
-            env: { ...process.env, MAESTRO_CACHE_DIR: join(repo.dir, ".maestro-cache") },
+            env: { ...process.env, MAESTRO_CACHE_DIR: join(repo.dir, ".git/maestro-test-cache") },
           },
         );
       };

@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { CACHE_DIR_NAME, cacheDirectory, openDiskCache } from "../../src/cli/disk-cache.ts";
+import { cacheDirectory, openDiskCache } from "../../src/cli/disk-cache.ts";
 
 const root = mkdtempSync(join(tmpdir(), "maestro-cache-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -10,9 +10,16 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const RESULT = { imports: [{ specifier: "./b.ts", line: 2, kind: "import" as const }] };
 
 describe("disk extraction cache", () => {
-  it("lives in DIR/.maestro-cache unless MAESTRO_CACHE_DIR says otherwise", () => {
-    expect(cacheDirectory("/repo", {})).toBe(join("/repo", CACHE_DIR_NAME));
-    expect(cacheDirectory("/repo", { MAESTRO_CACHE_DIR: "/var/cache/m" })).toBe("/var/cache/m");
+  it("lives in the user's cache directory, one folder per analysed directory, unless MAESTRO_CACHE_DIR says otherwise", () => {
+    const home = cacheDirectory("/work/repo", { HOME: "/home/u" });
+    expect(home).toMatch(/^\/home\/u\/\.cache\/maestro-hive\/repo-[0-9a-f]{12}$/);
+    expect(cacheDirectory("/work/repo", { HOME: "/home/u", XDG_CACHE_HOME: "/xdg" })).toBe(
+      home.replace("/home/u/.cache", "/xdg"),
+    );
+    // The XDG spec: a relative XDG_CACHE_HOME is invalid and ignored.
+    expect(cacheDirectory("/work/repo", { HOME: "/home/u", XDG_CACHE_HOME: "rel" })).toBe(home);
+    expect(cacheDirectory("/other/repo", { HOME: "/home/u" })).not.toBe(home);
+    expect(cacheDirectory("/work/repo", { MAESTRO_CACHE_DIR: "/var/cache/m" })).toBe("/var/cache/m");
   });
 
   it("persists entries across opens, with a .gitignore that keeps it out of commits", () => {

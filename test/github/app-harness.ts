@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { pino } from "pino";
 import { ProbotOctokit } from "probot";
 import { loadEnv } from "../../src/env/app-env.ts";
+import { analysisOptionsFromEnv } from "../../src/jobs/analysis-env.ts";
 import type { AnalysisOptions } from "../../src/jobs/analysis-job.ts";
 import { HandlerRegistry, registerDefaultHandlers } from "../../src/jobs/handlers.ts";
 import { DELIVERY_QUEUE, jobIdForDelivery } from "../../src/jobs/queue.ts";
@@ -49,6 +50,13 @@ export interface HarnessOptions {
    * Octokit, as deployed — Probot's throttling (writes ≥ 1 s apart, notifications ≥ 3 s) and retries (1 s, 4 s, 9 s).
    */
   readonly octokit?: "fast" | "production";
+  /**
+   * Reach the fake as a GitHub Enterprise Server with Probot's variables (GHE_HOST,
+   * GHE_PROTOCOL: http://HOST:PORT/api/v3) instead of GITHUB_API_URL.
+   */
+  readonly enterprise?: boolean;
+  /** More environment variables (WEBHOOK_PATH, LOG_FORMAT, MAESTRO_ANALYSIS_TIME_BUDGET_MS, OTEL_EXPORTER_OTLP_ENDPOINT…). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Fast retries for tests: two attempts, 10 ms apart. */
@@ -65,25 +73,31 @@ export async function startAppHarness(
     APP_ID: String(gh.app.id),
     PRIVATE_KEY: gh.app.privateKey,
     WEBHOOK_SECRET: SECRET,
-    GITHUB_API_URL: gh.url,
+    ...(options.enterprise
+      ? { GHE_HOST: new URL(gh.url).host, GHE_PROTOCOL: "http" }
+      : { GITHUB_API_URL: gh.url }),
     PORT: "0",
     HOST: "127.0.0.1",
     MAESTRO_WORKERS: String(options.workers ?? 1),
     MAESTRO_QUEUE_SCHEMA: database.bossSchema,
     LOG_LEVEL: "silent",
+    ...options.env,
   });
+  const log = pino({ level: process.env.MAESTRO_TEST_LOG ?? "silent" });
+  // As deployed: the engine runs in the analysis sandbox's child processes (unless the env turns it off).
+  const setup = analysisOptionsFromEnv(env, log);
   const registry = registerDefaultHandlers(new HandlerRegistry(), {
-    analysis: options.analysis ?? TEST_ANALYSIS_OPTIONS,
+    analysis: { ...setup.options, ...(options.analysis ?? TEST_ANALYSIS_OPTIONS) },
   });
   const app = await startApp(env, {
     store: database.store,
     boss: await database.queue(),
-    log: pino({ level: process.env.MAESTRO_TEST_LOG ?? "silent" }),
+    log,
     registry,
     probot: options.octokit === "production" ? {} : { Octokit: FastOctokit },
     pollingIntervalSeconds: 0.5,
   });
-  const url = `${app.url}/api/github/webhooks`;
+  const url = `${app.url}${env.webhookPath}`;
 
   const waitForJob = async (deliveryId: string, timeoutMs = 60_000): Promise<string> => {
     const boss = await database.queue();
@@ -121,6 +135,7 @@ export async function startAppHarness(
     },
     async stop() {
       await app.stop();
+      setup.stop();
       await gh.close();
     },
   };

@@ -34,7 +34,8 @@ export type WebhookEvent =
   | "check_suite"
   | "issue_comment"
   | "installation"
-  | "installation_repositories";
+  | "installation_repositories"
+  | "workflow_run";
 
 type JsonObject = Record<string, unknown>;
 

@@ -14,9 +14,11 @@ import { renderMarkdown } from "../../core/report/markdown.ts";
 import { renderSarif } from "../../core/report/sarif.ts";
 import { renderText } from "../../core/report/text.ts";
 import type { Snapshot } from "../../core/snapshot.ts";
+import { extractInParallel, threadsFromEnv } from "../../parallel/extract-pool.ts";
 import { cacheDirectory, openDiskCache } from "../disk-cache.ts";
-import { commitSnapshot, GitError, gitRoot, resolveCommit, workingTreeSnapshot } from "../git-snapshot.ts";
+import { GitError } from "../git-snapshot.ts";
 import { type CliIo, parseOrUsage, UsageError } from "../io.ts";
+import { type LocalSnapshots, localSnapshots } from "../local-snapshot.ts";
 import { formatConfigErrors, readProjectConfig } from "../project-config.ts";
 
 const FORMATS = ["text", "json", "sarif", "markdown"] as const;
@@ -24,12 +26,14 @@ type Format = (typeof FORMATS)[number];
 
 export const CHECK_USAGE = `Usage: maestro-hive check [DIR] [--base REF] [--config FILE] [--format text|json|sarif|markdown]
 
-Analyses DIR (default: the current directory), a git checkout, with its
+Analyses DIR (default: the current directory) with its
 .github/maestro-hive.yml (or --config FILE). With --base REF, the commit REF is
 analysed too, with the same config: findings present at REF are "existing", findings
 of REF that are gone are "fixed", the others "new". Only new, unsuppressed findings of
 severity error fail the gate. Without a config file, check runs with no rules (the
-import graph is built and parse problems are reported) and says so.
+import graph is built and parse problems are reported) and says so; run
+\`maestro-hive init\` to write a starting config. DIR may be a git work tree (tracked
+and untracked, not ignored files) or any folder (its .gitignore files respected).
 
 Options:
   --base REF       compare with this commit, branch or tag
@@ -37,7 +41,8 @@ Options:
   --format F       text (default), json, sarif or markdown
   -h, --help       show this help
 
-Extraction results are cached in DIR/.maestro-cache (or $MAESTRO_CACHE_DIR).
+Extraction results are cached in $XDG_CACHE_HOME/maestro-hive (default
+~/.cache/maestro-hive), or in $MAESTRO_CACHE_DIR; never inside DIR.
 Exit codes: 0 pass, 1 the gate fails, 2 usage, git or config error.`;
 
 interface CheckArgs {
@@ -94,14 +99,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   if (loaded.hint) io.err(`maestro-hive check: ${loaded.hint}`);
 
-  let head: Snapshot;
-  let base: Snapshot | null = null;
+  let snapshots: LocalSnapshots;
   try {
-    await gitRoot(options.dir);
-    head = await workingTreeSnapshot(options.dir);
-    if (options.base !== undefined) {
-      base = await commitSnapshot(options.dir, await resolveCommit(options.dir, options.base), head);
-    }
+    snapshots = await localSnapshots(options.dir, options.base);
   } catch (error) {
     if (error instanceof GitError) {
       io.err(`maestro-hive check: ${error.message}`);
@@ -111,9 +111,16 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
 
   const cache = openDiskCache(cacheDirectory(options.dir, io.env));
+  if (loaded.config.acc) {
+    const threads = threadsFromEnv(io.env);
+    await extractInParallel(snapshots.base ? [snapshots.head, snapshots.base] : [snapshots.head], cache, {
+      ...loaded.config.acc,
+      threads,
+    });
+  }
   const result = await analyze({
-    head,
-    base,
+    head: snapshots.head,
+    base: snapshots.base,
     config: loaded.config,
     now: new Date(),
     extractionCache: cache,

@@ -10,9 +10,12 @@ import type { ImportGraph } from "../../core/acc/model.ts";
 import { importGraph } from "../../core/analyze.ts";
 import { accSchema } from "../../core/config/schema.ts";
 import { renderGraphDot, renderGraphJson, renderGraphMermaid } from "../../core/report/graph.ts";
+import type { Snapshot } from "../../core/snapshot.ts";
+import { extractInParallel, threadsFromEnv } from "../../parallel/extract-pool.ts";
 import { cacheDirectory, openDiskCache } from "../disk-cache.ts";
-import { GitError, gitRoot, workingTreeSnapshot } from "../git-snapshot.ts";
+import { GitError } from "../git-snapshot.ts";
 import { type CliIo, parseOrUsage, UsageError } from "../io.ts";
+import { localSnapshots } from "../local-snapshot.ts";
 import { formatConfigErrors, readProjectConfig } from "../project-config.ts";
 
 const FORMATS = ["json", "dot", "mermaid"] as const;
@@ -26,7 +29,8 @@ const RENDERERS: Record<Format, (graph: ImportGraph) => string> = {
 
 export const GRAPH_USAGE = `Usage: maestro-hive graph [DIR] [--config FILE] [--format json|dot|mermaid]
 
-Prints the import graph of DIR (default: the current directory), a git checkout:
+Prints the import graph of DIR (default: the current directory; a git work tree or
+any folder, its .gitignore respected):
 every analysed source file with its imports, each resolved to a repository file
 (target) or an external package (external). The config's acc.include/exclude apply.
 
@@ -54,10 +58,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.err(`maestro-hive graph: invalid config\n${formatConfigErrors(loaded.errors)}`);
     return 2;
   }
-  let snapshot: Awaited<ReturnType<typeof workingTreeSnapshot>>;
+  let snapshot: Snapshot;
   try {
-    await gitRoot(dir);
-    snapshot = await workingTreeSnapshot(dir);
+    snapshot = (await localSnapshots(dir)).head;
   } catch (error) {
     if (error instanceof GitError) {
       io.err(`maestro-hive graph: ${error.message}`);
@@ -66,7 +69,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     throw error;
   }
   const cache = openDiskCache(cacheDirectory(dir, io.env));
-  const { graph, notices } = importGraph(snapshot, loaded.config.acc ?? accSchema.parse({}), cache);
+  const acc = loaded.config.acc ?? accSchema.parse({});
+  await extractInParallel([snapshot], cache, { ...acc, threads: threadsFromEnv(io.env) });
+  const { graph, notices } = importGraph(snapshot, acc, cache);
   try {
     cache.flush();
   } catch (error) {

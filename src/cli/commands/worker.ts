@@ -3,13 +3,14 @@
  * web and worker processes apart (run the app with MAESTRO_WORKERS=0 then).
  */
 
-import { explainerSettingsFromEnv } from "../../ai/explain.ts";
+import { analysisOptionsFromEnv } from "../../jobs/analysis-env.ts";
 import { HandlerRegistry, registerDefaultHandlers } from "../../jobs/handlers.ts";
 import { DELIVERY_QUEUE, startQueue } from "../../jobs/queue.ts";
 import { startWorkers } from "../../jobs/worker.ts";
 import { createLogger } from "../../server/log.ts";
 import { createProbot } from "../../server/probot.ts";
 import { openStore } from "../../store/connect.ts";
+import { startTracing } from "../../telemetry/tracing.ts";
 import { appEnvOrUsage } from "../app-env-or-usage.ts";
 import { type CliIo, UsageError } from "../io.ts";
 import { requireCurrentSchema } from "./db.ts";
@@ -35,19 +36,28 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     }
   }
   const env = appEnvOrUsage(io);
-  const log = createLogger(env.logLevel).child({ process: "worker" });
+  const log = createLogger({
+    level: env.logLevel,
+    format: env.logFormat,
+    levelInString: env.logLevelInString,
+    messageKey: env.logMessageKey,
+  }).child({ process: "worker" });
+  const tracing = await startTracing({
+    endpoint: env.otlpEndpoint,
+    tracesEndpoint: env.otlpTracesEndpoint,
+    serviceName: env.otelServiceName,
+  });
   const store = openStore({ databaseUrl: env.databaseUrl, dataDir: env.dataDir });
   await requireCurrentSchema(store.db);
   const boss = await startQueue(store, { schema: env.queueSchema });
   boss.on("error", (error) => log.error({ err: error }, "queue error"));
   const workers = concurrency ?? Math.max(1, env.workers);
+  const analysis = analysisOptionsFromEnv(env, log, workers);
   const workerId = await startWorkers(
     boss,
     {
       db: store.db,
-      registry: registerDefaultHandlers(new HandlerRegistry(), {
-        analysis: { ai: explainerSettingsFromEnv(env) },
-      }),
+      registry: registerDefaultHandlers(new HandlerRegistry(), { analysis: analysis.options }),
       log,
       probot: createProbot(env, log),
     },
@@ -58,6 +68,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   log.info({ signal }, "stopping");
   await boss.offWork(DELIVERY_QUEUE, { id: workerId, wait: true });
   await boss.stop({ graceful: true, close: true, timeout: 10_000 });
+  analysis.stop();
   await store.close();
+  await tracing?.shutdown().catch((error: unknown) => log.warn({ err: error }, "could not flush the traces"));
   return 0;
 }

@@ -16,6 +16,7 @@ import type { GraphFile, ImportGraph } from "./model.ts";
 import { ProjectFacts } from "./project-facts.ts";
 import { type AccContext, createAccContext, deriveAccContext } from "./rules/context.ts";
 import { evaluateRules } from "./rules/index.ts";
+import { unresolvedImportsNotice } from "./unresolved-notice.ts";
 
 export interface RunAccOptions
   extends Omit<BuildGraphOptions, "include" | "exclude" | "defaultExcludes" | "languages"> {
@@ -97,6 +98,7 @@ function evaluate(
     findings,
     notices: [
       ...built.notices,
+      ...unresolvedNotices(built.graph),
       ...components.overlapNotices(),
       ...emptyComponentNotices(config, metrics),
       ...ruleNotices,
@@ -123,7 +125,11 @@ function deriveFromPrevious(
   const changed = changedGraphFiles(built.graph, previous.graph);
   if (changed === null) return null;
   // Component notices depend only on the nodes and which of them are graph files: unchanged.
-  const notices = [...built.notices, ...previous.notices.filter((notice) => GRAPH_NOTICES.has(notice.kind))];
+  const notices = [
+    ...built.notices,
+    ...unresolvedNotices(built.graph),
+    ...previous.notices.filter((notice) => GRAPH_NOTICES.has(notice.kind)),
+  ];
   if (changed.length === 0) {
     notices.push(...previous.notices.filter((notice) => RULE_NOTICES.has(notice.kind)));
     return {
@@ -192,6 +198,11 @@ function sameImports(x: GraphFile, y: GraphFile): boolean {
       return false;
   }
   return true;
+}
+
+function unresolvedNotices(graph: ImportGraph): Notice[] {
+  const notice = unresolvedImportsNotice(graph);
+  return notice === null ? [] : [notice];
 }
 
 /** A component no analysed file belongs to makes its rules silently vacuous: say so. */

@@ -16,6 +16,8 @@ import { lintFeature } from "./lint.ts";
 import { loadSpec } from "./openapi.ts";
 import { BdvReport } from "./report.ts";
 import { resolveSuites, type StepResolution } from "./resolution.ts";
+import { type ExecutedInput, type ExecutedSummary, judgeExecuted } from "./results/judge.ts";
+import { type CodeFingerprint, staticView } from "./results/static-view.ts";
 import { decodeText } from "./source.ts";
 import { type LoadedSuites, loadSuites } from "./suites/index.ts";
 import type { StepSuite } from "./suites/model.ts";
@@ -34,6 +36,14 @@ export interface BdvInput {
   readonly config: BdvConfig;
   /** Paths changed between base and head; a changed .feature that uses an operation accepts its breaking change. */
   readonly changedFiles?: ReadonlySet<string> | null;
+  /** Scenario results CI reported for this commit (src/core/bdv/results); null/absent: none configured. */
+  readonly executed?: ExecutedInput | null;
+}
+
+/** What the executed results say about the commit, and the code fingerprints the app stores with them. */
+export interface BdvExecuted {
+  readonly summary: ExecutedSummary;
+  readonly fingerprints: ReadonlyMap<string, CodeFingerprint>;
 }
 
 export interface BdvSummary {
@@ -59,6 +69,8 @@ export interface BdvResult {
   /** Files nothing was checked in: feature files and step files that do not parse. */
   readonly uncheckedFiles: readonly string[];
   readonly summary: BdvSummary;
+  /** Present when executed results were configured (input.executed). */
+  readonly executed: BdvExecuted | null;
 }
 
 function fileMap(snapshot: Snapshot): Map<string, SnapshotFile> {
@@ -274,7 +286,13 @@ export function runBdv(input: BdvInput): BdvResult {
   if (input.config.lint !== false) for (const feature of loaded.features) lintFeature(feature, report);
   const contracts = contractStage(input, loaded.features, report);
   const features = loaded.features;
+  let executed: BdvExecuted | null = null;
+  if (input.executed) {
+    const view = staticView(fileMap(input.head), features, loaded.suites);
+    executed = { summary: judgeExecuted(input.executed, view, report), fingerprints: view.fingerprints };
+  }
   return {
+    executed,
     findings: sortedFindings(report),
     notices: report.notices,
     skippedChecks: [...skippedChecks, ...contracts.skippedChecks],

@@ -63,6 +63,21 @@ export const bdvSchema = z.strictObject({
   /** BDV lint warnings (duplicate scenario names, empty feature, outline without examples, scenario without steps); on unless false. */
   lint: z.boolean().optional(),
   suppressions: z.array(configSuppressionSchema).default([]),
+  /** CI artifacts holding scenario results, read on workflow_run completed (BDV on executed behaviour). */
+  results: z
+    .array(
+      z.strictObject({
+        artifact: z.string().min(1).max(256),
+        format: z.enum(["messages", "cucumber-json", "junit"]),
+      }),
+    )
+    .max(10)
+    .default([]),
+  /** How long a configured result source has to report after a commit's first analysis (e.g. 30m, 2h). */
+  resultsTimeout: z
+    .string()
+    .regex(/^\d{1,5}\s*(m|h|d)$/, "a duration such as 30m, 2h or 1d")
+    .default("30m"),
 });
 
 export const ddeExpectSchema = z

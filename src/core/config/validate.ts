@@ -1,6 +1,7 @@
 import { descriptorOf } from "../acc/rules/table.ts";
 import { PACKAGE_PREFIX } from "../acc/select/schema.ts";
 import { globProblem, regexProblem } from "./globs.ts";
+import { isAdoptedRuleId } from "./primitives.ts";
 import type { ConfigSuppression, DdeConfig, Rule } from "./schema.ts";
 import { closest } from "./suggest.ts";
 
@@ -133,7 +134,13 @@ function validateSuppressions(
           ? globProblem(suppression.pattern)
           : null;
     if (patternIssue) issues.push({ path: [...path, "pattern"], message: patternIssue });
-    if (ruleIds && suppression.rule !== undefined && !ruleIds.has(suppression.rule)) {
+    // Adopted rules (importlinter:…, depcruise:…) are only known when the peer configs are read.
+    if (
+      ruleIds &&
+      suppression.rule !== undefined &&
+      !ruleIds.has(suppression.rule) &&
+      !isAdoptedRuleId(suppression.rule)
+    ) {
       issues.push({
         path: [...path, "rule"],
         message: `suppression "${suppression.id}" names unknown rule "${suppression.rule}"${known(ruleIds, suppression.rule)}`,

@@ -11,6 +11,8 @@ import { STREAMS } from "../gate.ts";
 import { type CheckAnnotation, findingAnnotations } from "./annotations.ts";
 import { findingExtras, location, plural, STREAM_TITLES, truncateChars } from "./common.ts";
 import { codeSpan, escapeMarkdown } from "./escape.ts";
+import { executedSection } from "./executed.ts";
+import { appliedSuppressionsSection } from "./markdown.ts";
 
 export const CHECK_RUN_NAMES: Readonly<Record<StreamName | "gate", string>> = {
   acc: "Maestro ACC",
@@ -57,7 +59,18 @@ export function streamCheckRun(
     name: checkName,
     conclusion,
     title,
-    summary: truncateChars(streamSummary(stream), MAX_SUMMARY, "\n\n_… truncated._"),
+    summary: truncateChars(
+      [
+        streamSummary(stream),
+        ...(name === "bdv" ? executedSection(result) : []),
+        "",
+        ...appliedSuppressionsSection(result, name),
+      ]
+        .join("\n")
+        .trimEnd(),
+      MAX_SUMMARY,
+      "\n\n_… truncated._",
+    ),
     annotations: findingAnnotations(stream.findings, headPaths),
   };
 }
@@ -86,6 +99,8 @@ export function gateCheckRun(result: AnalysisResult): CheckRunOutput {
     lines.push("", `An override was not applied: ${escapeMarkdown(gate.overrideRejected)}`);
   }
   lines.push("", "Only ALL_PASS, or an override bound to this commit, passes the gate.");
+  const suppressions = appliedSuppressionsSection(result);
+  if (suppressions.length > 0) lines.push("", ...suppressions);
   return {
     name: CHECK_RUN_NAMES.gate,
     conclusion: gate.passed ? "success" : "failure",

@@ -10,9 +10,11 @@ import { codeSpan, escapeMarkdown } from "./escape.ts";
 export { escapeMarkdown } from "./escape.ts";
 
 import type { AnalysisResult } from "../analysis-result.ts";
-import type { ReportedFinding } from "../findings.ts";
+import type { ReportedFinding, StreamName } from "../findings.ts";
 import { STREAMS } from "../gate.ts";
-import { findingExtras, plural, truncateChars } from "./common.ts";
+import type { Suppression } from "../suppress/index.ts";
+import { findingExtras, location, plural, truncateChars } from "./common.ts";
+import { executedSection } from "./executed.ts";
 
 export const SUMMARY_MARKER = "<!-- maestro-hive:summary -->";
 /** GitHub refuses comment bodies over 65,536 characters; keep a margin. */
@@ -38,8 +40,10 @@ export function renderMarkdown(result: AnalysisResult, options: MarkdownOptions 
   const max = options.maxLength ?? MAX_MARKDOWN_LENGTH;
   const head = [SUMMARY_MARKER, ...verdictSection(result), "", ...countsTable(result), ""].join("\n");
   const tail = [
+    ...executedSection(result),
     ...overrideSection(result),
     ...suppressionSection(result),
+    ...appliedSuppressionsSection(result),
     ...configChangeSection(options.configChanges),
     ...noticeSection(result),
     ...explanationSection(options.explanations),
@@ -167,6 +171,91 @@ export function suppressionSection(result: AnalysisResult): string[] {
   return items.length === 0 ? [] : ["### Suppressions", "", ...items, ""];
 }
 
+const MAX_APPLIED_SUPPRESSIONS = 20;
+const MAX_HIDDEN_PER_SUPPRESSION = 10;
+const MAX_SUPPRESSION_TEXT = 200;
+
+/**
+ * What a passing gate accepted: the suppressions that applied in this analysis (id, scope,
+ * reason, author, expiry) with the findings each one hid, and the ones to look at (expiring
+ * within 7 days ⏳, matching nothing 💤), collapsed in one `<details>` section for the sticky
+ * comment and the check-run summaries (`stream`: only that stream's). Capped lists.
+ */
+export function appliedSuppressionsSection(result: AnalysisResult, stream?: StreamName): string[] {
+  const streams = stream ? [stream] : STREAMS;
+  const hidden = new Map<string, ReportedFinding[]>();
+  for (const name of streams) {
+    for (const finding of result.streams[name].findings) {
+      if (!finding.suppressed || finding.suppressionId === null) continue;
+      hidden.set(finding.suppressionId, [...(hidden.get(finding.suppressionId) ?? []), finding]);
+    }
+  }
+  const { review, considered } = result.suppressions;
+  const expiring = new Set(review.expiringSoon.map((s) => s.id));
+  const stale = new Set(review.stale.map((s) => s.id));
+  const inScope = (s: Suppression) => stream === undefined || s.stream === null || s.stream === stream;
+  const applied = considered.filter((s) => hidden.has(s.id));
+  const idle = considered.filter((s) => !hidden.has(s.id) && stale.has(s.id) && inScope(s));
+  if (applied.length === 0 && idle.length === 0) return [];
+
+  const hiddenCount = [...hidden.values()].reduce((sum, list) => sum + list.length, 0);
+  const flags = [applied.concat(idle).filter((s) => expiring.has(s.id)).length, idle.length];
+  const summary = [
+    `${plural(applied.length, "suppression")} applied, hiding ${plural(hiddenCount, "finding")}`,
+    flags[0]! > 0 ? `${flags[0]} expiring within 7 days` : null,
+    flags[1]! > 0 ? `${flags[1]} stale` : null,
+  ]
+    .filter((part) => part !== null)
+    .join(" · ");
+
+  const lines = [
+    `<details><summary>Suppressions: ${summary}</summary>`,
+    "",
+    "| | Suppression | Scope | Reason | Author | Expires | Hid |",
+    "|---|---|---|---|---|---|---:|",
+  ];
+  const listed = [...applied, ...idle];
+  for (const s of listed.slice(0, MAX_APPLIED_SUPPRESSIONS)) {
+    const flag = expiring.has(s.id) ? "⏳" : stale.has(s.id) ? "💤" : "";
+    lines.push(
+      `| ${flag} | ${code(s.id)} | ${suppressionScope(s)} | ${escapeMarkdown(truncateChars(s.justification, MAX_SUPPRESSION_TEXT))} | ${s.author ? escapeMarkdown(s.author) : "—"} | ${suppressionExpiry(s)} | ${hidden.get(s.id)?.length ?? 0} |`,
+    );
+  }
+  if (listed.length > MAX_APPLIED_SUPPRESSIONS)
+    lines.push("", `_… and ${listed.length - MAX_APPLIED_SUPPRESSIONS} more._`);
+  for (const s of applied.slice(0, MAX_APPLIED_SUPPRESSIONS)) {
+    const findings = hidden.get(s.id) ?? [];
+    lines.push("", `Hidden by ${code(s.id)}:`, "");
+    for (const f of findings.slice(0, MAX_HIDDEN_PER_SUPPRESSION)) {
+      lines.push(
+        `- ${f.status === "new" ? "**new** " : ""}${code(f.rule)} ${code(location(f))} ${escapeMarkdown(truncateChars(f.message, MAX_SUPPRESSION_TEXT))} (${code(f.id)})`,
+      );
+    }
+    if (findings.length > MAX_HIDDEN_PER_SUPPRESSION)
+      lines.push(`- … and ${findings.length - MAX_HIDDEN_PER_SUPPRESSION} more`);
+  }
+  if (idle.length > 0)
+    lines.push("", "💤 matched nothing in this analysis (stale): remove it, or check its pattern.");
+  if (flags[0]! > 0)
+    lines.push("", "⏳ expires within 7 days: renew it with a reason, or fix what it hides.");
+  lines.push("", "</details>", "");
+  return lines;
+}
+
+function suppressionScope(s: Suppression): string {
+  const parts = [`${s.level} ${code(s.pattern)}`];
+  if (s.patternType !== "glob") parts.push(`(${s.patternType})`);
+  if (s.rule) parts.push(`rule ${code(s.rule)}`);
+  if (s.threshold !== null) parts.push(`≤ ${s.threshold}`);
+  parts.push(`· ${s.source}`);
+  return parts.join(" ");
+}
+
+function suppressionExpiry(s: Suppression): string {
+  if (s.permanent || s.expires === null) return "permanent";
+  return s.expires.toISOString().slice(0, 10);
+}
+
 export function configChangeSection(changes: readonly string[] | undefined): string[] {
   if (!changes || changes.length === 0) return [];
   const items = changes.slice(0, MAX_LISTED_NOTICES).map((change) => `- ${escapeMarkdown(change)}`);
@@ -196,6 +285,6 @@ function explanationSection(explanations: ReadonlyMap<string, string> | undefine
 }
 
 /** Inline code that survives backticks and pipes inside the text. */
-function code(text: string): string {
+export function code(text: string): string {
   return codeSpan(text, true);
 }

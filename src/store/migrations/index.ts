@@ -5,8 +5,10 @@
 import type { Migration } from "kysely/migration";
 import * as foundation from "./0001_foundation.ts";
 import * as explanations from "./0002_explanations.ts";
+import * as bdvResults from "./0004_bdv_results.ts";
 
 export const MIGRATIONS: Record<string, Migration> = {
   "0001_foundation": foundation,
   "0002_explanations": explanations,
+  "0004_bdv_results": bdvResults,
 };

@@ -257,6 +257,19 @@ describeEachDatabase("comment commands", (getDb) => {
       expect(stickies[0]!.edits).toBeGreaterThan(editsBefore);
       expect(stickies[0]!.body).toContain("ALL_PASS");
       expect(stickies[0]!.body).not.toContain("<script>");
+      // What the passing gate accepted is shown, collapsed: the suppression, its scope, reason,
+      // author and expiry, and the finding it hid; in the comment and the gate's summary.
+      for (const text of [stickies[0]!.body, latestRun(pr, "Maestro gate").output.summary as string]) {
+        expect(text).toContain(
+          "<details><summary>Suppressions: 1 suppression applied, hiding 1 finding</summary>",
+        );
+        expect(text).toContain(`| \`${s.id}\` | violation \`${FINDING}\` (exact) · command |`);
+        expect(text).toContain(`| bob | ${s.expires!.toISOString().slice(0, 10)} | 1 |`);
+        expect(text).toContain("&lt;script&gt;alert");
+        expect(text).toContain("@\u200bacme/security");
+        expect(text).not.toContain("<script>");
+        expect(text).toMatch(new RegExp(`Hidden by \`${s.id}\`:\\n\\n- \\*\\*new\\*\\* .*\`${FINDING}\``));
+      }
 
       const kinds = (
         await listAudit(getDb().store.db, { chain: INSTALLATION, repository: pr.repo.fullName })

@@ -749,6 +749,68 @@ export const handlers: Record<string, Handler> = {
     };
   },
 
+  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts": async (ctx) => {
+    const repo = repoOf(ctx);
+    const name = ctx.query.name === undefined ? undefined : String(ctx.query.name);
+    const all = ctx.fake
+      .artifactsOf(repo, Number(ctx.params.run_id))
+      .filter((artifact) => name === undefined || artifact.name === name)
+      .sort((a, b) => b.id - a.id);
+    const perPage = Math.min(Number(ctx.query.per_page ?? 30), 100);
+    const page = Math.max(Number(ctx.query.page ?? 1), 1);
+    const slice = all.slice((page - 1) * perPage, page * perPage);
+    return {
+      status: 200,
+      body: {
+        total_count: all.length,
+        artifacts: slice.map((artifact) => {
+          const url = `${ctx.base}/repos/${repo.fullName}/actions/artifacts/${artifact.id}`;
+          return {
+            id: artifact.id,
+            node_id: `MDg6QXJ0aWZhY3Qx${artifact.id}`,
+            name: artifact.name,
+            size_in_bytes: artifact.zip.length,
+            url,
+            archive_download_url: `${url}/zip`,
+            expired: artifact.expired,
+            created_at: artifact.createdAt,
+            updated_at: artifact.createdAt,
+            expires_at: new Date(Date.parse(artifact.createdAt) + 90 * 86_400_000)
+              .toISOString()
+              .replace(/\.\d{3}Z$/, "Z"),
+            workflow_run: {
+              id: artifact.runId,
+              repository_id: repo.id,
+              head_repository_id: repo.id,
+              head_branch: artifact.headBranch,
+              head_sha: artifact.headSha,
+            },
+          };
+        }),
+      },
+    };
+  },
+
+  "GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}": async (ctx) => {
+    const repo = repoOf(ctx);
+    const artifact = ctx.fake.artifactIn(repo, Number(ctx.params.artifact_id));
+    if (!artifact || ctx.params.archive_format !== "zip") return notFound();
+    if (artifact.expired)
+      return {
+        status: 410,
+        body: {
+          message: "Artifact has expired",
+          documentation_url: "https://docs.github.com/rest/actions/artifacts#download-an-artifact",
+          status: "410",
+        },
+      };
+    const sig = ctx.fake.issueBlobToken(artifact.id);
+    return {
+      status: 302,
+      headers: { location: `${ctx.base}/_blob/artifacts/${artifact.id}.zip?sig=${sig}` },
+    };
+  },
+
   "GET /repos/{owner}/{repo}/git/trees/{tree_sha}": treeReply,
 
   "GET /repos/{owner}/{repo}/git/blobs/{file_sha}": async (ctx) => {

@@ -12,6 +12,7 @@ import { fail, type HandlerContext, handlers, type Reply } from "./handlers.ts";
 import { errorBody } from "./json.ts";
 import { matchRoute, responseProblems, validateRequest } from "./openapi.ts";
 import type {
+  ArtifactRecord,
   CheckRunRecord,
   CheckSuiteRecord,
   CommentRecord,
@@ -110,6 +111,7 @@ export const DEFAULT_INSTALLATION_PERMISSIONS: Record<string, PermissionLevel> =
   metadata: "read",
   pull_requests: "write",
   issues: "write",
+  actions: "read",
 };
 
 const DEFAULT_EVENTS = [
@@ -120,6 +122,7 @@ const DEFAULT_EVENTS = [
   "issue_comment",
   "installation",
   "installation_repositories",
+  "workflow_run",
 ];
 
 /** Operations authenticated with the app JWT; everything else needs an installation token. */
@@ -143,6 +146,7 @@ function requiredPermission(key: string): Array<[string, PermissionLevel]> {
     ];
   if (template.includes("/pulls")) return [["pull_requests", level]];
   if (/\/(tarball|git|contents|compare|commits)\//.test(template)) return [["contents", level]];
+  if (template.includes("/actions/")) return [["actions", level]];
   if (template.includes("/collaborators/") || template === "/repos/{owner}/{repo}")
     return [["metadata", "read"]];
   return [];
@@ -203,6 +207,8 @@ export class FakeGitHub {
   private readonly suites: CheckSuiteRecord[] = [];
   private readonly comments: CommentRecord[] = [];
   private readonly reactionList: ReactionRecord[] = [];
+  private readonly artifactList: ArtifactRecord[] = [];
+  private readonly blobTokens = new Map<string, number>();
   private readonly roles = new Map<string, RepositoryRole>();
   private readonly faults: Fault[] = [];
   private idCounter = 1000;
@@ -372,6 +378,52 @@ export class FakeGitHub {
     };
     this.comments.push(comment);
     return comment;
+  }
+
+  /**
+   * Adds an artifact (a zip) to a workflow run, as actions/upload-artifact would. Its download
+   * answers 302 to a short-lived blob URL, like GitHub; an expired artifact answers 410.
+   */
+  addArtifact(input: {
+    owner: string;
+    repo: string;
+    runId: number;
+    headSha: string;
+    headBranch?: string;
+    name: string;
+    zip: Uint8Array;
+    expired?: boolean;
+  }): ArtifactRecord {
+    const artifact: ArtifactRecord = {
+      id: this.nextId(),
+      owner: input.owner,
+      repo: input.repo,
+      runId: input.runId,
+      headSha: input.headSha,
+      headBranch: input.headBranch ?? "main",
+      name: input.name,
+      zip: input.zip,
+      createdAt: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
+      expired: input.expired ?? false,
+    };
+    this.artifactList.push(artifact);
+    return artifact;
+  }
+
+  artifactsOf(repo: RepoState, runId: number): ArtifactRecord[] {
+    return this.artifactList.filter(
+      (a) => a.owner === repo.owner && a.repo === repo.name && a.runId === runId,
+    );
+  }
+
+  artifactIn(repo: RepoState, id: number): ArtifactRecord | undefined {
+    return this.artifactList.find((a) => a.id === id && a.owner === repo.owner && a.repo === repo.name);
+  }
+
+  issueBlobToken(artifactId: number): string {
+    const token = randomBytes(16).toString("hex");
+    this.blobTokens.set(token, artifactId);
+    return token;
   }
 
   /** Issues an installation token directly (what POST /app/installations/{id}/access_tokens does). */
@@ -591,6 +643,7 @@ export class FakeGitHub {
     const record: RecordedRequest = {
       method,
       path,
+      rawPath: url.pathname,
       operation: undefined,
       params: {},
       query: Object.fromEntries(url.searchParams),
@@ -636,6 +689,18 @@ export class FakeGitHub {
     if (codeload && method === "GET") {
       record.operation = "codeload";
       return this.codeload(codeload[1] ?? "", codeload[2] ?? "", codeload[3] ?? "", url);
+    }
+
+    const blob = /^\/_blob\/artifacts\/(\d+)\.zip$/.exec(path);
+    if (blob && method === "GET") {
+      record.operation = "artifact-blob";
+      const id = this.blobTokens.get(url.searchParams.get("sig") ?? "");
+      const artifact = this.artifactList.find((a) => a.id === Number(blob[1]));
+      if (id === undefined || id !== artifact?.id)
+        return { status: 403, raw: Buffer.from("AuthenticationFailed") };
+      const faulted = await this.applyFaults("GET", url.pathname, "artifact-blob");
+      if (faulted) return faulted;
+      return { status: 200, raw: Buffer.from(artifact.zip), headers: { "content-type": "application/zip" } };
     }
 
     const { match, knownPath } = matchRoute(method, path);

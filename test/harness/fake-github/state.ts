@@ -127,6 +127,8 @@ export interface RecordedRequest {
   method: string;
   /** Path without query string (and without a GHES "/api/v3" prefix). */
   path: string;
+  /** The path exactly as requested (with the "/api/v3" prefix a GHES client sends). */
+  rawPath: string;
   /** Matched operation, e.g. "PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}"; "codeload" for archive downloads. */
   operation: string | undefined;
   params: Record<string, unknown>;
@@ -149,4 +151,18 @@ export interface ContractViolation {
   errors: unknown[];
   /** A refusal the test declared normal (`expectRefusal`): recorded, but not a failure. */
   expected?: boolean;
+}
+
+/** A workflow run's artifact: what the artifacts list shows and the zip its download redirects to. */
+export interface ArtifactRecord {
+  id: number;
+  owner: string;
+  repo: string;
+  runId: number;
+  headSha: string;
+  headBranch: string;
+  name: string;
+  zip: Uint8Array;
+  createdAt: string;
+  expired: boolean;
 }

@@ -7,7 +7,7 @@
  * declarators, so `const x: import("m").T` is invisible to it).
  */
 import * as oxc from "oxc-parser";
-import { parseSync, Visitor } from "oxc-parser";
+import { parseSync, rawTransferSupported, Visitor } from "oxc-parser";
 
 /** Exported by oxc-parser's JavaScript but missing from its type declarations. */
 const { experimentalGetLazyVisitor } = oxc as unknown as { experimentalGetLazyVisitor: () => unknown };
@@ -114,6 +114,14 @@ function lazyVisitor(): VisitorCtor {
  */
 export const RAW_TRANSFER_MAX_SOURCE_LENGTH = 64 * 1024;
 
+let rawTransferOnThisRuntime: boolean | undefined;
+
+/** Raw transfer needs Node 22 or later (the compiled CLI also runs on Node 20). */
+function useRawTransfer(source: string): boolean {
+  rawTransferOnThisRuntime ??= rawTransferSupported();
+  return rawTransferOnThisRuntime && source.length <= RAW_TRANSFER_MAX_SOURCE_LENGTH;
+}
+
 interface RawStandardResult {
   program: unknown;
   module: OxcModuleRecord;
@@ -127,7 +135,7 @@ function parseStandard(path: string, source: string, lang: OxcLang, sourceType: 
 }
 
 export function parseLazy(path: string, source: string, lang: OxcLang, sourceType: OxcSourceType): LazyParse {
-  if (source.length > RAW_TRANSFER_MAX_SOURCE_LENGTH) {
+  if (!useRawTransfer(source)) {
     const standard = parseStandard(path, source, lang, sourceType);
     return {
       module: standard.module,
@@ -161,10 +169,9 @@ export function visitEager(
   sourceType: OxcSourceType,
   handlers: ImportVisitorHandlers,
 ): void {
-  const options =
-    source.length > RAW_TRANSFER_MAX_SOURCE_LENGTH
-      ? { lang, sourceType }
-      : { lang, sourceType, experimentalRawTransfer: true };
+  const options = useRawTransfer(source)
+    ? { lang, sourceType, experimentalRawTransfer: true }
+    : { lang, sourceType };
   const raw = parseSync(
     path,
     source,

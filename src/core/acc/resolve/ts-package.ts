@@ -18,7 +18,7 @@ export interface PackageManifest {
   readonly imports: unknown;
 }
 
-/** The conditions resolution accepts; an object's keys are tried in their own order. */
+/** Every condition resolution knows; an object's keys are tried in their own order. */
 export const EXPORT_CONDITIONS: ReadonlySet<string> = new Set([
   "types",
   "import",
@@ -26,6 +26,30 @@ export const EXPORT_CONDITIONS: ReadonlySet<string> = new Set([
   "node",
   "default",
 ]);
+
+/**
+ * The conditions that apply to one import, as Node and TypeScript pick them: `import` for
+ * an ES import (`require` for `require()`, `import x = require()` and imports in CommonJS
+ * files), `node`, `default`; and `types` only when the importer is TypeScript (the
+ * TypeScript compiler adds it; Node and bundlers never match it, so a JavaScript importer
+ * must not land on a declaration file).
+ */
+export function importConditions(typescript: boolean, require: boolean): ReadonlySet<string> {
+  const key = `${typescript ? "ts" : "js"}-${require ? "require" : "import"}`;
+  let conditions = CONDITION_SETS.get(key);
+  if (!conditions) {
+    conditions = new Set([
+      ...(typescript ? ["types"] : []),
+      require ? "require" : "import",
+      "node",
+      "default",
+    ]);
+    CONDITION_SETS.set(key, conditions);
+  }
+  return conditions;
+}
+
+const CONDITION_SETS = new Map<string, ReadonlySet<string>>();
 
 export function readManifest(project: ProjectFiles, dir: string): PackageManifest | undefined {
   const text = project.read(dir === "" ? "package.json" : `${dir}/package.json`);
@@ -50,24 +74,36 @@ export function readManifest(project: ProjectFiles, dir: string): PackageManifes
  * Candidate targets (as written in the map, `*` substituted) for `subpath` ("." or "./x")
  * of an `exports` field, most preferred first. Null targets exclude a subpath.
  */
-export function exportsTargets(exportsField: unknown, subpath: string): string[] {
+export function exportsTargets(
+  exportsField: unknown,
+  subpath: string,
+  conditions: ReadonlySet<string> = EXPORT_CONDITIONS,
+): string[] {
   if (exportsField === undefined || exportsField === null) return [];
   const sugar =
     typeof exportsField === "string" ||
     Array.isArray(exportsField) ||
     (isRecord(exportsField) && !Object.keys(exportsField).some((key) => key.startsWith(".")));
   const map = sugar ? { ".": exportsField } : exportsField;
-  return isRecord(map) ? subpathTargets(map, subpath) : [];
+  return isRecord(map) ? subpathTargets(map, subpath, conditions) : [];
 }
 
 /** Candidate targets of an `imports` field for a `#specifier`. */
-export function importsTargets(importsField: unknown, specifier: string): string[] {
-  return isRecord(importsField) ? subpathTargets(importsField, specifier) : [];
+export function importsTargets(
+  importsField: unknown,
+  specifier: string,
+  conditions: ReadonlySet<string> = EXPORT_CONDITIONS,
+): string[] {
+  return isRecord(importsField) ? subpathTargets(importsField, specifier, conditions) : [];
 }
 
-function subpathTargets(map: Record<string, unknown>, subpath: string): string[] {
+function subpathTargets(
+  map: Record<string, unknown>,
+  subpath: string,
+  conditions: ReadonlySet<string>,
+): string[] {
   if (Object.hasOwn(map, subpath) && !subpath.includes("*"))
-    return conditionalTargets(map[subpath], undefined);
+    return conditionalTargets(map[subpath], undefined, conditions);
   let bestKey: string | undefined;
   let bestMatch = "";
   let bestPrefixLength = -1;
@@ -85,16 +121,20 @@ function subpathTargets(map: Record<string, unknown>, subpath: string): string[]
     bestPrefixLength = prefix.length;
     bestMatch = subpath.slice(prefix.length, subpath.length - suffix.length);
   }
-  return bestKey === undefined ? [] : conditionalTargets(map[bestKey], bestMatch);
+  return bestKey === undefined ? [] : conditionalTargets(map[bestKey], bestMatch, conditions);
 }
 
-function conditionalTargets(target: unknown, match: string | undefined): string[] {
+function conditionalTargets(
+  target: unknown,
+  match: string | undefined,
+  conditions: ReadonlySet<string>,
+): string[] {
   if (typeof target === "string") return [match === undefined ? target : target.replaceAll("*", match)];
-  if (Array.isArray(target)) return target.flatMap((item) => conditionalTargets(item, match));
+  if (Array.isArray(target)) return target.flatMap((item) => conditionalTargets(item, match, conditions));
   if (!isRecord(target)) return [];
   const out: string[] = [];
   for (const [condition, value] of Object.entries(target)) {
-    if (EXPORT_CONDITIONS.has(condition)) out.push(...conditionalTargets(value, match));
+    if (conditions.has(condition)) out.push(...conditionalTargets(value, match, conditions));
   }
   return out;
 }

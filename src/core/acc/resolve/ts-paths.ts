@@ -20,6 +20,7 @@ export function joinPath(base: string, relative: string): string | undefined {
   if (
     rest !== "" &&
     !rest.startsWith(".") &&
+    !rest.startsWith("/") &&
     !rest.includes("/.") &&
     !rest.includes("//") &&
     !rest.endsWith("/")

@@ -8,7 +8,8 @@
  *    then `baseUrl`;
  * 4. Node built-ins → external `node:NAME` (for both `fs` and `node:fs`);
  * 5. a package of this repository (npm/yarn/pnpm workspace, or the root package itself):
- *    its `exports` (conditions types/import/require/node/default, `*` patterns), else
+ *    its `exports` (the conditions of the import: `types` for TypeScript importers only,
+ *    `import` or `require` by import kind, `node`, `default`; `*` patterns), else
  *    `main`/`module`/`types`, else the subpath as a file; build-output paths that are not
  *    in the snapshot are mapped back to sources (`dist/index.js` → `src/index.ts`);
  * 6. anything else → external, named by package (`@scope/name`, `lodash/fp` → `lodash`).
@@ -21,7 +22,9 @@ import type { ImportKind, ProjectFiles, RawImport, ResolvedImport, ResolverFacto
 import { builtinExternal } from "./ts-builtins.ts";
 import {
   discoverPackages,
+  EXPORT_CONDITIONS,
   exportsTargets,
+  importConditions,
   importsTargets,
   type PackageManifest,
   readManifest,
@@ -48,10 +51,17 @@ export const createTypeScriptResolver: ResolverFactory = (project) => {
       lastFile = fromFile;
       lastDir = dirname(fromFile);
     }
-    const resolution = engine.resolve(lastDir, raw.specifier);
+    const resolution = engine.resolve(lastDir, raw.specifier, conditionsFor(fromFile, raw.kind));
     return [resolved(raw.specifier, raw.line, raw.kind, resolution)];
   };
 };
+
+/** The `exports` / `imports` conditions of an import (importConditions), by importing file and kind. */
+function conditionsFor(fromFile: string, kind: ImportKind): ReadonlySet<string> {
+  const typescript = /\.[cm]?tsx?$/.test(fromFile);
+  const commonjs = kind === "require" || /\.c[jt]s$/.test(fromFile);
+  return importConditions(typescript, commonjs);
+}
 
 function resolved(specifier: string, line: number, kind: ImportKind, resolution: Resolution): ResolvedImport {
   return { specifier, line, kind, target: resolution.target, external: resolution.external };
@@ -67,6 +77,8 @@ class TypeScriptResolution {
   private readonly tsconfigs: TsConfigs;
   private packagesByName: Map<string, PackageManifest> | undefined;
   private readonly entryReader = { entryOf: (dir: string) => this.manifest(dir)?.entries[0] };
+  /** The conditions of the import being resolved (set by resolve). */
+  private conditions: ReadonlySet<string> = EXPORT_CONDITIONS;
 
   constructor(project: ProjectFiles) {
     this.project = project;
@@ -74,7 +86,7 @@ class TypeScriptResolution {
     this.tsconfigs = new TsConfigs(project, (specifier) => this.locatePackageFile(specifier));
   }
 
-  resolve(dir: string, specifier: string): Resolution {
+  resolve(dir: string, specifier: string, conditions: ReadonlySet<string> = EXPORT_CONDITIONS): Resolution {
     // A bare specifier's resolution depends only on the tsconfig that applies, not on the
     // directory: cache it per config so "react" is resolved once, not once per directory.
     const scope: unknown = isDirectorySpecific(specifier) ? dir : this.tsconfigs.forDirectory(dir);
@@ -83,10 +95,14 @@ class TypeScriptResolution {
       perScope = new Map();
       this.cache.set(scope, perScope);
     }
-    let result = perScope.get(specifier);
+    // Only `#` and workspace-package specifiers depend on the conditions; keying every
+    // specifier by them keeps the cache simple (four condition sets at most).
+    const key = `${conditionsKey(conditions)}\u0000${specifier}`;
+    let result = perScope.get(key);
     if (result === undefined) {
+      this.conditions = conditions;
       result = this.compute(dir, specifier, 0);
-      perScope.set(specifier, result);
+      perScope.set(key, result);
     }
     return result;
   }
@@ -122,7 +138,7 @@ class TypeScriptResolution {
   private packageImport(dir: string, specifier: string, depth: number): Resolution {
     const owner = this.nearestPackage(dir);
     if (owner === undefined) return UNRESOLVED;
-    for (const target of importsTargets(owner.imports, specifier)) {
+    for (const target of importsTargets(owner.imports, specifier, this.conditions)) {
       if (isRelativeSpecifier(target)) {
         const file = this.sourceOf(owner.dir, target);
         if (file !== undefined) return { target: file, external: null };
@@ -152,7 +168,7 @@ class TypeScriptResolution {
   /** A subpath ("." or "./x") of a package of this repository, as a source file. */
   private packageEntry(pkg: PackageManifest, subpath: string): string | undefined {
     if (pkg.exports !== undefined && pkg.exports !== null) {
-      for (const target of exportsTargets(pkg.exports, subpath)) {
+      for (const target of exportsTargets(pkg.exports, subpath, this.conditions)) {
         const file = this.sourceOf(pkg.dir, target);
         if (file !== undefined) return file;
       }
@@ -215,6 +231,17 @@ class TypeScriptResolution {
     }
     return found ?? undefined;
   }
+}
+
+const conditionKeys = new WeakMap<ReadonlySet<string>, string>();
+
+function conditionsKey(conditions: ReadonlySet<string>): string {
+  let key = conditionKeys.get(conditions);
+  if (key === undefined) {
+    key = [...conditions].join(",");
+    conditionKeys.set(conditions, key);
+  }
+  return key;
 }
 
 function isDirectorySpecific(specifier: string): boolean {

@@ -46,9 +46,11 @@ export const unreachableRule = describeRule<UnreachableRule>({
     const reached = new Uint8Array(ctx.names.length);
     for (const group of groups.values()) {
       const targets = to.bound(group.bindings);
+      // dependency-cruiser's semantics: a file is reached through at least one import, and
+      // is judged only against entry points other than itself (a lone entry point is never
+      // unreachable; of two that do not reach each other, both are).
       const seen = new Uint8Array(ctx.names.length);
       const queue = [...group.entries];
-      for (const entry of queue) seen[entry] = 1;
       for (let head = 0; head < queue.length; head++)
         for (const next of view.out(queue[head]!))
           if (seen[next] === 0) {
@@ -57,6 +59,7 @@ export const unreachableRule = describeRule<UnreachableRule>({
           }
       for (let node = 0; node < ctx.names.length; node++) {
         if (!ctx.isSource[node] || targets.file(node) === null) continue;
+        if (group.entries.length === 1 && group.entries[0] === node) continue;
         inScope[node] = 1;
         if (seen[node] === 1) reached[node] = 1;
       }

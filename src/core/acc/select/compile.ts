@@ -11,7 +11,7 @@ import { importsPackage } from "../rules/packages.ts";
 import { captureGlobRegex, globCaptureNames } from "./capture-glob.ts";
 import { moduleExpressionRegex } from "./module-expression.ts";
 import type { Atom, Selector, Term } from "./parse.ts";
-import { compileConfigRegex, configRegexGroups, wildcardRegex } from "./regex.ts";
+import { type ConfigRegex, compileConfigRegex, configRegexGroups, wildcardRegex } from "./regex.ts";
 import type { DeclaredClass } from "./schema.ts";
 
 export type Bindings = Readonly<Record<string, string>>;
@@ -181,6 +181,11 @@ class CompiledTerm {
       } else if (atom.kind === "declared") {
         const classes = this.ctx.declaredClasses(from, edge);
         if (!atom.values.some((value) => classes.includes(value as DeclaredClass))) return null;
+      } else if (atom.kind === "regex") {
+        if (
+          !this.importRegex(atom.values).test(packageRegexSubject(edge, this.ctx.declaredClasses(from, edge)))
+        )
+          return null;
       }
     }
     if (this.not?.bound(this.bindings ?? NO_BINDINGS).package(from, edge) != null) return null;
@@ -191,7 +196,19 @@ class CompiledTerm {
     if (this.term.target !== "unresolved" || edge.target !== null || edge.external !== null) return false;
     const atom = this.term.atoms.find((candidate) => candidate.kind === "unresolved");
     if (atom && !atom.values.some((pattern) => wildcardRegex(pattern).test(edge.specifier))) return false;
+    const regex = this.term.atoms.find((candidate) => candidate.kind === "regex");
+    if (regex && !this.importRegex(regex.values).test(edge.specifier)) return false;
     return !this.not?.bound(this.bindings ?? NO_BINDINGS).unresolved(from, edge);
+  }
+
+  private importRegexes: ConfigRegex | null = null;
+
+  /** A regex atom of a package or unresolved term (its captures are not bound: dependency-cruiser binds `from` only). */
+  private importRegex(sources: readonly string[]): ConfigRegex {
+    this.importRegexes ??= compileConfigRegex(
+      substituteReferences(sources.join("|"), this.bindings, this.options.outerNames),
+    );
+    return this.importRegexes;
   }
 
   private fileAtom(atom: Atom): FilePredicate {
@@ -299,6 +316,15 @@ function matchPackage(
     }
   }
   return null;
+}
+
+/**
+ * What a `regex` beside `package`/`declared` is tested against: the path dependency-cruiser
+ * gives the import — a built-in's name as written (`fs`, `node:fs`), else the package under
+ * `node_modules/` (`node_modules/lodash/fp`; the file inside the package is not known here).
+ */
+export function packageRegexSubject(edge: ResolvedImport, classes: readonly DeclaredClass[]): string {
+  return classes.includes("builtin") ? edge.specifier : `node_modules/${edge.specifier}`;
 }
 
 const REFERENCE = /\$(\d+|\{[A-Za-z_][A-Za-z0-9_]*\})/g;

@@ -85,11 +85,14 @@ function objectTerm(
     checkAtom(atom, typeof raw === "string" ? [...at, key] : [...at, key], env, issues);
     atoms.push(atom);
   }
-  const targets = new Set(atoms.map((atom) => targetOf(atom.kind)));
+  // `regex` beside package / unresolved atoms is tested against the import's path as
+  // dependency-cruiser names it (packageRegexSubject), so it does not decide the target.
+  const deciding = atoms.filter((atom) => atom.kind !== "regex");
+  const targets = new Set((deciding.length > 0 ? deciding : atoms).map((atom) => targetOf(atom.kind)));
   if (targets.size > 1)
     issues.push({
       path: at,
-      message: `a selector mapping cannot mix files (component, glob, module, regex) with packages (package, declared) or unresolved imports`,
+      message: `a selector mapping cannot mix files (component, glob, module) with packages (package, declared) or unresolved imports`,
     });
   if (atoms.length === 0 && value.not === undefined)
     issues.push({
@@ -97,7 +100,7 @@ function objectTerm(
       message:
         "a selector mapping needs at least one of component, glob, module, regex, package, declared, unresolved",
     });
-  const target = atoms.length > 0 ? targetOf(atoms[0]!.kind) : "file";
+  const target = deciding.length > 0 ? targetOf(deciding[0]!.kind) : "file";
   const not = value.not === undefined ? null : parseSelector(value.not, [...at, "not"], env, issues);
   return { atoms, not, target };
 }

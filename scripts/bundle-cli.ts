@@ -1,0 +1,59 @@
+/**
+ * `npm run bundle`: the CLI as a few pre-compiled ES modules in dist/bundle/ (rolldown), so
+ * `maestro-hive check` starts without type-stripping and resolving the ~400 modules the
+ * sources load. Commands stay separate chunks loaded on demand; packages only the app uses
+ * (Probot, pino, pg-boss, PGlite, …) and native bindings stay external, resolved from
+ * node_modules at run time. The sources remain runnable as they are (`node src/cli/main.ts`);
+ * bin/maestro-hive.js runs this bundle when installed as a package (in a checkout only with
+ * MAESTRO_CLI_BUNDLE=1, so a stale bundle never hides a source change).
+ */
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { build } from "rolldown";
+
+const root = join(import.meta.dirname, "..");
+const out = join(root, "dist/bundle");
+
+/** Loaded by serve, worker, db, suppressions and audit only, or native: not bundled. */
+const EXTERNAL_PACKAGES = [
+  "probot",
+  "pino",
+  "pino-http",
+  "pg",
+  "pg-boss",
+  "pg-native",
+  "kysely",
+  "@electric-sql/pglite",
+  "prom-client",
+  "@octokit/",
+  "@anthropic-ai/sdk",
+  "oxc-parser",
+  "@oxc-parser/",
+];
+
+function external(id: string): boolean {
+  if (id.startsWith("node:")) return true;
+  if (id.startsWith(".") || id.startsWith("/")) return false;
+  return EXTERNAL_PACKAGES.some((name) =>
+    name.endsWith("/") ? id.startsWith(name) : id === name || id.startsWith(`${name}/`),
+  );
+}
+
+rmSync(out, { recursive: true, force: true });
+const started = performance.now();
+await build({
+  input: {
+    main: join(root, "src/cli/main.ts"),
+    "extract-worker": join(root, "src/parallel/extract-worker.ts"),
+  },
+  platform: "node",
+  external,
+  logLevel: "warn",
+  output: {
+    dir: out,
+    format: "esm",
+    entryFileNames: "[name].mjs",
+    chunkFileNames: "[name]-[hash].mjs",
+  },
+});
+console.log(`bundled the CLI into ${out} in ${Math.round(performance.now() - started)} ms`);

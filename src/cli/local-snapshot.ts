@@ -1,0 +1,37 @@
+/**
+ * The snapshot `check`, `graph` and `init` analyse: the git working tree when DIR is inside
+ * one, else the plain folder (its .gitignore files respected). `--base` needs git.
+ */
+import type { Snapshot } from "../core/snapshot.ts";
+import { folderSnapshot } from "./folder-snapshot.ts";
+import { commitSnapshot, GitError, gitRoot, resolveCommit, workingTreeSnapshot } from "./git-snapshot.ts";
+
+export interface LocalSnapshots {
+  readonly head: Snapshot;
+  readonly base: Snapshot | null;
+  /** "git" for a work tree, "folder" for a plain directory. */
+  readonly source: "git" | "folder";
+}
+
+export async function localSnapshots(dir: string, baseRef?: string): Promise<LocalSnapshots> {
+  const inGit = await isGitWorkTree(dir);
+  if (!inGit) {
+    if (baseRef !== undefined)
+      throw new GitError(`--base needs a git work tree, and ${dir} is not inside one`);
+    return { head: folderSnapshot(dir), base: null, source: "folder" };
+  }
+  const head = await workingTreeSnapshot(dir);
+  const base =
+    baseRef === undefined ? null : await commitSnapshot(dir, await resolveCommit(dir, baseRef), head);
+  return { head, base, source: "git" };
+}
+
+async function isGitWorkTree(dir: string): Promise<boolean> {
+  try {
+    await gitRoot(dir);
+    return true;
+  } catch (error) {
+    if (error instanceof GitError) return false;
+    throw error;
+  }
+}

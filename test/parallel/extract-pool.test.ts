@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_LANGUAGES } from "../../src/core/acc/default-languages.ts";
+import { buildGraph } from "../../src/core/acc/graph.ts";
+import type { ExtractionCache, ExtractResult } from "../../src/core/acc/model.ts";
+import { gitBlobSha, type Snapshot } from "../../src/core/snapshot.ts";
+import { extractInParallel, threadsFromEnv } from "../../src/parallel/extract-pool.ts";
+
+const encoder = new TextEncoder();
+
+function snapshotOf(files: Record<string, string | Uint8Array>): Snapshot {
+  return {
+    commit: null,
+    files: Object.entries(files)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([path, text]) => {
+        const content = typeof text === "string" ? encoder.encode(text) : text;
+        return { path, blobSha: gitBlobSha(content), content };
+      }),
+    skipped: [],
+  };
+}
+
+/** 120 TS, 120 JS and 60 Python files importing each other, plus the awkward cases. */
+function repository(): Record<string, string | Uint8Array> {
+  const files: Record<string, string | Uint8Array> = {
+    "tsconfig.json": '{ "compilerOptions": { "baseUrl": ".", "paths": { "@lib/*": ["src/lib/*"] } } }',
+    "pyproject.toml": '[project]\nname = "app"\n',
+    "src/broken.ts": 'import { a } from "./m1";\nexport const = ;\n',
+    "src/binary.ts": new Uint8Array([105, 109, 0, 1, 2]),
+    "app/latin1.py": new Uint8Array([0x69, 0x6d, 0x70, 0x6f, 0x72, 0x74, 0x20, 0xe9, 0x0a]),
+    "vendor/excluded.ts": 'import "./nothing";\n',
+  };
+  for (let i = 0; i < 120; i++) {
+    files[`src/m${i}.ts`] =
+      `import { v${i + 1} } from "./m${(i + 1) % 120}";\nimport type { T } from "@lib/t${i % 7}";\n` +
+      `export const v${i} = () => import("./j${i % 120}.js");\n`;
+    files[`src/j${i}.js`] = `const fs = require("node:fs");\nmodule.exports = require("./m${i}");\n`;
+  }
+  for (let i = 0; i < 7; i++) files[`src/lib/t${i}.ts`] = `export type T = ${i};\n`;
+  for (let i = 0; i < 60; i++)
+    files[`app/p${i}.py`] = `from . import p${(i + 1) % 60}\nimport os\nfrom app.p${i % 5} import x\n`;
+  return files;
+}
+
+function mapCache(): ExtractionCache & { entries: Map<string, ExtractResult> } {
+  const entries = new Map<string, ExtractResult>();
+  return { entries, get: (key) => entries.get(key), set: (key, value) => void entries.set(key, value) };
+}
+
+const options = { exclude: ["vendor"], languages: DEFAULT_LANGUAGES };
+
+describe("extraction in worker threads", () => {
+  it("fills the cache so the engine builds exactly the single-threaded graph, notices included", async () => {
+    const snapshot = snapshotOf(repository());
+    const cache = mapCache();
+    const stats = await extractInParallel([snapshot], cache, {
+      exclude: ["vendor"],
+      threads: 2,
+      minFiles: 1,
+    });
+    // 120 + 120 + 7 + 60 + broken.ts; not the binary, not the invalid UTF-8, not the excluded file.
+    expect(stats).toEqual({ pending: 310, extracted: 308, threads: 2 });
+    expect(cache.entries.size).toBe(308);
+
+    const parallel = buildGraph(snapshot, { ...options, extractionCache: cache });
+    const single = buildGraph(snapshot, options);
+    expect(parallel.graph).toEqual(single.graph);
+    expect(parallel.notices).toEqual(single.notices);
+    expect(parallel.notices.map((notice) => `${notice.file} ${notice.kind}`).sort()).toEqual([
+      "app/latin1.py invalid-utf8",
+      "src/binary.ts binary",
+      "src/broken.ts parse-error",
+    ]);
+    // Everything the workers could extract came from the cache; the engine parsed only the two rejects.
+    expect(parallel.stats.cacheHits).toBe(308);
+    expect(parallel.stats.extracted).toBe(0);
+    expect(single.stats.internal).toBeGreaterThan(600);
+  });
+
+  it("extracts nothing that is cached already, and stays on the main thread for small jobs", async () => {
+    const snapshot = snapshotOf(repository());
+    const cache = mapCache();
+    await extractInParallel([snapshot], cache, { threads: 2, minFiles: 1 });
+    const again = await extractInParallel([snapshot, snapshot], cache, { threads: 2, minFiles: 1 });
+    expect(again).toEqual({ pending: 2, extracted: 0, threads: 0 });
+
+    const small = snapshotOf({ "a.ts": 'import "./b";\n', "b.ts": "export {};\n" });
+    const smallCache = mapCache();
+    expect(await extractInParallel([small], smallCache)).toEqual({ pending: 2, extracted: 0, threads: 0 });
+    expect(smallCache.entries.size).toBe(0);
+  });
+
+  it("reads MAESTRO_THREADS as a positive integer only", () => {
+    expect(threadsFromEnv({ MAESTRO_THREADS: "3" })).toBe(3);
+    expect(threadsFromEnv({ MAESTRO_THREADS: "0" })).toBeUndefined();
+    expect(threadsFromEnv({ MAESTRO_THREADS: "two" })).toBeUndefined();
+    expect(threadsFromEnv({})).toBeUndefined();
+  });
+});
