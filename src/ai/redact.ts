@@ -35,15 +35,61 @@ const KNOWN_TOKENS: readonly RegExp[] = [
 const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/@:"'`]+:[^\s/@"'`]+@/gi;
 
 /**
- * `password = "…"`, `apiKey: '…'`, `"client_secret": "…"`, `TOKEN=…`: the name is kept so the
- * code still reads, the value goes.
+ * `password = "…"`, `apiKey: '…'`, `"client_secret": "…"`, `db_pass=…`, `pw => '…'`: any
+ * assignment (`=`, `:`, `:=`, `=>`, `==`) in code, YAML, JSON or .env whose NAME holds a secret
+ * word (secretName). The name is kept so the code still reads, the value goes.
  */
-const SECRET_NAME =
-  "[A-Za-z0-9_.-]*(?:passw(?:or)?d|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credential|auth[_-]?key|session[_-]?key|signing[_-]?key|salt)[A-Za-z0-9_.-]*";
-const SECRET_ASSIGNMENT = new RegExp(
-  `(["'\`]?\\b${SECRET_NAME}["'\`]?\\s*(?::=|=>|==|[:=])\\s*)("(?:[^"\\\\\\n]|\\\\.)*"|'(?:[^'\\\\\\n]|\\\\.)*'|\`[^\`\\n]*\`|[^\\s,;)}\\]]+)`,
-  "gi",
-);
+const ASSIGNMENT =
+  /(["'`]?\b([A-Za-z_][A-Za-z0-9_.-]*)["'`]?[ \t]*(?::=|=>|==|[:=])[ \t]*)("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`\n]*`|[^\s,;)}\]]+)/g;
+
+/** Words that make a name a secret's, whatever the case and separators (dbPass, DB_PASS, db-pass). */
+const SECRET_WORDS: ReadonlySet<string> = new Set([
+  "password",
+  "passwd",
+  "pwd",
+  "pw",
+  "pass",
+  "passphrase",
+  "secret",
+  "secrets",
+  "token",
+  "tokens",
+  "apikey",
+  "credential",
+  "credentials",
+  "auth",
+  "authorization",
+  "hmac",
+  "salt",
+]);
+/** `<word> key` pairs (api_key, accessKey, PRIVATE-KEY). */
+const KEY_PREFIXES: ReadonlySet<string> = new Set([
+  "api",
+  "access",
+  "private",
+  "secret",
+  "session",
+  "signing",
+  "auth",
+  "encryption",
+  "master",
+  "client",
+]);
+
+/** Whether a name (an identifier, a dotted path, a quoted key) names a secret. */
+export function secretName(name: string): boolean {
+  const words = (name.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+/g) ?? []).map((word) => word.toLowerCase());
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    if (SECRET_WORDS.has(word)) return true;
+    if (word === "key" && i > 0 && KEY_PREFIXES.has(words[i - 1]!)) return true;
+    if (word.endsWith("key") && KEY_PREFIXES.has(word.slice(0, -3))) return true;
+  }
+  return false;
+}
+
+/** `Authorization: Bearer …` / `Basic …` / `Token …`: the scheme stays, the credential goes. */
+const AUTH_SCHEME = /\b(Bearer|Basic|Token|Digest)([ \t]+)([A-Za-z0-9._~+/=-]{8,})/g;
 
 /** A .env-style line: `NAME=value` or `export NAME=value`, NAME in capitals. */
 const ENV_LINE = /^([ \t]*(?:export[ \t]+)?[A-Z][A-Z0-9_]{2,}[ \t]*=[ \t]*)(\S.*)$/gm;
@@ -69,8 +115,11 @@ export function redactSecrets(input: string): Redaction {
   text = replace(text, ENV_LINE, (match, name = "", value = "") =>
     keepValue(value) ? match : `${name}${REDACTED}`,
   );
-  text = replace(text, SECRET_ASSIGNMENT, (match, name = "", value = "") =>
-    keepValue(value) ? match : `${name}${quoteLike(value)}`,
+  text = replace(text, AUTH_SCHEME, (match, scheme = "", space = "", value = "") =>
+    looksLikeCredential(value) ? `${scheme}${space}${REDACTED}` : match,
+  );
+  text = replace(text, ASSIGNMENT, (match, prefix = "", name = "", value = "") =>
+    !secretName(name) || keepValue(value) ? match : `${prefix}${quoteLike(value)}`,
   );
   text = replace(text, URL_CREDENTIALS, (_match, scheme = "") => `${scheme}${REDACTED}@`);
   text = replace(text, LONG_TOKEN, (match) => (looksRandom(match) ? REDACTED : match));
@@ -83,8 +132,14 @@ export function redactSecrets(input: string): Redaction {
  */
 function keepValue(value: string): boolean {
   if (/^["'`]?\[REDACTED[A-Z ]*\]["'`]?;?$/.test(value.trim())) return true;
+  if (/^(?:Bearer|Basic|Token|Digest)$/.test(value)) return true;
   if (HARMLESS_VALUE.test(value)) return true;
   return /^[A-Za-z_$][\w$]*(?:(?:\.[A-Za-z_$][\w$]*)+\(?|\()\s*;?$/.test(value);
+}
+
+/** An Authorization header's credential, not prose ("Basic usage", "Bearer authentication"). */
+function looksLikeCredential(value: string): boolean {
+  return /[\d+/=._~-]/.test(value) || (/[A-Z]/.test(value.slice(1)) && /[a-z]/.test(value));
 }
 
 /** Keeps the quotes around a redacted string literal so the excerpt stays valid-looking code. */

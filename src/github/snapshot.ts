@@ -162,13 +162,13 @@ export class SnapshotFetcher {
       repo: this.#repo.repo,
       ref: commit,
     });
-    const entries = readGitHubTarball(toBytes(response.data));
+    const entries = await readGitHubTarball(toBytes(response.data));
     const files: SnapshotFile[] = [];
     const skipped: SkippedFile[] = [];
     const toCache: BlobToCache[] = [];
     for (const entry of entries) {
-      if (entry.type === "symlink") {
-        skipped.push({ path: entry.path, reason: "symlink" });
+      if (entry.type === "symlink" || entry.type === "too-large") {
+        skipped.push({ path: entry.path, reason: entry.type });
         continue;
       }
       const sha = gitBlobSha(entry.content);

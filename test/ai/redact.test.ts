@@ -109,3 +109,51 @@ describe("isSensitivePath", () => {
     expect(isSensitivePath(path)).toBe(false),
   );
 });
+
+describe("redactSecrets: issue 14's cases and any secret assignment by name", () => {
+  const bearer = `Ab3dEf6hIj${"9kLmN0pQrS"}`; // 20 characters
+  const basic = Buffer.from("admin:s3cr3t-pass").toString("base64");
+  const hmacHex = "0123456789abcdef01234567";
+
+  it.each([
+    ["db_pass=…", "db_pass=hunter2hunter2", "hunter2hunter2"],
+    ['pw = "…"', 'pw = "Tr0ub4dor&3"', "Tr0ub4dor&3"],
+    ["a 20-character Bearer token", `Authorization: Bearer ${bearer}`, bearer],
+    ["a Basic credential", `headers["Authorization"] = "Basic ${basic}"`, basic],
+    ["a 24-hex hmac", `hmac: ${hmacHex}`, hmacHex],
+    ["camelCase dbPassword", 'const dbPassword = "correct horse";', "correct horse"],
+    ["SCREAMING_CASE in YAML", "SMTP_PASSWD: p4ssw0rd!", "p4ssw0rd!"],
+    ["kebab-case key", "client-secret: abc123xyz", "abc123xyz"],
+    ["JSON quoted key", '{"apiKey": "k-123456"}', "k-123456"],
+    ["Python keyword argument", 'connect(user="bob", passwd="s3cret!")', "s3cret!"],
+    ["Ruby hash rocket", ':token => "tok_98765"', "tok_98765"],
+    ["Go short declaration", 'accessKey := "AK123456"', "AK123456"],
+    ["private_key", "private_key = xyz987", "xyz987"],
+    ["credentials", "CREDENTIALS=user:pw", "user:pw"],
+    ["auth", 'auth: "u:p@ss"', "u:p@ss"],
+    ["a .env line", "export SESSION_SECRET=changeme-now", "changeme-now"],
+    ["dotted name", 'config.db.password = "pg-pass"', "pg-pass"],
+  ])("removes %s", (_name, input, secret) => {
+    const { text, count } = redactSecrets(input);
+    expect(text).not.toContain(secret);
+    expect(text).toContain(REDACTED);
+    expect(count).toBeGreaterThanOrEqual(1);
+  });
+
+  it.each([
+    ["a name that merely contains 'pass'", 'compass = "north"'],
+    ["bypass", 'bypass_cache = "yes"'],
+    ["passenger", "passengers: 3"],
+    ["a tokenizer", "const tokenizer = new Tokenizer();"],
+    ["a sort key", 'sort_key = "name"'],
+    ["a monkey", 'monkey = "george"'],
+    ["prose about Basic auth", "Basic authentication is used by the proxy"],
+    ["prose about Bearer", "Bearer authentication is described in RFC 6750"],
+    ["a password type annotation", "password: string;"],
+    ["a call", "token = fetch_token()"],
+    ["a member access", "secret: this.secret,"],
+    ["a boolean", "auth: true"],
+  ])("keeps %s", (_name, input) => {
+    expect(redactSecrets(input)).toEqual({ text: input, count: 0 });
+  });
+});

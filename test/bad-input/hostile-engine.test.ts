@@ -5,9 +5,15 @@
  * with the app tests.
  */
 import { describe, expect, it } from "vitest";
+import { moduleExpressionRegex } from "../../src/core/acc/select/module-expression.ts";
+import { wildcardRegex } from "../../src/core/acc/select/regex.ts";
 import { analyze } from "../../src/core/analyze.ts";
+import { runBdv } from "../../src/core/bdv/index.ts";
 import { loadConfig } from "../../src/core/config/load.ts";
 import type { MaestroConfig } from "../../src/core/config/schema.ts";
+import { batchAnnotations } from "../../src/core/report/annotations.ts";
+import { streamCheckRun } from "../../src/core/report/check-runs.ts";
+import { renderMarkdown } from "../../src/core/report/markdown.ts";
 import type { Snapshot } from "../../src/core/snapshot.ts";
 import { gitBlobSha } from "../../src/core/snapshot.ts";
 import { createSuppression, type Suppression } from "../../src/core/suppress/index.ts";
@@ -48,6 +54,14 @@ describe("regexes and globs from configs and commands", () => {
     expect(finding?.suppressionId).toBe("nested-match");
     expect(result.gate.passed).toBe(true);
     expect(result.suppressions.review.stale.map((s) => s.id)).toEqual(["nested"]);
+  });
+
+  it("wildcard package patterns and module expressions from configs match in linear time", () => {
+    const started = performance.now();
+    expect(wildcardRegex(`${"a*".repeat(20)}b`).test("a".repeat(20_000))).toBe(false);
+    expect(wildcardRegex("@scope/*").test("@scope/pkg")).toBe(true);
+    expect(moduleExpressionRegex(`pkg${".**.x".repeat(12)}`).test(`pkg${".x".repeat(2_000)}.y`)).toBe(false);
+    expect(performance.now() - started).toBeLessThan(2_000);
   });
 
   it("a config regex the linear-time engine cannot run is a config error naming the line", () => {
@@ -273,5 +287,88 @@ describe("source files we could not read fail closed", () => {
     ).toEqual(["src/data/blob.ts", "src/data/huge.ts", "src/data/packed.js"]);
     expect(result.gate.passed).toBe(false);
     expect(JSON.stringify(result.notices)).not.toMatch(/logo\.png|manual\.pdf|vendor/);
+  });
+});
+
+/** The Markdown outside code spans (CommonMark: a run of n backticks up to the next run of exactly n). */
+function outsideCodeSpans(markdown: string): string {
+  let out = "";
+  let i = 0;
+  while (i < markdown.length) {
+    if (markdown[i] !== "`") {
+      out += markdown[i++];
+      continue;
+    }
+    let n = 0;
+    while (markdown[i + n] === "`") n++;
+    const closing = new RegExp(`(?<!\`)\`{${n}}(?!\`)`, "g");
+    closing.lastIndex = i + n;
+    const end = closing.exec(markdown);
+    if (end === null) {
+      out += markdown.slice(i, i + n);
+      i += n;
+    } else i = end.index + n;
+  }
+  return out;
+}
+
+describe("output is inert", () => {
+  const HOSTILE = "src/data/x`@someone **bold** [x](http:evil.example) <img src=x>.ts";
+
+  it("a hostile file name is shown verbatim but inert in the check-run summary, the overflow list and the sticky comment", async () => {
+    const head = snapshotOf({ "src/ui/page.ts": "export const page = 1;\n", [HOSTILE]: VIOLATION });
+    const result = await analyze({ head, config: config(LAYERS), now: NOW });
+    const run = streamCheckRun(result, "acc", new Set([HOSTILE]));
+    const overflow = batchAnnotations(run.annotations, 0).overflowText;
+    const comment = renderMarkdown(result);
+    for (const markdown of [run.summary, overflow, comment]) {
+      expect(markdown).toContain("[x](http:evil.example)"); // shown, inside a code span
+      const live = outsideCodeSpans(markdown);
+      expect(live).not.toMatch(/@someone|\*\*bold\*\*|\]\(http|<img/);
+    }
+  });
+});
+
+describe("OpenAPI $ref chains", () => {
+  const BDV = `bdv:
+  features: ["features/**/*.feature"]
+  steps: ["features/**/*.ts"]
+  contracts: [{ name: users, spec: api/users.yaml }]
+`;
+  /** `links` path items, each a $ref to the next, the last one a real operation. */
+  function chained(links: number): string {
+    const lines = ["openapi: 3.0.0", "info: { title: users, version: 1.0.0 }", "paths:"];
+    for (let i = 0; i < links; i++) lines.push(`  /p${i}: { $ref: "#/paths/~1p${i + 1}" }`);
+    lines.push(`  /p${links}:`, "    get:", "      responses:", "        '200': { description: ok }");
+    return `${lines.join("\n")}\n`;
+  }
+  const files = (spec: string) => ({
+    "features/users.feature": "Feature: users\n",
+    "features/steps.ts": "import { Given } from '@cucumber/cucumber';\nGiven('a user', () => {});\n",
+    "api/users.yaml": spec,
+  });
+
+  it("4,000 chained path-item $refs resolve in linear time", () => {
+    const started = performance.now();
+    const result = runBdv({ head: snapshotOf(files(chained(4_000))), config: config(BDV).bdv! });
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(result.findings.filter((f) => f.type === "invalid-contract")).toEqual([]);
+    expect(result.summary.coverage[0]?.contract).toBe("users");
+  });
+
+  it("20,000 chained $refs finish quickly with an invalid-contract error naming the file", () => {
+    const started = performance.now();
+    const result = runBdv({ head: snapshotOf(files(chained(20_000))), config: config(BDV).bdv! });
+    expect(performance.now() - started).toBeLessThan(15_000);
+    expect(result.findings).toContainEqual(
+      expect.objectContaining({
+        type: "invalid-contract",
+        file: "api/users.yaml",
+        severity: "error",
+        message: expect.stringMatching(
+          /api\/users\.yaml cannot be read: a \$ref chain is longer than 10000 links/,
+        ),
+      }),
+    );
   });
 });

@@ -1,4 +1,12 @@
-import { isMap, isScalar, LineCounter, parseDocument, type Node as YamlNode } from "yaml";
+import {
+  isMap,
+  isScalar,
+  LineCounter,
+  type Pair,
+  parseDocument,
+  type YAMLMap,
+  type Node as YamlNode,
+} from "yaml";
 
 /**
  * Loads an OpenAPI 3.0/3.1 or Swagger 2 description (YAML or JSON) into the operations the
@@ -86,7 +94,20 @@ function decodePointerSegment(segment: string): string {
   return decoded.replace(/~1/g, "/").replace(/~0/g, "~");
 }
 
-function makeResolver(root: JsonValue): (value: JsonValue | undefined) => JsonValue | undefined {
+/** Links in one `$ref` chain: real documents use a handful; past this the document is refused. */
+export const MAX_REF_CHAIN = 10_000;
+
+class RefChainError extends Error {}
+
+/**
+ * Resolution is memoised per reference, so N chained references cost O(N) in all, not O(N²).
+ * `strict`: a chain over MAX_REF_CHAIN throws a RefChainError (while loading, to refuse the
+ * document); otherwise it resolves to undefined like a broken reference.
+ */
+function makeResolver(root: JsonValue): {
+  resolve: (value: JsonValue | undefined) => JsonValue | undefined;
+  strict: { on: boolean };
+} {
   const lookup = (reference: string): JsonValue | undefined => {
     if (!reference.startsWith("#")) return undefined;
     let node: JsonValue | undefined = root;
@@ -100,16 +121,37 @@ function makeResolver(root: JsonValue): (value: JsonValue | undefined) => JsonVa
     }
     return node;
   };
-  return (value) => {
+  const memo = new Map<string, JsonValue | undefined>();
+  const strict = { on: false };
+  const resolve = (value: JsonValue | undefined): JsonValue | undefined => {
     let node = value;
+    const chain: string[] = [];
     const seen = new Set<string>();
-    while (isObject(node) && typeof node.$ref === "string") {
-      if (seen.has(node.$ref)) return undefined;
-      seen.add(node.$ref);
-      node = lookup(node.$ref);
+    let result: JsonValue | undefined;
+    for (;;) {
+      if (!isObject(node) || typeof node.$ref !== "string") {
+        result = node;
+        break;
+      }
+      const reference = node.$ref;
+      if (memo.has(reference)) {
+        result = memo.get(reference);
+        break;
+      }
+      if (seen.has(reference) || chain.length >= MAX_REF_CHAIN) {
+        if (strict.on && chain.length >= MAX_REF_CHAIN)
+          throw new RefChainError(`a $ref chain is longer than ${MAX_REF_CHAIN} links (from ${chain[0]})`);
+        result = undefined;
+        break;
+      }
+      seen.add(reference);
+      chain.push(reference);
+      node = lookup(reference);
     }
-    return node;
+    for (const reference of chain) memo.set(reference, result);
+    return result;
   };
+  return { resolve, strict };
 }
 
 /** Finds the line of a key path in the YAML/JSON document. */
@@ -117,12 +159,24 @@ function positionFinder(
   root: YamlNode | null,
   lines: LineCounter,
 ): (path: readonly string[]) => SpecPosition | null {
+  // Keys indexed once per mapping: a lookup per operation in a map of N paths stays O(1).
+  const indexes = new Map<unknown, Map<string, Pair<unknown, unknown>>>();
+  const keyed = (map: YAMLMap<unknown, unknown>): Map<string, Pair<unknown, unknown>> => {
+    let index = indexes.get(map);
+    if (!index) {
+      index = new Map();
+      for (const item of map.items)
+        if (isScalar(item.key) && !index.has(String(item.key.value))) index.set(String(item.key.value), item);
+      indexes.set(map, index);
+    }
+    return index;
+  };
   return (path) => {
     let node: unknown = root;
     let offset = 0;
     for (const segment of path) {
       if (!isMap(node)) return null;
-      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === segment);
+      const pair = keyed(node).get(segment);
       if (!pair || !isScalar(pair.key)) return null;
       offset = pair.key.range?.[0] ?? 0;
       node = pair.value;
@@ -324,11 +378,8 @@ export function loadSpec(file: string, text: string): SpecLoadResult {
       position: { line: 1, column: 1 },
     };
   }
-  const resolve = makeResolver(root);
+  const { resolve, strict } = makeResolver(root);
   const find = positionFinder(document.contents as YamlNode | null, lines);
-  const info = isObject(root.info) ? root.info : {};
-  const version =
-    typeof info.version === "string" || typeof info.version === "number" ? String(info.version) : null;
   const basePaths = swagger
     ? [normalizeBasePath(typeof root.basePath === "string" ? root.basePath : "/")]
     : (Array.isArray(root.servers) ? root.servers : [])
@@ -341,6 +392,27 @@ export function loadSpec(file: string, text: string): SpecLoadResult {
     consumes: stringList(root.consumes),
     produces: stringList(root.produces),
   };
+  strict.on = true;
+  try {
+    return { ok: true, spec: readOperations(file, root, swagger, openapi, basePaths, context, find) };
+  } catch (problem) {
+    if (!(problem instanceof RefChainError)) throw problem;
+    return { ok: false, message: problem.message, position: { line: 1, column: 1 } };
+  } finally {
+    strict.on = false;
+  }
+}
+
+function readOperations(
+  file: string,
+  root: JsonObject,
+  swagger: boolean,
+  openapi: string | null,
+  basePaths: string[],
+  context: OperationContext,
+  find: ReturnType<typeof positionFinder>,
+): LoadedSpec {
+  const { resolve } = context;
   const operations: SpecOperation[] = [];
   const paths = isObject(root.paths) ? root.paths : {};
   for (const [path, rawItem] of Object.entries(paths)) {
@@ -374,17 +446,17 @@ export function loadSpec(file: string, text: string): SpecLoadResult {
       });
     }
   }
+  const info = isObject(root.info) ? root.info : {};
+  const version =
+    typeof info.version === "string" || typeof info.version === "number" ? String(info.version) : null;
   return {
-    ok: true,
-    spec: {
-      file,
-      format: swagger ? "swagger-2" : openapi?.startsWith("3.1") ? "openapi-3.1" : "openapi-3.0",
-      version,
-      versionPosition: find(["info", "version"]) ?? { line: 1, column: 1 },
-      basePaths: [...new Set(basePaths.filter((path) => path !== ""))],
-      operations,
-      resolve,
-    },
+    file,
+    format: swagger ? "swagger-2" : openapi?.startsWith("3.1") ? "openapi-3.1" : "openapi-3.0",
+    version,
+    versionPosition: find(["info", "version"]) ?? { line: 1, column: 1 },
+    basePaths: [...new Set(basePaths.filter((path) => path !== ""))],
+    operations,
+    resolve,
   };
 }
 

@@ -6,8 +6,10 @@
  * when the annotation spans one line. Beyond a total cap the rest are listed as text for
  * the check run's summary.
  */
+
 import type { ReportedFinding, Severity } from "../findings.ts";
 import { findingExtras, location, truncateChars, truncateUtf8 } from "./common.ts";
+import { codeSpan, escapeMarkdown } from "./escape.ts";
 
 export type AnnotationLevel = "notice" | "warning" | "failure";
 
@@ -101,7 +103,8 @@ export function batchAnnotations(
       : [
           `${rest.length} more finding${rest.length === 1 ? "" : "s"} not annotated:`,
           ...rest.map(
-            (a) => `- ${location({ file: a.path, line: a.start_line })} ${a.title}: ${firstLine(a.message)}`,
+            (a) =>
+              `- ${codeSpan(location({ file: a.path, line: a.start_line }))} ${escapeMarkdown(a.title)}: ${escapeMarkdown(firstLine(a.message))}`,
           ),
         ].join("\n");
   return { batches, overflowText, overflowCount: rest.length };

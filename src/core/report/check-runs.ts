@@ -10,8 +10,9 @@ import type { StreamName } from "../findings.ts";
 import { STREAMS } from "../gate.ts";
 import { type CheckAnnotation, findingAnnotations } from "./annotations.ts";
 import { findingExtras, location, plural, STREAM_TITLES, truncateChars } from "./common.ts";
+import { codeSpan, escapeMarkdown } from "./escape.ts";
 import { executedSection } from "./executed.ts";
-import { appliedSuppressionsSection, escapeMarkdown } from "./markdown.ts";
+import { appliedSuppressionsSection } from "./markdown.ts";
 
 export const CHECK_RUN_NAMES: Readonly<Record<StreamName | "gate", string>> = {
   acc: "Maestro ACC",
@@ -134,7 +135,7 @@ function streamSummary(stream: StreamReport): string {
     lines.push("### New findings", "");
     for (const f of fresh.slice(0, MAX_LISTED)) {
       lines.push(
-        `- **${f.severity}** \`${location(f)}\` ${escapeMarkdown(f.message)} (\`${f.rule}\`, \`${f.id}\`)`,
+        `- **${f.severity}** ${codeSpan(location(f))} ${escapeMarkdown(f.message)} (${codeSpan(f.rule)}, ${codeSpan(f.id)})`,
       );
       for (const extra of findingExtras(f)) lines.push(`  - ${escapeMarkdown(extra)}`);
     }
@@ -144,7 +145,7 @@ function streamSummary(stream: StreamReport): string {
   if (stream.fixed.length > 0) {
     lines.push(`### Fixed (${stream.fixed.length})`, "");
     for (const f of stream.fixed.slice(0, MAX_LISTED))
-      lines.push(`- \`${location(f)}\` ${escapeMarkdown(f.message)}`);
+      lines.push(`- ${codeSpan(location(f))} ${escapeMarkdown(f.message)}`);
     if (stream.fixed.length > MAX_LISTED) lines.push(`- … and ${stream.fixed.length - MAX_LISTED} more`);
   }
   return lines.join("\n").trimEnd();

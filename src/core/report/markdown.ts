@@ -5,6 +5,10 @@
  * or inject HTML, mentions or links. The body stays under GitHub's 65,536-character limit:
  * the findings table is cut with a note when it would not fit.
  */
+import { codeSpan, escapeMarkdown } from "./escape.ts";
+
+export { escapeMarkdown } from "./escape.ts";
+
 import type { AnalysisResult } from "../analysis-result.ts";
 import type { ReportedFinding, StreamName } from "../findings.ts";
 import { STREAMS } from "../gate.ts";
@@ -280,25 +284,7 @@ function explanationSection(explanations: ReadonlyMap<string, string> | undefine
   return lines;
 }
 
-/**
- * Escapes text for a table cell or a paragraph: no HTML, no table breaks, no mentions,
- * no links or images, no emphasis surprises, one line.
- */
-export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/\r?\n/g, " ")
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/([\\`*_{}[\]()#+!|~])/g, "\\$1")
-    .replace(/@/g, "@\u200b");
-}
-
 /** Inline code that survives backticks and pipes inside the text. */
 export function code(text: string): string {
-  const clean = text.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
-  const longest = Math.max(0, ...(clean.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = "`".repeat(longest + 1);
-  const pad = clean.startsWith("`") || clean.endsWith("`") ? " " : "";
-  return `${fence}${pad}${clean}${pad}${fence}`;
+  return codeSpan(text, true);
 }

@@ -5,7 +5,7 @@
  * What is stored stays verbatim; only the echo is escaped.
  */
 import { stringify } from "yaml";
-import { escapeMarkdown } from "../../core/report/markdown.ts";
+import { codeSpan, escapeMarkdown } from "../../core/report/escape.ts";
 import type { Suppression } from "../../core/suppress/index.ts";
 import type { RunFinding } from "../../store/findings.ts";
 
@@ -24,16 +24,7 @@ export function text(value: string): string {
   return escapeMarkdown(value);
 }
 
-/** A code span that survives backticks in the value; `table` escapes pipes for a table cell. */
-export function codeSpan(value: string, table = false): string {
-  let clean = value.replace(/\r?\n|\r/g, " ");
-  if (table) clean = clean.replace(/\|/g, "\\|");
-  if (clean === "") return "` `";
-  const longest = Math.max(0, ...(clean.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = "`".repeat(longest + 1);
-  const pad = clean.startsWith("`") || clean.endsWith("`") || clean.startsWith(" ") ? " " : "";
-  return `${fence}${pad}${clean}${pad}${fence}`;
-}
+export { codeSpan } from "../../core/report/escape.ts";
 
 /** A fenced block that no backtick run inside the value can close. */
 export function codeBlock(value: string, language = ""): string {

@@ -97,7 +97,7 @@ describe("check-run annotations", () => {
     expect(capped.overflowCount).toBe(30);
     const lines = capped.overflowText.split("\n");
     expect(lines[0]).toBe("30 more findings not annotated:");
-    expect(lines[1]).toBe("- src/f100.ts:101 ACC r100: message 100");
+    expect(lines[1]).toBe("- `src/f100.ts:101` ACC r100: message 100");
     expect(lines).toHaveLength(31);
   });
 });

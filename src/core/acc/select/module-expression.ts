@@ -3,6 +3,7 @@
  * stands for one module name and `**` for one or more (`pkg.*`, `pkg.**.models`). A whole
  * name must be a wildcard (`pkg.foo*` is invalid), and `*`/`**` may not be adjacent to `**`.
  */
+import { compileSafeRegex, type SafeRegex } from "../../regex/index.ts";
 
 const EXPRESSION = /^(\w+|\*{1,2})(\.(\w+|\*{1,2}))*$/;
 
@@ -22,11 +23,11 @@ export function hasModuleWildcard(expression: string): boolean {
 }
 
 /** A regex matching exactly the module names the expression stands for. */
-export function moduleExpressionRegex(expression: string): RegExp {
+export function moduleExpressionRegex(expression: string): Pick<SafeRegex, "test"> {
   const parts = expression.split(".").map((part) => {
     if (part === "*") return "[^.]+";
     if (part === "**") return "[^.]+(?:\\.[^.]+)*?";
     return part;
   });
-  return new RegExp(`^${parts.join("\\.")}$`);
+  return compileSafeRegex(`^${parts.join("\\.")}$`);
 }

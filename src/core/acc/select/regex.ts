@@ -52,13 +52,16 @@ export function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
 
-const wildcards = new Map<string, RegExp>();
+const wildcards = new Map<string, SafeRegex>();
 
-/** A whole-string pattern where `*` matches anything (also "/") and everything else is literal. */
-export function wildcardRegex(pattern: string): RegExp {
+/**
+ * A whole-string pattern where `*` matches anything (also "/") and everything else is literal.
+ * On the linear-time engine: `a*a*a*…a` would backtrack polynomially on V8.
+ */
+export function wildcardRegex(pattern: string): Pick<SafeRegex, "test"> {
   let regex = wildcards.get(pattern);
   if (!regex) {
-    regex = new RegExp(`^${pattern.split("*").map(escapeRegex).join(".*")}$`);
+    regex = compileSafeRegex(`^${pattern.split("*").map(escapeRegex).join(".*")}$`);
     wildcards.set(pattern, regex);
   }
   return regex;
