@@ -67,6 +67,7 @@ const EnvSchema = z.object({
   ANTHROPIC_BASE_URL: optionalText.pipe(z.url().optional()),
   MAESTRO_AI_MODEL: optionalText,
   WEBHOOK_PROXY_URL: optionalText.pipe(z.url().optional()),
+  MAESTRO_ONBOARDING: optionalText.pipe(z.enum(["true", "false"]).optional()),
 });
 
 export interface AppEnv {
@@ -104,6 +105,8 @@ export interface AppEnv {
   /** Default model for AI explanations; a repository's `ai.model` wins. */
   anthropicModel: string | undefined;
   webhookProxyUrl: string | undefined;
+  /** Open an onboarding pull request on repositories installed without a config (default true). */
+  onboarding: boolean;
 }
 
 export class EnvError extends Error {}
@@ -150,6 +153,7 @@ export function loadEnv(source: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     anthropicBaseUrl: env.ANTHROPIC_BASE_URL,
     anthropicModel: env.MAESTRO_AI_MODEL,
     webhookProxyUrl: env.WEBHOOK_PROXY_URL,
+    onboarding: env.MAESTRO_ONBOARDING !== "false",
   };
 }
 

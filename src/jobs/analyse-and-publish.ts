@@ -9,8 +9,9 @@
 import { explainNewFindings } from "../ai/explain.ts";
 import type { AnalysisResult } from "../core/analysis-result.ts";
 import { analyze } from "../core/analyze.ts";
-import { DEFAULT_CONFIG_PATH } from "../core/config/load.ts";
+import { DEFAULT_CONFIG_PATH, loadConfig } from "../core/config/load.ts";
 import type { MaestroConfig } from "../core/config/schema.ts";
+import { starterForSnapshot } from "../core/config/starter.ts";
 import type { CheckRunResult } from "../core/dde/index.ts";
 import { STREAMS } from "../core/gate.ts";
 import { renderMarkdown, SUMMARY_MARKER } from "../core/report/markdown.ts";
@@ -64,12 +65,14 @@ export async function analyseAndPublish(
   const snapshots = await fetchSnapshots(job, baseSha);
   laps.lap("snapshots");
   // 3. From the database and GitHub: the extraction cache, suppressions, an override, other apps' checks.
-  const stored = await loadEngineInputs(job, snapshots.fetcher, config.config);
+  // No config on the base: a preview with the starter config (what onboarding proposes), published neutral.
+  const engineConfig = config.found ? config.config : starterConfigFor(snapshots.head);
+  const stored = await loadEngineInputs(job, snapshots.fetcher, engineConfig);
   laps.lap("load");
   // 4. The engine, then its extraction cache saved.
   const now = job.context.now();
   const { head, base } = snapshots;
-  const input = { head, base, config: config.config, now, changedFiles: changed.paths, ...stored };
+  const input = { head, base, config: engineConfig, now, changedFiles: changed.paths, ...stored };
   const result = await analyze(input);
   laps.lap("analyze");
   await saveExtractionCache(job.context.db, stored.extractionCache);
@@ -77,10 +80,20 @@ export async function analyseAndPublish(
   const changes = configChanges(config.config, head, result.changedFiles);
   const published = withJobNotes(result, config.found, laps.timings);
   // 5. The check runs completed — unless a newer delivery took the commit over meanwhile.
-  const publication = await publishCheckRuns(job, run, published, head, changes, baseSha, progress);
+  const publication = await publishCheckRuns(
+    job,
+    run,
+    published,
+    head,
+    changes,
+    baseSha,
+    progress,
+    !config.found,
+  );
   laps.lap("check-runs");
   // 6. The sticky comment on a non-draft pull request, with explanations of new findings.
-  const comment = await publishComment(job, config.config, published, head, changes);
+  // (Not while previewing: a repository that has not opted in gets neutral checks, no comment.)
+  const comment = config.found ? await publishComment(job, config.config, published, head, changes) : null;
   laps.lap("comment");
   // 7. Findings, suppression usage and the baseline stored; the run finished and audited.
   const finishedAt = job.context.now();
@@ -172,7 +185,7 @@ function withJobNotes(result: AnalysisResult, configFound: boolean, timings: Rec
         {
           file: DEFAULT_CONFIG_PATH,
           kind: "config-missing",
-          message: `no ${DEFAULT_CONFIG_PATH} on the base: every stream is off`,
+          message: `no ${DEFAULT_CONFIG_PATH} on the base: checks are neutral previews of the starting config (maestro-hive init)`,
         },
       ];
   return {
@@ -192,6 +205,7 @@ async function publishCheckRuns(
   changes: string[],
   baseSha: string | null,
   progress: PublishProgress,
+  preview: boolean,
 ): Promise<PublishStats> {
   const { db, deliveryId } = job.context;
   const current = await stillOurs(db, run.runId, deliveryId);
@@ -207,7 +221,15 @@ async function publishCheckRuns(
     changes,
     maxAnnotations,
     progress,
+    preview,
   );
+}
+
+/** The starter config `maestro-hive init` and the onboarding pull request would write for this tree. */
+function starterConfigFor(head: Snapshot): MaestroConfig {
+  const loaded = loadConfig(starterForSnapshot(head).text, DEFAULT_CONFIG_PATH);
+  if (!loaded.ok) throw new Error(`the generated config does not validate: ${loaded.errors[0]?.message}`);
+  return loaded.config;
 }
 
 interface PublishedComment {

@@ -135,7 +135,10 @@ async function startInProcessWorkers(
   if (env.workers <= 0) return undefined;
   const registry =
     options.registry ??
-    registerDefaultHandlers(new HandlerRegistry(), { analysis: { ai: explainerSettingsFromEnv(env) } });
+    registerDefaultHandlers(new HandlerRegistry(), {
+      analysis: { ai: explainerSettingsFromEnv(env) },
+      onboarding: env.onboarding,
+    });
   return startWorkers(
     boss,
     { db: store.db, registry, log, probot, onJobSettled: (o, s, e) => metrics.observeJob(o, s, e) },

@@ -33,6 +33,7 @@ export type AuditKind =
   | "suppression.expired"
   | "override.created"
   | "installation.changed"
+  | "onboarding"
   | "ai.explanation"
   | "error";
 

@@ -54,6 +54,8 @@ export interface HarnessOptions {
    * GHE_PROTOCOL: http://HOST:PORT/api/v3) instead of GITHUB_API_URL.
    */
   readonly enterprise?: boolean;
+  /** Register the onboarding handler (installation events; off by default in tests). */
+  readonly onboarding?: boolean;
   /** More environment variables (WEBHOOK_PATH, LOG_FORMAT…). */
   readonly env?: Readonly<Record<string, string>>;
 }
@@ -84,6 +86,7 @@ export async function startAppHarness(
   });
   const registry = registerDefaultHandlers(new HandlerRegistry(), {
     analysis: options.analysis ?? TEST_ANALYSIS_OPTIONS,
+    onboarding: options.onboarding ?? false,
   });
   const app = await startApp(env, {
     store: database.store,

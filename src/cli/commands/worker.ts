@@ -52,6 +52,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       db: store.db,
       registry: registerDefaultHandlers(new HandlerRegistry(), {
         analysis: { ai: explainerSettingsFromEnv(env) },
+        onboarding: env.onboarding,
       }),
       log,
       probot: createProbot(env, log),
