@@ -8,8 +8,8 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { ImportGraph } from "../../core/acc/model.ts";
 import { analyze, importGraph } from "../../core/analyze.ts";
-import { accSchema } from "../../core/config/schema.ts";
 import type { MaestroConfig } from "../../core/config/schema.ts";
+import { accSchema } from "../../core/config/schema.ts";
 import { renderGraphJson } from "../../core/report/graph.ts";
 import {
   buildGraphView,
@@ -29,7 +29,6 @@ import { formatConfigErrors, readProjectConfig } from "../project-config.ts";
 
 const FORMATS = ["json", "dot", "mermaid"] as const;
 type Format = (typeof FORMATS)[number];
-
 
 export const GRAPH_USAGE = `Usage: maestro-hive graph [DIR] [--config FILE] [--format json|dot|mermaid]
          [--collapse components|depth:N] [--focus NODE] [--depth N] [--max-nodes N] [--max-edges N]
@@ -116,7 +115,9 @@ function parseCollapse(option: string | undefined, config: MaestroConfig): Colla
   if (option === "components") {
     const components = config.acc?.components ?? {};
     if (Object.keys(components).length === 0)
-      throw new UsageError("--collapse components needs components in the config (maestro-hive init writes some)");
+      throw new UsageError(
+        "--collapse components needs components in the config (maestro-hive init writes some)",
+      );
     return { kind: "components", components };
   }
   const depth = /^depth:(\d+)$/.exec(option);
@@ -138,7 +139,13 @@ async function violatingImports(
 ): Promise<Set<string>> {
   const pairs = new Set<string>();
   if (!config.acc || config.acc.rules.length === 0) return pairs;
-  const result = await analyze({ head: snapshot, base: null, config, now: new Date(), extractionCache: cache });
+  const result = await analyze({
+    head: snapshot,
+    base: null,
+    config,
+    now: new Date(),
+    extractionCache: cache,
+  });
   for (const finding of result.streams.acc.findings) {
     if (finding.suppressed || finding.file === null) continue;
     const hop = finding.chain?.[0];

@@ -127,7 +127,9 @@ export function buildGraphView(graph: ImportGraph, options: GraphViewOptions = {
     edges = [...edges]
       .sort(
         (a, b) =>
-          Number(b.violating) - Number(a.violating) || b.count - a.count || compare(a.from + a.to, b.from + b.to),
+          Number(b.violating) - Number(a.violating) ||
+          b.count - a.count ||
+          compare(a.from + a.to, b.from + b.to),
       )
       .slice(0, maxEdges);
   }
@@ -208,7 +210,8 @@ export function renderViewDot(view: GraphView): string {
   for (const [cluster, members] of byCluster) {
     const indent = cluster === null ? "  " : "    ";
     if (cluster !== null) lines.push(`  subgraph cluster_${index++} {`, `    label=${dotString(cluster)};`);
-    for (const node of members) lines.push(`${indent}${dotString(node.id)} [label=${dotString(label(node))}];`);
+    for (const node of members)
+      lines.push(`${indent}${dotString(node.id)} [label=${dotString(label(node))}];`);
     if (cluster !== null) lines.push("  }");
   }
   for (const edge of view.edges) {
