@@ -6,7 +6,6 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import type { ImportGraph } from "../../core/acc/model.ts";
 import { analyze, importGraph } from "../../core/analyze.ts";
 import type { MaestroConfig } from "../../core/config/schema.ts";
 import { accSchema } from "../../core/config/schema.ts";
@@ -28,7 +27,6 @@ import { localSnapshots } from "../local-snapshot.ts";
 import { formatConfigErrors, readProjectConfig } from "../project-config.ts";
 
 const FORMATS = ["json", "dot", "mermaid"] as const;
-type Format = (typeof FORMATS)[number];
 
 export const GRAPH_USAGE = `Usage: maestro-hive graph [DIR] [--config FILE] [--format json|dot|mermaid]
          [--collapse components|depth:N] [--focus NODE] [--depth N] [--max-nodes N] [--max-edges N]
