@@ -14,6 +14,7 @@ import type { MaestroConfig } from "../core/config/schema.ts";
 import { starterForSnapshot } from "../core/config/starter.ts";
 import type { CheckRunResult } from "../core/dde/index.ts";
 import { STREAMS } from "../core/gate.ts";
+import { componentDiagram, violatingPairs } from "../core/report/graph-view.ts";
 import { renderMarkdown, SUMMARY_MARKER } from "../core/report/markdown.ts";
 import type { Snapshot } from "../core/snapshot.ts";
 import { pullRequestChangedFiles } from "../github/changed-files.ts";
@@ -258,9 +259,15 @@ async function publishComment(
     head,
     settings: job.options.ai,
   });
+  const diagram = componentDiagram(
+    published.graph,
+    config.acc?.components ?? {},
+    published.changedFiles,
+    violatingPairs(published.streams.acc.findings),
+  );
   const body = renderMarkdown(
     { ...published, notices: [...published.notices, ...explained.notices] },
-    { configChanges: changes, explanations: explained.explanations },
+    { configChanges: changes, explanations: explained.explanations, componentDiagram: diagram },
   );
   return upsertStickyComment(
     { octokit: job.octokit, db: context.db, repo: job.repo, fullName: job.fullName, prNumber: pr.number },

@@ -17,7 +17,7 @@ import {
   DEFAULT_MAX_NODES,
   renderViewDot,
   renderViewMermaid,
-  violationKey,
+  violatingPairs,
 } from "../../core/report/graph-view.ts";
 import type { Snapshot } from "../../core/snapshot.ts";
 import { cacheDirectory, openDiskCache } from "../disk-cache.ts";
@@ -129,14 +129,13 @@ function positiveInt(value: string | undefined, name: string, fallback: number):
   return Number(value);
 }
 
-/** Importing file → imported file pairs an ACC rule reports (the direct import, or a chain's first hop). */
+/** Importing file → imported file pairs an ACC rule reports. */
 async function violatingImports(
   snapshot: Snapshot,
   config: MaestroConfig,
   cache: ReturnType<typeof openDiskCache>,
 ): Promise<Set<string>> {
-  const pairs = new Set<string>();
-  if (!config.acc || config.acc.rules.length === 0) return pairs;
+  if (!config.acc || config.acc.rules.length === 0) return new Set();
   const result = await analyze({
     head: snapshot,
     base: null,
@@ -144,13 +143,7 @@ async function violatingImports(
     now: new Date(),
     extractionCache: cache,
   });
-  for (const finding of result.streams.acc.findings) {
-    if (finding.suppressed || finding.file === null) continue;
-    const hop = finding.chain?.[0];
-    if (hop) pairs.add(violationKey(hop.file, hop.target));
-    else if (finding.target !== null) pairs.add(violationKey(finding.file, finding.target));
-  }
-  return pairs;
+  return violatingPairs(result.streams.acc.findings);
 }
 
 function parse(args: string[]) {

@@ -256,6 +256,68 @@ function dotString(text: string): string {
   return `"${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 }
 
+/** Quotes and angle brackets as entities; backticks too, so a name cannot close a ``` fence. */
 function mermaidLabel(text: string): string {
-  return text.replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;");
+  return text
+    .replace(/"/g, "#quot;")
+    .replace(/</g, "#lt;")
+    .replace(/>/g, "#gt;")
+    .replace(/`/g, "#96;")
+    .replace(/[\r\n]/g, " ");
+}
+
+/** Importing file → imported file pairs ACC findings report (the direct import, or a chain's first hop). */
+export function violatingPairs(
+  findings: readonly {
+    file: string | null;
+    target: string | null;
+    suppressed: boolean;
+    chain?: readonly { file: string; target: string }[];
+  }[],
+): Set<string> {
+  const pairs = new Set<string>();
+  for (const finding of findings) {
+    if (finding.suppressed || finding.file === null) continue;
+    const hop = finding.chain?.[0];
+    if (hop) pairs.add(violationKey(hop.file, hop.target));
+    else if (finding.target !== null) pairs.add(violationKey(finding.file, finding.target));
+  }
+  return pairs;
+}
+
+export const MAX_COMMENT_COMPONENTS = 15;
+
+/**
+ * The sticky comment's picture: the components the change touches and the components they
+ * import or are imported by, as Mermaid (GitHub renders it), violating edges red. Null when
+ * the config has no components or the change touches none.
+ */
+export function componentDiagram(
+  graph: ImportGraph | null,
+  components: Readonly<Record<string, readonly string[]>>,
+  changedFiles: readonly string[],
+  violating: ReadonlySet<string>,
+): string | null {
+  if (graph === null || Object.keys(components).length === 0) return null;
+  const collapse: Collapse = { kind: "components", components };
+  const full = buildGraphView(graph, { collapse, violating, maxNodes: 10_000, maxEdges: 100_000 });
+  const nodeOf = nodeMapper(collapse);
+  const touched = new Set(changedFiles.map(nodeOf).filter((node) => full.nodes.some((n) => n.id === node)));
+  touched.delete(OTHER);
+  if (touched.size === 0) return null;
+  const keep = new Set(touched);
+  for (const edge of full.edges) {
+    if (touched.has(edge.from)) keep.add(edge.to);
+    if (touched.has(edge.to)) keep.add(edge.from);
+  }
+  const names = [...keep].sort((a, b) => Number(touched.has(b)) - Number(touched.has(a)) || compare(a, b));
+  const shown = new Set(names.slice(0, MAX_COMMENT_COMPONENTS));
+  const notes =
+    names.length > shown.size ? [`${names.length - shown.size} more neighbouring components not shown`] : [];
+  const view: GraphView = {
+    nodes: full.nodes.filter((node) => shown.has(node.id)),
+    edges: full.edges.filter((edge) => shown.has(edge.from) && shown.has(edge.to)),
+    notes,
+  };
+  return renderViewMermaid(view);
 }

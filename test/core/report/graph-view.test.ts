@@ -2,8 +2,10 @@ import { describe, expect, it } from "vitest";
 import type { GraphFile, ImportGraph } from "../../../src/core/acc/model.ts";
 import {
   buildGraphView,
+  componentDiagram,
   renderViewDot,
   renderViewMermaid,
+  violatingPairs,
   violationKey,
 } from "../../../src/core/report/graph-view.ts";
 
@@ -102,5 +104,49 @@ describe("graph views stay within Graphviz's and Mermaid's practical limits", ()
     expect(buildGraphView(graph, { focus: "nowhere" }).notes).toContain(
       'nothing matches the focus "nowhere"',
     );
+  });
+});
+
+describe("the sticky comment's component diagram", () => {
+  it("draws the touched components and their neighbours, escaping names, violations red", () => {
+    const file = (path: string, targets: string[]): GraphFile => ({
+      path,
+      language: "typescript",
+      imports: targets.map((target, i) => ({
+        specifier: `./${i}`,
+        line: i + 1,
+        kind: "import",
+        target,
+        external: null,
+      })),
+    });
+    const graph: ImportGraph = {
+      files: [
+        file("src/ui/a.ts", ["src/core/b.ts"]),
+        file("src/core/b.ts", ["src/db/c.ts"]),
+        file("src/db/c.ts", ["src/ui/a.ts"]),
+        file("src/far/d.ts", ["src/db/c.ts"]),
+      ],
+    };
+    const components = {
+      "ui``` <b>": ["src/ui/**"],
+      core: ["src/core/**"],
+      db: ["src/db/**"],
+      far: ["src/far/**"],
+    };
+    const diagram = componentDiagram(
+      graph,
+      components,
+      ["src/core/b.ts"],
+      violatingPairs([{ file: "src/db/c.ts", target: "src/ui/a.ts", suppressed: false }]),
+    )!;
+    expect(diagram).toContain('["core"]');
+    expect(diagram).toContain('["db"]');
+    expect(diagram).toContain('["ui#96;#96;#96; #lt;b#gt;"]');
+    expect(diagram).not.toContain('["far"]'); // not a neighbour of core
+    expect(diagram).not.toContain("```");
+    expect(diagram).toMatch(/linkStyle \d+ stroke:#d73a49/);
+    expect(componentDiagram(graph, components, ["README.md"], new Set())).toBeNull();
+    expect(componentDiagram(graph, {}, ["src/core/b.ts"], new Set())).toBeNull();
   });
 });
