@@ -46,8 +46,8 @@ export interface GraphView {
   readonly notes: readonly string[];
 }
 
-export const DEFAULT_MAX_NODES = 150;
-export const DEFAULT_MAX_EDGES = 400;
+export const DEFAULT_MAX_NODES = 80;
+export const DEFAULT_MAX_EDGES = 160;
 const OTHER = "(other)";
 
 export function violationKey(from: string, to: string): string {

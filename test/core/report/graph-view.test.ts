@@ -42,13 +42,13 @@ describe("graph views stay within Graphviz's and Mermaid's practical limits", ()
 
   it("a 5,000-file / 20,000-import graph is capped, and says so", () => {
     const view = buildGraphView(graph);
-    expect(view.nodes.length).toBe(150);
-    expect(view.edges.length).toBeLessThanOrEqual(400);
-    expect(view.notes[0]).toContain("showing 150 of 5000 nodes");
+    expect(view.nodes.length).toBe(80);
+    expect(view.edges.length).toBeLessThanOrEqual(160);
+    expect(view.notes[0]).toContain("showing 80 of 5000 nodes");
     const mermaid = renderViewMermaid(view);
     // Mermaid's defaults: maxEdges 500, maxTextSize 50,000.
     expect(mermaid.length).toBeLessThan(50_000);
-    expect(mermaid).toContain("%% showing 150 of 5000 nodes");
+    expect(mermaid).toContain("%% showing 80 of 5000 nodes");
     expect(renderViewDot(view)).toContain("subgraph cluster_");
   });
 
