@@ -82,6 +82,7 @@ const EnvSchema = z.object({
   MAESTRO_WEBHOOK_MAX_BYTES: optionalText.pipe(integerText(1024, 1_073_741_824).optional()),
   MAESTRO_WEBHOOK_BODY_IDLE_MS: optionalText.pipe(integerText(100, 600_000).optional()),
   MAESTRO_MAX_CONNECTIONS: optionalText.pipe(integerText(1, 1_000_000).optional()),
+  MAESTRO_ONBOARDING: optionalText.pipe(z.enum(["true", "false"]).optional()),
 });
 
 /** Every variable the app reads (deploy/ manifests are checked against it). */
@@ -135,6 +136,8 @@ export interface AppEnv {
   webhookBodyIdleMs: number;
   /** Open connections the HTTP server accepts at once. */
   maxConnections: number;
+  /** Open an onboarding pull request on repositories installed without a config (default true). */
+  onboarding: boolean;
 }
 
 export interface AnalysisSandboxEnv {
@@ -204,6 +207,7 @@ export function loadEnv(source: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     webhookMaxBytes: env.MAESTRO_WEBHOOK_MAX_BYTES ?? 25 * 1024 * 1024,
     webhookBodyIdleMs: env.MAESTRO_WEBHOOK_BODY_IDLE_MS ?? 5_000,
     maxConnections: env.MAESTRO_MAX_CONNECTIONS ?? 512,
+    onboarding: env.MAESTRO_ONBOARDING !== "false",
   };
 }
 

@@ -126,12 +126,14 @@ export async function completeCheckRuns(
   configChanges: readonly string[] = [],
   maxAnnotations: number = DEFAULT_MAX_ANNOTATIONS,
   progress: PublishProgress = new Map(),
+  preview = false,
 ): Promise<PublishStats> {
   const details = detailSections(result, configChanges);
-  const outputs: CheckRunOutput[] = [
+  const computed: CheckRunOutput[] = [
     ...STREAMS.map((name: StreamName) => streamCheckRun(result, name, headPaths)),
     gateCheckRun(result),
   ];
+  const outputs = preview ? computed.map(asPreview) : computed;
   let requests = 0;
   let annotations = 0;
   const batches: Record<string, number> = {};
@@ -146,6 +148,23 @@ export async function completeCheckRuns(
   }
   await markCheckRunsCompleted(target.db, target.fullName, [...ids.values()]);
   return { requests, annotations, batches };
+}
+
+/**
+ * No config on the default branch yet: every run is neutral (never blocks) and says that it
+ * shows what the starter config (the onboarding pull request's) would find.
+ */
+function asPreview(output: CheckRunOutput): CheckRunOutput {
+  return {
+    ...output,
+    conclusion: "neutral",
+    title: truncateChars(`No config yet (preview): ${output.title}`, 255),
+    summary: `**No \`.github/maestro-hive.yml\` on the default branch yet**: this check is neutral and never blocks. It shows what the starting config of the onboarding pull request would find (run \`npx maestro-hive init\` for the same locally).\n\n${output.summary}`,
+    annotations: output.annotations.map((annotation) => ({
+      ...annotation,
+      annotation_level: "notice" as const,
+    })),
+  };
 }
 
 async function completeOne(

@@ -10,10 +10,12 @@ import { explainNewFindings } from "../ai/explain.ts";
 import { recordPolicyReads } from "../core/acc/adopt/index.ts";
 import type { AnalysisResult } from "../core/analysis-result.ts";
 import { type AnalyzeInput, analyze } from "../core/analyze.ts";
-import { DEFAULT_CONFIG_PATH } from "../core/config/load.ts";
+import { DEFAULT_CONFIG_PATH, loadConfig } from "../core/config/load.ts";
 import type { MaestroConfig } from "../core/config/schema.ts";
+import { starterForSnapshot } from "../core/config/starter.ts";
 import type { CheckRunResult } from "../core/dde/index.ts";
 import { STREAMS } from "../core/gate.ts";
+import { componentDiagram, violatingPairs } from "../core/report/graph-view.ts";
 import { renderMarkdown, SUMMARY_MARKER } from "../core/report/markdown.ts";
 import type { Snapshot } from "../core/snapshot.ts";
 import { pullRequestChangedFiles } from "../github/changed-files.ts";
@@ -68,8 +70,10 @@ export async function analyseAndPublish(
   const snapshots = await inSpan("snapshot", {}, () => fetchSnapshots(job, baseSha));
   laps.lap("snapshots");
   // 3. From the database and GitHub: the extraction cache, suppressions, an override, other apps' checks.
+  // No config on the base: a preview with the starter config (what onboarding proposes), published neutral.
+  const engineConfig = config.found ? config.config : starterConfigFor(snapshots.head);
   const stored = await inSpan("analysis inputs", {}, () =>
-    loadEngineInputs(job, snapshots.fetcher, config.config),
+    loadEngineInputs(job, snapshots.fetcher, engineConfig),
   );
   laps.lap("load");
   // 4. The engine, then its extraction cache saved.
@@ -77,7 +81,7 @@ export async function analyseAndPublish(
   const { head, base } = snapshots;
   // Peer contracts (acc.adopt) are read from the commit the config came from, like all policy.
   const policy = githubPolicyFiles(job.octokit, job.repo, job.configRef);
-  const input = { head, base, config: config.config, policy, now, changedFiles: changed.paths, ...stored };
+  const input = { head, base, config: engineConfig, policy, now, changedFiles: changed.paths, ...stored };
   const result = await inSpan("engine", {}, () => runEngine(job, { ...input, around: spanAround("engine") }));
   laps.lap("analyze");
   await saveExtractionCache(job.context.db, stored.extractionCache);
@@ -86,13 +90,14 @@ export async function analyseAndPublish(
   const published = withJobNotes(result, config.found, laps.timings);
   // 5. The check runs completed — unless a newer delivery took the commit over meanwhile.
   const publication = await inSpan("publish check-runs", {}, () =>
-    publishCheckRuns(job, run, published, head, changes, baseSha, progress),
+    publishCheckRuns(job, run, published, head, changes, baseSha, progress, !config.found),
   );
   laps.lap("check-runs");
   // 6. The sticky comment on a non-draft pull request, with explanations of new findings.
-  const comment = await inSpan("publish comment", {}, () =>
-    publishComment(job, config.config, published, head, changes),
-  );
+  // (Not while previewing: a repository that has not opted in gets neutral checks, no comment.)
+  const comment = config.found
+    ? await inSpan("publish comment", {}, () => publishComment(job, config.config, published, head, changes))
+    : null;
   laps.lap("comment");
   // 7. Findings, suppression usage and the baseline stored; the run finished and audited.
   const finishedAt = job.context.now();
@@ -204,7 +209,7 @@ function withJobNotes(result: AnalysisResult, configFound: boolean, timings: Rec
         {
           file: DEFAULT_CONFIG_PATH,
           kind: "config-missing",
-          message: `no ${DEFAULT_CONFIG_PATH} on the base: every stream is off`,
+          message: `no ${DEFAULT_CONFIG_PATH} on the base: checks are neutral previews of the starting config (maestro-hive init)`,
         },
       ];
   return {
@@ -224,6 +229,7 @@ async function publishCheckRuns(
   changes: string[],
   baseSha: string | null,
   progress: PublishProgress,
+  preview: boolean,
 ): Promise<PublishStats> {
   const { db, deliveryId } = job.context;
   const current = await stillOurs(db, run.runId, deliveryId);
@@ -239,7 +245,15 @@ async function publishCheckRuns(
     changes,
     maxAnnotations,
     progress,
+    preview,
   );
+}
+
+/** The starter config `maestro-hive init` and the onboarding pull request would write for this tree. */
+function starterConfigFor(head: Snapshot): MaestroConfig {
+  const loaded = loadConfig(starterForSnapshot(head).text, DEFAULT_CONFIG_PATH);
+  if (!loaded.ok) throw new Error(`the generated config does not validate: ${loaded.errors[0]?.message}`);
+  return loaded.config;
 }
 
 interface PublishedComment {
@@ -268,9 +282,15 @@ async function publishComment(
     head,
     settings: job.options.ai,
   });
+  const diagram = componentDiagram(
+    published.graph,
+    config.acc?.components ?? {},
+    published.changedFiles,
+    violatingPairs(published.streams.acc.findings),
+  );
   const body = renderMarkdown(
     { ...published, notices: [...published.notices, ...explained.notices] },
-    { configChanges: changes, explanations: explained.explanations },
+    { configChanges: changes, explanations: explained.explanations, componentDiagram: diagram },
   );
   return upsertStickyComment(
     { octokit: job.octokit, db: context.db, repo: job.repo, fullName: job.fullName, prNumber: pr.number },

@@ -7,7 +7,11 @@ import { createCommandHandler } from "../github/comment-commands/handler.ts";
 import type { DeliveryHandler } from "../github/delivery.ts";
 import { ANALYSIS_EVENT_KEYS } from "../github/events.ts";
 import { type AnalysisOptions, createAnalysisHandler, reanalysePullRequest } from "./analysis-job.ts";
-import { handleInstallation, handleInstallationRepositories } from "./installation-handlers.ts";
+import {
+  handleInstallation,
+  handleInstallationRepositories,
+  handleOnboarding,
+} from "./installation-handlers.ts";
 import { createResultsIntakeHandler } from "./results-intake.ts";
 
 interface Registration {
@@ -48,10 +52,12 @@ export class HandlerRegistry {
 /** The product's handlers. Feature modules add their registrations here. */
 export function registerDefaultHandlers(
   registry: HandlerRegistry,
-  options: { analysis?: AnalysisOptions } = {},
+  options: { analysis?: AnalysisOptions; onboarding?: boolean } = {},
 ): HandlerRegistry {
   registry.on("installation", "installations", handleInstallation);
   registry.on("installation_repositories", "installation-repositories", handleInstallationRepositories);
+  if (options.onboarding)
+    registry.on(["installation.created", "installation_repositories.added"], "onboarding", handleOnboarding);
   registry.on(ANALYSIS_EVENT_KEYS, "analysis", createAnalysisHandler(options.analysis));
   registry.on("workflow_run.completed", "bdv-results", createResultsIntakeHandler(options.analysis));
   registry.on(

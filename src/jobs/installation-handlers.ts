@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import type { DeliveryContext } from "../github/delivery.ts";
+import { onboardRepository } from "../github/onboarding.ts";
 import { inTransaction } from "../store/db.ts";
 import {
   markInstallationDeleted,
@@ -84,4 +85,60 @@ export async function handleInstallationRepositories(context: DeliveryContext): 
       removed: payload.repositories_removed.map((r) => r.full_name ?? String(r.id)),
     },
   });
+}
+
+const OnboardingPayload = z.object({
+  action: z.string(),
+  installation: z.object({
+    id: z.number().int(),
+    permissions: z.record(z.string(), z.string()).optional(),
+  }),
+  repositories: z.array(RepoRef).optional(),
+  repositories_added: z.array(RepoRef).optional(),
+});
+
+/**
+ * `installation.created` and `installation_repositories.added`: an onboarding pull request for
+ * each repository without a config (src/github/onboarding.ts). Needs contents and pull_requests
+ * write; without them, or when a repository's onboarding fails, it is logged and audited and the
+ * others go on.
+ */
+export async function handleOnboarding(context: DeliveryContext): Promise<void> {
+  const payload = OnboardingPayload.parse(context.payload);
+  const repositories = payload.action === "created" ? payload.repositories : payload.repositories_added;
+  if (!repositories || repositories.length === 0) return;
+  const permissions = payload.installation.permissions ?? {};
+  if (permissions.contents !== "write" || permissions.pull_requests !== "write") {
+    context.log.info(
+      { permissions },
+      "onboarding pull requests need contents: write and pull_requests: write; not offered",
+    );
+    return;
+  }
+  const octokit = await context.octokit();
+  for (const repository of repositories) {
+    try {
+      const result = await onboardRepository({
+        octokit,
+        db: context.db,
+        fullName: repository.full_name,
+        log: context.log,
+        now: context.now(),
+      });
+      await context.audit({
+        kind: "onboarding",
+        actor: null,
+        subject: repository.full_name,
+        data: { ...result },
+      });
+    } catch (error) {
+      context.log.warn({ err: error, repository: repository.full_name }, "onboarding failed");
+      await context.audit({
+        kind: "onboarding",
+        actor: null,
+        subject: repository.full_name,
+        data: { outcome: "failed", reason: error instanceof Error ? error.message : String(error) },
+      });
+    }
+  }
 }

@@ -146,7 +146,11 @@ async function startInProcessWorkers(
 ): Promise<string | undefined> {
   if (env.workers <= 0) return undefined;
   const registry =
-    options.registry ?? registerDefaultHandlers(new HandlerRegistry(), { analysis: analysis?.options ?? {} });
+    options.registry ??
+    registerDefaultHandlers(new HandlerRegistry(), {
+      analysis: analysis?.options ?? {},
+      onboarding: env.onboarding,
+    });
   return startWorkers(
     boss,
     { db: store.db, registry, log, probot, onJobSettled: (o, s, e) => metrics.observeJob(o, s, e) },

@@ -38,6 +38,7 @@ export type AuditKind =
   | "quarantine.expired"
   | "bdv.results"
   | "installation.changed"
+  | "onboarding"
   | "ai.explanation"
   | "error";
 

@@ -1,4 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { memoryIo } from "../../src/cli/io.ts";
@@ -102,10 +104,10 @@ describe("maestro-hive graph", () => {
     const dot = await graph([repo.dir, "--format", "dot"]);
     expect(dot.code).toBe(0);
     expect(dot.stdout).toContain('"src/a.ts" -> "src/b.ts";');
-    expect(dot.stdout).toContain('"src/a.ts" -> "package:lodash" [style=dashed];');
+    expect(dot.stdout).toContain('subgraph cluster_0 {\n    label="src";');
     const mermaid = await graph([repo.dir, "--format", "mermaid"]);
     expect(mermaid.stdout.startsWith("graph LR\n")).toBe(true);
-    expect(mermaid.stdout).toMatch(/f\d+ --> f\d+/);
+    expect(mermaid.stdout).toMatch(/n\d+ --> n\d+/);
   });
 
   it("usage errors exit 2", async () => {
@@ -113,5 +115,41 @@ describe("maestro-hive graph", () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('unknown format "png"');
     expect((await graph([repo.dir, "extra"])).code).toBe(2);
+  });
+});
+
+describe("maestro-hive graph: collapsed, focused, violations in red", () => {
+  it("collapses to the config's components and draws the violating import red", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "maestro-graph-view-"));
+    try {
+      writeFiles(dir, {
+        ".github/maestro-hive.yml": `acc:
+  components:
+    ui: ["src/ui/**"]
+    data: ["src/data/**"]
+  rules:
+    - { id: data-not-up, type: must-not-call, from: data, to: [ui] }
+`,
+        "src/ui/page.ts": 'import { row } from "../data/row.ts";\nexport const page = row;\n',
+        "src/ui/list.ts": 'import { row } from "../data/row.ts";\nexport const list = row;\n',
+        "src/data/row.ts": 'import { page } from "../ui/page.ts";\nexport const row = 1;\nvoid page;\n',
+      });
+      const io = memoryIo(tmpdir(), { MAESTRO_CACHE_DIR: join(dir, ".cache") });
+      expect(await main(["graph", dir, "--format", "mermaid", "--collapse", "components"], io)).toBe(0);
+      const mermaid = io.stdout.join("");
+      expect(mermaid).toContain('n0["data"]');
+      expect(mermaid).toContain('n1["ui (2)"]');
+      expect(mermaid).toContain("n0 --> n1\n");
+      expect(mermaid).toContain("n1 -->|2| n0\n");
+      expect(mermaid).toContain("linkStyle 0 stroke:#d73a49");
+      const focused = memoryIo(tmpdir(), { MAESTRO_CACHE_DIR: join(dir, ".cache") });
+      await main(["graph", dir, "--format", "dot", "--focus", "src/ui/list.ts", "--depth", "1"], focused);
+      expect(focused.stdout.join("")).toContain('"src/ui/list.ts" -> "src/data/row.ts";');
+      expect(focused.stdout.join("")).not.toContain('"src/ui/page.ts" [');
+      const bad = memoryIo(tmpdir(), { MAESTRO_CACHE_DIR: join(dir, ".cache") });
+      expect(await main(["graph", dir, "--format", "dot", "--collapse", "depth:0"], bad)).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -55,6 +55,8 @@ export interface HarnessOptions {
    * GHE_PROTOCOL: http://HOST:PORT/api/v3) instead of GITHUB_API_URL.
    */
   readonly enterprise?: boolean;
+  /** Register the onboarding handler (installation events; off by default in tests). */
+  readonly onboarding?: boolean;
   /** More environment variables (WEBHOOK_PATH, LOG_FORMAT, MAESTRO_ANALYSIS_TIME_BUDGET_MS, OTEL_EXPORTER_OTLP_ENDPOINT…). */
   readonly env?: Readonly<Record<string, string>>;
 }
@@ -88,6 +90,7 @@ export async function startAppHarness(
   const setup = analysisOptionsFromEnv(env, log);
   const registry = registerDefaultHandlers(new HandlerRegistry(), {
     analysis: { ...setup.options, ...(options.analysis ?? TEST_ANALYSIS_OPTIONS) },
+    onboarding: options.onboarding ?? false,
   });
   const app = await startApp(env, {
     store: database.store,

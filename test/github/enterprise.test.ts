@@ -40,6 +40,12 @@ describeEachDatabase("GitHub Enterprise Server through Probot's variables", (get
     expect(delivered.jobState).toBe("completed");
     const runs = h.gh.checkRuns({ owner: repo.owner, repo: repo.name, headSha: head });
     expect(runs.map((run) => run.name)).toContain("Maestro ACC");
+    // The sticky comment draws the components the PR touches, the layer-breaking import in red.
+    const [sticky] = h.gh.issueComments({ owner: repo.owner, repo: repo.name, issueNumber: 3 });
+    expect(sticky!.body).toContain("```mermaid\ngraph LR\n");
+    expect(sticky!.body).toMatch(/n\d+\["data"\]/);
+    expect(sticky!.body).toMatch(/n\d+\["presentation"\]/);
+    expect(sticky!.body).toMatch(/linkStyle \d+ stroke:#d73a49/);
     const api = h.gh.requests.filter((request) => request.operation !== "codeload");
     expect(api.length).toBeGreaterThan(3);
     expect(api.filter((request) => !request.rawPath.startsWith("/api/v3/"))).toEqual([]);

@@ -6,10 +6,19 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import type { ImportGraph } from "../../core/acc/model.ts";
-import { importGraph } from "../../core/analyze.ts";
+import { analyze, importGraph } from "../../core/analyze.ts";
+import type { MaestroConfig } from "../../core/config/schema.ts";
 import { accSchema } from "../../core/config/schema.ts";
-import { renderGraphDot, renderGraphJson, renderGraphMermaid } from "../../core/report/graph.ts";
+import { renderGraphJson } from "../../core/report/graph.ts";
+import {
+  buildGraphView,
+  type Collapse,
+  DEFAULT_MAX_EDGES,
+  DEFAULT_MAX_NODES,
+  renderViewDot,
+  renderViewMermaid,
+  violatingPairs,
+} from "../../core/report/graph-view.ts";
 import type { Snapshot } from "../../core/snapshot.ts";
 import { extractInParallel, threadsFromEnv } from "../../parallel/extract-pool.ts";
 import { cacheDirectory, openDiskCache } from "../disk-cache.ts";
@@ -19,15 +28,9 @@ import { localSnapshots } from "../local-snapshot.ts";
 import { formatConfigErrors, readProjectConfig } from "../project-config.ts";
 
 const FORMATS = ["json", "dot", "mermaid"] as const;
-type Format = (typeof FORMATS)[number];
-
-const RENDERERS: Record<Format, (graph: ImportGraph) => string> = {
-  json: renderGraphJson,
-  dot: renderGraphDot,
-  mermaid: renderGraphMermaid,
-};
 
 export const GRAPH_USAGE = `Usage: maestro-hive graph [DIR] [--config FILE] [--format json|dot|mermaid]
+         [--collapse components|depth:N] [--focus NODE] [--depth N] [--max-nodes N] [--max-edges N]
 
 Prints the import graph of DIR (default: the current directory; a git work tree or
 any folder, its .gitignore respected):
@@ -37,7 +40,16 @@ every analysed source file with its imports, each resolved to a repository file
 Options:
   --config FILE    config file (default DIR/.github/maestro-hive.yml)
   --format F       json (default), dot (Graphviz) or mermaid
-  -h, --help       show this help`;
+  --collapse C     dot/mermaid: one node per component of the config (components) or per
+                   folder N levels deep (depth:N); default one node per file, clustered by folder
+  --focus NODE     dot/mermaid: only NODE (a file, folder or component) and its neighbours
+  --depth N        neighbourhood depth around --focus (default 1)
+  --max-nodes N    cap on drawn nodes (default ${DEFAULT_MAX_NODES}; the most connected are kept)
+  --max-edges N    cap on drawn edges (default ${DEFAULT_MAX_EDGES}; violating ones first)
+  -h, --help       show this help
+
+Imports that break a rule of the config are drawn red. What the caps leave out is said in a
+comment at the top of the output and on stderr.`;
 
 export async function run(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseOrUsage(() => parse(args), GRAPH_USAGE);
@@ -81,8 +93,60 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   for (const notice of notices)
     io.err(`maestro-hive graph: ${notice.file ? `${notice.file}: ` : ""}${notice.message}`);
-  io.out(RENDERERS[format as Format](graph));
+  if (format === "json") {
+    io.out(renderGraphJson(graph));
+    return 0;
+  }
+  const collapse = parseCollapse(values.collapse, loaded.config);
+  const view = buildGraphView(graph, {
+    collapse,
+    ...(values.focus !== undefined ? { focus: values.focus } : {}),
+    depth: positiveInt(values.depth, "--depth", 1),
+    maxNodes: positiveInt(values["max-nodes"], "--max-nodes", DEFAULT_MAX_NODES),
+    maxEdges: positiveInt(values["max-edges"], "--max-edges", DEFAULT_MAX_EDGES),
+    violating: await violatingImports(snapshot, loaded.config, cache),
+  });
+  for (const note of view.notes) io.err(`maestro-hive graph: ${note}`);
+  io.out(format === "dot" ? renderViewDot(view) : renderViewMermaid(view));
   return 0;
+}
+
+function parseCollapse(option: string | undefined, config: MaestroConfig): Collapse {
+  if (option === undefined) return { kind: "files" };
+  if (option === "components") {
+    const components = config.acc?.components ?? {};
+    if (Object.keys(components).length === 0)
+      throw new UsageError(
+        "--collapse components needs components in the config (maestro-hive init writes some)",
+      );
+    return { kind: "components", components };
+  }
+  const depth = /^depth:(\d+)$/.exec(option);
+  if (depth && Number(depth[1]) >= 1) return { kind: "depth", depth: Number(depth[1]) };
+  throw new UsageError(`unknown --collapse "${option}": use components or depth:N (N ≥ 1)`);
+}
+
+function positiveInt(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${name} needs a whole number ≥ 1`);
+  return Number(value);
+}
+
+/** Importing file → imported file pairs an ACC rule reports. */
+async function violatingImports(
+  snapshot: Snapshot,
+  config: MaestroConfig,
+  cache: ReturnType<typeof openDiskCache>,
+): Promise<Set<string>> {
+  if (!config.acc || config.acc.rules.length === 0) return new Set();
+  const result = await analyze({
+    head: snapshot,
+    base: null,
+    config,
+    now: new Date(),
+    extractionCache: cache,
+  });
+  return violatingPairs(result.streams.acc.findings);
 }
 
 function parse(args: string[]) {
@@ -93,6 +157,11 @@ function parse(args: string[]) {
     options: {
       config: { type: "string" },
       format: { type: "string", short: "f" },
+      collapse: { type: "string" },
+      focus: { type: "string" },
+      depth: { type: "string" },
+      "max-nodes": { type: "string" },
+      "max-edges": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });

@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 import { type AnalysisResult, analyze } from "../../core/analyze.ts";
 import { BASELINE_DAYS, withBaseline } from "../../core/config/baseline.ts";
 import { DEFAULT_CONFIG_PATH, loadConfig } from "../../core/config/load.ts";
-import { type StarterConfig, starterConfig } from "../../core/config/starter.ts";
+import { type StarterConfig, starterForSnapshot } from "../../core/config/starter.ts";
 import { renderText } from "../../core/report/text.ts";
 import type { Snapshot } from "../../core/snapshot.ts";
 import { cacheDirectory, openDiskCache } from "../disk-cache.ts";
@@ -60,7 +60,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     }
     throw error;
   }
-  const starter = starterFor(head);
+  const starter = starterForSnapshot(head);
   const now = new Date();
   const cache = openDiskCache(cacheDirectory(dir, io.env));
   let text = starter.text;
@@ -91,19 +91,6 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     );
   }
   return 0;
-}
-
-/** The starter config for a snapshot, reading candidate contract files from it. */
-export function starterFor(snapshot: Snapshot): StarterConfig {
-  const byPath = new Map(snapshot.files.map((file) => [file.path, file.content] as const));
-  const decoder = new TextDecoder();
-  return starterConfig({
-    paths: [...snapshot.files.map((file) => file.path), ...snapshot.skipped.map((file) => file.path)],
-    read: (path) => {
-      const content = byPath.get(path);
-      return content ? decoder.decode(content) : null;
-    },
-  });
 }
 
 async function analyseWith(

@@ -57,7 +57,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     boss,
     {
       db: store.db,
-      registry: registerDefaultHandlers(new HandlerRegistry(), { analysis: analysis.options }),
+      registry: registerDefaultHandlers(new HandlerRegistry(), {
+        analysis: analysis.options,
+        onboarding: env.onboarding,
+      }),
       log,
       probot: createProbot(env, log),
     },

@@ -7,6 +7,7 @@
  * enforces them, and the file says which ones it found.
  */
 import { DEFAULT_EXCLUDES } from "../acc/path-filter.ts";
+import type { Snapshot } from "../snapshot.ts";
 
 const SOURCE_EXTENSION = /\.(?:[cm]?[jt]sx?|py)$/;
 const PACKAGE_MANIFESTS: ReadonlySet<string> = new Set(["package.json", "pyproject.toml", "setup.py"]);
@@ -84,6 +85,19 @@ export function starterConfig(input: StarterInput): StarterConfig {
     omitted: ranked.length - components.length,
   });
   return { text, components, basis, featureGlob, adoptable, omitted: ranked.length - components.length };
+}
+
+/** The starter config for a snapshot, reading candidate contract files from it. */
+export function starterForSnapshot(snapshot: Snapshot): StarterConfig {
+  const byPath = new Map(snapshot.files.map((file) => [file.path, file.content] as const));
+  const decoder = new TextDecoder();
+  return starterConfig({
+    paths: [...snapshot.files.map((file) => file.path), ...snapshot.skipped.map((file) => file.path)],
+    read: (path) => {
+      const content = byPath.get(path);
+      return content ? decoder.decode(content) : null;
+    },
+  });
 }
 
 function isDefaultExcluded(path: string): boolean {

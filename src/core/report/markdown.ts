@@ -34,6 +34,8 @@ export interface MarkdownOptions {
   readonly configChanges?: readonly string[];
   /** Where the full list lives (a check run URL), named in the truncation note. */
   readonly detailsUrl?: string;
+  /** Mermaid of the components the change touches (graph-view.ts componentDiagram). */
+  readonly componentDiagram?: string | null;
 }
 
 export function renderMarkdown(result: AnalysisResult, options: MarkdownOptions = {}): string {
@@ -41,6 +43,7 @@ export function renderMarkdown(result: AnalysisResult, options: MarkdownOptions 
   const head = [SUMMARY_MARKER, ...verdictSection(result), "", ...countsTable(result), ""].join("\n");
   const tail = [
     ...executedSection(result),
+    ...diagramSection(options.componentDiagram),
     ...overrideSection(result),
     ...suppressionSection(result),
     ...appliedSuppressionsSection(result),
@@ -133,6 +136,20 @@ function findingRow(f: ReportedFinding): string {
     (line) => `<br>${escapeMarkdown(truncateChars(line, MAX_MESSAGE_CHARS))}`,
   );
   return `| ${severity} | ${f.stream.toUpperCase()} | ${code(f.rule)} | ${where} | ${escapeMarkdown(truncateChars(f.message, MAX_MESSAGE_CHARS))}${extras.join("")} | ${code(f.id)} |`;
+}
+
+function diagramSection(diagram: string | null | undefined): string[] {
+  if (!diagram) return [];
+  return [
+    "<details open><summary>Components this change touches (imports that break a rule in red)</summary>",
+    "",
+    "```mermaid",
+    diagram.trimEnd(),
+    "```",
+    "",
+    "</details>",
+    "",
+  ];
 }
 
 function overrideSection(result: AnalysisResult): string[] {

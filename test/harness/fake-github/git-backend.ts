@@ -1,6 +1,7 @@
 /** Read-only git queries the fake GitHub answers from (async, so the server never blocks). */
-import { type ChildProcessWithoutNullStreams, execFile, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { type ChildProcessWithoutNullStreams, execFile, execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gitEnv } from "../git-env.ts";
 
@@ -184,6 +185,39 @@ export class GitBackend {
   /** Stops the long-lived `git cat-file` process. */
   close(): void {
     this.objects.close();
+  }
+
+  /** Creates `ref` at `sha` (the write endpoints: POST git/refs); false when it exists. */
+  createRef(ref: string, sha: string): boolean {
+    try {
+      execFileSync("git", ["update-ref", ref, sha, ""], { cwd: this.dir, env: gitEnv(), stdio: "pipe" });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Commits one file onto `branch` (PUT contents): a new tree from the branch's, as GitHub does. */
+  commitFile(branch: string, path: string, content: Buffer, message: string): string {
+    const run = (args: string[], extra: NodeJS.ProcessEnv = {}, input?: Buffer) =>
+      execFileSync("git", args, { cwd: this.dir, env: { ...gitEnv(), ...extra }, input, stdio: "pipe" })
+        .toString("utf8")
+        .trim();
+    const ref = `refs/heads/${branch}`;
+    const parent = run(["rev-parse", "--verify", `${ref}^{commit}`]);
+    const blob = run(["hash-object", "-w", "--stdin"], {}, content);
+    const scratch = mkdtempSync(join(tmpdir(), "fake-gh-index-"));
+    try {
+      const index = { GIT_INDEX_FILE: join(scratch, "index") };
+      run(["read-tree", parent], index);
+      run(["update-index", "--add", "--cacheinfo", `100644,${blob},${path}`], index);
+      const tree = run(["write-tree"], index);
+      const commit = run(["commit-tree", tree, "-p", parent, "-m", message]);
+      run(["update-ref", ref, commit, parent]);
+      return commit;
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   }
 
   run(args: string[]): Promise<Buffer> {

@@ -228,6 +228,26 @@ function commentJson(ctx: HandlerContext, comment: CommentRecord) {
   };
 }
 
+/** A pull request as GET pulls/{number} and POST pulls answer it (the full "pull-request" schema). */
+async function fullPullJson(ctx: HandlerContext, repo: RepoState, pr: PullRequestState) {
+  const json = await pullJson(ctx, pr);
+  const { files } = await changedFiles(repo, json.base.sha, json.head.sha);
+  return {
+    ...json,
+    additions: files.reduce((sum, file) => sum + file.additions, 0),
+    deletions: files.reduce((sum, file) => sum + file.deletions, 0),
+    changed_files: files.length,
+    commits: (await repo.git.commitsBetween(json.base.sha, json.head.sha)).length,
+    comments: ctx.fake.commentsIn(repo).filter((comment) => comment.issueNumber === pr.number).length,
+    review_comments: 0,
+    maintainer_can_modify: false,
+    mergeable: null,
+    mergeable_state: "unknown",
+    merged: false,
+    merged_by: null,
+  };
+}
+
 async function pullJson(ctx: HandlerContext, pr: PullRequestState) {
   const repo = repoOf(ctx);
   const headRepo = ctx.fake.repository(pr.headRepo) ?? repo;
@@ -857,6 +877,59 @@ export const handlers: Record<string, Handler> = {
     };
   },
 
+  "POST /repos/{owner}/{repo}/git/refs": async (ctx) => {
+    const repo = repoOf(ctx);
+    const ref = String(ctx.body.ref);
+    const sha = String(ctx.body.sha);
+    if (!/^refs\/heads\/[^\s~^:?*[\\]+$/.test(ref) || ref.includes(".."))
+      return invalid("Reference name is not valid");
+    if ((await repo.git.objectType(sha)) !== "commit") return invalid("Object does not exist");
+    if (!repo.git.createRef(ref, sha)) return invalid("Reference already exists");
+    return {
+      status: 201,
+      body: {
+        ref,
+        node_id: nodeId("Ref", ref),
+        url: `${ctx.base}/repos/${repo.fullName}/git/${ref}`,
+        object: { sha, type: "commit", url: `${ctx.base}/repos/${repo.fullName}/git/commits/${sha}` },
+      },
+    };
+  },
+
+  "PUT /repos/{owner}/{repo}/contents/{path}": async (ctx) => {
+    const repo = repoOf(ctx);
+    const path = String(ctx.params.path);
+    const branch = str(ctx.body.branch) ?? repo.defaultBranch;
+    const head = await repo.git.resolve(`refs/heads/${branch}`);
+    if (!head) return fail(404, `Branch ${branch} not found`);
+    const existing = await repo.git.entryAt(head, path);
+    if (existing && str(ctx.body.sha) !== existing.sha) return invalid(`"sha" wasn't supplied.`);
+    const content = Buffer.from(String(ctx.body.content), "base64");
+    const commit = repo.git.commitFile(branch, path, content, String(ctx.body.message));
+    const entry = (await repo.git.entryAt(commit, path))!;
+    const url = `${ctx.base}/repos/${repo.fullName}/contents/${path}?ref=${branch}`;
+    const gitUrl = `${ctx.base}/repos/${repo.fullName}/git/blobs/${entry.sha}`;
+    const htmlUrl = `${ctx.base}/${repo.fullName}/blob/${branch}/${path}`;
+    return {
+      status: existing ? 200 : 201,
+      body: {
+        content: {
+          name: path.split("/").pop() ?? path,
+          path,
+          sha: entry.sha,
+          size: content.length,
+          url,
+          html_url: htmlUrl,
+          git_url: gitUrl,
+          download_url: `${ctx.base}/raw/${repo.fullName}/${commit}/${path}`,
+          type: "file",
+          _links: { self: url, git: gitUrl, html: htmlUrl },
+        },
+        commit: gitCommitJson(ctx.base, repo.fullName, await repo.git.commit(commit)),
+      },
+    };
+  },
+
   "GET /repos/{owner}/{repo}/commits/{ref}": async (ctx) => {
     const repo = repoOf(ctx);
     const sha = await resolveCommit(repo, String(ctx.params.ref));
@@ -959,29 +1032,42 @@ export const handlers: Record<string, Handler> = {
     };
   },
 
+  "POST /repos/{owner}/{repo}/pulls": async (ctx) => {
+    const repo = repoOf(ctx);
+    const head = String(ctx.body.head);
+    const base = String(ctx.body.base);
+    const headBranch = head.includes(":") ? head.slice(head.indexOf(":") + 1) : head;
+    if (!(await repo.git.resolve(`refs/heads/${headBranch}`)))
+      return invalid("Validation Failed", [{ resource: "PullRequest", field: "head", code: "invalid" }]);
+    if (!(await repo.git.resolve(`refs/heads/${base}`)))
+      return invalid("Validation Failed", [{ resource: "PullRequest", field: "base", code: "invalid" }]);
+    const open = ctx.fake
+      .pullRequestsFor(repo.owner, repo.name)
+      .find((pr) => pr.state === "open" && pr.headRef === headBranch && pr.baseRef === base);
+    if (open)
+      return invalid("Validation Failed", [
+        { resource: "PullRequest", code: "custom", message: `A pull request already exists for ${head}.` },
+      ]);
+    const number = Math.max(0, ...ctx.fake.pullRequestsFor(repo.owner, repo.name).map((pr) => pr.number)) + 1;
+    const pr = ctx.fake.addPullRequest({
+      owner: repo.owner,
+      repo: repo.name,
+      number,
+      head: headBranch,
+      base,
+      title: String(ctx.body.title),
+      body: str(ctx.body.body) ?? null,
+      draft: ctx.body.draft === true,
+      author: "maestro-hive[bot]",
+    });
+    return { status: 201, body: await fullPullJson(ctx, repo, pr) };
+  },
+
   "GET /repos/{owner}/{repo}/pulls/{pull_number}": async (ctx) => {
     const repo = repoOf(ctx);
     const pr = ctx.fake.pullRequest(repo.owner, repo.name, Number(ctx.params.pull_number));
     if (!pr) return notFound();
-    const json = await pullJson(ctx, pr);
-    const { files } = await changedFiles(repo, json.base.sha, json.head.sha);
-    return {
-      status: 200,
-      body: {
-        ...json,
-        additions: files.reduce((sum, file) => sum + file.additions, 0),
-        deletions: files.reduce((sum, file) => sum + file.deletions, 0),
-        changed_files: files.length,
-        commits: (await repo.git.commitsBetween(json.base.sha, json.head.sha)).length,
-        comments: ctx.fake.commentsIn(repo).filter((comment) => comment.issueNumber === pr.number).length,
-        review_comments: 0,
-        maintainer_can_modify: false,
-        mergeable: null,
-        mergeable_state: "unknown",
-        merged: false,
-        merged_by: null,
-      },
-    };
+    return { status: 200, body: await fullPullJson(ctx, repo, pr) };
   },
 
   "GET /repos/{owner}/{repo}/pulls/{pull_number}/files": async (ctx) => {
