@@ -58,7 +58,6 @@ export const OPERATIONS: ReadonlyArray<readonly [string, string]> = [
   ["patch", "/repos/{owner}/{repo}/issues/comments/{comment_id}"],
   ["post", "/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"],
   ["get", "/repos/{owner}/{repo}/collaborators/{username}/permission"],
-  ["get", "/repos/{owner}/{repo}/actions/runs/{run_id}"],
   ["get", "/repos/{owner}/{repo}/actions/runs/{run_id}/artifacts"],
   ["get", "/repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}"],
 ];

@@ -140,7 +140,7 @@ describe("analysis isolation: a native parser crash", () => {
 });
 
 describe("analysis isolation: the time budget", () => {
-  const running = appWith({ MAESTRO_ANALYSIS_TIME_BUDGET_MS: "1000" });
+  const running = appWith({ MAESTRO_ANALYSIS_TIME_BUDGET_MS: "200" });
 
   it("an analysis over the deployment's time budget is stopped and fails its checks", async () => {
     const { h, database } = running;
@@ -157,9 +157,9 @@ describe("analysis isolation: the time budget", () => {
     expect(gate).toMatchObject({ conclusion: "failure", output: { title: "Could not be analysed" } });
     // Stopped while parsing one of the big files, or after every parse ended (no file blamed then).
     expect(gate.output.summary).toMatch(
-      /took longer than its 1000 ms budget( while parsing src\/data\/[a-h]\.ts)? \\\(2 attempts\\\)/,
+      /took longer than its 200 ms budget( while parsing src\/data\/[a-h]\.ts)? \\\(2 attempts\\\)/,
     );
-    // Two attempts of a second each (plus starting their processes), then given up: one failure.
+    // Two attempts of 200 ms each (plus starting their processes), then given up: one failure.
     expect(seconds).toBeLessThan(60);
     const failed = await listAudit(database.store.db, { repository: repo.fullName, kind: "analysis.failed" });
     expect(failed).toHaveLength(1);

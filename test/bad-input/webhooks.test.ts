@@ -31,6 +31,8 @@ describe("bad webhook input", () => {
       PORT: "0",
       HOST: "127.0.0.1",
       MAESTRO_WORKERS: "1",
+      // No GitHub here: the installation event must not try to open onboarding pull requests.
+      MAESTRO_ONBOARDING: "false",
       MAESTRO_QUEUE_SCHEMA: database.bossSchema,
     });
     app = await startApp(env, {

@@ -14,29 +14,38 @@ const SKIPPED: SkippedFile[] = [
   { path: "tools/build.py", reason: "binary" },
 ];
 
-async function noticesWith(configText: string) {
+async function analysisWith(configText: string) {
   const loaded = loadConfig(configText);
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
   const head = { ...snapshotOf({ "src/a.ts": "export const a = 1;\n" }), skipped: SKIPPED };
-  const result = await analyze({ head, base: null, config: loaded.config, now: new Date("2026-12-06") });
+  return analyze({ head, base: null, config: loaded.config, now: new Date("2026-12-06") });
+}
+
+async function noticesWith(configText: string) {
+  const result = await analysisWith(configText);
   return result.notices.filter((notice) => notice.kind.startsWith("skipped-")).map((n) => n.message);
+}
+
+/** Source files ACC could not read are not notices but findings: the stream fails closed. */
+async function unreadableWith(configText: string) {
+  const result = await analysisWith(configText);
+  return result.streams.acc.findings.filter((f) => f.type === "unreadable-file").map((f) => f.file);
 }
 
 describe("notices of skipped files name only files a configured stream would read", () => {
   it("acc.include limits them to its source files: no PNG or PDF, in or out of it", async () => {
     expect(await noticesWith('acc:\n  include: ["src/**"]\n')).toEqual([
-      "1 file not analysed (too-large): src/generated/huge.ts",
       "1 file not analysed (submodule): src/vendor",
     ]);
+    expect(await unreadableWith('acc:\n  include: ["src/**"]\n')).toEqual(["src/generated/huge.ts"]);
   });
 
   it("without include every source file counts; BDV adds feature files", async () => {
     expect(await noticesWith("acc: {}\nbdv: {}\n")).toEqual([
-      "1 file not analysed (too-large): src/generated/huge.ts",
       "1 file not analysed (submodule): src/vendor",
       "1 file not analysed (invalid-utf8): features/login.feature",
-      "1 file not analysed (binary): tools/build.py",
     ]);
+    expect(await unreadableWith("acc: {}\nbdv: {}\n")).toEqual(["src/generated/huge.ts", "tools/build.py"]);
   });
 
   it("no stream that reads contents: no notice", async () => {

@@ -66,11 +66,12 @@ describe("extraction in worker threads", () => {
     const single = buildGraph(snapshot, options);
     expect(parallel.graph).toEqual(single.graph);
     expect(parallel.notices).toEqual(single.notices);
+    expect(parallel.unreadable).toEqual(single.unreadable);
     expect(parallel.notices.map((notice) => `${notice.file} ${notice.kind}`).sort()).toEqual([
-      "app/latin1.py invalid-utf8",
-      "src/binary.ts binary",
       "src/broken.ts parse-error",
     ]);
+    // The binary and the undecodable source are unreadable files (ACC fails closed on them).
+    expect(parallel.unreadable.map((file) => file.path)).toEqual(["app/latin1.py", "src/binary.ts"]);
     // Everything the workers could extract came from the cache; the engine parsed only the two rejects.
     expect(parallel.stats.cacheHits).toBe(308);
     expect(parallel.stats.extracted).toBe(0);

@@ -87,7 +87,8 @@ describe("npm start without APP_ID (setup mode, embedded database)", () => {
     expect(decoded.default_permissions).toEqual({
       checks: "write",
       pull_requests: "write",
-      contents: "read",
+      // write: the onboarding pull request (a branch and the starter config)
+      contents: "write",
       metadata: "read",
       issues: "write",
       actions: "read",
