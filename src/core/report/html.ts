@@ -379,13 +379,15 @@ function suppressionsSection(result: AnalysisResult): string[] {
       '<table id="suppressions"><thead><tr><th></th><th>Suppression</th><th>Scope</th><th>Reason</th><th>Author</th><th>Expires</th><th>Hid</th></tr></thead><tbody>',
     );
     for (const s of considered.slice(0, MAX_SUPPRESSIONS)) {
-      const flag = expired.has(s.id)
-        ? '<span class="badge bad" title="expired">expired</span>'
-        : expiring.has(s.id)
-          ? '<span class="badge warn" title="expires within 7 days">expiring</span>'
-          : stale.has(s.id)
-            ? '<span class="badge off" title="matched nothing in this analysis">stale</span>'
-            : "";
+      const flag = [
+        expired.has(s.id) ? '<span class="badge bad" title="expired">expired</span>' : "",
+        expiring.has(s.id) ? '<span class="badge warn" title="expires within 7 days">expiring</span>' : "",
+        stale.has(s.id)
+          ? '<span class="badge off" title="matched nothing in this analysis">stale</span>'
+          : "",
+      ]
+        .filter((badge) => badge !== "")
+        .join(" ");
       lines.push(
         `<tr><td>${flag}</td><td><code>${esc(s.id)}</code></td><td>${suppressionScope(s)}</td><td>${esc(s.justification)}</td><td>${s.author ? esc(s.author) : "—"}</td><td>${suppressionExpiry(s)}</td><td class="n">${hid.get(s.id) ?? 0}</td></tr>`,
       );
