@@ -168,7 +168,7 @@ const NODE_HEIGHT = 34;
 const COLUMN_GAP = 110;
 const ROW_GAP = 18;
 const MARGIN = 24;
-const MAX_LABEL = 26;
+const MAX_LABEL = 22;
 /** How far below the boxes an edge closing a cycle runs (room is kept under the drawing). */
 const BACK_EDGE_DIP = 50;
 const LANES = 8;
@@ -242,7 +242,8 @@ export function renderGraphSvg(view: GraphView): string {
   const lanes = Math.min(skipping.length, LANES);
   const above = lanes === 0 ? 0 : 12 + lanes * LANE_GAP;
   const lane = new Map(skipping.map((e, i) => [e, MARGIN + 6 + (i % LANES) * LANE_GAP] as const));
-  const height = MARGIN * 2 + above + drawn + BACK_EDGE_DIP;
+  const below = view.edges.some((e) => column.get(e.to)! < column.get(e.from)!) ? BACK_EDGE_DIP : 0;
+  const height = MARGIN * 2 + above + drawn + below;
   const width = MARGIN * 2 + columns.length * NODE_WIDTH + (columns.length - 1) * COLUMN_GAP;
   const position = new Map<string, { x: number; y: number }>();
   columns.forEach((ids, column) => {
