@@ -1,7 +1,7 @@
 /**
  * `check --format html`: one self-contained page that works offline — the verdict and the
  * counts per stream, the findings, the component graph as inline SVG (laid out here, in
- * columns by dependency depth, violating edges red), and the suppressions with their expiry.
+ * rows by dependency depth, violating edges red), and the suppressions with their expiry.
  * No script, no external style, font or image; a Content-Security-Policy forbids loading
  * anything. Every piece of user-controlled text goes through `escapeHtml`.
  */
@@ -163,16 +163,17 @@ function findingRow(f: ReportedFinding): string {
 
 // ---- the component graph ----------------------------------------------------------------------
 
-const NODE_WIDTH = 190;
+const NODE_WIDTH = 180;
 const NODE_HEIGHT = 34;
-const COLUMN_GAP = 110;
-const ROW_GAP = 18;
+/** Between two boxes of a layer. */
+const NODE_GAP = 28;
+/** Between two layers: room for the curves and for the turns of routed edges. */
+const LAYER_GAP = 64;
 const MARGIN = 24;
-const MAX_LABEL = 22;
-/** How far below the boxes an edge closing a cycle runs (room is kept under the drawing). */
-const BACK_EDGE_DIP = 50;
-const LANES = 8;
-const LANE_GAP = 7;
+const MAX_LABEL = 21;
+/** Routed edges (skipping a layer, or going up) run in vertical lanes beside the layers. */
+const LANES = 10;
+const LANE_GAP = 8;
 
 function graphSection(
   result: AnalysisResult,
@@ -204,7 +205,7 @@ function graphSection(
 /**
  * Layers by dependency depth: a node that imports nothing shown is in layer 0, any other one
  * layer above the deepest node it imports (an edge closing a cycle is ignored). Importers
- * are drawn left, what they import right.
+ * are drawn above what they import.
  */
 export function layerNodes(view: GraphView): Map<string, number> {
   const imports = new Map<string, string[]>();
@@ -226,58 +227,84 @@ export function layerNodes(view: GraphView): Map<string, number> {
   return layer;
 }
 
+interface Box {
+  readonly x: number;
+  readonly y: number;
+}
+
+interface EdgePath {
+  readonly d: string;
+  readonly labelX: number;
+  readonly labelY: number;
+}
+
+/**
+ * Layers as rows, importers on top. An edge to the next layer is a curve from the bottom of
+ * one box to the top of the other; an edge that skips layers runs down a lane right of the
+ * drawing, one going up (closing a cycle) or within a layer up a lane on the left, so no
+ * edge crosses a box.
+ */
 export function renderGraphSvg(view: GraphView): string {
   const layer = layerNodes(view);
   const top = Math.max(0, ...layer.values());
-  const columns: string[][] = Array.from({ length: top + 1 }, () => []);
-  for (const node of view.nodes) columns[top - (layer.get(node.id) ?? 0)]!.push(node.id);
-  const tallest = Math.max(...columns.map((c) => c.length));
-  const drawn = tallest * NODE_HEIGHT + (tallest - 1) * ROW_GAP;
-  const column = new Map<string, number>();
-  columns.forEach((ids, index) => {
-    for (const id of ids) column.set(id, index);
+  const rows: string[][] = Array.from({ length: top + 1 }, () => []);
+  for (const node of view.nodes) rows[top - (layer.get(node.id) ?? 0)]!.push(node.id);
+  const rowOf = new Map<string, number>();
+  rows.forEach((ids, row) => {
+    for (const id of ids) rowOf.set(id, row);
   });
-  // Edges that skip a column run above the boxes, one lane each (lanes reused past LANES).
-  const skipping = view.edges.filter((e) => column.get(e.to)! - column.get(e.from)! > 1);
-  const lanes = Math.min(skipping.length, LANES);
-  const above = lanes === 0 ? 0 : 12 + lanes * LANE_GAP;
-  const lane = new Map(skipping.map((e, i) => [e, MARGIN + 6 + (i % LANES) * LANE_GAP] as const));
-  const below = view.edges.some((e) => column.get(e.to)! < column.get(e.from)!) ? BACK_EDGE_DIP : 0;
-  const height = MARGIN * 2 + above + drawn + below;
-  const width = MARGIN * 2 + columns.length * NODE_WIDTH + (columns.length - 1) * COLUMN_GAP;
-  const position = new Map<string, { x: number; y: number }>();
-  columns.forEach((ids, column) => {
-    const used = ids.length * NODE_HEIGHT + (ids.length - 1) * ROW_GAP;
-    const offset = MARGIN + above + (drawn - used) / 2;
-    ids.forEach((id, row) => {
+  const widest = Math.max(...rows.map((ids) => ids.length));
+  const drawnWidth = widest * NODE_WIDTH + (widest - 1) * NODE_GAP;
+  const span = (e: { from: string; to: string }) => rowOf.get(e.to)! - rowOf.get(e.from)!;
+  const right = view.edges.filter((e) => span(e) > 1);
+  const left = view.edges.filter((e) => span(e) <= 0);
+  const laneRoom = (count: number) => (count === 0 ? 0 : 12 + Math.min(count, LANES) * LANE_GAP);
+  const leftRoom = laneRoom(left.length);
+  const width = MARGIN * 2 + leftRoom + drawnWidth + laneRoom(right.length);
+  const height = MARGIN * 2 + rows.length * NODE_HEIGHT + (rows.length - 1) * LAYER_GAP;
+
+  const position = new Map<string, Box>();
+  rows.forEach((ids, row) => {
+    const used = ids.length * NODE_WIDTH + (ids.length - 1) * NODE_GAP;
+    const offset = MARGIN + leftRoom + (drawnWidth - used) / 2;
+    ids.forEach((id, index) => {
       position.set(id, {
-        x: MARGIN + column * (NODE_WIDTH + COLUMN_GAP),
-        y: offset + row * (NODE_HEIGHT + ROW_GAP),
+        x: offset + index * (NODE_WIDTH + NODE_GAP),
+        y: MARGIN + row * (NODE_HEIGHT + LAYER_GAP),
       });
     });
   });
-  const files = new Map(view.nodes.map((node) => [node.id, node.files] as const));
+  const laneX = new Map<object, number>();
+  right.forEach((e, i) => {
+    laneX.set(e, MARGIN + leftRoom + drawnWidth + 12 + (i % LANES) * LANE_GAP);
+  });
+  left.forEach((e, i) => {
+    laneX.set(e, MARGIN + leftRoom - 12 - (i % LANES) * LANE_GAP);
+  });
+  const turn = new Map<object, number>();
+  [...right, ...left].forEach((e, i) => {
+    turn.set(e, 10 + (i % 5) * 6);
+  });
 
   const edges = [...view.edges]
     .sort((a, b) => Number(a.violating) - Number(b.violating))
     .map((edge) => {
       const from = position.get(edge.from)!;
       const to = position.get(edge.to)!;
-      const laneY = lane.get(edge);
-      const path = laneY === undefined ? edgePath(from, to) : skippingEdgePath(from, to, laneY);
+      const lane = laneX.get(edge);
+      const path = lane === undefined ? curvedEdge(from, to) : routedEdge(from, to, lane, turn.get(edge)!);
       const cls = edge.violating ? "edge bad" : "edge";
       const marker = edge.violating ? "url(#arrow-bad)" : "url(#arrow)";
       const label =
         edge.count > 1
-          ? `<text x="${path.labelX.toFixed(1)}" y="${(path.labelY - 4).toFixed(1)}" text-anchor="middle" class="count">${edge.count}</text>`
+          ? `<text x="${path.labelX.toFixed(1)}" y="${path.labelY.toFixed(1)}" text-anchor="middle" class="count">${edge.count}</text>`
           : "";
       return `<g class="${cls}"><title>${esc(edge.from)} → ${esc(edge.to)} (${plural(edge.count, "import")}${edge.violating ? ", breaks a rule" : ""})</title><path d="${path.d}" marker-end="${marker}"/>${label}</g>`;
     });
 
   const nodes = view.nodes.map((node) => {
     const { x, y } = position.get(node.id)!;
-    const count = files.get(node.id) ?? 0;
-    return `<g class="node" data-node="${esc(node.id)}"><title>${esc(node.id)} (${plural(count, "file")})</title><rect x="${x}" y="${y}" width="${NODE_WIDTH}" height="${NODE_HEIGHT}" rx="6"/><text x="${x + NODE_WIDTH / 2}" y="${y + NODE_HEIGHT / 2 + 4}" text-anchor="middle">${esc(truncateChars(node.id, MAX_LABEL))} <tspan class="files">(${count})</tspan></text></g>`;
+    return `<g class="node" data-node="${esc(node.id)}"><title>${esc(node.id)} (${plural(node.files, "file")})</title><rect x="${x}" y="${y}" width="${NODE_WIDTH}" height="${NODE_HEIGHT}" rx="6"/><text x="${x + NODE_WIDTH / 2}" y="${y + NODE_HEIGHT / 2 + 4}" text-anchor="middle">${esc(truncateChars(node.id, MAX_LABEL))} <tspan class="files">(${node.files})</tspan></text></g>`;
   });
 
   return [
@@ -286,68 +313,54 @@ export function renderGraphSvg(view: GraphView): string {
     '<marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#57606a"/></marker>',
     '<marker id="arrow-bad" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#cf222e"/></marker>',
     "</defs>",
-    "<style>.edge path{fill:none;stroke:#8c959f;stroke-width:1.5}.edge.bad path{stroke:#cf222e;stroke-width:2.5}.edge .count{fill:#57606a;font-size:11px}.edge.bad .count{fill:#cf222e;font-weight:600}.node rect{fill:#ddf4ff;stroke:#0969da;stroke-width:1.2}.node text{fill:#1f2328}.node .files{fill:#656d76}</style>",
+    "<style>.edge path{fill:none;stroke:#8c959f;stroke-width:1.5}.edge.bad path{stroke:#cf222e;stroke-width:2.5}.edge .count{fill:#57606a;font-size:11px;paint-order:stroke;stroke:#fcfcfd;stroke-width:3px}.edge.bad .count{fill:#cf222e;font-weight:600}.node rect{fill:#ddf4ff;stroke:#0969da;stroke-width:1.2}.node text{fill:#1f2328}.node .files{fill:#656d76}</style>",
     ...edges,
     ...nodes,
     "</svg>",
   ].join("\n");
 }
 
-/** A curve from the right side of `from` to the left side of `to`; backward and same-column edges loop around. */
-function edgePath(
-  from: { x: number; y: number },
-  to: { x: number; y: number },
-): { d: string; labelX: number; labelY: number } {
-  const startY = from.y + NODE_HEIGHT / 2;
-  const endY = to.y + NODE_HEIGHT / 2;
-  if (to.x > from.x) {
-    const x1 = from.x + NODE_WIDTH;
-    const x2 = to.x;
-    const bend = (x2 - x1) / 2;
-    return {
-      d: `M${x1},${startY.toFixed(1)} C${x1 + bend},${startY.toFixed(1)} ${x2 - bend},${endY.toFixed(1)} ${x2},${endY.toFixed(1)}`,
-      labelX: (x1 + x2) / 2,
-      labelY: (startY + endY) / 2,
-    };
-  }
-  if (to.x === from.x) {
-    // Same column (a cycle): out of the right side, around, back into the right side.
-    const x = from.x + NODE_WIDTH;
-    const bulge = 40 + Math.abs(endY - startY) * 0.3;
-    return {
-      d: `M${x},${startY.toFixed(1)} C${x + bulge},${startY.toFixed(1)} ${x + bulge},${endY.toFixed(1)} ${x},${endY.toFixed(1)}`,
-      labelX: x + bulge * 0.75 + 6,
-      labelY: (startY + endY) / 2,
-    };
-  }
-  // Backwards (an edge closing a cycle): from the bottom of `from`, under the boxes, into the bottom of `to`.
+/** To the next layer: from the bottom of `from` to the top of `to`. */
+function curvedEdge(from: Box, to: Box): EdgePath {
   const x1 = from.x + NODE_WIDTH / 2;
-  const x2 = to.x + NODE_WIDTH / 2;
   const y1 = from.y + NODE_HEIGHT;
-  const y2 = to.y + NODE_HEIGHT;
-  const dip = Math.max(y1, y2) + BACK_EDGE_DIP;
+  const x2 = to.x + NODE_WIDTH / 2;
+  const y2 = to.y;
+  const bend = (y2 - y1) / 2;
   return {
-    d: `M${x1},${y1.toFixed(1)} C${x1},${dip.toFixed(1)} ${x2},${dip.toFixed(1)} ${x2},${y2.toFixed(1)}`,
-    labelX: (x1 + x2) / 2,
-    labelY: dip - BACK_EDGE_DIP / 4 + 12,
+    d: `M${x1},${y1} C${x1},${y1 + bend} ${x2},${y2 - bend} ${x2},${y2}`,
+    labelX: x1 + (x2 - x1) * 0.7 + 8,
+    labelY: y1 + (y2 - y1) * 0.7,
   };
 }
 
-/** Up in the gap after `from`'s column, along a lane above every box, down in the gap before `to`. */
-function skippingEdgePath(
-  from: { x: number; y: number },
-  to: { x: number; y: number },
-  laneY: number,
-): { d: string; labelX: number; labelY: number } {
-  const startY = from.y + NODE_HEIGHT / 2;
-  const endY = to.y + NODE_HEIGHT / 2;
-  const x1 = from.x + NODE_WIDTH;
-  const x2 = to.x;
-  const turn = COLUMN_GAP / 2;
+/**
+ * Through the gaps between layers and a lane beside them: out of `from` into the gap next to
+ * it, along the gap to the lane, along the lane to the gap next to `to`, and into `to`. Within
+ * one layer, along the gap above it. No segment crosses a box.
+ */
+function routedEdge(from: Box, to: Box, lane: number, turn: number): EdgePath {
+  // Leave and arrive off-centre, on the lane's side, apart from the curves that use the centres.
+  const shift = ((lane > from.x ? 1 : -1) * NODE_WIDTH) / 4;
+  const x1 = from.x + NODE_WIDTH / 2 + shift;
+  const x2 = to.x + NODE_WIDTH / 2 + shift;
+  if (from.y === to.y) {
+    const gap = from.y - Math.min(turn, MARGIN - 6);
+    return {
+      d: `M${x1},${from.y} L${x1},${gap} L${x2},${gap} L${x2},${to.y}`,
+      labelX: (x1 + x2) / 2,
+      labelY: gap - 3,
+    };
+  }
+  const down = to.y > from.y;
+  const y1 = down ? from.y + NODE_HEIGHT : from.y;
+  const gap1 = down ? y1 + turn : y1 - turn;
+  const y2 = down ? to.y : to.y + NODE_HEIGHT;
+  const gap2 = down ? y2 - turn : y2 + turn;
   return {
-    d: `M${x1},${startY.toFixed(1)} C${x1 + turn},${startY.toFixed(1)} ${x1},${laneY} ${x1 + turn},${laneY} L${x2 - turn},${laneY} C${x2},${laneY} ${x2 - turn},${endY.toFixed(1)} ${x2},${endY.toFixed(1)}`,
-    labelX: (x1 + x2) / 2,
-    labelY: laneY,
+    d: `M${x1},${y1} L${x1},${gap1} L${lane},${gap1} L${lane},${gap2} L${x2},${gap2} L${x2},${y2}`,
+    labelX: lane + (lane > x1 ? 10 : -10),
+    labelY: (gap1 + gap2) / 2,
   };
 }
 
