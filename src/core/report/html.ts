@@ -13,7 +13,7 @@ import { findingExtras, location, plural, STREAM_TITLES, truncateChars } from ".
 import { buildGraphView, type Collapse, type GraphView, violatingPairs } from "./graph-view.ts";
 
 export interface HtmlOptions {
-  /** The config's ACC components; without them the graph collapses to top-level folders. */
+  /** The config's ACC components; without them the graph collapses to folders two levels deep. */
   readonly components?: Readonly<Record<string, readonly string[]>>;
   /** Findings listed in the table (the rest are counted); default MAX_HTML_FINDINGS. */
   readonly maxFindings?: number;
@@ -185,13 +185,13 @@ function graphSection(
     return lines;
   }
   const byComponents = components !== undefined && Object.keys(components).length > 0;
-  const collapse: Collapse = byComponents ? { kind: "components", components } : { kind: "depth", depth: 1 };
+  const collapse: Collapse = byComponents ? { kind: "components", components } : { kind: "depth", depth: 2 };
   const view = buildGraphView(result.graph, {
     collapse,
     violating: violatingPairs(result.streams.acc.findings),
   });
   lines.push(
-    `<p class="note">${byComponents ? "One box per component of the config" : "No components in the config: one box per top-level folder"}; an arrow points from the importer to what it imports, the number on it counts file imports; imports that break a rule are red.</p>`,
+    `<p class="note">${byComponents ? "One box per component of the config" : "No components in the config: one box per folder two levels deep"}; an arrow points from the importer to what it imports, the number on it counts file imports; imports that break a rule are red.</p>`,
   );
   if (view.nodes.length === 0) {
     lines.push('<p class="note">The import graph is empty.</p>');

@@ -87,6 +87,13 @@ describe("renderHtml on the golden analysis", async () => {
     expect(html).toContain('<g class="edge"><title>data → ui');
   });
 
+  it("without components, one box per folder two levels deep", () => {
+    const plain = renderHtml(result);
+    const nodes = [...plain.matchAll(/data-node="([^"]*)"/g)].map((m) => m[1]);
+    expect(nodes.sort()).toEqual(["features/steps", "src", "src/data", "src/domain", "src/ui"]);
+    expect(plain).toContain("No components in the config");
+  });
+
   it("flags the expiring and the stale suppression", () => {
     expect(html).toMatch(/legacy-data<\/code><\/td>/);
     expect(html).toMatch(
