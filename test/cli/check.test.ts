@@ -120,6 +120,17 @@ describe("maestro-hive check on a real git repository", () => {
     ]);
   });
 
+  it("html format: one page with the findings and the config's components drawn", async () => {
+    const html = await check([repo.dir, "--base", "main", "--format", "html"], tmpdir());
+    expect(html.code).toBe(1);
+    expect(html.stdout.startsWith("<!DOCTYPE html>")).toBe(true);
+    expect(html.stdout).toContain("Maestro Hive: ARCHITECTURAL_EROSION");
+    expect(html.stdout).toContain("<code>src/domain/rule.ts:2</code>");
+    const nodes = [...html.stdout.matchAll(/data-node="([^"]*)"/g)].map((m) => m[1]).sort();
+    expect(nodes).toEqual(["data", "domain", "ui"]);
+    expect(html.stdout).toContain('<g class="edge bad"><title>domain → ui');
+  });
+
   it("caches extraction results in the user's cache directory, never in the repository", async () => {
     const home = mkdtempSync(join(tmpdir(), "maestro-home-"));
     try {

@@ -1,5 +1,5 @@
 /**
- * `maestro-hive check [DIR] [--base REF] [--config FILE] [--format text|json|sarif|markdown]`
+ * `maestro-hive check [DIR] [--base REF] [--config FILE] [--format text|json|sarif|markdown|html]`
  *
  * Analyses the working tree of DIR (tracked and untracked, not ignored files), and with
  * `--base` also the commit REF with the same config, so findings are new, existing or
@@ -9,11 +9,11 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { type AnalysisResult, analyze } from "../../core/analyze.ts";
+import { renderHtml } from "../../core/report/html.ts";
 import { renderJson } from "../../core/report/json.ts";
 import { renderMarkdown } from "../../core/report/markdown.ts";
 import { renderSarif } from "../../core/report/sarif.ts";
 import { renderText } from "../../core/report/text.ts";
-import type { Snapshot } from "../../core/snapshot.ts";
 import { extractInParallel, threadsFromEnv } from "../../parallel/extract-pool.ts";
 import { cacheDirectory, openDiskCache } from "../disk-cache.ts";
 import { GitError } from "../git-snapshot.ts";
@@ -21,10 +21,10 @@ import { type CliIo, parseOrUsage, UsageError } from "../io.ts";
 import { type LocalSnapshots, localSnapshots } from "../local-snapshot.ts";
 import { formatConfigErrors, readProjectConfig } from "../project-config.ts";
 
-const FORMATS = ["text", "json", "sarif", "markdown"] as const;
+const FORMATS = ["text", "json", "sarif", "markdown", "html"] as const;
 type Format = (typeof FORMATS)[number];
 
-export const CHECK_USAGE = `Usage: maestro-hive check [DIR] [--base REF] [--config FILE] [--format text|json|sarif|markdown]
+export const CHECK_USAGE = `Usage: maestro-hive check [DIR] [--base REF] [--config FILE] [--format text|json|sarif|markdown|html]
 
 Analyses DIR (default: the current directory) with its
 .github/maestro-hive.yml (or --config FILE). With --base REF, the commit REF is
@@ -38,7 +38,8 @@ and untracked, not ignored files) or any folder (its .gitignore files respected)
 Options:
   --base REF       compare with this commit, branch or tag
   --config FILE    config file (default DIR/.github/maestro-hive.yml)
-  --format F       text (default), json, sarif or markdown
+  --format F       text (default), json, sarif, markdown or html (one self-contained
+                   page: findings, component graph, suppressions; works offline)
   -h, --help       show this help
 
 Extraction results are cached in $XDG_CACHE_HOME/maestro-hive (default
@@ -135,12 +136,18 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   for (const issue of result.suppressions.errors)
     io.err(`maestro-hive check: suppression not applied: ${issue.message}`);
 
-  io.out(render(result, options.format));
+  io.out(render(result, options.format, loaded.config.acc?.components));
   return result.gate.passed ? 0 : 1;
 }
 
-function render(result: AnalysisResult, format: Format): string {
+function render(
+  result: AnalysisResult,
+  format: Format,
+  components: Readonly<Record<string, readonly string[]>> | undefined,
+): string {
   switch (format) {
+    case "html":
+      return renderHtml(result, { components });
     case "json":
       return renderJson(result);
     case "sarif":

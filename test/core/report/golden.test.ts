@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { STREAMS } from "../../../src/core/gate.ts";
 import { gateCheckRun, streamCheckRun } from "../../../src/core/report/check-runs.ts";
+import { renderHtml } from "../../../src/core/report/html.ts";
 import { renderJson } from "../../../src/core/report/json.ts";
 import { renderMarkdown } from "../../../src/core/report/markdown.ts";
 import { renderSarif } from "../../../src/core/report/sarif.ts";
@@ -29,6 +30,12 @@ describe("reports match their golden files", async () => {
 
   it("markdown (check --format markdown)", async () => {
     await expect(renderMarkdown(result)).toMatchFileSnapshot(golden("check.md"));
+  });
+
+  it("html (check --format html)", async () => {
+    await expect(renderHtml(result, { components: goldenConfig().acc?.components })).toMatchFileSnapshot(
+      golden("check.html"),
+    );
   });
 
   it("SARIF (check --format sarif)", async () => {
