@@ -196,8 +196,9 @@ describeEachDatabase("GitHub app: pull requests", (getDb) => {
     const repo = fixtureRepo(h.gh, "superseded");
     const head1 = commitOnBranch(repo, "feature", VIOLATION);
     h.gh.addPullRequest({ owner: repo.owner, repo: repo.name, number: 8, head: "feature", base: "main" });
-    // The first analysis stalls reading its config; the second push lands meanwhile.
-    const stall = h.gh.inject({ path: /\/repos\/acme\/superseded\/contents\//, delayMs: 2500, times: 1 });
+    // The first analysis stalls fetching its snapshot, after its check runs are open (the config
+    // is read before the claim); the second push lands meanwhile.
+    const stall = h.gh.inject({ path: /\/repos\/acme\/superseded\/tarball\//, delayMs: 2500, times: 1 });
     const first = await h.send(
       pullRequestEvent("opened", { ...prOptions(repo, 8, "feature"), headSha: head1 }),
     );
