@@ -1,16 +1,10 @@
-/**
- * `maestro-hive quarantine list|add|remove --repo owner/name`: scenario quarantines of BDV on
- * executed behaviour, against the database (DATABASE_URL, else the embedded PGlite database in
- * $MAESTRO_DATA_DIR). The same store and audit rows as `/maestro quarantine`.
- */
-import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { createQuarantine, type Quarantine } from "../../core/bdv/results/quarantine.ts";
 import { addQuarantine, listQuarantines, removeQuarantine } from "../../store/bdv-results.ts";
-import { openStore, type Store } from "../../store/connect.ts";
+import type { Store } from "../../store/connect.ts";
 import { normalizeRepository } from "../../store/suppressions.ts";
+import { openCliStore } from "../cli-store.ts";
 import { type CliIo, UsageError } from "../io.ts";
-import { requireCurrentSchema } from "./db.ts";
 
 export const QUARANTINE_USAGE = `Usage: maestro-hive quarantine <list|add|remove> --repo owner/name [options]
 
@@ -109,16 +103,4 @@ export async function runWithStore(args: string[], io: CliIo, store: Store): Pro
 
 function describe(quarantine: Quarantine): string {
   return `${quarantine.scope} until ${quarantine.expires.toISOString()} by ${quarantine.author}: ${quarantine.reason}`;
-}
-
-async function openCliStore(io: CliIo): Promise<Store> {
-  const databaseUrl = io.env.DATABASE_URL || undefined;
-  const store = openStore({ databaseUrl, dataDir: resolve(io.cwd, io.env.MAESTRO_DATA_DIR ?? ".data") });
-  try {
-    await requireCurrentSchema(store.db);
-  } catch (error) {
-    await store.close();
-    throw error;
-  }
-  return store;
 }

@@ -1,9 +1,3 @@
-/**
- * `maestro-hive suppressions list|add|remove|review|expire --repo owner/name`, against the
- * database: PostgreSQL when DATABASE_URL is set, else the embedded PGlite database in
- * $MAESTRO_DATA_DIR (default ./.data). Migrations are applied on open.
- */
-import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
   DEFAULT_EXPIRY,
@@ -15,7 +9,7 @@ import {
   type SuppressionIssue,
   type SuppressionLevel,
 } from "../../core/suppress/index.ts";
-import { openStore, type Store } from "../../store/connect.ts";
+import type { Store } from "../../store/connect.ts";
 import {
   addSuppression,
   expireSuppressions,
@@ -23,9 +17,9 @@ import {
   normalizeRepository,
   removeSuppression,
 } from "../../store/suppressions.ts";
+import { openCliStore } from "../cli-store.ts";
 import { type CliIo, UsageError } from "../io.ts";
 import { readProjectConfig } from "../project-config.ts";
-import { requireCurrentSchema } from "./db.ts";
 
 export const SUPPRESSIONS_USAGE = `Usage: maestro-hive suppressions <list|add|remove|review|expire> --repo owner/name [options]
 
@@ -277,18 +271,6 @@ function configuredRules(
   }
   if (project.path === null) return undefined;
   return new Map((project.config.acc?.rules ?? []).map((rule) => [rule.id, rule.type] as const));
-}
-
-async function openCliStore(io: CliIo): Promise<Store> {
-  const databaseUrl = io.env.DATABASE_URL || undefined;
-  const store = openStore({ databaseUrl, dataDir: resolve(io.cwd, io.env.MAESTRO_DATA_DIR ?? ".data") });
-  try {
-    await requireCurrentSchema(store.db);
-  } catch (error) {
-    await store.close();
-    throw error;
-  }
-  return store;
 }
 
 function invalid(io: CliIo, errors: readonly SuppressionIssue[]): number {
