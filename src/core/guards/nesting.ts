@@ -28,97 +28,203 @@ export function nestingMessage(excess: NestingExcess): string {
 
 const OPEN = new Set(["(", "[", "{"]);
 const CLOSE = new Set([")", "]", "}"]);
+
+/** Char codes the scanner compares against. */
+const Code = {
+  Tab: 9,
+  Newline: 10,
+  Return: 13,
+  Space: 32,
+  DoubleQuote: 34,
+  Dollar: 36,
+  Quote: 39,
+  OpenParen: 40,
+  CloseParen: 41,
+  Star: 42,
+  Slash: 47,
+  OpenBracket: 91,
+  Backslash: 92,
+  CloseBracket: 93,
+  Backtick: 96,
+  /** Stands for any word character (`[\w$]`) as the previous token. */
+  Word: 97,
+  OpenBrace: 123,
+  CloseBrace: 125,
+  /** The start of the source: nothing before. */
+  None: -1,
+} as const;
+
 /** After one of these (or at the start), a `/` starts a regex literal rather than a division. */
-const BEFORE_REGEX = new Set([
-  "",
-  "(",
-  ",",
-  "=",
-  ":",
-  "[",
-  "!",
-  "&",
-  "|",
-  "?",
-  "{",
-  "}",
-  ";",
-  "+",
-  "-",
-  "*",
-  "%",
-  "<",
-  ">",
-  "~",
-  "^",
-]);
+const BEFORE_REGEX: ReadonlySet<number> = new Set(
+  [..."(,=:[!&|?{};+-*%<>~^"].map((char) => char.charCodeAt(0)).concat(Code.None),
+);
 const KEYWORDS_BEFORE_REGEX =
   /(?:^|[^\w$])(?:return|typeof|instanceof|in|of|new|delete|void|throw|case|do|else|yield|await)$/;
 
+/** `[\w$]`, `[A-Za-z0-9_$]`, as a char code test. */
+function isWordCode(code: number, dollarToo: boolean): boolean {
+  return (
+    (code >= 97 && code <= 122) ||
+    (code >= 65 && code <= 90) ||
+    (code >= 48 && code <= 57) ||
+    code === 95 ||
+    (dollarToo && code === Code.Dollar)
+  );
+}
+
+/**
+ * Whether the text has more than `limit` opening brackets anywhere (strings and comments
+ * included). Every level a scan counts is one of them, so with fewer no scan can exceed the
+ * limit: most files end here, without the slower scan.
+ */
+function moreOpenBracketsThan(source: string, limit: number): boolean {
+  let count = 0;
+  for (let i = 0; i < source.length; i++) {
+    const code = source.charCodeAt(i);
+    if ((code === Code.OpenParen || code === Code.OpenBracket || code === Code.OpenBrace) && ++count > limit)
+      return true;
+  }
+  return false;
+}
+
 /** The first place a JavaScript/TypeScript source nests brackets deeper than `limit`, or null. */
 export function javaScriptNestingExcess(source: string, limit: number): NestingExcess | null {
-  const scan = new Cursor(source);
-  /** One entry per open bracket; "t" marks a template literal's `${`. */
-  const stack: string[] = [];
-  let previous = "";
+  if (!moreOpenBracketsThan(source, limit)) return null; // a template's `${` counts its `{`
+  const length = source.length;
+  /** One entry per open bracket; true marks a template literal's `${`. */
+  const stack: boolean[] = [];
+  let previous: number = Code.None;
   let wordEnd = -1;
-  while (scan.index < source.length) {
-    const char = source[scan.index]!;
-    const next = source[scan.index + 1];
-    if (char === "\n" || char === " " || char === "\t" || char === "\r") {
-      scan.advance(1);
+  let i = 0;
+  while (i < length) {
+    const code = source.charCodeAt(i);
+    if (code === Code.Newline || code === Code.Space || code === Code.Tab || code === Code.Return) {
+      i++;
       continue;
     }
-    if (char === "/" && next === "/") {
-      scan.skipTo("\n");
+    const next = i + 1 < length ? source.charCodeAt(i + 1) : Code.None;
+    if (code === Code.Slash && next === Code.Slash) {
+      const at = source.indexOf("\n", i);
+      i = at === -1 ? length : at;
       continue;
     }
-    if (char === "/" && next === "*") {
-      scan.skipPast("*/", 2);
+    if (code === Code.Slash && next === Code.Star) {
+      const at = source.indexOf("*/", i + 2);
+      i = at === -1 ? length : at + 2;
       continue;
     }
-    if (char === "'" || char === '"') {
-      scan.skipQuoted(char);
-      previous = "a";
+    if (code === Code.Quote || code === Code.DoubleQuote) {
+      i = skipQuoted(source, i, code);
+      previous = Code.Word;
       continue;
     }
-    if (char === "`" || (char === "}" && stack.at(-1) === "t")) {
-      if (char === "}") stack.pop();
-      scan.advance(1);
-      if (scan.skipTemplate()) {
-        stack.push("t");
-        if (stack.length > limit) return scan.excess(limit, 2);
-        previous = "{";
-      } else previous = "a";
+    if (code === Code.Backtick || (code === Code.CloseBrace && stack.at(-1) === true)) {
+      if (code === Code.CloseBrace) stack.pop();
+      const end = skipTemplate(source, i + 1);
+      if (end < 0) {
+        i = -end;
+        stack.push(true);
+        if (stack.length > limit) return excessAt(source, i - 2, limit);
+        previous = Code.OpenBrace;
+      } else {
+        i = end;
+        previous = Code.Word;
+      }
       continue;
     }
-    if (char === "/" && startsRegex(previous, source, wordEnd, scan.index)) {
-      scan.skipRegex();
-      previous = "a";
+    if (code === Code.Slash && startsRegex(previous, source, wordEnd, i)) {
+      i = skipRegex(source, i);
+      previous = Code.Word;
       continue;
     }
-    if (OPEN.has(char)) {
-      stack.push(char);
-      if (stack.length > limit) return scan.excess(limit, 0);
-    } else if (CLOSE.has(char)) stack.pop();
-    previous = char;
-    if (/[\w$]/.test(char)) {
-      previous = "a";
-      wordEnd = scan.index + 1;
+    if (code === Code.OpenParen || code === Code.OpenBracket || code === Code.OpenBrace) {
+      stack.push(false);
+      if (stack.length > limit) return excessAt(source, i, limit);
+    } else if (code === Code.CloseParen || code === Code.CloseBracket || code === Code.CloseBrace) {
+      stack.pop();
     }
-    scan.advance(1);
+    previous = code;
+    if (isWordCode(code, true)) {
+      previous = Code.Word;
+      wordEnd = i + 1;
+    }
+    i++;
   }
   return null;
 }
 
-function startsRegex(previous: string, source: string, wordEnd: number, index: number): boolean {
+function startsRegex(previous: number, source: string, wordEnd: number, index: number): boolean {
   if (BEFORE_REGEX.has(previous)) return true;
-  if (previous !== "a" || wordEnd !== index) return false;
+  if (previous !== Code.Word || wordEnd !== index) return false;
   return KEYWORDS_BEFORE_REGEX.test(source.slice(Math.max(0, index - 12), index));
+}
+
+/** A one-line string literal from its opening quote at `start`: past its closing quote, or to the end of the line. */
+function skipQuoted(source: string, start: number, quote: number): number {
+  let i = start + 1;
+  for (; i < source.length; i++) {
+    const c = source.charCodeAt(i);
+    if (c === Code.Backslash) i++;
+    else if (c === quote) {
+      i++;
+      break;
+    } else if (c === Code.Newline) break;
+  }
+  return Math.min(i, source.length);
+}
+
+/** A regex literal from its `/` at `start`, classes included: past its closing `/` and flags, or to the end of the line. */
+function skipRegex(source: string, start: number): number {
+  let i = start + 1;
+  let inClass = false;
+  for (; i < source.length; i++) {
+    const c = source.charCodeAt(i);
+    if (c === Code.Backslash) i++;
+    else if (c === Code.Newline) break;
+    else if (c === Code.OpenBracket) inClass = true;
+    else if (c === Code.CloseBracket) inClass = false;
+    else if (c === Code.Slash && !inClass) {
+      i++;
+      break;
+    }
+  }
+  while (i < source.length && isWordCode(source.charCodeAt(i), false)) i++;
+  return Math.min(i, source.length);
+}
+
+/**
+ * From inside a template literal at `start`: the index past its closing backtick, or minus
+ * the index past the `${` that opens a substitution.
+ */
+function skipTemplate(source: string, start: number): number {
+  let i = start;
+  for (; i < source.length; i++) {
+    const c = source.charCodeAt(i);
+    if (c === Code.Backslash) i++;
+    else if (c === Code.Backtick) return i + 1;
+    else if (c === Code.Dollar && source.charCodeAt(i + 1) === Code.OpenBrace) return -(i + 2);
+  }
+  return Math.min(i, source.length);
+}
+
+/** The excess at the bracket at `at`: its 1-based line and column. */
+function excessAt(source: string, at: number, limit: number): NestingExcess {
+  let line = 1;
+  let lineStart = 0;
+  for (
+    let newline = source.indexOf("\n");
+    newline !== -1 && newline < at;
+    newline = source.indexOf("\n", newline + 1)
+  ) {
+    line++;
+    lineStart = newline + 1;
+  }
+  return { line, column: at - lineStart + 1, limit };
 }
 
 /** The first place a Python source nests brackets deeper than `limit`, or null. */
 export function pythonNestingExcess(source: string, limit: number): NestingExcess | null {
+  if (!moreOpenBracketsThan(source, limit)) return null;
   const scan = new Cursor(source);
   let depth = 0;
   while (scan.index < source.length) {
