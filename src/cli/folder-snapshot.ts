@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import ignore, { type Ignore } from "ignore";
 import { type SkippedFile, type Snapshot, type SnapshotFile, sortSnapshot } from "../core/snapshot.ts";
-import { readWorkingTreeEntry } from "./git-snapshot.ts";
+import { type OnFileRead, readWorkingTreeEntry } from "./git-snapshot.ts";
 
 const NEVER_READ: ReadonlySet<string> = new Set([".git", "node_modules"]);
 
@@ -19,10 +19,10 @@ interface IgnoreScope {
   readonly rules: Ignore;
 }
 
-export function folderSnapshot(dir: string): Snapshot {
+export function folderSnapshot(dir: string, onFile?: OnFileRead): Snapshot {
   const files: SnapshotFile[] = [];
   const skipped: SkippedFile[] = [];
-  walk(dir, "", [], files, skipped);
+  walk(dir, "", [], files, skipped, onFile);
   return sortSnapshot({ commit: null, files, skipped });
 }
 
@@ -32,6 +32,7 @@ function walk(
   inherited: readonly IgnoreScope[],
   files: SnapshotFile[],
   skipped: SkippedFile[],
+  onFile: OnFileRead | undefined,
 ): void {
   const absolute = join(root, relativeDir);
   const scopes = withGitignore(absolute, relativeDir, inherited);
@@ -42,14 +43,17 @@ function walk(
     const path = relativeDir === "" ? entry.name : `${relativeDir}/${entry.name}`;
     if (entry.isDirectory()) {
       if (NEVER_READ.has(entry.name) || isIgnored(scopes, `${path}/`)) continue;
-      walk(root, path, scopes, files, skipped);
+      walk(root, path, scopes, files, skipped, onFile);
       continue;
     }
     if (isIgnored(scopes, path)) continue;
     const read = readWorkingTreeEntry(root, path, null);
     if (read === null) continue;
     if ("reason" in read) skipped.push(read);
-    else files.push(read);
+    else {
+      files.push(read);
+      onFile?.(read);
+    }
   }
 }
 

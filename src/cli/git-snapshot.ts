@@ -44,11 +44,14 @@ export async function resolveCommit(dir: string, ref: string): Promise<string> {
   }
 }
 
+/** Called with each file as soon as it is read (extraction can start before the snapshot is whole). */
+export type OnFileRead = (file: SnapshotFile) => void;
+
 /**
  * The working tree of DIR: tracked files (as they are on disk now, deleted ones left out)
  * and untracked files that .gitignore does not exclude. Paths are relative to DIR.
  */
-export async function workingTreeSnapshot(dir: string): Promise<Snapshot> {
+export async function workingTreeSnapshot(dir: string, onFile?: OnFileRead): Promise<Snapshot> {
   const [staged, untracked] = await Promise.all([
     git(dir, ["ls-files", "-z", "--stage", "--", "."]),
     git(dir, ["ls-files", "-z", "--others", "--exclude-standard", "--", "."]),
@@ -74,7 +77,10 @@ export async function workingTreeSnapshot(dir: string): Promise<Snapshot> {
     const entry = readWorkingTreeEntry(dir, path, mode);
     if (entry === null) continue;
     if ("reason" in entry) skipped.push(entry);
-    else files.push(entry);
+    else {
+      files.push(entry);
+      onFile?.(entry);
+    }
   }
   return sortSnapshot({ commit: null, files, skipped });
 }

@@ -4,7 +4,14 @@
  */
 import type { Snapshot } from "../core/snapshot.ts";
 import { folderSnapshot } from "./folder-snapshot.ts";
-import { commitSnapshot, GitError, gitRoot, resolveCommit, workingTreeSnapshot } from "./git-snapshot.ts";
+import {
+  commitSnapshot,
+  GitError,
+  gitRoot,
+  type OnFileRead,
+  resolveCommit,
+  workingTreeSnapshot,
+} from "./git-snapshot.ts";
 
 export interface LocalSnapshots {
   readonly head: Snapshot;
@@ -13,14 +20,19 @@ export interface LocalSnapshots {
   readonly source: "git" | "folder";
 }
 
-export async function localSnapshots(dir: string, baseRef?: string): Promise<LocalSnapshots> {
+/** `onFile` sees each file of the head (working tree or folder) as it is read. */
+export async function localSnapshots(
+  dir: string,
+  baseRef?: string,
+  onFile?: OnFileRead,
+): Promise<LocalSnapshots> {
   const inGit = await isGitWorkTree(dir);
   if (!inGit) {
     if (baseRef !== undefined)
       throw new GitError(`--base needs a git work tree, and ${dir} is not inside one`);
-    return { head: folderSnapshot(dir), base: null, source: "folder" };
+    return { head: folderSnapshot(dir, onFile), base: null, source: "folder" };
   }
-  const head = await workingTreeSnapshot(dir);
+  const head = await workingTreeSnapshot(dir, onFile);
   const base =
     baseRef === undefined ? null : await commitSnapshot(dir, await resolveCommit(dir, baseRef), head);
   return { head, base, source: "git" };

@@ -15,12 +15,14 @@ import { DEFAULT_LANGUAGES } from "../core/acc/default-languages.ts";
 import { DEFAULT_MAX_FILE_BYTES, extractionCacheKey, languageOfPath } from "../core/acc/graph.ts";
 import type { ExtractionCache } from "../core/acc/model.ts";
 import { createPathSelector } from "../core/acc/path-filter.ts";
-import type { Snapshot } from "../core/snapshot.ts";
+import type { Snapshot, SnapshotFile } from "../core/snapshot.ts";
 import type { ExtractAnswer, ExtractJob } from "./extract-worker.ts";
 
 /** Below this many files to extract, one thread is faster than starting workers. */
 export const MIN_PARALLEL_FILES = 200;
 const BATCH_FILES = 64;
+/** Batches a worker holds at once: it never waits for the next, and the rest stay for whoever is free. */
+const MAX_IN_FLIGHT = 2;
 
 export interface ParallelExtractionOptions {
   readonly include?: readonly string[] | undefined;
@@ -43,31 +45,147 @@ export function threadsFromEnv(env: NodeJS.ProcessEnv): number | undefined {
   return Number.isInteger(value) && value >= 1 ? value : undefined;
 }
 
-/** The files of `snapshots` the cache has no result for, each once. */
-function pendingJobs(
-  snapshots: readonly Snapshot[],
-  cache: ExtractionCache,
-  options: ParallelExtractionOptions,
-): ExtractJob[] {
-  const selected = createPathSelector(options);
-  const jobs = new Map<string, ExtractJob>();
-  for (const snapshot of snapshots) {
-    for (const file of snapshot.files) {
-      const language = languageOfPath(file.path);
-      if (language === null || file.content.byteLength > DEFAULT_MAX_FILE_BYTES) continue;
-      const family = language === "python" ? "python" : "typescript";
-      const key = extractionCacheKey(language, DEFAULT_LANGUAGES[family].extractorVersion, file.blobSha);
-      if (jobs.has(key) || !selected(file.path) || cache.get(key) !== undefined) continue;
-      jobs.set(key, { key, path: file.path, language, content: file.content });
-    }
-  }
-  return [...jobs.values()];
-}
-
 /** The worker module next to this one, in whatever form this one runs (.ts sources, .js build, .mjs bundle). */
 function workerUrl(): URL {
   const extension = extname(fileURLToPath(import.meta.url));
   return new URL(`./extract-worker${extension}`, import.meta.url);
+}
+
+/**
+ * Extraction that starts while the snapshot is still being read: each file is offered as
+ * soon as it is read, and once enough files are pending the workers start (their start-up,
+ * loading the parser, overlaps the reading) and take batches as they fill.
+ */
+export interface StreamingExtraction {
+  /** One file of a snapshot: queued for a worker unless it is cached, unselected or queued already. */
+  offer(file: SnapshotFile): void;
+  /** Extracts whatever is still queued; resolves once every worker is done (or dead). */
+  finish(): Promise<ParallelExtractionStats>;
+}
+
+export function streamingExtraction(
+  cache: ExtractionCache,
+  options: ParallelExtractionOptions = {},
+): StreamingExtraction {
+  const stream = new ExtractionStream(cache, options);
+  return { offer: (file) => stream.offer(file), finish: () => stream.finish() };
+}
+
+interface PoolWorker {
+  readonly worker: Worker;
+  inFlight: number;
+  alive: boolean;
+}
+
+class ExtractionStream {
+  private readonly selected: (path: string) => boolean;
+  private readonly wanted: number;
+  /** Pending files before workers start: two batches at least, so one worker never runs alone. */
+  private readonly startAt: number;
+  private readonly keys = new Set<string>();
+  private readonly queue: ExtractJob[][] = [];
+  private filling: ExtractJob[] = [];
+  private workers: PoolWorker[] = [];
+  private pending = 0;
+  private extracted = 0;
+  private batches = 0;
+  private finishing = false;
+  private allDone: (() => void) | undefined;
+
+  private readonly cache: ExtractionCache;
+
+  constructor(cache: ExtractionCache, options: ParallelExtractionOptions) {
+    this.cache = cache;
+    this.selected = createPathSelector(options);
+    this.wanted = options.threads ?? availableParallelism();
+    this.startAt = Math.max(options.minFiles ?? MIN_PARALLEL_FILES, BATCH_FILES + 1);
+  }
+
+  offer(file: SnapshotFile): void {
+    const language = languageOfPath(file.path);
+    if (language === null || file.content.byteLength > DEFAULT_MAX_FILE_BYTES) return;
+    const family = language === "python" ? "python" : "typescript";
+    const key = extractionCacheKey(language, DEFAULT_LANGUAGES[family].extractorVersion, file.blobSha);
+    if (this.keys.has(key) || !this.selected(file.path) || this.cache.get(key) !== undefined) return;
+    this.keys.add(key);
+    this.pending++;
+    this.filling.push({ key, path: file.path, language, content: file.content });
+    if (this.filling.length >= BATCH_FILES) this.enqueue();
+  }
+
+  async finish(): Promise<ParallelExtractionStats> {
+    if (this.filling.length > 0) this.enqueue();
+    if (this.workers.length === 0) return { pending: this.pending, extracted: 0, threads: 0 };
+    const done = new Promise<void>((resolve) => {
+      this.allDone = resolve;
+    });
+    this.finishing = true;
+    this.dispatch();
+    this.settleIfDone();
+    await done;
+    return { pending: this.pending, extracted: this.extracted, threads: this.workers.length };
+  }
+
+  private enqueue(): void {
+    this.queue.push(this.filling);
+    this.filling = [];
+    if (this.workers.length === 0 && this.wanted >= 2 && this.pending >= this.startAt) this.startWorkers();
+    if (this.workers.length > 0) this.dispatch();
+  }
+
+  private startWorkers(): void {
+    const url = workerUrl();
+    this.workers = Array.from({ length: this.wanted }, () => {
+      const entry: PoolWorker = { worker: new Worker(url), inFlight: 0, alive: true };
+      entry.worker.on("message", (answer: ExtractAnswer) => {
+        for (const { key, result } of answer.results) this.cache.set(key, result);
+        this.extracted += answer.results.length;
+        entry.inFlight--;
+        this.dispatch();
+        this.settleIfDone();
+      });
+      // A dead worker's unfinished batches are extracted by the engine on the main thread.
+      const dead = () => {
+        if (!entry.alive) return;
+        entry.alive = false;
+        entry.inFlight = 0;
+        this.dispatch();
+        this.settleIfDone();
+      };
+      entry.worker.on("error", dead);
+      entry.worker.on("exit", dead);
+      return entry;
+    });
+  }
+
+  /**
+   * Hands queued batches to live workers with room. While the main thread is busy reading,
+   * answers wait, so each worker holds at most MAX_IN_FLIGHT and the rest stay for whoever is free.
+   */
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      let best: PoolWorker | undefined;
+      for (const entry of this.workers) {
+        if (!entry.alive || entry.inFlight >= MAX_IN_FLIGHT) continue;
+        if (best === undefined || entry.inFlight < best.inFlight) best = entry;
+      }
+      if (best === undefined) return;
+      best.inFlight++;
+      best.worker.postMessage({ batch: this.batches++, jobs: this.queue.shift()! });
+    }
+  }
+
+  private settleIfDone(): void {
+    if (!this.workers.some((entry) => entry.alive)) this.queue.length = 0;
+    if (!this.finishing || this.queue.length > 0) return;
+    if (this.workers.some((entry) => entry.alive && entry.inFlight > 0)) return;
+    for (const entry of this.workers) {
+      if (!entry.alive) continue;
+      entry.alive = false;
+      void entry.worker.terminate();
+    }
+    this.allDone?.();
+  }
 }
 
 /**
@@ -80,39 +198,7 @@ export async function extractInParallel(
   cache: ExtractionCache,
   options: ParallelExtractionOptions = {},
 ): Promise<ParallelExtractionStats> {
-  const jobs = pendingJobs(snapshots, cache, options);
-  const wanted = options.threads ?? availableParallelism();
-  const threads = Math.min(wanted, Math.ceil(jobs.length / BATCH_FILES));
-  if (jobs.length < (options.minFiles ?? MIN_PARALLEL_FILES) || threads < 2) {
-    return { pending: jobs.length, extracted: 0, threads: 0 };
-  }
-  const batches: ExtractJob[][] = [];
-  for (let start = 0; start < jobs.length; start += BATCH_FILES)
-    batches.push(jobs.slice(start, start + BATCH_FILES));
-  let next = 0;
-  let extracted = 0;
-  const url = workerUrl();
-  const runWorker = () =>
-    new Promise<void>((resolve) => {
-      const worker = new Worker(url);
-      const send = () => {
-        if (next >= batches.length) {
-          void worker.terminate().then(() => resolve());
-          return;
-        }
-        const batch = next++;
-        worker.postMessage({ batch, jobs: batches[batch] });
-      };
-      worker.on("message", (answer: ExtractAnswer) => {
-        for (const { key, result } of answer.results) cache.set(key, result);
-        extracted += answer.results.length;
-        send();
-      });
-      // A dead worker's unfinished batch is extracted by the engine on the main thread.
-      worker.on("error", () => resolve());
-      worker.on("exit", () => resolve());
-      send();
-    });
-  await Promise.all(Array.from({ length: threads }, runWorker));
-  return { pending: jobs.length, extracted, threads };
+  const extraction = streamingExtraction(cache, options);
+  for (const snapshot of snapshots) for (const file of snapshot.files) extraction.offer(file);
+  return extraction.finish();
 }

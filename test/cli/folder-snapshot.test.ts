@@ -41,8 +41,10 @@ describe("the CLI on a folder that is not a git work tree (a downloaded archive)
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("reads every file .gitignore files (root and nested) do not exclude, as git would", () => {
-    const snapshot = folderSnapshot(dir);
+    const seen: string[] = [];
+    const snapshot = folderSnapshot(dir, (file) => seen.push(file.path));
     const paths = snapshot.files.map((file) => file.path);
+    expect(seen.sort()).toEqual(paths);
     expect(paths).toEqual([
       ".github/maestro-hive.yml",
       ".gitignore",

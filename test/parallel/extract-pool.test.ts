@@ -3,7 +3,7 @@ import { DEFAULT_LANGUAGES } from "../../src/core/acc/default-languages.ts";
 import { buildGraph } from "../../src/core/acc/graph.ts";
 import type { ExtractionCache, ExtractResult } from "../../src/core/acc/model.ts";
 import { gitBlobSha, type Snapshot } from "../../src/core/snapshot.ts";
-import { extractInParallel, threadsFromEnv } from "../../src/parallel/extract-pool.ts";
+import { extractInParallel, streamingExtraction, threadsFromEnv } from "../../src/parallel/extract-pool.ts";
 
 const encoder = new TextEncoder();
 
@@ -89,6 +89,18 @@ describe("extraction in worker threads", () => {
     const smallCache = mapCache();
     expect(await extractInParallel([small], smallCache)).toEqual({ pending: 2, extracted: 0, threads: 0 });
     expect(smallCache.entries.size).toBe(0);
+  });
+
+  it("takes files one at a time as they are read, and gives the cache what a whole snapshot would", async () => {
+    const snapshot = snapshotOf(repository());
+    const whole = mapCache();
+    await extractInParallel([snapshot], whole, { exclude: ["vendor"], threads: 2, minFiles: 1 });
+    const streamed = mapCache();
+    const extraction = streamingExtraction(streamed, { exclude: ["vendor"], threads: 2, minFiles: 1 });
+    for (const file of snapshot.files) extraction.offer(file);
+    for (const file of snapshot.files.slice(0, 50)) extraction.offer(file); // offered twice: queued once
+    expect(await extraction.finish()).toEqual({ pending: 310, extracted: 308, threads: 2 });
+    expect(new Map([...streamed.entries].sort())).toEqual(new Map([...whole.entries].sort()));
   });
 
   it("reads MAESTRO_THREADS as a positive integer only", () => {

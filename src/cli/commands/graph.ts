@@ -20,7 +20,7 @@ import {
   violatingPairs,
 } from "../../core/report/graph-view.ts";
 import type { Snapshot } from "../../core/snapshot.ts";
-import { extractInParallel, threadsFromEnv } from "../../parallel/extract-pool.ts";
+import { streamingExtraction, threadsFromEnv } from "../../parallel/extract-pool.ts";
 import { cacheDirectory, openDiskCache } from "../disk-cache.ts";
 import { GitError } from "../git-snapshot.ts";
 import { type CliIo, parseOrUsage, UsageError } from "../io.ts";
@@ -70,19 +70,21 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.err(`maestro-hive graph: invalid config\n${formatConfigErrors(loaded.errors)}`);
     return 2;
   }
+  const cache = openDiskCache(cacheDirectory(dir, io.env));
+  const acc = loaded.config.acc ?? accSchema.parse({});
+  const extraction = streamingExtraction(cache, { ...acc, threads: threadsFromEnv(io.env) });
   let snapshot: Snapshot;
   try {
-    snapshot = (await localSnapshots(dir)).head;
+    snapshot = (await localSnapshots(dir, undefined, extraction.offer)).head;
   } catch (error) {
     if (error instanceof GitError) {
       io.err(`maestro-hive graph: ${error.message}`);
       return 2;
     }
     throw error;
+  } finally {
+    await extraction.finish();
   }
-  const cache = openDiskCache(cacheDirectory(dir, io.env));
-  const acc = loaded.config.acc ?? accSchema.parse({});
-  await extractInParallel([snapshot], cache, { ...acc, threads: threadsFromEnv(io.env) });
   const { graph, notices } = importGraph(snapshot, acc, cache);
   try {
     cache.flush();
