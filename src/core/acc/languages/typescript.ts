@@ -151,8 +151,7 @@ function collectFromAst(
     });
     return;
   }
-  const hasRequire = source.includes("require");
-  if (!hasRequire && importCalls === 0 && parsed.module.dynamicImports.length === 0) return;
+  if (!mayCallRequire(source) && importCalls === 0 && parsed.module.dynamicImports.length === 0) return;
   const lazyFound: Found[] = [];
   parsed.visit(importHandlers(lazyFound));
   if (isTs && countImportCalls(lazyFound) < importCalls) {
@@ -260,6 +259,26 @@ function countImportCallCandidates(source: string): number {
   }
   return count;
 }
+
+/**
+ * Whether the text may hold a `require(…)` call: "require" followed, after white space, by
+ * "(", a comment, type arguments or `?.`. An identifier spelled with escapes (`\u0072equire`)
+ * is matched by the parser, not by this text: any escape keeps the walk.
+ */
+function mayCallRequire(source: string): boolean {
+  let index = source.indexOf("require");
+  if (index === -1) return false;
+  if (source.includes("\\u")) return true;
+  while (index !== -1) {
+    REQUIRE_CALL.lastIndex = index + 7;
+    if (REQUIRE_CALL.test(source)) return true;
+    index = source.indexOf("require", index + 7);
+  }
+  return false;
+}
+
+/** What may follow "require" in a call: white space (JavaScript's, Unicode included), then `(`, `/`, `<` or `?`. */
+const REQUIRE_CALL = /\s*[(/<?]/y;
 
 function isBlank(code: number): boolean {
   return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;

@@ -90,6 +90,30 @@ describe("extractTypeScript: kinds", () => {
     ]);
   });
 
+  it("finds require calls however they are spaced, commented, typed or escaped, and only those", () => {
+    const source = lines(
+      "// This file is required; a required value, requirements.",
+      'const a = require ("./a");',
+      'const b = require /* why */ ("./b");',
+      "const c = require",
+      '  ("./c");',
+      'const d = require<Module>("./d");',
+      'const e = require?.("./e");',
+      'const f = \\u0072equire("./f");',
+      "const g = required(x);",
+    );
+    expect(extractTypeScript("src/x.ts", source).imports).toEqual([
+      { specifier: "./a", line: 2, kind: "require" },
+      { specifier: "./b", line: 3, kind: "require" },
+      { specifier: "./c", line: 4, kind: "require" },
+      { specifier: "./d", line: 6, kind: "require" },
+      { specifier: "./e", line: 7, kind: "require" },
+      { specifier: "./f", line: 8, kind: "require" },
+    ]);
+    // Words like "required" alone never make a call.
+    expect(extractTypeScript("src/y.ts", 'export const required = "requires";\n').imports).toEqual([]);
+  });
+
   it("reads import() in type positions as type, including variable annotations", () => {
     const source = lines(
       'type A = import("./a").A;',
