@@ -8,7 +8,7 @@
  * listed in `skipped`.
  */
 import { spawn } from "node:child_process";
-import { lstatSync, readFileSync, type Stats } from "node:fs";
+import { closeSync, lstatSync, openSync, readFileSync, readSync, type Stats } from "node:fs";
 import { join } from "node:path";
 import {
   contentSkipReason,
@@ -103,9 +103,32 @@ export function readWorkingTreeEntry(
   if (stats.isDirectory()) return { path, reason: "submodule" }; // an untracked nested repository
   if (!stats.isFile()) return null;
   if (stats.size > MAX_FILE_BYTES) return { path, reason: "too-large" };
-  const content = new Uint8Array(readFileSync(full));
+  const content = readExactly(full, stats.size);
   const reason = contentSkipReason(content);
   return reason ? { path, reason } : { path, blobSha: gitBlobSha(content), content };
+}
+
+/**
+ * The file's bytes in an array of their own, read straight into it when the file still has
+ * the size lstat saw (no second copy: a whole working tree at once is tens of megabytes).
+ */
+function readExactly(path: string, size: number): Uint8Array {
+  const content = new Uint8Array(size);
+  const fd = openSync(path, "r");
+  try {
+    let read = 0;
+    while (read < size) {
+      const count = readSync(fd, content, read, size - read, read);
+      if (count === 0) break;
+      read += count;
+    }
+    // Changed while being read: take it as it is now.
+    if (read < size || readSync(fd, new Uint8Array(1), 0, 1, size) !== 0)
+      return new Uint8Array(readFileSync(path));
+    return content;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 /**
- * Import extraction spread over worker threads, one per core. It runs before the engine:
+ * Import extraction spread over worker threads, one per core (one only for mostly Python
+ * files: PYTHON_THREADS). It streams alongside the reading of the snapshot, before the engine:
  * every selected source file whose result the extraction cache lacks is parsed in a worker
  * and its result put into the cache, so the engine (src/core, single-threaded and free of
  * I/O) finds every file already extracted and only resolves. Results are the ones the engine
@@ -21,6 +22,13 @@ import type { ExtractAnswer, ExtractJob } from "./extract-worker.ts";
 /** Below this many files to extract, one thread is faster than starting workers. */
 export const MIN_PARALLEL_FILES = 200;
 const BATCH_FILES = 64;
+/**
+ * Workers for files that are mostly Python. Its tokenizer runs in JavaScript, and each thread
+ * then costs about 50 MB (its own heap and runtime), which on a big package doubles the peak
+ * memory, while one thread next to the main one is already several times faster than
+ * import-linter. TypeScript/JavaScript parsing is native and takes every core.
+ */
+const PYTHON_THREADS = 1;
 /** Batches a worker holds at once: it never waits for the next, and the rest stay for whoever is free. */
 const MAX_IN_FLIGHT = 2;
 
@@ -87,6 +95,7 @@ class ExtractionStream {
   private filling: ExtractJob[] = [];
   private workers: PoolWorker[] = [];
   private pending = 0;
+  private pythonPending = 0;
   private extracted = 0;
   private batches = 0;
   private finishing = false;
@@ -109,6 +118,7 @@ class ExtractionStream {
     if (this.keys.has(key) || !this.selected(file.path) || this.cache.get(key) !== undefined) return;
     this.keys.add(key);
     this.pending++;
+    if (language === "python") this.pythonPending++;
     this.filling.push({ key, path: file.path, language, content: file.content });
     if (this.filling.length >= BATCH_FILES) this.enqueue();
   }
@@ -135,7 +145,9 @@ class ExtractionStream {
 
   private startWorkers(): void {
     const url = workerUrl();
-    this.workers = Array.from({ length: this.wanted }, () => {
+    const mostlyPython = this.pythonPending * 2 > this.pending;
+    const count = mostlyPython ? Math.min(this.wanted, PYTHON_THREADS) : this.wanted;
+    this.workers = Array.from({ length: count }, () => {
       const entry: PoolWorker = { worker: new Worker(url), inFlight: 0, alive: true };
       entry.worker.on("message", (answer: ExtractAnswer) => {
         for (const { key, result } of answer.results) this.cache.set(key, result);

@@ -103,6 +103,22 @@ describe("extraction in worker threads", () => {
     expect(new Map([...streamed.entries].sort())).toEqual(new Map([...whole.entries].sort()));
   });
 
+  it("gives mostly Python files one worker (memory), with the same results", async () => {
+    const python: Record<string, string> = { "pyproject.toml": '[project]\nname = "app"\n' };
+    for (let i = 0; i < 150; i++) python[`app/p${i}.py`] = `from . import p${(i + 1) % 150}\nimport os\n`;
+    for (let i = 0; i < 50; i++) python[`web/t${i}.ts`] = `import "./t${(i + 1) % 50}";\n`;
+    const snapshot = snapshotOf(python);
+    const cache = mapCache();
+    expect(await extractInParallel([snapshot], cache, { threads: 2, minFiles: 1 })).toEqual({
+      pending: 200,
+      extracted: 200,
+      threads: 1,
+    });
+    expect(buildGraph(snapshot, { ...options, extractionCache: cache }).graph).toEqual(
+      buildGraph(snapshot, options).graph,
+    );
+  });
+
   it("reads MAESTRO_THREADS as a positive integer only", () => {
     expect(threadsFromEnv({ MAESTRO_THREADS: "3" })).toBe(3);
     expect(threadsFromEnv({ MAESTRO_THREADS: "0" })).toBeUndefined();
