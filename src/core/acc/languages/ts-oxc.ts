@@ -109,17 +109,31 @@ function lazyVisitor(): VisitorCtor {
 
 /**
  * oxc's raw-transfer modes (lazy and eager) ABORT the process ("out of memory" panic in its
- * arena) on big module records: a 150 KB file of 5,000 imports kills Node. Above this size the
- * standard parse (a JSON copy of the AST, slower, never aborts) is used instead.
+ * arena) on big module records: a 150 KB file of 5,000 imports kills Node (oxc-parser 0.159:
+ * from about 4,740 import statements on, whatever their size or the file's). Sources up to
+ * this size always take raw transfer; longer ones only with at most
+ * RAW_TRANSFER_MAX_IMPORT_WORDS occurrences of "import" (an upper bound on import statements,
+ * far below the limit). Others take the standard parse (a JSON copy of the AST, several
+ * times slower, never aborts).
  */
 export const RAW_TRANSFER_MAX_SOURCE_LENGTH = 64 * 1024;
+export const RAW_TRANSFER_MAX_IMPORT_WORDS = 2000;
 
 let rawTransferOnThisRuntime: boolean | undefined;
 
 /** Raw transfer needs Node 22 or later (the compiled CLI also runs on Node 20). */
 function useRawTransfer(source: string): boolean {
   rawTransferOnThisRuntime ??= rawTransferSupported();
-  return rawTransferOnThisRuntime && source.length <= RAW_TRANSFER_MAX_SOURCE_LENGTH;
+  if (!rawTransferOnThisRuntime) return false;
+  return source.length <= RAW_TRANSFER_MAX_SOURCE_LENGTH || fewImportWords(source);
+}
+
+function fewImportWords(source: string): boolean {
+  let count = 0;
+  for (let at = source.indexOf("import"); at !== -1; at = source.indexOf("import", at + 6)) {
+    if (++count > RAW_TRANSFER_MAX_IMPORT_WORDS) return false;
+  }
+  return true;
 }
 
 interface RawStandardResult {

@@ -273,6 +273,42 @@ describe("extractTypeScript: languages per extension", () => {
   });
 });
 
+describe("extractTypeScript: big files", () => {
+  // Raw transfer (fast) takes long files with few imports; the standard parse (slow, safe)
+  // takes those with thousands, on which raw transfer would abort the process.
+  const filler = Array.from(
+    { length: 2500 },
+    (_, i) => `export const value${i} = compute(${i}, [1, 2], { a: "b" });`,
+  );
+
+  it("reads every kind of import in a 200 KB file", () => {
+    const source = lines(
+      'import { a } from "./a";',
+      ...filler,
+      'export * from "./b";',
+      'const c = require("./c");',
+      'const d = import("./d");',
+      'let e: typeof import("./e");',
+      ...filler,
+    );
+    expect(source.length).toBeGreaterThan(200_000);
+    expect(extractTypeScript("src/big.ts", source).imports).toEqual([
+      { specifier: "./a", line: 1, kind: "import" },
+      { specifier: "./b", line: 2502, kind: "export" },
+      { specifier: "./c", line: 2503, kind: "require" },
+      { specifier: "./d", line: 2504, kind: "dynamic" },
+      { specifier: "./e", line: 2505, kind: "type" },
+    ]);
+  });
+
+  it("reads a file of 5,000 imports (which would abort raw transfer) without crashing", () => {
+    const source = lines(...Array.from({ length: 5000 }, (_, i) => `import { a${i} } from "./m${i}";`));
+    const imports = extractTypeScript("src/many.ts", source).imports;
+    expect(imports).toHaveLength(5000);
+    expect(imports[4999]).toEqual({ specifier: "./m4999", line: 5000, kind: "import" });
+  });
+});
+
 describe("extractTypeScript: failures never throw", () => {
   it("reports a syntax error with line and column and keeps the imports it could read", () => {
     const result = extractTypeScript("src/bad.ts", 'import a from "./a";\nconst = ;\n');
