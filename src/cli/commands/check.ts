@@ -14,7 +14,7 @@ import { renderJson } from "../../core/report/json.ts";
 import { renderMarkdown } from "../../core/report/markdown.ts";
 import { renderSarif } from "../../core/report/sarif.ts";
 import { renderText } from "../../core/report/text.ts";
-import { extractInParallel, threadsFromEnv } from "../../parallel/extract-pool.ts";
+import { streamingExtraction, threadsFromEnv } from "../../parallel/extract-pool.ts";
 import { cacheDirectory, openDiskCache } from "../disk-cache.ts";
 import { GitError } from "../git-snapshot.ts";
 import { type CliIo, parseOrUsage, UsageError } from "../io.ts";
@@ -100,24 +100,22 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   if (loaded.hint) io.err(`maestro-hive check: ${loaded.hint}`);
 
+  const cache = openDiskCache(cacheDirectory(options.dir, io.env));
+  // Files are extracted in worker threads as they are read (only when ACC is configured).
+  const acc = loaded.config.acc;
+  const extraction = acc && streamingExtraction(cache, { ...acc, threads: threadsFromEnv(io.env) });
   let snapshots: LocalSnapshots;
   try {
-    snapshots = await localSnapshots(options.dir, options.base);
+    snapshots = await localSnapshots(options.dir, options.base, extraction?.offer);
+    for (const file of snapshots.base?.files ?? []) extraction?.offer(file);
   } catch (error) {
     if (error instanceof GitError) {
       io.err(`maestro-hive check: ${error.message}`);
       return 2;
     }
     throw error;
-  }
-
-  const cache = openDiskCache(cacheDirectory(options.dir, io.env));
-  if (loaded.config.acc) {
-    const threads = threadsFromEnv(io.env);
-    await extractInParallel(snapshots.base ? [snapshots.head, snapshots.base] : [snapshots.head], cache, {
-      ...loaded.config.acc,
-      threads,
-    });
+  } finally {
+    await extraction?.finish();
   }
   const result = await analyze({
     head: snapshots.head,
