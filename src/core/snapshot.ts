@@ -4,6 +4,9 @@
  * from a local git checkout; the engine never reads anything else.
  */
 import { createHash } from "node:crypto";
+import { looksBinary } from "./binary.ts";
+
+export { looksBinary } from "./binary.ts";
 
 export interface SnapshotFile {
   /** Repo-relative POSIX path, no leading "./" or "/". */
@@ -31,8 +34,6 @@ export interface Snapshot {
 /** Files above this size are not analysed (generated bundles, data dumps). */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
 const LFS_POINTER = new TextEncoder().encode("version https://git-lfs.github.com/spec/v1");
-/** As git: the first 8000 bytes decide whether a file looks binary. */
-const BINARY_PROBE_BYTES = 8000;
 
 /** git blob SHA-1 of `content`: sha1("blob <size>\0" + content). */
 export function gitBlobSha(content: Uint8Array): string {
@@ -45,44 +46,6 @@ export function contentSkipReason(content: Uint8Array): SkipReason | null {
   if (startsWith(content, LFS_POINTER)) return "lfs-pointer";
   if (looksBinary(content)) return "binary";
   return null;
-}
-
-/**
- * Binary-looking: a NUL byte in the first 8000 bytes (git's heuristic) AND either control
- * characters making up more than a tenth of them or bytes that are not UTF-8. tsc and Node read
- * a NUL inside a comment or string, so a UTF-8 source file with a stray NUL is text; images,
- * archives and compiled files are full of control bytes and invalid sequences.
- */
-export function looksBinary(content: Uint8Array): boolean {
-  const probe = content.subarray(0, BINARY_PROBE_BYTES);
-  if (!probe.includes(0)) return false;
-  let controls = 0;
-  for (const byte of probe) if (isControlByte(byte)) controls++;
-  if (controls * 10 > probe.byteLength) return true;
-  return !isUtf8(probe, probe.byteLength < content.byteLength);
-}
-
-/** `cut`: the bytes end where the probe ends, so a multi-byte character cut there is fine. */
-function isUtf8(bytes: Uint8Array, cut: boolean): boolean {
-  try {
-    new TextDecoder("utf-8", { fatal: true }).decode(bytes, { stream: cut });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** C0 controls that do not occur in text: not tab, newline, vertical tab, form feed, carriage return, escape. */
-function isControlByte(byte: number): boolean {
-  return (
-    byte < 0x20 &&
-    byte !== 0x09 &&
-    byte !== 0x0a &&
-    byte !== 0x0b &&
-    byte !== 0x0c &&
-    byte !== 0x0d &&
-    byte !== 0x1b
-  );
 }
 
 function startsWith(content: Uint8Array, prefix: Uint8Array): boolean {

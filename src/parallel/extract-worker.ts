@@ -6,15 +6,16 @@
  * a native parser crash in a worker thread would take the whole process down.
  */
 import { parentPort } from "node:worker_threads";
-import { DEFAULT_LANGUAGES } from "../core/acc/default-languages.ts";
+import { extractPython } from "../core/acc/languages/python.ts";
+import { extractTypeScript } from "../core/acc/languages/typescript.ts";
 import type { ExtractResult, Language } from "../core/acc/model.ts";
 import { decodeSource } from "../core/acc/source-text.ts";
+import { looksBinary } from "../core/binary.ts";
 import {
   DEFAULT_MAX_NESTING_DEPTH,
   javaScriptNestingExcess,
   pythonNestingExcess,
 } from "../core/guards/nesting.ts";
-import { looksBinary } from "../core/snapshot.ts";
 
 export interface ExtractJob {
   readonly key: string;
@@ -35,9 +36,10 @@ function extract(job: ExtractJob): ExtractResult | null {
   const source = decoded.text;
   const nested = job.language === "python" ? pythonNestingExcess : javaScriptNestingExcess;
   if (nested(source, DEFAULT_MAX_NESTING_DEPTH) !== null) return null;
-  const support = DEFAULT_LANGUAGES[job.language === "python" ? "python" : "typescript"];
+  // The extractors of DEFAULT_LANGUAGES, imported directly: the worker loads no resolver.
+  const extract = job.language === "python" ? extractPython : extractTypeScript;
   try {
-    return support.extract(job.path, source);
+    return extract(job.path, source);
   } catch {
     return null;
   }
