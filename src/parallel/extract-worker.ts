@@ -7,7 +7,6 @@
  */
 import { parentPort } from "node:worker_threads";
 import { extractPython } from "../core/acc/languages/python.ts";
-import { extractTypeScript } from "../core/acc/languages/typescript.ts";
 import type { ExtractResult, Language } from "../core/acc/model.ts";
 import { decodeSource } from "../core/acc/source-text.ts";
 import { looksBinary } from "../core/binary.ts";
@@ -29,15 +28,51 @@ export interface ExtractAnswer {
   readonly results: { readonly key: string; readonly result: ExtractResult }[];
 }
 
-function extract(job: ExtractJob): ExtractResult | null {
+/**
+ * Frees the bytes of a received file now rather than at the next full GC: this thread's copy,
+ * decoded already, unless another file of the batch shares the buffer. Dead file copies would
+ * otherwise pile up (tens of MB on a big package).
+ */
+function release(content: Uint8Array, shared: ReadonlySet<ArrayBufferLike>): void {
+  // ArrayBuffer#transfer detaches (frees) the buffer; Node 20, which the build supports, lacks it.
+  const buffer = content.buffer as ArrayBufferLike & { transfer?: (length: number) => ArrayBuffer };
+  if (buffer instanceof ArrayBuffer && !shared.has(buffer) && content.byteLength === buffer.byteLength)
+    buffer.transfer?.(0);
+}
+
+/** Buffers that back more than one file of the batch. */
+function sharedBuffers(jobs: readonly ExtractJob[]): Set<ArrayBufferLike> {
+  const seen = new Set<ArrayBufferLike>();
+  const shared = new Set<ArrayBufferLike>();
+  for (const job of jobs) {
+    if (seen.has(job.content.buffer)) shared.add(job.content.buffer);
+    seen.add(job.content.buffer);
+  }
+  return shared;
+}
+
+type Extractor = (path: string, source: string) => ExtractResult;
+
+/** Loaded with the first TS/JS file (oxc-parser is native and big): a Python-only worker stays smaller. */
+let typeScript: Promise<Extractor> | undefined;
+const loadTypeScript = () =>
+  (typeScript ??= import("../core/acc/languages/typescript.ts").then((module) => module.extractTypeScript));
+
+function extract(
+  job: ExtractJob,
+  extractTypeScript: Extractor | undefined,
+  shared: ReadonlySet<ArrayBufferLike>,
+): ExtractResult | null {
   if (looksBinary(job.content)) return null;
   const decoded = decodeSource(job.content, job.language);
+  release(job.content, shared);
   if ("unreadable" in decoded) return null;
   const source = decoded.text;
   const nested = job.language === "python" ? pythonNestingExcess : javaScriptNestingExcess;
   if (nested(source, DEFAULT_MAX_NESTING_DEPTH) !== null) return null;
   // The extractors of DEFAULT_LANGUAGES, imported directly: the worker loads no resolver.
   const extract = job.language === "python" ? extractPython : extractTypeScript;
+  if (extract === undefined) return null;
   try {
     return extract(job.path, source);
   } catch {
@@ -45,10 +80,13 @@ function extract(job: ExtractJob): ExtractResult | null {
   }
 }
 
-parentPort?.on("message", (message: { batch: number; jobs: ExtractJob[] }) => {
+parentPort?.on("message", async (message: { batch: number; jobs: ExtractJob[] }) => {
+  const needsTypeScript = message.jobs.some((job) => job.language !== "python");
+  const extractTypeScript = needsTypeScript ? await loadTypeScript() : undefined;
+  const shared = sharedBuffers(message.jobs);
   const results: ExtractAnswer["results"] = [];
   for (const job of message.jobs) {
-    const result = extract(job);
+    const result = extract(job, extractTypeScript, shared);
     if (result !== null) results.push({ key: job.key, result });
   }
   parentPort?.postMessage({ batch: message.batch, results } satisfies ExtractAnswer);

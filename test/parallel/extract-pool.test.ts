@@ -119,6 +119,28 @@ describe("extraction in worker threads", () => {
     );
   });
 
+  it("extracts files whose bytes share one buffer (a worker frees a file's copy only when no other needs it)", async () => {
+    const shared = encoder.encode('import { x } from "./x";\n');
+    const own = (text: string) => encoder.encode(text);
+    const files = Array.from({ length: 150 }, (_, i) => ({
+      path: `src/f${String(i).padStart(3, "0")}.ts`,
+      blobSha: `sha-${i}`,
+      content: i % 3 === 0 ? own(`import "./own${i}";\n`) : shared,
+    }));
+    const cache = mapCache();
+    const stats = await extractInParallel([{ commit: null, files, skipped: [] }], cache, {
+      threads: 2,
+      minFiles: 1,
+    });
+    expect(stats).toEqual({ pending: 150, extracted: 150, threads: 2 });
+    for (const [i, file] of files.entries()) {
+      const [key] = [...cache.entries.keys()].filter((k) => k.endsWith(`:${file.blobSha}`));
+      const specifier = i % 3 === 0 ? `./own${i}` : "./x";
+      expect(cache.entries.get(key!)?.imports.map((item) => item.specifier)).toEqual([specifier]);
+    }
+    expect(shared.byteLength).toBeGreaterThan(0); // the main thread's bytes are never touched
+  });
+
   it("reads MAESTRO_THREADS as a positive integer only", () => {
     expect(threadsFromEnv({ MAESTRO_THREADS: "3" })).toBe(3);
     expect(threadsFromEnv({ MAESTRO_THREADS: "0" })).toBeUndefined();
