@@ -73,6 +73,7 @@ const EnvSchema = z.object({
   MAESTRO_ANALYSIS_RESIDENT_MB: optionalText.pipe(integerText(64, 131_072).optional()),
   MAESTRO_ANALYSIS_ATTEMPTS: optionalText.pipe(integerText(1, 10).optional()),
   MAESTRO_PARSER_NESTING_LIMIT: optionalText.pipe(integerText(0, 100_000).optional()),
+  MAESTRO_CHECKS_IN_PROGRESS_AFTER_MS: optionalText.pipe(integerText(0, 600_000).optional()),
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalText.pipe(z.url().optional()),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalText.pipe(z.url().optional()),
   OTEL_EXPORTER_OTLP_PROTOCOL: optionalText.pipe(
@@ -127,6 +128,11 @@ export interface AppEnv {
   analysisSandbox: AnalysisSandboxEnv | null;
   /** Deepest nesting the TS parser is given (0: no guard); undefined: the engine's default. */
   parserNestingLimit: number | undefined;
+  /**
+   * An analysis whose result takes longer than this (ms from the job's start) shows its check
+   * runs in progress first; a quicker one creates them completed. Undefined: the default (2500).
+   */
+  checksInProgressAfterMs: number | undefined;
   /** OpenTelemetry: traces go to the OTLP/HTTP collector here; both undefined = tracing off. */
   otlpEndpoint: string | undefined;
   otlpTracesEndpoint: string | undefined;
@@ -201,6 +207,7 @@ export function loadEnv(source: NodeJS.ProcessEnv, cwd: string = process.cwd()):
             attempts: env.MAESTRO_ANALYSIS_ATTEMPTS,
           },
     parserNestingLimit: env.MAESTRO_PARSER_NESTING_LIMIT,
+    checksInProgressAfterMs: env.MAESTRO_CHECKS_IN_PROGRESS_AFTER_MS,
     otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
     otlpTracesEndpoint: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
     otelServiceName: env.OTEL_SERVICE_NAME ?? "maestro-hive",

@@ -130,6 +130,8 @@ export interface PrCommentsTable {
   repository: string;
   pr_number: number;
   comment_id: number;
+  /** SHA-256 (hex) of the body this app last wrote; null when not known. */
+  body_sha256: string | null;
   updated_at: CreatedAt;
 }
 
@@ -139,6 +141,8 @@ export interface CheckRunsTable {
   name: string;
   check_run_id: number;
   status: string;
+  /** Digest of the output a completed run shows (publish.ts outputDigest); null when not known. */
+  output_digest: string | null;
   created_at: CreatedAt;
   updated_at: CreatedAt;
 }
