@@ -196,17 +196,21 @@ describeEachDatabase("GitHub app: pull requests", (getDb) => {
     const repo = fixtureRepo(h.gh, "superseded");
     const head1 = commitOnBranch(repo, "feature", VIOLATION);
     h.gh.addPullRequest({ owner: repo.owner, repo: repo.name, number: 8, head: "feature", base: "main" });
-    // The first analysis stalls fetching its snapshot, after its check runs are open (the config
-    // is read before the claim); the second push lands meanwhile.
-    const stall = h.gh.inject({ path: /\/repos\/acme\/superseded\/tarball\//, delayMs: 2500, times: 1 });
+    // The first analysis stalls fetching its snapshot for longer than the in-progress window, so
+    // its check runs are shown in progress (the config is read before the claim); the second
+    // push lands meanwhile.
+    const stall = h.gh.inject({ path: /\/repos\/acme\/superseded\/tarball\//, delayMs: 6000, times: 1 });
     const first = await h.send(
       pullRequestEvent("opened", { ...prOptions(repo, 8, "feature"), headSha: head1 }),
     );
     await expect
-      .poll(() => h.gh.checkRuns({ owner: "acme", repo: "superseded", headSha: head1 }).length, {
-        timeout: 30_000,
-        interval: 50,
-      })
+      .poll(
+        () =>
+          h.gh
+            .checkRuns({ owner: "acme", repo: "superseded", headSha: head1 })
+            .filter((run) => run.status === "in_progress").length,
+        { timeout: 30_000, interval: 50 },
+      )
       .toBe(4);
     const head2 = commitOnBranch(repo, "feature", { "README.md": "# shop, again\n" });
     const second = await h.deliver(
@@ -314,6 +318,7 @@ describeEachDatabase("GitHub app: pull requests", (getDb) => {
     expect(ready.jobState).toBe("completed");
     const comments = h.gh.issueComments({ owner: "acme", repo: "drafty", issueNumber: 11 });
     expect(comments).toHaveLength(1);
+    const readyBody = comments[0]!.body;
     expect(h.gh.checkRuns({ owner: "acme", repo: "drafty", headSha: head })).toHaveLength(8);
 
     const acc = latestRuns("acme/drafty", head).get("Maestro ACC")!;
@@ -336,12 +341,15 @@ describeEachDatabase("GitHub app: pull requests", (getDb) => {
       patch: { check_run: { id: acc.id, name: "Maestro gate", head_sha: head, pull_requests: [] } },
     });
     expect(rerequested.jobState).toBe("completed");
+    // A re-run asked for publishes new check runs even when they show the same.
     const all = h.gh.checkRuns({ owner: "acme", repo: "drafty", headSha: head });
     expect(all).toHaveLength(16);
     expect(all.every((run) => run.status === "completed")).toBe(true);
+    // The comment would read the same: it is not edited.
     const after = h.gh.issueComments({ owner: "acme", repo: "drafty", issueNumber: 11 });
     expect(after).toHaveLength(1);
-    expect(after[0]!.edits).toBe(2);
+    expect(after[0]!.body).toBe(readyBody);
+    expect(after[0]!.edits).toBe(0);
   });
 
   it("falls back to comparing trees when a pull request changes more than 3,000 files", async () => {
@@ -387,15 +395,20 @@ describeEachDatabase("GitHub app: pull requests", (getDb) => {
     expect(delivered.jobState).toBe("completed");
     const acc = latestRuns("acme/many", head).get("Maestro ACC")!;
     expect(acc.annotations).toHaveLength(120);
+    // Created with the first batch (in progress: more follow), then two updates, the last completing it.
+    const created = h.gh
+      .requestsTo("POST /repos/{owner}/{repo}/check-runs")
+      .filter((r) => (r.body as { name?: string }).name === "Maestro ACC");
     const patches = h.gh
       .requestsTo("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}")
       .filter((r) => r.path.endsWith(`/check-runs/${acc.id}`));
-    const sizes = patches.map(
+    const requests = [...created, ...patches];
+    const sizes = requests.map(
       (r) => ((r.body as { output?: { annotations?: unknown[] } }).output?.annotations ?? []).length,
     );
     expect(sizes).toEqual([50, 50, 20]);
-    expect(patches.map((r) => (r.body as { status?: string }).status ?? null)).toEqual([
-      null,
+    expect(requests.map((r) => (r.body as { status?: string }).status ?? null)).toEqual([
+      "in_progress",
       null,
       "completed",
     ]);
