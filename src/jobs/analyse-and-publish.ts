@@ -71,8 +71,10 @@ export async function analyseAndPublish(job: Job, run: StartedRun): Promise<Anal
   // 4. The engine, then its extraction cache saved.
   const now = job.context.now();
   const { head, base } = snapshots;
-  // Peer contracts (acc.adopt) are read from the commit the config came from, like all policy.
-  const policy = githubPolicyFiles(job.octokit, job.repo, job.configRef);
+  // Peer contracts (acc.adopt) are read from the commit the config came from, like all policy
+  // (with the tree a snapshot listed when that commit is the base or the head: no request for it).
+  const listed = snapshots.fetcher.listedTree(job.configRef);
+  const policy = githubPolicyFiles(job.octokit, job.repo, job.configRef, listed);
   const input = { head, base, config: engineConfig, policy, now, changedFiles: changed.paths, ...stored };
   const result = await inSpan("engine", {}, () => runEngine(job, { ...input, around: spanAround("engine") }));
   laps.lap("analyze");
