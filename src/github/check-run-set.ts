@@ -73,7 +73,9 @@ export class CheckRunSet {
     this.#timer = setTimeout(
       () => {
         this.#timer = undefined;
-        this.#showing = this.#showProgress().catch((error: unknown) => this.#options.onProgressError?.(error));
+        this.#showing = this.#showProgress().catch((error: unknown) =>
+          this.#options.onProgressError?.(error),
+        );
       },
       Math.max(0, delayMs),
     );
@@ -248,7 +250,12 @@ export class CheckRunSet {
         this.#ids.set(name, created);
         await recordCheckRun(db, fullName, headSha, name, created, "completed");
       } else {
-        await octokit.rest.checks.update({ owner: repo.owner, repo: repo.repo, check_run_id: id, ...completion });
+        await octokit.rest.checks.update({
+          owner: repo.owner,
+          repo: repo.repo,
+          check_run_id: id,
+          ...completion,
+        });
         await markCheckRunsCompleted(db, fullName, [id]);
       }
       this.#completed.add(name);

@@ -97,7 +97,11 @@ export interface PublishableOutput {
  * Extra sections for every summary: suppressions to look at, notices (config changes first),
  * then timings — `withTimings` false leaves them out (timings differ on every run).
  */
-function detailSections(result: AnalysisResult, configChanges: readonly string[], withTimings = true): string {
+function detailSections(
+  result: AnalysisResult,
+  configChanges: readonly string[],
+  withTimings = true,
+): string {
   const lines = [
     ...configChangeSection(configChanges),
     ...suppressionSection(result),

@@ -72,7 +72,9 @@ const blobSchema = z.object({ content: z.string(), encoding: z.string() });
  */
 export interface ListedTree {
   /** The entry at a repo-relative path (blobs, symlinks, submodules; directories may be absent). */
-  entry(path: string): { readonly type: string; readonly sha: string; readonly size?: number | undefined } | undefined;
+  entry(
+    path: string,
+  ): { readonly type: string; readonly sha: string; readonly size?: number | undefined } | undefined;
   /** A blob's bytes, when a snapshot read them (not for skipped files). */
   content(sha: string): Uint8Array | undefined;
 }

@@ -1,10 +1,10 @@
 /** The analysis job's state as its stages pass it along (analysis-job.ts, analyse-and-publish.ts). */
 import type { ProbotOctokit } from "probot";
 import type { ExplainerSettings } from "../ai/explain.ts";
+import type { CheckRunSet } from "../github/check-run-set.ts";
 import type { RepositoryConfig } from "../github/config.ts";
 import type { DeliveryContext } from "../github/delivery.ts";
 import type { AnalysisTrigger, PullRequestRef } from "../github/events.ts";
-import type { CheckRunSet } from "../github/check-run-set.ts";
 import type { CheckRunIds, PublishTarget } from "../github/publish.ts";
 import type { RetryPolicy } from "../github/retry.ts";
 import type { RepoRef } from "../github/snapshot.ts";

@@ -11,11 +11,11 @@
  * the file and line. Nothing stays in progress.
  */
 import { escapeMarkdown } from "../core/report/markdown.ts";
+import { CheckRunSet } from "../github/check-run-set.ts";
 import { getPullRequest, openPullRequestAt, refOf, unfinishedCheckRuns } from "../github/commits.ts";
 import { loadRepositoryConfig } from "../github/config.ts";
 import type { DeliveryContext, DeliveryHandler } from "../github/delivery.ts";
 import { type AnalysisTrigger, analysisTrigger, type PullRequestRef } from "../github/events.ts";
-import { CheckRunSet } from "../github/check-run-set.ts";
 import { completeAllWith, type PublishTarget } from "../github/publish.ts";
 import {
   DEFAULT_RETRY_POLICY,
@@ -91,6 +91,7 @@ export async function reanalysePullRequest(
     before: null,
     baseline: false,
     force: true,
+    rerun: true,
   };
   return runAnalysis(context, trigger, options);
 }
@@ -267,7 +268,7 @@ async function startCheckRuns(
     externalId: String(runId),
     startedAt: context.now(),
     // A re-run someone asked for gets new runs; any other analysis of a commit reuses one showing the same.
-    reuseUnchanged: !trigger.force,
+    reuseUnchanged: !trigger.rerun,
     retrying: job.retrying,
     stillCurrent: async () => (await stillOurs(context.db, runId, context.deliveryId)).ours,
     onProgressError: (error) =>

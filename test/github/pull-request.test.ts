@@ -312,6 +312,7 @@ describeEachDatabase("GitHub app: pull requests", (getDb) => {
     expect(h.gh.issueComments({ owner: "acme", repo: "drafty", issueNumber: 11 })).toHaveLength(0);
 
     h.gh.pullRequest("acme", "drafty", 11)!.draft = false;
+    h.gh.resetRecording();
     const ready = await h.deliver(
       pullRequestEvent("ready_for_review", { ...prOptions(repo, 11, "wip"), headSha: head }),
     );
@@ -319,7 +320,10 @@ describeEachDatabase("GitHub app: pull requests", (getDb) => {
     const comments = h.gh.issueComments({ owner: "acme", repo: "drafty", issueNumber: 11 });
     expect(comments).toHaveLength(1);
     const readyBody = comments[0]!.body;
-    expect(h.gh.checkRuns({ owner: "acme", repo: "drafty", headSha: head })).toHaveLength(8);
+    // The check runs would show the same as the draft's: left as they are, nothing written.
+    expect(h.gh.checkRuns({ owner: "acme", repo: "drafty", headSha: head })).toHaveLength(4);
+    expect(h.gh.requestCount("POST /repos/{owner}/{repo}/check-runs")).toBe(0);
+    expect(h.gh.requestCount("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}")).toBe(0);
 
     const acc = latestRuns("acme/drafty", head).get("Maestro ACC")!;
     const button = await h.deliver({
@@ -343,7 +347,7 @@ describeEachDatabase("GitHub app: pull requests", (getDb) => {
     expect(rerequested.jobState).toBe("completed");
     // A re-run asked for publishes new check runs even when they show the same.
     const all = h.gh.checkRuns({ owner: "acme", repo: "drafty", headSha: head });
-    expect(all).toHaveLength(16);
+    expect(all).toHaveLength(12);
     expect(all.every((run) => run.status === "completed")).toBe(true);
     // The comment would read the same: it is not edited.
     const after = h.gh.issueComments({ owner: "acme", repo: "drafty", issueNumber: 11 });

@@ -86,10 +86,9 @@ describe("production throttling and retries", () => {
 
     expect(fault.hits).toBe(1);
     const creates = h.gh.requestsTo(CHECK_RUN_CREATE);
+    const nameOf = (r: RecordedRequest | undefined) => (r?.body as { name?: string } | undefined)?.name;
     const failed = creates.findIndex((r) => r.status === 502);
-    const retried = creates
-      .slice(failed + 1)
-      .find((r) => (r.body as { name?: string }).name === (creates[failed]?.body as { name?: string }).name);
+    const retried = creates.slice(failed + 1).find((r) => nameOf(r) === nameOf(creates[failed]));
     const retryWait = (retried?.at ?? Number.POSITIVE_INFINITY) - (creates[failed]?.at ?? 0);
     expect(retried?.status).toBe(201);
     expect(retryWait).toBeGreaterThanOrEqual(1000 - SLACK_MS);
