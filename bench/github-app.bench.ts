@@ -3,9 +3,9 @@
  * pg-boss, workers), signed webhooks over HTTP, the contract-checked fake GitHub.
  *
  * 1. Without throttling (the tests' Octokit): the first pull request of a never-analysed
- *    repository (cold: tarballs of base and head), then a second changing 50 files (warm:
- *    trees plus only the 50 new blobs, the extraction cache preloaded). From webhook to the
- *    job done (four check runs completed, the comment posted).
+ *    repository (cold: tarballs of base and head), then WARM_ROUNDS (BENCH_ROUNDS, default 3)
+ *    changing 50 other files each (warm: trees plus only the 50 new blobs, the extraction cache
+ *    preloaded). From webhook to the job done (four check runs completed, the comment posted).
  * 2. With the Octokit the app ships (Probot's throttling — writes of an installation ≥ 1 s
  *    apart, comments ≥ 3 s — and retries, exactly as production configures them), pointed at
  *    the fake: after a cold pull request, WARM_ROUNDS warm ones (50 other files each), from
@@ -232,12 +232,13 @@ async function scenario(options: HarnessOptions, warm: number, quietMs = 0): Pro
 }
 
 async function main(): Promise<void> {
-  console.log("1. Octokit without throttling (the tests'):");
-  const [cold, warm] = (await scenario({ analysis: { retry: { attempts: 1, baseDelayMs: 10 } } }, 1)) as [
-    Figure,
-    Figure,
-  ];
-  for (const f of [cold, warm]) printFigure(f, "job done");
+  console.log(`1. Octokit without throttling (the tests'), ${WARM_ROUNDS} warm pull requests:`);
+  const fast = await scenario({ analysis: { retry: { attempts: 1, baseDelayMs: 10 } } }, WARM_ROUNDS);
+  for (const f of fast) printFigure(f, "job done");
+  const cold = fast[0]!;
+  const warmFast = fast.slice(1);
+  const warmMs = spread(warmFast.map((f) => f.ms)).median;
+  console.log(`  warm webhook → job done: ${describeSpread(warmFast.map((f) => f.ms))}`);
 
   const production = (window?: number): HarnessOptions => ({
     octokit: "production",
@@ -275,8 +276,12 @@ async function main(): Promise<void> {
 
   console.log("");
   const checks = [
-    [`warm < 3000 ms`, warm.ms < 3000, `${warm.ms} ms`],
-    [`warm ≤ 50 + 15 requests`, warm.total <= 65, `${warm.total}`],
+    [`warm < 3000 ms (median of ${warmFast.length})`, warmMs < 3000, `${Math.round(warmMs)} ms`],
+    [
+      `warm ≤ 50 + 15 requests`,
+      warmFast.every((f) => f.total <= 65),
+      warmFast.map((f) => f.total).join(", "),
+    ],
     [`cold ≤ 10 requests to read the repository`, cold.read <= 10, `${cold.read}`],
     [
       `production throttling: warm webhook → gate check completed ≤ 5000 ms (median of ${warmAfter.length})`,
