@@ -182,6 +182,33 @@ describeEachDatabase("publication: a quick analysis", (getDb) => {
     expect(after[0]?.body).toBe(original);
   });
 
+  it("resumes a publication that failed midway: each run created once, each batch of 50 annotations sent once", async () => {
+    const repo = fixtureRepo(h.gh, "resumed");
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 70; i++)
+      files[`src/data/bad${String(i).padStart(2, "0")}.ts`] =
+        'import { page } from "../ui/page";\nexport const x = page;\n';
+    const head = commitOnBranch(repo, "many", files);
+    h.gh.addPullRequest({ owner: "acme", repo: "resumed", number: 4, head: "many", base: "main" });
+    // The ACC run's second batch fails beyond Octokit's own retries: the attempt fails, the next resumes.
+    const fault = h.gh.inject({ method: "PATCH", path: UPDATE.split(" ")[1]!, status: 500, times: 4 });
+    h.gh.resetRecording();
+    expect((await h.deliver(prEvent(repo, 4, "many", head))).jobState).toBe("completed");
+    expect(fault.hits).toBe(4);
+    const runs = h.gh.checkRuns({ owner: "acme", repo: "resumed", headSha: head });
+    expect(runs.map((r) => r.name).sort()).toEqual([...GATE_FIRST].sort());
+    const acc = runs.find((r) => r.name === "Maestro ACC")!;
+    expect(acc).toMatchObject({
+      status: "completed",
+      conclusion: "failure",
+      output: { title: "70 new findings" },
+    });
+    expect(acc.annotations).toHaveLength(70);
+    expect(new Set(acc.annotations.map((a) => a.path)).size).toBe(70);
+    expect(h.gh.requestsTo(CREATE).filter((r) => r.status === 201)).toHaveLength(4);
+    expect(h.gh.requestsTo(UPDATE).filter((r) => r.status === 200)).toHaveLength(1);
+  });
+
   it("does not write check runs again for a commit whose runs already show the result", async () => {
     // A branch pushed, then its pull request opened: the same commit against the same base.
     const repo = fixtureRepo(h.gh, "pushed-first");
