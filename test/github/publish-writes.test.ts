@@ -267,20 +267,21 @@ describe("publication: a slow analysis", () => {
     const head = commitOnBranch(repo, "feature", LAYER_VIOLATION);
     h.gh.addPullRequest({ owner: "acme", repo: "slow", number: 3, head: "feature", base: "main" });
     // The snapshot takes a while: long enough to see the runs in progress meanwhile.
-    const stall = h.gh.inject({ path: /\/repos\/acme\/slow\/tarball\//, delayMs: 1500, times: 1 });
+    const stall = h.gh.inject({ path: /\/repos\/acme\/slow\/tarball\//, delayMs: 3000, times: 1 });
     h.gh.resetRecording();
     const sent = await h.send(prEvent(repo, 3, "feature", head));
+    // Shown in progress on GitHub, and recorded so (a retried or superseded job closes them).
     await expect
-      .poll(
-        () =>
-          h.gh
-            .checkRuns({ owner: "acme", repo: "slow", headSha: head })
-            .filter((r) => r.status === "in_progress").length,
-        { timeout: 30_000, interval: 20 },
-      )
-      .toBe(4);
-    const shown = await storedRuns(database.store.db, repo.fullName, head);
-    expect(shown.map((r) => [r.status, r.output_digest])).toEqual(Array(4).fill(["in_progress", null]));
+      .poll(async () => (await storedRuns(database.store.db, repo.fullName, head)).map((r) => r.status), {
+        timeout: 30_000,
+        interval: 20,
+      })
+      .toEqual(Array(4).fill("in_progress"));
+    const shown = h.gh.checkRuns({ owner: "acme", repo: "slow", headSha: head });
+    expect(shown.map((r) => r.status)).toEqual(Array(4).fill("in_progress"));
+    const stored = await storedRuns(database.store.db, repo.fullName, head);
+    expect(stored.map((r) => r.check_run_id).sort()).toEqual(shown.map((r) => r.id).sort());
+    expect(stored.map((r) => r.output_digest)).toEqual(Array(4).fill(null));
     expect(await h.waitForJob(sent.deliveryId)).toBe("completed");
     expect(stall.hits).toBe(1);
 
@@ -297,8 +298,8 @@ describe("publication: a slow analysis", () => {
       conclusion: "failure",
       output: { title: "1 new finding" },
     });
-    const stored = await storedRuns(database.store.db, repo.fullName, head);
-    for (const row of stored) {
+    const completed = await storedRuns(database.store.db, repo.fullName, head);
+    for (const row of completed) {
       expect(row.status).toBe("completed");
       expect(row.output_digest).toMatch(/^[0-9a-f]{64}$/);
     }

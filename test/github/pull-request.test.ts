@@ -6,7 +6,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { listAudit } from "../../src/store/audit.ts";
 import { describeEachDatabase } from "../harness/db.ts";
-import { type AppHarness, pullRequestEvent, pushEvent, startAppHarness } from "./app-harness.ts";
+import {
+  type AppHarness,
+  pullRequestEvent,
+  pushEvent,
+  startAppHarness,
+  TEST_ANALYSIS_OPTIONS,
+} from "./app-harness.ts";
 import {
   commitOnBranch,
   type FixtureRepo,
@@ -18,12 +24,18 @@ import {
 } from "./fixture-repo.ts";
 
 const CHECKS = ["Maestro ACC", "Maestro BDV", "Maestro DDE", "Maestro gate"];
+const IN_PROGRESS_AFTER_MS = 5_000;
 
 describeEachDatabase("GitHub app: pull requests", (getDb) => {
   let h: AppHarness;
 
   beforeAll(async () => {
-    h = await startAppHarness(getDb(), { workers: 2 });
+    // Analyses here finish well within 5 s even on a loaded machine (publish-writes.test.ts pins
+    // the window's both sides); the superseded-head test stalls one for longer.
+    h = await startAppHarness(getDb(), {
+      workers: 2,
+      analysis: { ...TEST_ANALYSIS_OPTIONS, inProgressAfterMs: IN_PROGRESS_AFTER_MS },
+    });
     h.gh.addInstallation({ id: INSTALLATION, account: "acme" });
   });
   afterAll(async () => {
@@ -199,7 +211,11 @@ describeEachDatabase("GitHub app: pull requests", (getDb) => {
     // The first analysis stalls fetching its snapshot for longer than the in-progress window, so
     // its check runs are shown in progress (the config is read before the claim); the second
     // push lands meanwhile.
-    const stall = h.gh.inject({ path: /\/repos\/acme\/superseded\/tarball\//, delayMs: 6000, times: 1 });
+    const stall = h.gh.inject({
+      path: /\/repos\/acme\/superseded\/tarball\//,
+      delayMs: IN_PROGRESS_AFTER_MS + 3000,
+      times: 1,
+    });
     const first = await h.send(
       pullRequestEvent("opened", { ...prOptions(repo, 8, "feature"), headSha: head1 }),
     );

@@ -34,7 +34,13 @@ describe("production throttling and retries", () => {
 
   beforeAll(async () => {
     database = await createTestDatabase("pglite");
-    h = await startAppHarness(database, { workers: 2, octokit: "production" });
+    // Every analysis here counts as quick (a loaded machine must not turn it into a slow one):
+    // each check run is one write.
+    h = await startAppHarness(database, {
+      workers: 2,
+      octokit: "production",
+      env: { MAESTRO_CHECKS_IN_PROGRESS_AFTER_MS: "60000" },
+    });
     h.gh.addInstallation({ id: INSTALLATION, account: "acme" });
     repo = fixtureRepo(h.gh, "throttled");
     head = commitOnBranch(repo, "feature", LAYER_VIOLATION);
