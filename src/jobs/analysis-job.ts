@@ -350,6 +350,16 @@ async function finalFailure(job: Job, run: StartedRun, error: unknown): Promise<
     await run.checks.completeAll("failure", title, summary);
   } catch (publishError) {
     context.log.error({ err: publishError }, "could not complete the check runs with the failure");
+    // Nothing on GitHub at all: never leave the claim running, a later delivery of this commit
+    // may then claim it again (runs that do exist are closed by the queue's retry of this job).
+    if (run.checks.ids.size === 0) {
+      await finishRun(context.db, run.runId, {
+        status: "failed",
+        verdict: null,
+        error: describeFailure(error),
+        at: context.now(),
+      });
+    }
     throw error;
   }
   await finishRun(context.db, run.runId, {
