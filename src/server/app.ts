@@ -37,6 +37,8 @@ export interface StartOptions {
   probot?: ProbotOverrides | undefined;
   /** Worker poll interval (tests use a short one). */
   pollingIntervalSeconds?: number | undefined;
+  /** The delivery audit appender's delay and sweep period (tests); defaults in delivery-appender.ts. */
+  deliveryAudit?: { delayMs?: number; sweepMs?: number } | undefined;
 }
 
 export interface RunningApp {
@@ -76,7 +78,7 @@ export async function startApp(env: AppEnv, options: StartOptions = {}): Promise
   const anchorLog = new AuditAnchorLog(store.db, log);
   anchorLog.start();
   // The deliveries' audit rows, appended off the webhook's answer (and, at start, what a crash left).
-  const deliveryAudit = new DeliveryAuditAppender(store.db, log);
+  const deliveryAudit = new DeliveryAuditAppender(store.db, log, options.deliveryAudit);
   deliveryAudit.start();
   // 2. The queue, watched for /readyz.
   const boss = options.boss ?? (await startQueue(store, { schema: env.queueSchema }));

@@ -101,6 +101,8 @@ describeEachDatabase("app server", (getDb) => {
     expect(JSON.parse(second.body)).toEqual({ status: "duplicate", delivery: first.deliveryId });
     const boss = await getDb().queue();
     expect(await boss.findJobs(DELIVERY_QUEUE, { data: { deliveryId: first.deliveryId } })).toHaveLength(1);
+    // The audit row is appended after the answer; once the appender has run, there is one.
+    await app.deliveryAudit.drain();
     expect((await listAudit(getDb().store.db, { chain: 31, kind: "delivery.received" })).length).toBe(1);
   });
 
