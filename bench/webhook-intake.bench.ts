@@ -19,18 +19,13 @@ import { sql } from "kysely";
 import { DELIVERY_QUEUE } from "../src/jobs/queue.ts";
 import { verifyAudit } from "../src/store/audit.ts";
 import { countPendingDeliveries } from "../src/store/delivery-audit.ts";
-import {
-  pullRequestEvent,
-  pushEvent,
-  SECRET,
-  startAppHarness,
-} from "../test/github/app-harness.ts";
+import { pullRequestEvent, pushEvent, SECRET, startAppHarness } from "../test/github/app-harness.ts";
 import { commitOnBranch, fixtureRepo, INSTALLATION } from "../test/github/fixture-repo.ts";
 import { createTestDatabase } from "../test/harness/db.ts";
 import { buildWebhookPayload, type SendWebhookOptions, sendWebhook } from "../test/harness/webhooks.ts";
 import { startInTransactionIntake } from "./lib/in-transaction-intake.ts";
-import { sendConcurrently } from "./lib/webhook-senders.ts";
 import { finish, machine, rounds, spread, verdict } from "./lib/measure.ts";
+import { sendConcurrently } from "./lib/webhook-senders.ts";
 
 const DELIVERIES = Number(process.env.BENCH_INTAKE_DELIVERIES ?? 1000);
 const CONCURRENCY = 32;
@@ -170,7 +165,9 @@ async function main(): Promise<void> {
     const auditCount = new Map(audited.rows.map((row) => [row.subject, Number(row.n)]));
     const recorded = await sql<{ n: number }>`select count(*)::int as n from deliveries`.execute(db);
     const jobs = await sql<{ n: number }>`
-      select count(*)::int as n from ${sql.id(database.bossSchema, "job")} where name = ${DELIVERY_QUEUE}`.execute(db);
+      select count(*)::int as n from ${sql.id(database.bossSchema, "job")} where name = ${DELIVERY_QUEUE}`.execute(
+      db,
+    );
     const notAuditedOnce = sentIds.filter((id) => auditCount.get(`delivery:${id}`) !== 1);
     const pending = await countPendingDeliveries(db);
     const verification = await verifyAudit(db, { chain: INSTALLATION });

@@ -47,7 +47,8 @@ async function processInSpan(deps: WorkerDeps, deliveryId: string, jobId: string
     // The delivery's own `delivery.received` row (appended after the intake answered) goes into
     // the chain before anything this job appends: if the appender has not reached it yet, this
     // appends it, with every delivery of the chain recorded before it.
-    if (delivery.audit_pending) await auditPendingDeliveries(deps.db, chainOfInstallation(delivery.installation_id));
+    if (delivery.audit_pending)
+      await auditPendingDeliveries(deps.db, chainOfInstallation(delivery.installation_id));
     const span = activeSpan();
     span?.updateName(`job ${[delivery.event, delivery.action].filter(Boolean).join(".")}`);
     span?.setAttributes({ "github.event": delivery.event, "github.repository": delivery.repository ?? "" });

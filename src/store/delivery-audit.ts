@@ -46,7 +46,10 @@ export async function auditPendingDeliveries(
 }
 
 /** Every chain's pending deliveries; returns how many rows were appended. */
-export async function auditAllPendingDeliveries(db: Db, options: { batchSize?: number } = {}): Promise<number> {
+export async function auditAllPendingDeliveries(
+  db: Db,
+  options: { batchSize?: number } = {},
+): Promise<number> {
   let total = 0;
   for (const chain of await chainsWithPendingDeliveries(db)) {
     total += await auditPendingDeliveries(db, chain, options);
@@ -63,7 +66,9 @@ export async function countPendingDeliveries(db: Db, chain?: number): Promise<nu
 }
 
 function chainFilter(chain: number) {
-  return chain === 0 ? sql`(installation_id is null or installation_id = 0)` : sql`installation_id = ${chain}`;
+  return chain === 0
+    ? sql`(installation_id is null or installation_id = 0)`
+    : sql`installation_id = ${chain}`;
 }
 
 interface PendingDelivery {

@@ -25,7 +25,11 @@ const { privateKey } = generateKeyPairSync("rsa", {
 });
 const HOUR = 3_600_000;
 
-async function start(database: TestDatabase, workers: number, options: StartOptions = {}): Promise<RunningApp> {
+async function start(
+  database: TestDatabase,
+  workers: number,
+  options: StartOptions = {},
+): Promise<RunningApp> {
   const env = loadEnv({
     APP_ID: "4242",
     PRIVATE_KEY: privateKey,
@@ -63,7 +67,13 @@ describeEachDatabase("webhook intake and the delivery audit appender", (getDb) =
   });
 
   const push = (app: RunningApp, installationId: number, extra: Partial<SendWebhookOptions> = {}) =>
-    sendWebhook({ url: `${app.url}/api/github/webhooks`, secret: SECRET, event: "push", installationId, ...extra });
+    sendWebhook({
+      url: `${app.url}/api/github/webhooks`,
+      secret: SECRET,
+      event: "push",
+      installationId,
+      ...extra,
+    });
   const received = async (chain: number) =>
     (await listAudit(getDb().store.db, { chain, kind: "delivery.received" })).map((row) => row.subject);
 

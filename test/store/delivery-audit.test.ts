@@ -23,7 +23,10 @@ describeEachDatabase("delivery audit rows appended after intake", (getDb) => {
       action: null,
       installationId,
       repository: "acme/web",
-      payload: { sender: { login: sender }, installation: installationId ? { id: installationId } : undefined },
+      payload: {
+        sender: { login: sender },
+        installation: installationId ? { id: installationId } : undefined,
+      },
     });
 
   it("appends each pending delivery's row in received order, in batches, and clears its marker", async () => {
@@ -32,7 +35,9 @@ describeEachDatabase("delivery audit rows appended after intake", (getDb) => {
     expect(await countPendingDeliveries(db, 51)).toBe(5);
     expect(await auditPendingDeliveries(db, 51, { batchSize: 2 })).toBe(5);
     const rows = await listAudit(db, { chain: 51 });
-    expect(rows.map((row) => row.subject)).toEqual(["a-1", "a-2", "a-3", "a-4", "a-5"].map((id) => `delivery:${id}`));
+    expect(rows.map((row) => row.subject)).toEqual(
+      ["a-1", "a-2", "a-3", "a-4", "a-5"].map((id) => `delivery:${id}`),
+    );
     expect(rows[0]).toMatchObject({
       kind: "delivery.received",
       actor: "octocat",
@@ -40,7 +45,11 @@ describeEachDatabase("delivery audit rows appended after intake", (getDb) => {
       data: { event: "push", action: null },
     });
     // The row's time is the delivery's arrival, not the append.
-    const delivery = await db.selectFrom("deliveries").select("received_at").where("delivery_id", "=", "a-1").executeTakeFirstOrThrow();
+    const delivery = await db
+      .selectFrom("deliveries")
+      .select("received_at")
+      .where("delivery_id", "=", "a-1")
+      .executeTakeFirstOrThrow();
     expect(rows[0]?.created_at.getTime()).toBe(Math.floor(delivery.received_at.getTime()));
     expect(await countPendingDeliveries(db, 51)).toBe(0);
     expect(await auditPendingDeliveries(db, 51)).toBe(0);
@@ -92,14 +101,12 @@ describeEachDatabase("delivery audit rows appended after intake", (getDb) => {
   it("chains a batch exactly as one append after another would", async () => {
     const { db } = getDb().store;
     const at = new Date("2026-11-24T12:00:00.123Z");
-    const rows = await db
-      .transaction()
-      .execute((trx) =>
-        appendAuditBatch(trx, 54, [
-          { kind: "command", actor: "ann", data: { i: 1 }, at },
-          { kind: "command", actor: "ann", data: { i: 2 }, at, chain: 999 },
-        ]),
-      );
+    const rows = await db.transaction().execute((trx) =>
+      appendAuditBatch(trx, 54, [
+        { kind: "command", actor: "ann", data: { i: 1 }, at },
+        { kind: "command", actor: "ann", data: { i: 2 }, at, chain: 999 },
+      ]),
+    );
     const fields = (prev: string, i: number) => ({
       chain: 54,
       prev_hash: prev,

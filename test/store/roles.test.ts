@@ -136,10 +136,9 @@ describe.skipIf(!SUPERUSER_URL)("two database roles on PostgreSQL", () => {
     expect(sent.status).toBe(202);
     // Appended after the answer by the app's delivery audit appender, which the app role may do.
     await expect
-      .poll(
-        async () => (await listAudit(appStore.db, { kind: "delivery.received" })).map((r) => r.subject),
-        { timeout: 10_000 },
-      )
+      .poll(async () => (await listAudit(appStore.db, { kind: "delivery.received" })).map((r) => r.subject), {
+        timeout: 10_000,
+      })
       .toContain(`delivery:${sent.deliveryId}`);
     // A later migrate, without --app-role, keeps granting the role granted before.
     const again = await cli(names.owner, "db", "migrate");
