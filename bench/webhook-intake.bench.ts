@@ -1,9 +1,11 @@
 /**
  * Webhook intake under concurrency: 32 senders (in a worker thread of their own, standing in for
- * GitHub) post signed deliveries of ONE installation over HTTP to the running app (test/github/app-harness.ts: fake GitHub, pg-boss, two in-process
- * workers running the jobs meanwhile, as deployed). PGlite by default; the PostgreSQL server
- * of DATABASE_URL when set. Deliveries are the `npm run load` mix (pull_request opened /
- * synchronize / reopened and push) over 10 pull requests, analysed once before the clock starts.
+ * GitHub) post signed deliveries of ONE installation over HTTP to the running app
+ * (test/github/app-harness.ts: fake GitHub, pg-boss, two in-process workers running the jobs
+ * meanwhile, as deployed; BENCH_INTAKE_WORKERS=0 measures the intake alone). PGlite by default;
+ * the PostgreSQL server of DATABASE_URL when set. Deliveries are the `npm run load` mix
+ * (pull_request opened / synchronize / reopened and push) over 10 pull requests, each analysed
+ * once before the clock starts, so the rounds' jobs are the quick duplicates.
  *
  * Each round sends BENCH_INTAKE_DELIVERIES (default 1,000) deliveries and measures the time to
  * each acknowledgement; rounds alternate with the intake as it was before (record + audit row +
@@ -30,6 +32,8 @@ import { sendConcurrently } from "./lib/webhook-senders.ts";
 const DELIVERIES = Number(process.env.BENCH_INTAKE_DELIVERIES ?? 1000);
 const CONCURRENCY = 32;
 const REPOS = 10;
+/** In-process workers running the jobs meanwhile (as deployed: 2); 0 measures the intake alone. */
+const WORKERS = Number(process.env.BENCH_INTAKE_WORKERS ?? 2);
 const TARGET_P99_MS = 100;
 
 type Template = Omit<SendWebhookOptions, "url" | "secret">;
@@ -91,10 +95,10 @@ async function main(): Promise<void> {
   console.log(`machine: ${machine()}`);
   console.log(
     `webhook intake: ${DELIVERIES} deliveries per round, ${CONCURRENCY} concurrent senders, one installation, ` +
-      `${REPOS} pull requests, 2 workers running the jobs, ${backend}, ${count} rounds per side`,
+      `${REPOS} pull requests, ${WORKERS} workers running the jobs, ${backend}, ${count} rounds per side`,
   );
   const database = await createTestDatabase(backend);
-  const h = await startAppHarness(database, { workers: 2 });
+  const h = await startAppHarness(database, { workers: WORKERS });
   const legacy = await startInTransactionIntake(database.store.db, await database.queue(), SECRET);
   try {
     h.gh.addInstallation({ id: INSTALLATION, account: "acme" });
@@ -134,7 +138,8 @@ async function main(): Promise<void> {
       .slice(0, DELIVERIES)
       .map(({ t }) => ({ event: t.event, rawBody: JSON.stringify(buildWebhookPayload(t)) }));
     // Each head analysed once before the clock starts: the rounds' jobs are the quick duplicates.
-    await Promise.all(warmUp.map((t) => h.deliver(t)));
+    if (WORKERS > 0) await Promise.all(warmUp.map((t) => h.deliver(t)));
+    else await Promise.all(warmUp.map((t) => h.send(t)));
 
     const ours: Round[] = [];
     const before: Round[] = [];
