@@ -46,9 +46,11 @@ async function processInSpan(deps: WorkerDeps, deliveryId: string, jobId: string
     event = delivery.event;
     // The delivery's own `delivery.received` row (appended after the intake answered) goes into
     // the chain before anything this job appends: if the appender has not reached it yet, this
-    // appends it, with every delivery of the chain recorded before it.
-    if (delivery.audit_pending)
-      await auditPendingDeliveries(deps.db, chainOfInstallation(delivery.installation_id));
+    // appends it, with the chain's deliveries received before it.
+    if (delivery.audit_pending) {
+      const chain = chainOfInstallation(delivery.installation_id);
+      await auditPendingDeliveries(deps.db, chain, { until: delivery.delivery_id });
+    }
     const span = activeSpan();
     span?.updateName(`job ${[delivery.event, delivery.action].filter(Boolean).join(".")}`);
     span?.setAttributes({ "github.event": delivery.event, "github.repository": delivery.repository ?? "" });

@@ -28,20 +28,22 @@ export async function chainsWithPendingDeliveries(db: Db): Promise<number[]> {
 }
 
 /**
- * Appends the audit rows of every pending delivery of one chain (batch by batch, until none is
- * left); returns how many it appended.
+ * Appends the audit rows of the pending deliveries of one chain, batch by batch, until none is
+ * left — or, with `until`, until that delivery's row is in (a job needs only its own, and what
+ * was received before it); returns how many it appended.
  */
 export async function auditPendingDeliveries(
   db: Db,
   chain: number,
-  options: { batchSize?: number } = {},
+  options: { batchSize?: number; until?: string } = {},
 ): Promise<number> {
   const batchSize = Math.max(1, options.batchSize ?? DELIVERY_AUDIT_BATCH);
   let total = 0;
   for (;;) {
     const appended = await inTransaction(db, (trx) => auditBatch(trx, chain, batchSize));
-    total += appended;
-    if (appended < batchSize) return total;
+    total += appended.length;
+    if (appended.length < batchSize) return total;
+    if (options.until !== undefined && appended.includes(options.until)) return total;
   }
 }
 
@@ -52,7 +54,7 @@ export async function auditAllPendingDeliveries(
 ): Promise<number> {
   let total = 0;
   for (const chain of await chainsWithPendingDeliveries(db)) {
-    total += await auditPendingDeliveries(db, chain, options);
+    total += await auditPendingDeliveries(db, chain, { batchSize: options.batchSize });
   }
   return total;
 }
@@ -80,7 +82,8 @@ interface PendingDelivery {
   sender: string | null;
 }
 
-async function auditBatch(trx: Tx, chain: number, batchSize: number): Promise<number> {
+/** One batch under the chain's lock; returns the delivery ids it audited. */
+async function auditBatch(trx: Tx, chain: number, batchSize: number): Promise<string[]> {
   await lockAuditChain(trx, chain);
   // Read under the lock: what an earlier holder appended is no longer pending.
   const { rows } = await sql<PendingDelivery>`
@@ -91,7 +94,7 @@ async function auditBatch(trx: Tx, chain: number, batchSize: number): Promise<nu
     where audit_pending and ${chainFilter(chain)}
     order by installation_id, received_at, delivery_id
     limit ${batchSize}`.execute(trx);
-  if (rows.length === 0) return 0;
+  if (rows.length === 0) return [];
   const events: NewAuditEvent[] = rows.map((row) => ({
     kind: "delivery.received",
     actor: row.sender,
@@ -111,5 +114,5 @@ async function auditBatch(trx: Tx, chain: number, batchSize: number): Promise<nu
   if (Number(cleared.numUpdatedRows) !== ids.length) {
     throw new Error("deliveries being audited changed under the chain's lock; nothing was appended");
   }
-  return rows.length;
+  return ids;
 }

@@ -56,6 +56,15 @@ describeEachDatabase("delivery audit rows appended after intake", (getDb) => {
     expect((await verifyAudit(db, { chain: 51 })).ok).toBe(true);
   });
 
+  it("stops, for a job, once its own delivery's row is in", async () => {
+    const { db } = getDb().store;
+    for (const id of ["e-1", "e-2", "e-3", "e-4", "e-5"]) await record(id, 55);
+    expect(await auditPendingDeliveries(db, 55, { batchSize: 2, until: "e-3" })).toBe(4);
+    expect(await countPendingDeliveries(db, 55)).toBe(1);
+    expect(await auditPendingDeliveries(db, 55, { batchSize: 2, until: "e-5" })).toBe(1);
+    expect((await verifyAudit(db, { chain: 55 })).ok).toBe(true);
+  });
+
   it("takes no actor from a sender login that is not a string, and chain 0 without an installation", async () => {
     const { db } = getDb().store;
     await record("b-1", null, 42);
