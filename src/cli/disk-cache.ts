@@ -63,8 +63,12 @@ export interface DiskCache extends ExtractionCache {
   readonly directory: string;
   /** Entries found on disk at open, and entries read or written during this run. */
   stats(): { loaded: number; hits: number; misses: number; added: number; dropped: number };
-  /** Writes what was added during this run (and compacts the file when it grew stale). */
-  flush(): void;
+  /**
+   * Writes what was added during this run (and compacts the file when it grew stale).
+   * `keep`: keys still in use that this run did not read (results it took from elsewhere,
+   * e.g. the warm state's graph memo): compaction keeps them.
+   */
+  flush(keep?: Iterable<string>): void;
 }
 
 /**
@@ -83,19 +87,27 @@ export function cacheDirectory(dir: string, env: NodeJS.ProcessEnv): string {
   return join(userCache, CACHE_APP_DIR, `${name}-${tag}`);
 }
 
+/**
+ * The cache of `directory`. The file is read on first use, not at open: a warm run whose
+ * files all come from the graph memo never needs it.
+ */
 export function openDiskCache(directory: string): DiskCache {
   const file = join(directory, CACHE_FILE);
   const entries = new Map<string, ExtractResult>();
   let dropped = 0;
-  if (existsSync(file)) {
-    for (const line of readFileSync(file, "utf8").split("\n")) {
-      if (line === "") continue;
-      const parsed = parseLine(line);
-      if (parsed) entries.set(parsed.k, parsed.v);
-      else dropped++;
+  let loaded: number | null = null;
+  const load = (): void => {
+    if (loaded !== null) return;
+    if (existsSync(file)) {
+      for (const line of readFileSync(file, "utf8").split("\n")) {
+        if (line === "") continue;
+        const parsed = parseLine(line);
+        if (parsed) entries.set(parsed.k, parsed.v);
+        else dropped++;
+      }
     }
-  }
-  const loaded = entries.size;
+    loaded = entries.size;
+  };
   const used = new Set<string>();
   const added = new Map<string, ExtractResult>();
   let hits = 0;
@@ -104,6 +116,7 @@ export function openDiskCache(directory: string): DiskCache {
   return {
     directory,
     get(key) {
+      load();
       const value = entries.get(key);
       if (value === undefined) misses++;
       else {
@@ -113,20 +126,25 @@ export function openDiskCache(directory: string): DiskCache {
       return value;
     },
     set(key, value) {
+      load();
       if (!entries.has(key)) added.set(key, value);
       entries.set(key, value);
       used.add(key);
     },
-    stats: () => ({ loaded, hits, misses, added: added.size, dropped }),
-    flush() {
-      if (added.size === 0 && dropped === 0) return;
+    stats: () => {
+      load();
+      return { loaded: loaded ?? 0, hits, misses, added: added.size, dropped };
+    },
+    flush(keep = []) {
+      if (loaded === null || (added.size === 0 && dropped === 0)) return;
       prepareDirectory(directory);
+      for (const key of keep) if (entries.has(key)) used.add(key);
       const shouldCompact =
         dropped > 0 || (entries.size >= COMPACT_MIN_ENTRIES && entries.size > COMPACT_RATIO * used.size);
       if (shouldCompact) {
-        const keep = [...used].map((key) => [key, entries.get(key)!] as const);
+        const keepEntries = [...used].map((key) => [key, entries.get(key)!] as const);
         const temporary = `${file}.${process.pid}.tmp`;
-        writeFileSync(temporary, serialize(keep));
+        writeFileSync(temporary, serialize(keepEntries));
         renameSync(temporary, file);
       } else {
         // One write call: concurrent runs append whole batches, and a torn line is dropped at load.

@@ -5,6 +5,7 @@
 import type { Snapshot } from "../core/snapshot.ts";
 import { folderSnapshot } from "./folder-snapshot.ts";
 import { commitSnapshot, GitError, gitRoot, resolveCommit, workingTreeSnapshot } from "./git-snapshot.ts";
+import type { StatCache } from "./stat-cache.ts";
 
 export interface LocalSnapshots {
   readonly head: Snapshot;
@@ -13,14 +14,19 @@ export interface LocalSnapshots {
   readonly source: "git" | "folder";
 }
 
-export async function localSnapshots(dir: string, baseRef?: string): Promise<LocalSnapshots> {
+/** `statCache`: skip reading working-tree files whose stat data are unchanged (stat-cache.ts). */
+export async function localSnapshots(
+  dir: string,
+  baseRef?: string,
+  statCache?: StatCache,
+): Promise<LocalSnapshots> {
   const inGit = await isGitWorkTree(dir);
   if (!inGit) {
     if (baseRef !== undefined)
       throw new GitError(`--base needs a git work tree, and ${dir} is not inside one`);
     return { head: folderSnapshot(dir), base: null, source: "folder" };
   }
-  const head = await workingTreeSnapshot(dir);
+  const head = await workingTreeSnapshot(dir, statCache);
   const base =
     baseRef === undefined ? null : await commitSnapshot(dir, await resolveCommit(dir, baseRef), head);
   return { head, base, source: "git" };

@@ -13,7 +13,7 @@
 
 import { type PolicyFiles, policyFilesOf, withAdoptedRules } from "./acc/adopt/index.ts";
 import { DEFAULT_LANGUAGES } from "./acc/default-languages.ts";
-import { buildGraph, type GraphStats, languageOfPath } from "./acc/graph.ts";
+import { buildGraph, type GraphMemo, type GraphStats, languageOfPath } from "./acc/graph.ts";
 import { runAcc } from "./acc/index.ts";
 import type { ExtractionCache, ImportGraph } from "./acc/model.ts";
 import type {
@@ -79,6 +79,13 @@ export interface AnalyzeInput {
   readonly changedFiles?: ReadonlySet<string> | null;
   /** Check runs on the head commit (latest per name), for DDE `requiredChecks`; null: unknown (local run). */
   readonly checkRuns?: readonly CheckRunResult[] | null;
+  /**
+   * The graph memo of an earlier build of (an earlier state of) the head, which the CLI keeps
+   * on disk: files it provably still resolves the same way are taken over (graph.ts `reuse`).
+   */
+  readonly headGraphReuse?: GraphMemo | null;
+  /** Receives the head's graph memo (for the next run's headGraphReuse). */
+  readonly keepHeadGraphMemo?: (memo: GraphMemo) => void;
   /** Content-addressed extraction cache shared by head and base (on disk for the CLI, in the database for the app). */
   readonly extractionCache?: ExtractionCache;
   /**
@@ -248,7 +255,10 @@ async function runAccStream(
   // The adopted peer contracts join the config's rules; the same rules then serve head and base.
   const adopted = await withAdoptedRules(accConfig, input.policy ?? policyFilesOf(input.head));
   const acc = adopted.config;
-  const head = await timer.time("acc.head", () => runAcc(input.head, acc, options));
+  const head = await timer.time("acc.head", () =>
+    runAcc(input.head, acc, input.headGraphReuse ? { ...options, reuse: input.headGraphReuse } : options),
+  );
+  input.keepHeadGraphMemo?.(head.memo);
   out.graph = head.graph;
   out.stats = head.stats;
   // The base reuses the head's work (resolutions, and findings when the graphs are equal)

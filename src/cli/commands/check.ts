@@ -8,18 +8,23 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { DEFAULT_LANGUAGES } from "../../core/acc/default-languages.ts";
+import { extractionCacheKey, type GraphMemo } from "../../core/acc/graph.ts";
 import { type AnalysisResult, analyze } from "../../core/analyze.ts";
 import { renderHtml } from "../../core/report/html.ts";
 import { renderJson } from "../../core/report/json.ts";
 import { renderMarkdown } from "../../core/report/markdown.ts";
 import { renderSarif } from "../../core/report/sarif.ts";
 import { renderText } from "../../core/report/text.ts";
+import type { Snapshot } from "../../core/snapshot.ts";
 import { extractInParallel, threadsFromEnv } from "../../parallel/extract-pool.ts";
 import { cacheDirectory, openDiskCache } from "../disk-cache.ts";
 import { GitError } from "../git-snapshot.ts";
 import { type CliIo, parseOrUsage, UsageError } from "../io.ts";
 import { type LocalSnapshots, localSnapshots } from "../local-snapshot.ts";
 import { formatConfigErrors, readProjectConfig } from "../project-config.ts";
+import { StatCache } from "../stat-cache.ts";
+import { loadWarmState, saveWarmState, type WarmState, warmStateFile } from "../warm-state.ts";
 
 const FORMATS = ["text", "json", "sarif", "markdown", "html"] as const;
 type Format = (typeof FORMATS)[number];
@@ -100,9 +105,13 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   if (loaded.hint) io.err(`maestro-hive check: ${loaded.hint}`);
 
+  const cacheDir = cacheDirectory(options.dir, io.env);
+  const warmFile = warmStateFile(cacheDir, options.dir);
+  const warm = loadWarmState(warmFile, options.dir);
+  const statCache = new StatCache(warm.stats);
   let snapshots: LocalSnapshots;
   try {
-    snapshots = await localSnapshots(options.dir, options.base);
+    snapshots = await localSnapshots(options.dir, options.base, statCache);
   } catch (error) {
     if (error instanceof GitError) {
       io.err(`maestro-hive check: ${error.message}`);
@@ -111,23 +120,33 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     throw error;
   }
 
-  const cache = openDiskCache(cacheDirectory(options.dir, io.env));
+  const cache = openDiskCache(cacheDir);
   if (loaded.config.acc) {
     const threads = threadsFromEnv(io.env);
-    await extractInParallel(snapshots.base ? [snapshots.head, snapshots.base] : [snapshots.head], cache, {
+    // Files the memo holds with the same blob are not extracted again (unless the memo turns
+    // out stale; the engine then extracts what the cache lacks itself).
+    const head = withoutMemoised(snapshots.head, warm.memo);
+    await extractInParallel(snapshots.base ? [head, snapshots.base] : [head], cache, {
       ...loaded.config.acc,
       threads,
     });
   }
+  let headMemo: GraphMemo | null = null;
   const result = await analyze({
     head: snapshots.head,
     base: snapshots.base,
     config: loaded.config,
     now: new Date(),
     extractionCache: cache,
+    headGraphReuse: warm.memo,
+    keepHeadGraphMemo: (memo) => {
+      headMemo = memo;
+    },
   });
   try {
-    cache.flush();
+    cache.flush(memoExtractionKeys(headMemo));
+    if (warmStateChanged(statCache, warm, headMemo))
+      saveWarmState(warmFile, options.dir, { stats: statCache.records(), memo: headMemo });
   } catch (error) {
     io.err(
       `maestro-hive check: could not write the cache in ${cache.directory}: ${(error as Error).message}`,
@@ -138,6 +157,37 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 
   io.out(render(result, options.format, loaded.config.acc?.components));
   return result.gate.passed ? 0 : 1;
+}
+
+/** Whether this run learnt anything the stored warm state lacks (else it is not rewritten). */
+function warmStateChanged(statCache: StatCache, warm: WarmState, memo: GraphMemo | null): boolean {
+  if (statCache.hashed > 0 || statCache.records().size !== warm.stats.size) return true;
+  if (memo === null || warm.memo === null) return memo !== warm.memo;
+  return memo.files.size !== warm.memo.files.size || memo.blobs.size !== warm.memo.blobs.size;
+}
+
+/** The snapshot without the files `memo` holds with the same blob. */
+function withoutMemoised(snapshot: Snapshot, memo: GraphMemo | null): Snapshot {
+  if (memo === null) return snapshot;
+  return {
+    ...snapshot,
+    files: snapshot.files.filter(
+      (file) => memo.blobs.get(file.path) !== file.blobSha || !memo.files.has(file.path),
+    ),
+  };
+}
+
+/** The extraction cache keys of the results `memo` holds (compaction must keep them). */
+function memoExtractionKeys(memo: GraphMemo | null): string[] {
+  if (memo === null) return [];
+  const keys: string[] = [];
+  for (const [path, { file }] of memo.files) {
+    const blob = memo.blobs.get(path);
+    const family = file.language === "python" ? "python" : "typescript";
+    if (blob !== undefined)
+      keys.push(extractionCacheKey(file.language, DEFAULT_LANGUAGES[family].extractorVersion, blob));
+  }
+  return keys;
 }
 
 function render(

@@ -1,0 +1,306 @@
+/**
+ * What `check` keeps between runs on one folder, so that a re-check after a small change
+ * redoes only what the change touched (issue 17's warm path):
+ * - the stat records of the working tree (stat-cache.ts): unchanged files are not read;
+ * - the head's graph memo (graph.ts GraphMemo): while the set of paths and every file the
+ *   resolvers read (tsconfig.json, package.json, pyproject.toml, …) are unchanged, a file
+ *   with an unchanged blob keeps its extracted and resolved imports; otherwise the engine
+ *   ignores the memo (it checks this itself) and the extraction cache still serves.
+ *
+ * One compact binary file per analysed folder in the cache directory, written atomically
+ * (temporary file + rename). It is tied to the engine's code (ENGINE fingerprint: the files of
+ * the running CLI, the Node version): any other build's state is ignored. A file that does not
+ * deserialize or has the wrong shape is ignored too; the run is then simply cold.
+ */
+import { createHash } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { DEFAULT_LANGUAGES } from "../core/acc/default-languages.ts";
+import type { GraphMemo } from "../core/acc/graph.ts";
+import type {
+  ExtractError,
+  ExtractResult,
+  GraphFile,
+  ImportKind,
+  Language,
+  RawImport,
+  ResolvedImport,
+} from "../core/acc/model.ts";
+import type { StatRecord } from "./stat-cache.ts";
+
+const FORMAT = 1;
+
+export interface WarmState {
+  readonly stats: ReadonlyMap<string, StatRecord>;
+  readonly memo: GraphMemo | null;
+}
+
+const EMPTY: WarmState = { stats: new Map(), memo: null };
+const MAGIC = "MHW1";
+
+/** The state file of `dir` inside the cache directory (several folders may share one). */
+export function warmStateFile(cacheDirectory: string, dir: string): string {
+  const tag = createHash("sha256").update(resolve(dir)).digest("hex").slice(0, 16);
+  return join(cacheDirectory, `warm-v${FORMAT}-${tag}.bin`);
+}
+
+/** The state the last run on `dir` left, or an empty one. */
+export function loadWarmState(file: string, dir: string): WarmState {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return EMPTY;
+  }
+  try {
+    const decoded = decode(bytes);
+    if (decoded.header.dir !== resolve(dir) || decoded.header.engine !== engineFingerprint()) return EMPTY;
+    return decoded.state;
+  } catch {
+    return EMPTY; // truncated, foreign or from another format: the run is cold
+  }
+}
+
+/** Writes the state for the next run (a memo built with other languages is not kept). */
+export function saveWarmState(file: string, dir: string, state: WarmState): void {
+  const memo = state.memo && state.memo.languages === DEFAULT_LANGUAGES ? state.memo : null;
+  const bytes = encode({ format: FORMAT, engine: engineFingerprint(), dir: resolve(dir) }, state.stats, memo);
+  mkdirSync(dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, bytes);
+  renameSync(temporary, file);
+}
+
+interface Header {
+  readonly format: number;
+  readonly engine: string;
+  readonly dir: string;
+}
+
+interface StoredHeader extends Header {
+  readonly strings: string[];
+  readonly floats: number;
+  readonly ints: number;
+  readonly memo: { readonly maxBytes: number; readonly maxNesting: number | null } | null;
+}
+
+/*
+ * Layout: "MHW1", the header's byte length (uint32), the header (JSON: the string table and
+ * counts), padding to 8 bytes, the stat numbers (float64), then everything else as int32
+ * (strings as indexes into the table, -1 for null). Tens of thousands of small objects
+ * decode several times faster this way than through v8.deserialize or JSON.parse.
+ */
+function encode(header: Header, stats: ReadonlyMap<string, StatRecord>, memo: GraphMemo | null): Buffer {
+  const strings: string[] = [];
+  const index = new Map<string, number>();
+  const id = (value: string | null | undefined): number => {
+    if (value === null || value === undefined) return -1;
+    let found = index.get(value);
+    if (found === undefined) {
+      found = strings.length;
+      strings.push(value);
+      index.set(value, found);
+    }
+    return found;
+  };
+  const floats: number[] = [];
+  const ints: number[] = [stats.size];
+  for (const [path, record] of stats) {
+    floats.push(record[0], record[1], record[2], record[3], record[4]);
+    ints.push(id(path), id(record[5]));
+  }
+  const memoHeader = memo === null ? null : encodeMemo(memo, ints, id);
+  const head = Buffer.from(
+    JSON.stringify({ ...header, strings, floats: floats.length, ints: ints.length, memo: memoHeader }),
+  );
+  const headerEnd = 8 + head.length;
+  const floatsAt = Math.ceil(headerEnd / 8) * 8;
+  const intsAt = floatsAt + floats.length * 8;
+  const out = Buffer.alloc(intsAt + ints.length * 4);
+  out.write(MAGIC, 0, "latin1");
+  out.writeUInt32LE(head.length, 4);
+  head.copy(out, 8);
+  new Float64Array(out.buffer, out.byteOffset + floatsAt, floats.length).set(floats);
+  new Int32Array(out.buffer, out.byteOffset + intsAt, ints.length).set(ints);
+  return out;
+}
+
+/** Appends the memo to `ints`; null when it holds something this format does not know (not kept). */
+function encodeMemo(
+  memo: GraphMemo,
+  ints: number[],
+  id: (value: string | null | undefined) => number,
+): StoredHeader["memo"] {
+  const start = ints.length;
+  ints.push(memo.blobs.size);
+  for (const [path, blob] of memo.blobs) ints.push(id(path), id(blob));
+  ints.push(memo.reads.size);
+  for (const path of memo.reads) ints.push(id(path));
+  ints.push(memo.files.size);
+  for (const [path, { extracted, file }] of memo.files) {
+    if (file.path !== path || !knownKeys(extracted, EXTRACT_KEYS)) return abandon(ints, start);
+    ints.push(id(path), id(file.language), extracted.error ? id(JSON.stringify(extracted.error)) : -1);
+    ints.push(extracted.imports.length);
+    for (const raw of extracted.imports) {
+      if (!knownKeys(raw, RAW_KEYS)) return abandon(ints, start);
+      const flags = (raw.sideEffect ? 1 : 0) | (raw.names ? 2 : 0) | (raw.level !== undefined ? 4 : 0);
+      ints.push(id(raw.specifier), raw.line, id(raw.kind), flags, raw.level ?? 0, raw.names?.length ?? 0);
+      for (const name of raw.names ?? []) ints.push(id(name));
+    }
+    ints.push(file.imports.length);
+    for (const edge of file.imports) {
+      if (!knownKeys(edge, RESOLVED_KEYS)) return abandon(ints, start);
+      ints.push(
+        id(edge.specifier),
+        edge.line,
+        id(edge.kind),
+        edge.sideEffect ? 1 : 0,
+        id(edge.target),
+        id(edge.external),
+      );
+    }
+  }
+  return { maxBytes: memo.maxBytes, maxNesting: memo.maxNesting };
+}
+
+function abandon(ints: number[], start: number): null {
+  ints.length = start;
+  return null;
+}
+
+const EXTRACT_KEYS: ReadonlySet<string> = new Set(["imports", "error"]);
+const RAW_KEYS: ReadonlySet<string> = new Set(["specifier", "line", "kind", "sideEffect", "names", "level"]);
+const RESOLVED_KEYS: ReadonlySet<string> = new Set([
+  "specifier",
+  "line",
+  "kind",
+  "target",
+  "external",
+  "sideEffect",
+]);
+
+function knownKeys(value: object, keys: ReadonlySet<string>): boolean {
+  for (const key in value) if (!keys.has(key)) return false;
+  return true;
+}
+
+function decode(bytes: Buffer): { header: StoredHeader; state: WarmState } {
+  if (bytes.toString("latin1", 0, 4) !== MAGIC) throw new Error("not a warm state file");
+  const headerLength = bytes.readUInt32LE(4);
+  const header = JSON.parse(bytes.toString("utf8", 8, 8 + headerLength)) as StoredHeader;
+  if (header.format !== FORMAT || !Array.isArray(header.strings)) throw new Error("other format");
+  const floatsAt = Math.ceil((8 + headerLength) / 8) * 8;
+  const intsAt = floatsAt + header.floats * 8;
+  if (intsAt + header.ints * 4 !== bytes.length) throw new Error("truncated");
+  // Copies: the buffer's offset need not be aligned for typed-array views.
+  const floats = new Float64Array(bytes.buffer.slice(bytes.byteOffset + floatsAt, bytes.byteOffset + intsAt));
+  const ints = new Int32Array(bytes.buffer.slice(bytes.byteOffset + intsAt, bytes.byteOffset + bytes.length));
+  const { strings } = header;
+  let at = 0;
+  const int = (): number => {
+    if (at >= ints.length) throw new Error("truncated");
+    return ints[at++]!;
+  };
+  const str = (): string => {
+    const value = strings[int()];
+    if (typeof value !== "string") throw new Error("bad string index");
+    return value;
+  };
+  const strOrNull = (): string | null => {
+    const i = int();
+    return i === -1 ? null : (strings[i] ?? fail());
+  };
+  const stats = new Map<string, StatRecord>();
+  const statCount = int();
+  if (statCount * 5 !== floats.length) throw new Error("bad stats");
+  for (let i = 0; i < statCount; i++) {
+    const f = i * 5;
+    stats.set(str(), [floats[f]!, floats[f + 1]!, floats[f + 2]!, floats[f + 3]!, floats[f + 4]!, str()]);
+  }
+  if (header.memo === null) return { header, state: { stats, memo: null } };
+  const blobs = new Map<string, string>();
+  for (let n = int(); n > 0; n--) blobs.set(str(), str());
+  const reads = new Set<string>();
+  for (let n = int(); n > 0; n--) reads.add(str());
+  const files = new Map<string, { extracted: ExtractResult; file: GraphFile }>();
+  for (let n = int(); n > 0; n--) {
+    const path = str();
+    const language = str() as Language;
+    const error = strOrNull();
+    const raws: RawImport[] = [];
+    for (let r = int(); r > 0; r--) {
+      const specifier = str();
+      const line = int();
+      const kind = str() as ImportKind;
+      const flags = int();
+      const level = int();
+      const names: string[] = [];
+      for (let k = int(); k > 0; k--) names.push(str());
+      raws.push({
+        specifier,
+        line,
+        kind,
+        ...(flags & 1 ? { sideEffect: true as const } : {}),
+        ...(flags & 2 ? { names } : {}),
+        ...(flags & 4 ? { level } : {}),
+      });
+    }
+    const imports: ResolvedImport[] = [];
+    for (let r = int(); r > 0; r--) {
+      const specifier = str();
+      const line = int();
+      const kind = str() as ImportKind;
+      const sideEffect = int() === 1;
+      const target = strOrNull();
+      const external = strOrNull();
+      imports.push(
+        sideEffect
+          ? { specifier, line, kind, target, external, sideEffect: true }
+          : { specifier, line, kind, target, external },
+      );
+    }
+    const extracted: ExtractResult =
+      error === null ? { imports: raws } : { imports: raws, error: JSON.parse(error) as ExtractError };
+    files.set(path, { extracted, file: { path, language, imports } });
+  }
+  if (at !== ints.length) throw new Error("trailing data");
+  const { maxBytes, maxNesting } = header.memo;
+  // Built with the default languages by this very engine (the fingerprint says so).
+  const memo: GraphMemo = { blobs, reads, files, languages: DEFAULT_LANGUAGES, maxBytes, maxNesting };
+  return { header, state: { stats, memo } };
+}
+
+function fail(): never {
+  throw new Error("bad string index");
+}
+
+let fingerprint: string | undefined;
+
+/**
+ * The running engine's identity: the Node version (V8's serialization format) and the size
+ * and modification time of every module file of this build (the bundle's chunks, or the
+ * sources' tree), so that state from other code is never reused.
+ */
+export function engineFingerprint(): string {
+  if (fingerprint !== undefined) return fingerprint;
+  const here = dirname(fileURLToPath(import.meta.url));
+  // The bundle's chunks sit side by side; the sources and the tsc build are one tree above cli/.
+  const root = basename(here) === "cli" ? dirname(here) : here;
+  const hash = createHash("sha256").update(`${process.version}\0${process.arch}\0`);
+  const walk = (folder: string, prefix: string): void => {
+    for (const entry of readdirSync(folder, { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    )) {
+      const full = join(folder, entry.name);
+      if (entry.isDirectory()) walk(full, `${prefix}${entry.name}/`);
+      else if (/\.(?:[cm]?js|[cm]?ts)$/.test(entry.name)) {
+        const stats = statSync(full);
+        hash.update(`${prefix}${entry.name}\0${stats.size}\0${stats.mtimeMs}\0`);
+      }
+    }
+  };
+  walk(root, "");
+  fingerprint = hash.digest("hex");
+  return fingerprint;
+}
