@@ -49,11 +49,12 @@ export async function resolveCommit(dir: string, ref: string): Promise<string> {
  * The working tree of DIR: tracked files (as they are on disk now, deleted ones left out)
  * and untracked files that .gitignore does not exclude. Paths are relative to DIR.
  */
-export async function workingTreeSnapshot(dir: string, statCache?: StatCache): Promise<Snapshot> {
-  const [staged, untracked] = await Promise.all([
-    git(dir, ["ls-files", "-z", "--stage", "--", "."]),
-    git(dir, ["ls-files", "-z", "--others", "--exclude-standard", "--", "."]),
-  ]);
+export async function workingTreeSnapshot(
+  dir: string,
+  statCache?: StatCache,
+  listing: Promise<WorkingTreeListing> = listWorkingTree(dir),
+): Promise<Snapshot> {
+  const { staged, untracked } = await listing;
   const entries: { path: string; mode: string | null }[] = [];
   const seen = new Set<string>();
   for (const record of splitNul(staged)) {
@@ -78,6 +79,21 @@ export async function workingTreeSnapshot(dir: string, statCache?: StatCache): P
     else files.push(entry);
   }
   return sortSnapshot({ commit: null, files, skipped });
+}
+
+/** The raw output of `git ls-files` for the working tree of DIR. */
+export interface WorkingTreeListing {
+  readonly staged: Buffer;
+  readonly untracked: Buffer;
+}
+
+/** Lists the working tree: tracked and untracked files, two git processes at once. */
+export async function listWorkingTree(dir: string): Promise<WorkingTreeListing> {
+  const [staged, untracked] = await Promise.all([
+    git(dir, ["ls-files", "-z", "--stage", "--", "."]),
+    git(dir, ["ls-files", "-z", "--others", "--exclude-standard", "--", "."]),
+  ]);
+  return { staged, untracked };
 }
 
 /**

@@ -4,7 +4,14 @@
  */
 import type { Snapshot } from "../core/snapshot.ts";
 import { folderSnapshot } from "./folder-snapshot.ts";
-import { commitSnapshot, GitError, gitRoot, resolveCommit, workingTreeSnapshot } from "./git-snapshot.ts";
+import {
+  commitSnapshot,
+  GitError,
+  gitRoot,
+  listWorkingTree,
+  resolveCommit,
+  workingTreeSnapshot,
+} from "./git-snapshot.ts";
 import type { StatCache } from "./stat-cache.ts";
 
 export interface LocalSnapshots {
@@ -20,13 +27,16 @@ export async function localSnapshots(
   baseRef?: string,
   statCache?: StatCache,
 ): Promise<LocalSnapshots> {
+  // Listed at once, while git confirms DIR is a work tree (that failure is the one reported).
+  const listing = listWorkingTree(dir);
+  listing.catch(() => {});
   const inGit = await isGitWorkTree(dir);
   if (!inGit) {
     if (baseRef !== undefined)
       throw new GitError(`--base needs a git work tree, and ${dir} is not inside one`);
     return { head: folderSnapshot(dir), base: null, source: "folder" };
   }
-  const head = await workingTreeSnapshot(dir, statCache);
+  const head = await workingTreeSnapshot(dir, statCache, listing);
   const base =
     baseRef === undefined ? null : await commitSnapshot(dir, await resolveCommit(dir, baseRef), head);
   return { head, base, source: "git" };

@@ -16,7 +16,6 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DEFAULT_LANGUAGES } from "../core/acc/default-languages.ts";
 import type { GraphMemo } from "../core/acc/graph.ts";
 import type {
   ExtractError,
@@ -31,9 +30,13 @@ import type { StatRecord } from "./stat-cache.ts";
 
 const FORMAT = 1;
 
+/** A graph memo built with the default languages (GraphMemo.languages: DEFAULT_LANGUAGES). */
+export type StoredMemo = Omit<GraphMemo, "languages">;
+
 export interface WarmState {
   readonly stats: ReadonlyMap<string, StatRecord>;
-  readonly memo: GraphMemo | null;
+  /** The caller must only store a memo built with the default languages, and adds them back at load. */
+  readonly memo: StoredMemo | null;
 }
 
 const EMPTY: WarmState = { stats: new Map(), memo: null };
@@ -62,10 +65,10 @@ export function loadWarmState(file: string, dir: string): WarmState {
   }
 }
 
-/** Writes the state for the next run (a memo built with other languages is not kept). */
+/** Writes the state for the next run. */
 export function saveWarmState(file: string, dir: string, state: WarmState): void {
-  const memo = state.memo && state.memo.languages === DEFAULT_LANGUAGES ? state.memo : null;
-  const bytes = encode({ format: FORMAT, engine: engineFingerprint(), dir: resolve(dir) }, state.stats, memo);
+  const header = { format: FORMAT, engine: engineFingerprint(), dir: resolve(dir) };
+  const bytes = encode(header, state.stats, state.memo);
   mkdirSync(dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
   writeFileSync(temporary, bytes);
@@ -91,7 +94,7 @@ interface StoredHeader extends Header {
  * (strings as indexes into the table, -1 for null). Tens of thousands of small objects
  * decode several times faster this way than through v8.deserialize or JSON.parse.
  */
-function encode(header: Header, stats: ReadonlyMap<string, StatRecord>, memo: GraphMemo | null): Buffer {
+function encode(header: Header, stats: ReadonlyMap<string, StatRecord>, memo: StoredMemo | null): Buffer {
   const strings: string[] = [];
   const index = new Map<string, number>();
   const id = (value: string | null | undefined): number => {
@@ -128,7 +131,7 @@ function encode(header: Header, stats: ReadonlyMap<string, StatRecord>, memo: Gr
 
 /** Appends the memo to `ints`; null when it holds something this format does not know (not kept). */
 function encodeMemo(
-  memo: GraphMemo,
+  memo: StoredMemo,
   ints: number[],
   id: (value: string | null | undefined) => number,
 ): StoredHeader["memo"] {
@@ -141,13 +144,9 @@ function encodeMemo(
   for (const [path, { extracted, file }] of memo.files) {
     if (file.path !== path || !knownKeys(extracted, EXTRACT_KEYS)) return abandon(ints, start);
     ints.push(id(path), id(file.language), extracted.error ? id(JSON.stringify(extracted.error)) : -1);
-    ints.push(extracted.imports.length);
-    for (const raw of extracted.imports) {
-      if (!knownKeys(raw, RAW_KEYS)) return abandon(ints, start);
-      const flags = (raw.sideEffect ? 1 : 0) | (raw.names ? 2 : 0) | (raw.level !== undefined ? 4 : 0);
-      ints.push(id(raw.specifier), raw.line, id(raw.kind), flags, raw.level ?? 0, raw.names?.length ?? 0);
-      for (const name of raw.names ?? []) ints.push(id(name));
-    }
+    const packed = (extracted as { [PACKED]?: PackedRaws })[PACKED];
+    if (packed !== undefined) repackRaws(packed, ints, id);
+    else if (!packRaws(extracted.imports, ints, id)) return abandon(ints, start);
     ints.push(file.imports.length);
     for (const edge of file.imports) {
       if (!knownKeys(edge, RESOLVED_KEYS)) return abandon(ints, start);
@@ -162,6 +161,88 @@ function encodeMemo(
     }
   }
   return { maxBytes: memo.maxBytes, maxNesting: memo.maxNesting };
+}
+
+/** Raw imports as stored: [count, then per import: specifier, line, kind, flags, level, names count, names…]. */
+function packRaws(raws: readonly RawImport[], ints: number[], id: (value: string) => number): boolean {
+  ints.push(raws.length);
+  for (const raw of raws) {
+    if (!knownKeys(raw, RAW_KEYS)) return false;
+    const flags = (raw.sideEffect ? 1 : 0) | (raw.names ? 2 : 0) | (raw.level !== undefined ? 4 : 0);
+    ints.push(id(raw.specifier), raw.line, id(raw.kind), flags, raw.level ?? 0, raw.names?.length ?? 0);
+    for (const name of raw.names ?? []) ints.push(id(name));
+  }
+  return true;
+}
+
+/** Copies raw imports still packed from the last load, with their strings re-indexed. */
+function repackRaws(packed: PackedRaws, ints: number[], id: (value: string) => number): void {
+  const { ints: from, strings } = packed;
+  let at = packed.start;
+  const count = from[at++]!;
+  ints.push(count);
+  for (let r = 0; r < count; r++) {
+    ints.push(
+      id(strings[from[at]!]!),
+      from[at + 1]!,
+      id(strings[from[at + 2]!]!),
+      from[at + 3]!,
+      from[at + 4]!,
+    );
+    const names = from[at + 5]!;
+    ints.push(names);
+    at += 6;
+    for (let k = 0; k < names; k++) ints.push(id(strings[from[at++]!]!));
+  }
+}
+
+/**
+ * Raw imports are only read by the engine when a file is resolved again, which a memoised file
+ * is not: they stay packed until something reads them (and are copied packed on the next save).
+ */
+const PACKED = Symbol("packed raw imports");
+
+interface PackedRaws {
+  readonly ints: Int32Array;
+  readonly strings: readonly string[];
+  readonly start: number;
+}
+
+function lazyExtracted(packed: PackedRaws, error: ExtractError | null): ExtractResult {
+  let imports: RawImport[] | undefined;
+  const result = {
+    get imports(): RawImport[] {
+      imports ??= unpackRaws(packed);
+      return imports;
+    },
+    ...(error === null ? {} : { error }),
+  };
+  Object.defineProperty(result, PACKED, { value: packed, enumerable: false });
+  return result;
+}
+
+function unpackRaws({ ints, strings, start }: PackedRaws): RawImport[] {
+  let at = start;
+  const raws: RawImport[] = [];
+  for (let r = ints[at++]!; r > 0; r--) {
+    const specifier = strings[ints[at]!]!;
+    const line = ints[at + 1]!;
+    const kind = strings[ints[at + 2]!] as ImportKind;
+    const flags = ints[at + 3]!;
+    const level = ints[at + 4]!;
+    const names: string[] = [];
+    for (let k = ints[at + 5]!, n = at + 6; k > 0; k--, n++) names.push(strings[ints[n]!]!);
+    at += 6 + names.length;
+    raws.push({
+      specifier,
+      line,
+      kind,
+      ...(flags & 1 ? { sideEffect: true as const } : {}),
+      ...(flags & 2 ? { names } : {}),
+      ...(flags & 4 ? { level } : {}),
+    });
+  }
+  return raws;
 }
 
 function abandon(ints: number[], start: number): null {
@@ -228,23 +309,15 @@ function decode(bytes: Buffer): { header: StoredHeader; state: WarmState } {
     const path = str();
     const language = str() as Language;
     const error = strOrNull();
-    const raws: RawImport[] = [];
+    // Skipped over (bounds and string indexes checked), decoded only if read.
+    const rawStart = at;
     for (let r = int(); r > 0; r--) {
-      const specifier = str();
-      const line = int();
-      const kind = str() as ImportKind;
-      const flags = int();
-      const level = int();
-      const names: string[] = [];
-      for (let k = int(); k > 0; k--) names.push(str());
-      raws.push({
-        specifier,
-        line,
-        kind,
-        ...(flags & 1 ? { sideEffect: true as const } : {}),
-        ...(flags & 2 ? { names } : {}),
-        ...(flags & 4 ? { level } : {}),
-      });
+      str();
+      int();
+      str();
+      int();
+      int();
+      for (let k = int(); k > 0; k--) str();
     }
     const imports: ResolvedImport[] = [];
     for (let r = int(); r > 0; r--) {
@@ -260,15 +333,15 @@ function decode(bytes: Buffer): { header: StoredHeader; state: WarmState } {
           : { specifier, line, kind, target, external },
       );
     }
-    const extracted: ExtractResult =
-      error === null ? { imports: raws } : { imports: raws, error: JSON.parse(error) as ExtractError };
+    const extracted = lazyExtracted(
+      { ints, strings, start: rawStart },
+      error === null ? null : (JSON.parse(error) as ExtractError),
+    );
     files.set(path, { extracted, file: { path, language, imports } });
   }
   if (at !== ints.length) throw new Error("trailing data");
   const { maxBytes, maxNesting } = header.memo;
-  // Built with the default languages by this very engine (the fingerprint says so).
-  const memo: GraphMemo = { blobs, reads, files, languages: DEFAULT_LANGUAGES, maxBytes, maxNesting };
-  return { header, state: { stats, memo } };
+  return { header, state: { stats, memo: { blobs, reads, files, maxBytes, maxNesting } } };
 }
 
 function fail(): never {

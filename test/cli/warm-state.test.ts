@@ -33,6 +33,9 @@ const FILES = {
   "src/data/repo.ts": 'import { rule } from "../domain/rule";\nexport const row = 1;\nvoid rule;\n',
   "src/data/util.ts": "export const util = 1;\n",
   "README.md": "# warm\n",
+  "pkg/__init__.py": "",
+  "pkg/a.py": "from . import b\nfrom .b import x, y\nimport os\n",
+  "pkg/b.py": "x = 1\ny = 2\n",
 };
 
 async function check(dir: string, cache: string): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -41,11 +44,11 @@ async function check(dir: string, cache: string): Promise<{ code: number; stdout
   return { code, stdout: io.stdout.join(""), stderr: io.stderr.join("\n") };
 }
 
-/** The head's import graph as a cold engine builds it (no memo, no cache). */
-async function coldGraph(dir: string) {
+/** The ACC result of the head as a cold engine computes it (no memo, no cache). */
+async function coldAcc(dir: string) {
   const config = loadConfig(readFileSync(join(dir, ".github/maestro-hive.yml"), "utf8"));
   if (!config.ok || !config.config.acc) throw new Error("bad test config");
-  return runAcc(await workingTreeSnapshot(dir), config.config.acc).graph.files;
+  return runAcc(await workingTreeSnapshot(dir), config.config.acc);
 }
 
 describe("check's warm state: a warm run reports exactly what a cold run does", () => {
@@ -73,10 +76,14 @@ describe("check's warm state: a warm run reports exactly what a cold run does", 
     }
     const state = loadWarmState(warmStateFile(cache, repo.dir), repo.dir);
     expect(state.memo).not.toBeNull();
-    const memoGraph = [...state.memo!.files.values()]
-      .map((entry) => entry.file)
-      .sort((a, b) => (a.path < b.path ? -1 : 1));
-    expect(memoGraph).toEqual(await coldGraph(repo.dir));
+    const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : 1);
+    const memoGraph = [...state.memo!.files.values()].map((entry) => entry.file).sort(byPath);
+    const cold = await coldAcc(repo.dir);
+    expect(memoGraph).toEqual(cold.graph.files);
+    // The raw imports too, though kept packed until read.
+    const raws = (memo: { files: ReadonlyMap<string, { extracted: { imports: unknown } }> }) =>
+      [...memo.files].map(([path, entry]) => ({ path, imports: entry.extracted.imports })).sort(byPath);
+    expect(raws(state.memo!)).toEqual(raws(cold.memo));
     return warm.stdout;
   }
 

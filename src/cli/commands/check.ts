@@ -8,26 +8,23 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { DEFAULT_LANGUAGES } from "../../core/acc/default-languages.ts";
-import { extractionCacheKey, type GraphMemo } from "../../core/acc/graph.ts";
-import { type AnalysisResult, analyze } from "../../core/analyze.ts";
-import { renderHtml } from "../../core/report/html.ts";
-import { renderJson } from "../../core/report/json.ts";
-import { renderMarkdown } from "../../core/report/markdown.ts";
-import { renderSarif } from "../../core/report/sarif.ts";
-import { renderText } from "../../core/report/text.ts";
+import type { GraphMemo } from "../../core/acc/graph.ts";
 import type { Snapshot } from "../../core/snapshot.ts";
-import { extractInParallel, threadsFromEnv } from "../../parallel/extract-pool.ts";
-import { cacheDirectory, openDiskCache } from "../disk-cache.ts";
+import { cacheDirectory } from "../disk-cache.ts";
 import { GitError } from "../git-snapshot.ts";
 import { type CliIo, parseOrUsage, UsageError } from "../io.ts";
 import { type LocalSnapshots, localSnapshots } from "../local-snapshot.ts";
-import { formatConfigErrors, readProjectConfig } from "../project-config.ts";
 import { StatCache } from "../stat-cache.ts";
-import { loadWarmState, saveWarmState, type WarmState, warmStateFile } from "../warm-state.ts";
+import {
+  loadWarmState,
+  type StoredMemo,
+  saveWarmState,
+  type WarmState,
+  warmStateFile,
+} from "../warm-state.ts";
 
 const FORMATS = ["text", "json", "sarif", "markdown", "html"] as const;
-type Format = (typeof FORMATS)[number];
+export type Format = (typeof FORMATS)[number];
 
 export const CHECK_USAGE = `Usage: maestro-hive check [DIR] [--base REF] [--config FILE] [--format text|json|sarif|markdown|html]
 
@@ -98,20 +95,25 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (!existsSync(options.dir)) throw new UsageError(`directory not found: ${options.dir}`);
-  const loaded = readProjectConfig(options.dir, io.cwd, options.config);
-  if (!loaded.ok) {
-    io.err(`maestro-hive check: invalid config\n${formatConfigErrors(loaded.errors)}`);
-    return 2;
-  }
-  if (loaded.hint) io.err(`maestro-hive check: ${loaded.hint}`);
-
   const cacheDir = cacheDirectory(options.dir, io.env);
   const warmFile = warmStateFile(cacheDir, options.dir);
   const warm = loadWarmState(warmFile, options.dir);
   const statCache = new StatCache(warm.stats);
+  // git lists the tree while the engine's code loads.
+  const listing = localSnapshots(options.dir, options.base, statCache);
+  listing.catch(() => {}); // awaited below, unless the config is invalid
+  const engine = await import("../check-engine.ts");
+
+  const loaded = engine.readProjectConfig(options.dir, io.cwd, options.config);
+  if (!loaded.ok) {
+    io.err(`maestro-hive check: invalid config\n${engine.formatConfigErrors(loaded.errors)}`);
+    return 2;
+  }
+  if (loaded.hint) io.err(`maestro-hive check: ${loaded.hint}`);
+
   let snapshots: LocalSnapshots;
   try {
-    snapshots = await localSnapshots(options.dir, options.base, statCache);
+    snapshots = await listing;
   } catch (error) {
     if (error instanceof GitError) {
       io.err(`maestro-hive check: ${error.message}`);
@@ -119,34 +121,41 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     }
     throw error;
   }
+  // The memo was stored by this engine (warm-state.ts checks its fingerprint) with the default languages.
+  const reuse = warm.memo && { ...warm.memo, languages: engine.DEFAULT_LANGUAGES };
 
-  const cache = openDiskCache(cacheDir);
+  const cache = engine.openDiskCache(cacheDir);
   if (loaded.config.acc) {
-    const threads = threadsFromEnv(io.env);
+    const threads = engine.threadsFromEnv(io.env);
     // Files the memo holds with the same blob are not extracted again (unless the memo turns
     // out stale; the engine then extracts what the cache lacks itself).
-    const head = withoutMemoised(snapshots.head, warm.memo);
-    await extractInParallel(snapshots.base ? [head, snapshots.base] : [head], cache, {
+    const head = withoutMemoised(snapshots.head, reuse);
+    await engine.extractInParallel(snapshots.base ? [head, snapshots.base] : [head], cache, {
       ...loaded.config.acc,
       threads,
     });
   }
   let headMemo: GraphMemo | null = null;
-  const result = await analyze({
+  const result = await engine.analyze({
     head: snapshots.head,
     base: snapshots.base,
     config: loaded.config,
     now: new Date(),
     extractionCache: cache,
-    headGraphReuse: warm.memo,
+    headGraphReuse: reuse,
     keepHeadGraphMemo: (memo) => {
       headMemo = memo;
     },
   });
   try {
-    cache.flush(memoExtractionKeys(headMemo));
-    if (warmStateChanged(statCache, warm, headMemo))
-      saveWarmState(warmFile, options.dir, { stats: statCache.records(), memo: headMemo });
+    cache.flush(engine.memoExtractionKeys(headMemo));
+    const keep = headMemo as GraphMemo | null;
+    if (warmStateChanged(statCache, warm, keep))
+      saveWarmState(warmFile, options.dir, {
+        stats: statCache.records(),
+        // Only a memo of the default languages is valid for the next run.
+        memo: keep?.languages === engine.DEFAULT_LANGUAGES ? keep : null,
+      });
   } catch (error) {
     io.err(
       `maestro-hive check: could not write the cache in ${cache.directory}: ${(error as Error).message}`,
@@ -155,19 +164,19 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   for (const issue of result.suppressions.errors)
     io.err(`maestro-hive check: suppression not applied: ${issue.message}`);
 
-  io.out(render(result, options.format, loaded.config.acc?.components));
+  io.out(engine.render(result, options.format, loaded.config.acc?.components));
   return result.gate.passed ? 0 : 1;
 }
 
 /** Whether this run learnt anything the stored warm state lacks (else it is not rewritten). */
-function warmStateChanged(statCache: StatCache, warm: WarmState, memo: GraphMemo | null): boolean {
+function warmStateChanged(statCache: StatCache, warm: WarmState, memo: StoredMemo | null): boolean {
   if (statCache.hashed > 0 || statCache.records().size !== warm.stats.size) return true;
   if (memo === null || warm.memo === null) return memo !== warm.memo;
   return memo.files.size !== warm.memo.files.size || memo.blobs.size !== warm.memo.blobs.size;
 }
 
 /** The snapshot without the files `memo` holds with the same blob. */
-function withoutMemoised(snapshot: Snapshot, memo: GraphMemo | null): Snapshot {
+function withoutMemoised(snapshot: Snapshot, memo: StoredMemo | null): Snapshot {
   if (memo === null) return snapshot;
   return {
     ...snapshot,
@@ -175,36 +184,4 @@ function withoutMemoised(snapshot: Snapshot, memo: GraphMemo | null): Snapshot {
       (file) => memo.blobs.get(file.path) !== file.blobSha || !memo.files.has(file.path),
     ),
   };
-}
-
-/** The extraction cache keys of the results `memo` holds (compaction must keep them). */
-function memoExtractionKeys(memo: GraphMemo | null): string[] {
-  if (memo === null) return [];
-  const keys: string[] = [];
-  for (const [path, { file }] of memo.files) {
-    const blob = memo.blobs.get(path);
-    const family = file.language === "python" ? "python" : "typescript";
-    if (blob !== undefined)
-      keys.push(extractionCacheKey(file.language, DEFAULT_LANGUAGES[family].extractorVersion, blob));
-  }
-  return keys;
-}
-
-function render(
-  result: AnalysisResult,
-  format: Format,
-  components: Readonly<Record<string, readonly string[]>> | undefined,
-): string {
-  switch (format) {
-    case "html":
-      return renderHtml(result, { components });
-    case "json":
-      return renderJson(result);
-    case "sarif":
-      return renderSarif(result);
-    case "markdown":
-      return renderMarkdown(result);
-    case "text":
-      return renderText(result);
-  }
 }
