@@ -14,6 +14,7 @@ import { renderText } from "../core/report/text.ts";
 import type { Format } from "./commands/check.ts";
 
 export { DEFAULT_LANGUAGES } from "../core/acc/default-languages.ts";
+export { languageOfPath } from "../core/acc/graph.ts";
 export { analyze } from "../core/analyze.ts";
 export { extractInParallel, threadsFromEnv } from "../parallel/extract-pool.ts";
 export { openDiskCache } from "./disk-cache.ts";

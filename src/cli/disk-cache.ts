@@ -5,7 +5,7 @@
  * MAESTRO_CACHE_DIR, so an unchanged file is never parsed twice across runs. Never inside
  * the analysed repository.
  *
- * One JSON-lines file, loaded whole at start and appended to at the end. Each line is
+ * One JSON-lines file, loaded whole at first lookup and appended to at the end. Each line is
  * validated when read: a truncated or foreign line is dropped, never trusted. The
  * directory carries its own `.gitignore` (`*`) so it never shows up as a change or gets
  * committed by accident.
@@ -69,6 +69,12 @@ export interface DiskCache extends ExtractionCache {
    * e.g. the warm state's graph memo): compaction keeps them.
    */
   flush(keep?: Iterable<string>): void;
+  /**
+   * This run will not look results up (get answers nothing and the file is not read): when
+   * only a few files need extracting, parsing them is cheaper than reading the whole cache.
+   * What they yield is still appended at flush.
+   */
+  skipLookups(): void;
 }
 
 /**
@@ -112,10 +118,15 @@ export function openDiskCache(directory: string): DiskCache {
   const added = new Map<string, ExtractResult>();
   let hits = 0;
   let misses = 0;
+  let lookups = true;
 
   return {
     directory,
     get(key) {
+      if (!lookups) {
+        misses++;
+        return undefined;
+      }
       load();
       const value = entries.get(key);
       if (value === undefined) misses++;
@@ -126,6 +137,10 @@ export function openDiskCache(directory: string): DiskCache {
       return value;
     },
     set(key, value) {
+      if (!lookups) {
+        added.set(key, value); // a duplicate line at worst; the last one wins at load
+        return;
+      }
       load();
       if (!entries.has(key)) added.set(key, value);
       entries.set(key, value);
@@ -135,8 +150,17 @@ export function openDiskCache(directory: string): DiskCache {
       load();
       return { loaded: loaded ?? 0, hits, misses, added: added.size, dropped };
     },
+    skipLookups() {
+      lookups = false;
+    },
     flush(keep = []) {
-      if (loaded === null || (added.size === 0 && dropped === 0)) return;
+      if (added.size === 0 && dropped === 0) return;
+      if (loaded === null) {
+        prepareDirectory(directory);
+        appendFileSync(file, serialize([...added]));
+        added.clear();
+        return;
+      }
       prepareDirectory(directory);
       for (const key of keep) if (entries.has(key)) used.add(key);
       const shouldCompact =

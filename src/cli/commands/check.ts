@@ -130,6 +130,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     // Files the memo holds with the same blob are not extracted again (unless the memo turns
     // out stale; the engine then extracts what the cache lacks itself).
     const head = withoutMemoised(snapshots.head, reuse);
+    const toExtract = head.files.filter((file) => engine.languageOfPath(file.path) !== null).length;
+    if (snapshots.base === null && toExtract <= FEW_FILES && memoHolds(reuse, snapshots.head))
+      cache.skipLookups();
     await engine.extractInParallel(snapshots.base ? [head, snapshots.base] : [head], cache, {
       ...loaded.config.acc,
       threads,
@@ -166,6 +169,21 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 
   io.out(engine.render(result, options.format, loaded.config.acc?.components));
   return result.gate.passed ? 0 : 1;
+}
+
+/** Up to this many changed source files are parsed rather than looked up in the extraction cache. */
+const FEW_FILES = 64;
+
+/**
+ * Whether the engine will take over the memo (graph.ts reusableMemo, minus the options it
+ * also compares): the same set of paths, and the files its resolvers read unchanged.
+ */
+function memoHolds(memo: StoredMemo | null, snapshot: Snapshot): boolean {
+  if (memo === null || memo.blobs.size !== snapshot.files.length) return false;
+  const blobs = new Map(snapshot.files.map((file) => [file.path, file.blobSha]));
+  for (const path of memo.blobs.keys()) if (!blobs.has(path)) return false;
+  for (const path of memo.reads) if (memo.blobs.get(path) !== blobs.get(path)) return false;
+  return true;
 }
 
 /** Whether this run learnt anything the stored warm state lacks (else it is not rewritten). */
