@@ -16,7 +16,9 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { deserialize, serialize } from "node:v8";
 import type { GraphMemo } from "../core/acc/graph.ts";
+import type { AccResult } from "../core/acc/index.ts";
 import type {
   ExtractError,
   ExtractResult,
@@ -33,13 +35,25 @@ const FORMAT = 1;
 /** A graph memo built with the default languages (GraphMemo.languages: DEFAULT_LANGUAGES). */
 export type StoredMemo = Omit<GraphMemo, "languages">;
 
+/**
+ * The head's ACC result (analyze.ts `keepHeadAcc`) without its rules context, which a later
+ * run rebuilds if it needs it; its graph is the memo's entries for `paths`, in order.
+ */
+export interface StoredAcc
+  extends Pick<AccResult, "findings" | "notices" | "metrics" | "stats" | "factsKey"> {
+  readonly configKey: string;
+  readonly paths: readonly string[];
+}
+
 export interface WarmState {
   readonly stats: ReadonlyMap<string, StatRecord>;
   /** The caller must only store a memo built with the default languages, and adds them back at load. */
   readonly memo: StoredMemo | null;
+  /** Only with a memo holding every file of its graph. */
+  readonly acc: StoredAcc | null;
 }
 
-const EMPTY: WarmState = { stats: new Map(), memo: null };
+const EMPTY: WarmState = { stats: new Map(), memo: null, acc: null };
 const MAGIC = "MHW1";
 
 /** The state file of `dir` inside the cache directory (several folders may share one). */
@@ -68,7 +82,7 @@ export function loadWarmState(file: string, dir: string): WarmState {
 /** Writes the state for the next run. */
 export function saveWarmState(file: string, dir: string, state: WarmState): void {
   const header = { format: FORMAT, engine: engineFingerprint(), dir: resolve(dir) };
-  const bytes = encode(header, state.stats, state.memo);
+  const bytes = encode(header, state);
   mkdirSync(dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
   writeFileSync(temporary, bytes);
@@ -86,15 +100,20 @@ interface StoredHeader extends Header {
   readonly floats: number;
   readonly ints: number;
   readonly memo: { readonly maxBytes: number; readonly maxNesting: number | null } | null;
+  /** The ACC result's keys; its paths follow the memo in the int32 part, the rest is a V8-serialized tail. */
+  readonly acc: { readonly configKey: string; readonly factsKey: string; readonly bytes: number } | null;
 }
+
+type AccTail = Pick<AccResult, "findings" | "notices" | "metrics" | "stats">;
 
 /*
  * Layout: "MHW1", the header's byte length (uint32), the header (JSON: the string table and
  * counts), padding to 8 bytes, the stat numbers (float64), then everything else as int32
- * (strings as indexes into the table, -1 for null). Tens of thousands of small objects
+ * (strings as indexes into the table, -1 for null), then the ACC result's findings, notices
+ * and metrics (V8-serialized: a few objects, kept exactly). Tens of thousands of small objects
  * decode several times faster this way than through v8.deserialize or JSON.parse.
  */
-function encode(header: Header, stats: ReadonlyMap<string, StatRecord>, memo: StoredMemo | null): Buffer {
+function encode(header: Header, { stats, memo, acc }: WarmState): Buffer {
   const strings: string[] = [];
   const index = new Map<string, number>();
   const id = (value: string | null | undefined): number => {
@@ -114,13 +133,31 @@ function encode(header: Header, stats: ReadonlyMap<string, StatRecord>, memo: St
     ints.push(id(path), id(record[5]));
   }
   const memoHeader = memo === null ? null : encodeMemo(memo, ints, id);
+  let accHeader: StoredHeader["acc"] = null;
+  let tail: Buffer | null = null;
+  if (memoHeader !== null && acc !== null && acc.paths.every((path) => memo!.files.has(path))) {
+    ints.push(acc.paths.length);
+    for (const path of acc.paths) ints.push(id(path));
+    const { findings, notices, metrics, stats: accStats } = acc;
+    tail = serialize({ findings, notices, metrics, stats: accStats } satisfies AccTail);
+    accHeader = { configKey: acc.configKey, factsKey: acc.factsKey, bytes: tail.length };
+  }
   const head = Buffer.from(
-    JSON.stringify({ ...header, strings, floats: floats.length, ints: ints.length, memo: memoHeader }),
+    JSON.stringify({
+      ...header,
+      strings,
+      floats: floats.length,
+      ints: ints.length,
+      memo: memoHeader,
+      acc: accHeader,
+    } satisfies StoredHeader),
   );
   const headerEnd = 8 + head.length;
   const floatsAt = Math.ceil(headerEnd / 8) * 8;
   const intsAt = floatsAt + floats.length * 8;
-  const out = Buffer.alloc(intsAt + ints.length * 4);
+  const tailAt = intsAt + ints.length * 4;
+  const out = Buffer.alloc(tailAt + (tail?.length ?? 0));
+  tail?.copy(out, tailAt);
   out.write(MAGIC, 0, "latin1");
   out.writeUInt32LE(head.length, 4);
   head.copy(out, 8);
@@ -273,10 +310,11 @@ function decode(bytes: Buffer): { header: StoredHeader; state: WarmState } {
   if (header.format !== FORMAT || !Array.isArray(header.strings)) throw new Error("other format");
   const floatsAt = Math.ceil((8 + headerLength) / 8) * 8;
   const intsAt = floatsAt + header.floats * 8;
-  if (intsAt + header.ints * 4 !== bytes.length) throw new Error("truncated");
+  const tailAt = intsAt + header.ints * 4;
+  if (tailAt + (header.acc?.bytes ?? 0) !== bytes.length) throw new Error("truncated");
   // Copies: the buffer's offset need not be aligned for typed-array views.
   const floats = new Float64Array(bytes.buffer.slice(bytes.byteOffset + floatsAt, bytes.byteOffset + intsAt));
-  const ints = new Int32Array(bytes.buffer.slice(bytes.byteOffset + intsAt, bytes.byteOffset + bytes.length));
+  const ints = new Int32Array(bytes.buffer.slice(bytes.byteOffset + intsAt, bytes.byteOffset + tailAt));
   const { strings } = header;
   let at = 0;
   const int = (): number => {
@@ -299,7 +337,7 @@ function decode(bytes: Buffer): { header: StoredHeader; state: WarmState } {
     const f = i * 5;
     stats.set(str(), [floats[f]!, floats[f + 1]!, floats[f + 2]!, floats[f + 3]!, floats[f + 4]!, str()]);
   }
-  if (header.memo === null) return { header, state: { stats, memo: null } };
+  if (header.memo === null) return { header, state: { stats, memo: null, acc: null } };
   const blobs = new Map<string, string>();
   for (let n = int(); n > 0; n--) blobs.set(str(), str());
   const reads = new Set<string>();
@@ -339,9 +377,19 @@ function decode(bytes: Buffer): { header: StoredHeader; state: WarmState } {
     );
     files.set(path, { extracted, file: { path, language, imports } });
   }
+  let acc: StoredAcc | null = null;
+  if (header.acc !== null) {
+    const paths: string[] = [];
+    for (let n = int(); n > 0; n--) paths.push(str());
+    const { findings, notices, metrics, stats: accStats } = deserialize(bytes.subarray(tailAt)) as AccTail;
+    if (!Array.isArray(findings) || !Array.isArray(notices) || typeof accStats !== "object")
+      throw new Error("bad ACC result");
+    const { configKey, factsKey } = header.acc;
+    acc = { configKey, factsKey, paths, findings, notices, metrics, stats: accStats };
+  }
   if (at !== ints.length) throw new Error("trailing data");
   const { maxBytes, maxNesting } = header.memo;
-  return { header, state: { stats, memo: { blobs, reads, files, maxBytes, maxNesting } } };
+  return { header, state: { stats, memo: { blobs, reads, files, maxBytes, maxNesting }, acc } };
 }
 
 function fail(): never {

@@ -13,8 +13,8 @@
 
 import { type PolicyFiles, policyFilesOf, withAdoptedRules } from "./acc/adopt/index.ts";
 import { DEFAULT_LANGUAGES } from "./acc/default-languages.ts";
-import { buildGraph, type GraphMemo, type GraphStats, languageOfPath } from "./acc/graph.ts";
-import { runAcc } from "./acc/index.ts";
+import { buildGraph, type GraphStats, languageOfPath } from "./acc/graph.ts";
+import { type AccResult, runAcc } from "./acc/index.ts";
 import type { ExtractionCache, ImportGraph } from "./acc/model.ts";
 import type {
   AnalysisResult,
@@ -80,12 +80,14 @@ export interface AnalyzeInput {
   /** Check runs on the head commit (latest per name), for DDE `requiredChecks`; null: unknown (local run). */
   readonly checkRuns?: readonly CheckRunResult[] | null;
   /**
-   * The graph memo of an earlier build of (an earlier state of) the head, which the CLI keeps
-   * on disk: files it provably still resolves the same way are taken over (graph.ts `reuse`).
+   * An earlier ACC result of (an earlier state of) the head, which the CLI keeps on disk, with
+   * the key of the config it was computed with (`keepHeadAcc`). With the same config it serves
+   * as runAcc's `previous` (resolutions, and findings where the graph did not change), else
+   * only its graph memo is reused.
    */
-  readonly headGraphReuse?: GraphMemo | null;
-  /** Receives the head's graph memo (for the next run's headGraphReuse). */
-  readonly keepHeadGraphMemo?: (memo: GraphMemo) => void;
+  readonly headPrevious?: { readonly result: AccResult; readonly configKey: string } | null;
+  /** Receives the head's ACC result and its config key, for a later run's `headPrevious`. */
+  readonly keepHeadAcc?: (result: AccResult, configKey: string) => void;
   /** Content-addressed extraction cache shared by head and base (on disk for the CLI, in the database for the app). */
   readonly extractionCache?: ExtractionCache;
   /**
@@ -255,10 +257,16 @@ async function runAccStream(
   // The adopted peer contracts join the config's rules; the same rules then serve head and base.
   const adopted = await withAdoptedRules(accConfig, input.policy ?? policyFilesOf(input.head));
   const acc = adopted.config;
-  const head = await timer.time("acc.head", () =>
-    runAcc(input.head, acc, input.headGraphReuse ? { ...options, reuse: input.headGraphReuse } : options),
-  );
-  input.keepHeadGraphMemo?.(head.memo);
+  const configKey = input.headPrevious || input.keepHeadAcc ? JSON.stringify(acc) : "";
+  const earlier = input.headPrevious ?? null;
+  const headOptions =
+    earlier === null
+      ? options
+      : earlier.configKey === configKey
+        ? { ...options, previous: earlier.result }
+        : { ...options, reuse: earlier.result.memo };
+  const head = await timer.time("acc.head", () => runAcc(input.head, acc, headOptions));
+  input.keepHeadAcc?.(head, configKey);
   out.graph = head.graph;
   out.stats = head.stats;
   // The base reuses the head's work (resolutions, and findings when the graphs are equal)

@@ -90,6 +90,7 @@ describe("check's warm state: a warm run reports exactly what a cold run does", 
   it("after changes, additions, deletions and tsconfig/package.json changes", async () => {
     const first = await expectWarmEqualsCold();
     expect(JSON.parse(first).acc.violations.length).toBeGreaterThan(0);
+    expect(loadWarmState(warmStateFile(cache, repo.dir), repo.dir).acc?.findings.length).toBeGreaterThan(0);
     // Older than the racy window: the next runs take unchanged files from the stat records.
     await new Promise((resolve) => setTimeout(resolve, RACY_MS + 100));
     expect(await expectWarmEqualsCold()).toBe(first);
@@ -110,6 +111,14 @@ describe("check's warm state: a warm run reports exactly what a cold run does", 
     // A deletion: the import of ./new no longer resolves.
     writeFiles(repo.dir, { "src/data/new.ts": null });
     expect(await expectWarmEqualsCold()).not.toContain('"src/data/new.ts"');
+
+    // The config changes (findings must follow), then the files do not (the stored result serves).
+    writeFiles(repo.dir, {
+      ".github/maestro-hive.yml": CONFIG.replace("layers: [ui, domain, data]", "layers: [data, domain, ui]"),
+    });
+    const reordered = await expectWarmEqualsCold();
+    expect(await expectWarmEqualsCold()).toBe(reordered);
+    writeFiles(repo.dir, { ".github/maestro-hive.yml": CONFIG });
 
     // tsconfig paths now point elsewhere: @lib/repo no longer resolves to src/data/repo.ts.
     writeFiles(repo.dir, {
@@ -132,11 +141,11 @@ describe("check's warm state: a warm run reports exactly what a cold run does", 
     await check(repo.dir, cache);
     const saved = readFileSync(file);
     expect(loadWarmState(file, repo.dir).memo).not.toBeNull();
-    expect(loadWarmState(file, join(repo.dir, "src"))).toEqual({ stats: new Map(), memo: null });
+    expect(loadWarmState(file, join(repo.dir, "src"))).toEqual({ stats: new Map(), memo: null, acc: null });
     writeFileSync(file, saved.subarray(0, saved.length - 9));
-    expect(loadWarmState(file, repo.dir)).toEqual({ stats: new Map(), memo: null });
+    expect(loadWarmState(file, repo.dir)).toEqual({ stats: new Map(), memo: null, acc: null });
     writeFileSync(file, Buffer.from("not a state file"));
-    expect(loadWarmState(file, repo.dir)).toEqual({ stats: new Map(), memo: null });
+    expect(loadWarmState(file, repo.dir)).toEqual({ stats: new Map(), memo: null, acc: null });
     // A run after a broken state is cold, and right.
     await expectWarmEqualsCold();
   });
@@ -195,8 +204,12 @@ describe("the stat cache", () => {
     const shared = mkdtempSync(join(tmpdir(), "maestro-warm-shared-"));
     try {
       expect(warmStateFile(shared, "/a")).not.toBe(warmStateFile(shared, "/b"));
-      saveWarmState(warmStateFile(shared, "/a"), "/a", { stats: new Map(), memo: null });
-      expect(loadWarmState(warmStateFile(shared, "/a"), "/a")).toEqual({ stats: new Map(), memo: null });
+      saveWarmState(warmStateFile(shared, "/a"), "/a", { stats: new Map(), memo: null, acc: null });
+      expect(loadWarmState(warmStateFile(shared, "/a"), "/a")).toEqual({
+        stats: new Map(),
+        memo: null,
+        acc: null,
+      });
       expect(cacheDirectory("/a", { MAESTRO_CACHE_DIR: shared })).toBe(shared);
     } finally {
       rmSync(shared, { recursive: true, force: true });

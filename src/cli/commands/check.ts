@@ -8,7 +8,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import type { GraphMemo } from "../../core/acc/graph.ts";
+import type { AccResult } from "../../core/acc/index.ts";
 import type { Snapshot } from "../../core/snapshot.ts";
 import { cacheDirectory } from "../disk-cache.ts";
 import { GitError } from "../git-snapshot.ts";
@@ -138,27 +138,28 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       threads,
     });
   }
-  let headMemo: GraphMemo | null = null;
+  let kept: { result: AccResult; configKey: string } | null = null;
   const result = await engine.analyze({
     head: snapshots.head,
     base: snapshots.base,
     config: loaded.config,
     now: new Date(),
     extractionCache: cache,
-    headGraphReuse: reuse,
-    keepHeadGraphMemo: (memo) => {
-      headMemo = memo;
+    headPrevious: reuse && engine.restoredAcc(warm.acc, reuse, snapshots.head),
+    keepHeadAcc: (acc, configKey) => {
+      kept = { result: acc, configKey };
     },
   });
   try {
-    cache.flush(engine.memoExtractionKeys(headMemo));
-    const keep = headMemo as GraphMemo | null;
-    if (warmStateChanged(statCache, warm, keep))
-      saveWarmState(warmFile, options.dir, {
-        stats: statCache.records(),
-        // Only a memo of the default languages is valid for the next run.
-        memo: keep?.languages === engine.DEFAULT_LANGUAGES ? keep : null,
-      });
+    const head = kept as { result: AccResult; configKey: string } | null;
+    const memo = head?.result.memo ?? null;
+    cache.flush(engine.memoExtractionKeys(memo));
+    // Only a memo of the default languages is valid for the next run.
+    const next: WarmState =
+      head !== null && memo?.languages === engine.DEFAULT_LANGUAGES
+        ? { stats: statCache.records(), memo, acc: engine.storedAcc(head.result, head.configKey) }
+        : { stats: statCache.records(), memo: null, acc: null };
+    if (warmStateChanged(statCache, warm, next)) saveWarmState(warmFile, options.dir, next);
   } catch (error) {
     io.err(
       `maestro-hive check: could not write the cache in ${cache.directory}: ${(error as Error).message}`,
@@ -187,10 +188,13 @@ function memoHolds(memo: StoredMemo | null, snapshot: Snapshot): boolean {
 }
 
 /** Whether this run learnt anything the stored warm state lacks (else it is not rewritten). */
-function warmStateChanged(statCache: StatCache, warm: WarmState, memo: StoredMemo | null): boolean {
-  if (statCache.hashed > 0 || statCache.records().size !== warm.stats.size) return true;
-  if (memo === null || warm.memo === null) return memo !== warm.memo;
-  return memo.files.size !== warm.memo.files.size || memo.blobs.size !== warm.memo.blobs.size;
+function warmStateChanged(statCache: StatCache, warm: WarmState, next: WarmState): boolean {
+  if (statCache.hashed > 0 || next.stats.size !== warm.stats.size) return true;
+  if (next.memo === null || warm.memo === null) return next.memo !== warm.memo;
+  if (next.memo.files.size !== warm.memo.files.size || next.memo.blobs.size !== warm.memo.blobs.size)
+    return true;
+  // Same files and contents; the config may still have changed.
+  return next.acc?.configKey !== warm.acc?.configKey || next.acc?.factsKey !== warm.acc?.factsKey;
 }
 
 /** The snapshot without the files `memo` holds with the same blob. */

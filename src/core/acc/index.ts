@@ -46,6 +46,8 @@ export interface AccResult {
   readonly memo: GraphMemo;
   /** The rules' view of the graph (a later run with `previous` derives its own from it). */
   readonly context: AccContext;
+  /** `context.facts.key`, readable without building the context (a result restored from disk builds it on use). */
+  readonly factsKey: string;
 }
 
 /**
@@ -82,7 +84,7 @@ function evaluate(
     defaultExcludes: config.defaultExcludes,
   });
   const facts = new ProjectFacts(createProjectFiles(snapshot.files), built.memo.blobs);
-  if (previous !== undefined && previous.context.facts.key === facts.key) {
+  if (previous !== undefined && previous.factsKey === facts.key) {
     const derived = deriveFromPrevious(built, previous, config);
     if (derived !== null) return { acc: derived, built };
   }
@@ -105,6 +107,7 @@ function evaluate(
     stats: { ...built.stats, mappedFiles, findings: findings.length },
     memo: built.memo,
     context,
+    factsKey: facts.key,
   };
   return { acc, built };
 }
@@ -154,6 +157,7 @@ function deriveFromPrevious(
     stats: { ...built.stats, mappedFiles: previous.stats.mappedFiles, findings: findings.length },
     memo: built.memo,
     context,
+    factsKey: previous.factsKey,
   };
 }
 
