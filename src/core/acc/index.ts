@@ -129,13 +129,12 @@ function deriveFromPrevious(
   const notices = [...built.notices, ...previous.notices.filter((notice) => GRAPH_NOTICES.has(notice.kind))];
   if (changed.length === 0) {
     notices.push(...previous.notices.filter((notice) => RULE_NOTICES.has(notice.kind)));
-    return {
-      ...previous,
+    return withFields(previous, {
       graph: built.graph,
       notices,
       stats: { ...built.stats, mappedFiles: previous.stats.mappedFiles, findings: previous.findings.length },
       memo: built.memo,
-    };
+    });
   }
   const context = deriveAccContext(previous.context, built.graph, changed);
   if (context === null) return null;
@@ -159,6 +158,17 @@ function deriveFromPrevious(
     context,
     factsKey: previous.factsKey,
   };
+}
+
+/**
+ * `{ ...result, ...fields }`, except that accessors are copied as accessors: a context the
+ * CLI restores from disk is built only when read (a spread would build it here).
+ */
+function withFields(result: AccResult, fields: Partial<AccResult>): AccResult {
+  return Object.defineProperties(
+    {},
+    { ...Object.getOwnPropertyDescriptors(result), ...Object.getOwnPropertyDescriptors(fields) },
+  ) as AccResult;
 }
 
 /** Indexes of the files whose imports differ, or null when the graphs do not list the same paths. */
