@@ -27,11 +27,15 @@ export async function localSnapshots(
   baseRef?: string,
   statCache?: StatCache,
 ): Promise<LocalSnapshots> {
-  // Listed at once, while git confirms DIR is a work tree (that failure is the one reported).
+  // Listing the tree also tells whether DIR is in a work tree (one git process fewer to start);
+  // only when it fails does git say whether DIR is a work tree whose listing failed.
   const listing = listWorkingTree(dir);
-  listing.catch(() => {});
-  const inGit = await isGitWorkTree(dir);
-  if (!inGit) {
+  let failure: unknown = null;
+  await listing.catch((error: unknown) => {
+    failure = error;
+  });
+  if (failure !== null && !(failure instanceof GitError)) throw failure;
+  if (failure !== null && !(await isGitWorkTree(dir))) {
     if (baseRef !== undefined)
       throw new GitError(`--base needs a git work tree, and ${dir} is not inside one`);
     return { head: folderSnapshot(dir), base: null, source: "folder" };
