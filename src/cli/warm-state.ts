@@ -135,7 +135,7 @@ function encode(header: Header, { stats, memo, acc }: WarmState): Buffer {
   const memoHeader = memo === null ? null : encodeMemo(memo, ints, id);
   let accHeader: StoredHeader["acc"] = null;
   let tail: Buffer | null = null;
-  if (memoHeader !== null && acc !== null && acc.paths.every((path) => memo!.files.has(path))) {
+  if (memoHeader !== null && acc?.paths.every((path) => memo?.files.has(path)) === true) {
     ints.push(acc.paths.length);
     for (const path of acc.paths) ints.push(id(path));
     const { findings, notices, metrics, stats: accStats } = acc;
@@ -398,13 +398,21 @@ function fail(): never {
 
 let fingerprint: string | undefined;
 
+/** Replaced by a literal when the CLI is bundled; undeclared (typeof: "undefined") in the sources. */
+declare const __MAESTRO_BUILD_ID__: string | undefined;
+
 /**
- * The running engine's identity: the Node version (V8's serialization format) and the size
- * and modification time of every module file of this build (the bundle's chunks, or the
- * sources' tree), so that state from other code is never reused.
+ * The running engine's identity: the Node version and the bundle's build id, or (sources,
+ * tsc build) the size and modification time of every module file of the tree, so that state
+ * from other code is never reused.
  */
 export function engineFingerprint(): string {
   if (fingerprint !== undefined) return fingerprint;
+  // The bundle carries its build's identity (scripts/bundle-cli.ts): no files to stat.
+  if (typeof __MAESTRO_BUILD_ID__ === "string") {
+    fingerprint = `${process.version}\0${process.arch}\0${__MAESTRO_BUILD_ID__}`;
+    return fingerprint;
+  }
   const here = dirname(fileURLToPath(import.meta.url));
   // The bundle's chunks sit side by side; the sources and the tsc build are one tree above cli/.
   const root = basename(here) === "cli" ? dirname(here) : here;
