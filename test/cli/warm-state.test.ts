@@ -38,9 +38,13 @@ const FILES = {
   "pkg/b.py": "x = 1\ny = 2\n",
 };
 
-async function check(dir: string, cache: string): Promise<{ code: number; stdout: string; stderr: string }> {
+async function check(
+  dir: string,
+  cache: string,
+  extra: string[] = [],
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const io = memoryIo(tmpdir(), { MAESTRO_CACHE_DIR: cache });
-  const code = await main(["check", dir, "--format", "json"], io);
+  const code = await main(["check", dir, "--format", "json", ...extra], io);
   return { code, stdout: io.stdout.join(""), stderr: io.stderr.join("\n") };
 }
 
@@ -65,11 +69,11 @@ describe("check's warm state: a warm run reports exactly what a cold run does", 
   });
 
   /** Runs check warm (the shared cache) and cold (a fresh one); both must agree, graph included. */
-  async function expectWarmEqualsCold(): Promise<string> {
-    const warm = await check(repo.dir, cache);
+  async function expectWarmEqualsCold(extra: string[] = []): Promise<string> {
+    const warm = await check(repo.dir, cache, extra);
     const fresh = mkdtempSync(join(tmpdir(), "maestro-cold-"));
     try {
-      const cold = await check(repo.dir, fresh);
+      const cold = await check(repo.dir, fresh, extra);
       expect(warm).toEqual(cold);
     } finally {
       rmSync(fresh, { recursive: true, force: true });
@@ -135,6 +139,19 @@ describe("check's warm state: a warm run reports exactly what a cold run does", 
     });
     await expectWarmEqualsCold();
   }, 30_000);
+
+  it("with --base: the head's stored result serves the head, and the base derives from it", async () => {
+    await expectWarmEqualsCold();
+    repo.commit("second", {
+      "src/data/util.ts": 'import { page } from "../ui/page";\nexport const util = page;\n',
+    });
+    writeFiles(repo.dir, {
+      "src/data/repo.ts": 'import { rule } from "../domain/rule";\nexport const row = 2;\nvoid rule;\n',
+    });
+    const report = JSON.parse(await expectWarmEqualsCold(["--base", "HEAD~1"]));
+    expect(report.acc.violations.length + report.acc.fixed.length).toBeGreaterThan(0);
+    expect(JSON.parse(await expectWarmEqualsCold(["--base", "HEAD~1"]))).toEqual(report);
+  });
 
   it("ignores a state file from another folder, another engine or a truncated one", async () => {
     const file = warmStateFile(cache, repo.dir);
