@@ -28,6 +28,7 @@ import type {
   RawImport,
   ResolvedImport,
 } from "../core/acc/model.ts";
+import type { ConfigMemo } from "./project-config.ts";
 import type { StatRecord } from "./stat-cache.ts";
 
 const FORMAT = 1;
@@ -51,9 +52,11 @@ export interface WarmState {
   readonly memo: StoredMemo | null;
   /** Only with a memo holding every file of its graph. */
   readonly acc: StoredAcc | null;
+  /** The validated config of the last run (project-config.ts). */
+  readonly config: ConfigMemo | null;
 }
 
-const EMPTY: WarmState = { stats: new Map(), memo: null, acc: null };
+const EMPTY: WarmState = { stats: new Map(), memo: null, acc: null, config: null };
 const MAGIC = "MHW1";
 
 /** The state file of `dir` inside the cache directory (several folders may share one). */
@@ -100,11 +103,17 @@ interface StoredHeader extends Header {
   readonly floats: number;
   readonly ints: number;
   readonly memo: { readonly maxBytes: number; readonly maxNesting: number | null } | null;
-  /** The ACC result's keys; its paths follow the memo in the int32 part, the rest is a V8-serialized tail. */
-  readonly acc: { readonly configKey: string; readonly factsKey: string; readonly bytes: number } | null;
+  /** The ACC result's keys; its paths follow the memo in the int32 part, the rest is in the tail. */
+  readonly acc: { readonly configKey: string; readonly factsKey: string } | null;
+  /** Bytes of the V8-serialized tail (Tail). */
+  readonly tail: number;
 }
 
-type AccTail = Pick<AccResult, "findings" | "notices" | "metrics" | "stats">;
+/** Exact (V8-serialized): the ACC result's findings, notices and metrics, and the config. */
+interface Tail {
+  readonly acc: Pick<AccResult, "findings" | "notices" | "metrics" | "stats"> | null;
+  readonly config: ConfigMemo | null;
+}
 
 /*
  * Layout: "MHW1", the header's byte length (uint32), the header (JSON: the string table and
@@ -113,7 +122,7 @@ type AccTail = Pick<AccResult, "findings" | "notices" | "metrics" | "stats">;
  * and metrics (V8-serialized: a few objects, kept exactly). Tens of thousands of small objects
  * decode several times faster this way than through v8.deserialize or JSON.parse.
  */
-function encode(header: Header, { stats, memo, acc }: WarmState): Buffer {
+function encode(header: Header, { stats, memo, acc, config }: WarmState): Buffer {
   const strings: string[] = [];
   const index = new Map<string, number>();
   const id = (value: string | null | undefined): number => {
@@ -134,14 +143,15 @@ function encode(header: Header, { stats, memo, acc }: WarmState): Buffer {
   }
   const memoHeader = memo === null ? null : encodeMemo(memo, ints, id);
   let accHeader: StoredHeader["acc"] = null;
-  let tail: Buffer | null = null;
+  let accTail: Tail["acc"] = null;
   if (memoHeader !== null && acc?.paths.every((path) => memo?.files.has(path)) === true) {
     ints.push(acc.paths.length);
     for (const path of acc.paths) ints.push(id(path));
     const { findings, notices, metrics, stats: accStats } = acc;
-    tail = serialize({ findings, notices, metrics, stats: accStats } satisfies AccTail);
-    accHeader = { configKey: acc.configKey, factsKey: acc.factsKey, bytes: tail.length };
+    accTail = { findings, notices, metrics, stats: accStats };
+    accHeader = { configKey: acc.configKey, factsKey: acc.factsKey };
   }
+  const tail = serialize({ acc: accTail, config } satisfies Tail);
   const head = Buffer.from(
     JSON.stringify({
       ...header,
@@ -150,14 +160,15 @@ function encode(header: Header, { stats, memo, acc }: WarmState): Buffer {
       ints: ints.length,
       memo: memoHeader,
       acc: accHeader,
+      tail: tail.length,
     } satisfies StoredHeader),
   );
   const headerEnd = 8 + head.length;
   const floatsAt = Math.ceil(headerEnd / 8) * 8;
   const intsAt = floatsAt + floats.length * 8;
   const tailAt = intsAt + ints.length * 4;
-  const out = Buffer.alloc(tailAt + (tail?.length ?? 0));
-  tail?.copy(out, tailAt);
+  const out = Buffer.alloc(tailAt + tail.length);
+  tail.copy(out, tailAt);
   out.write(MAGIC, 0, "latin1");
   out.writeUInt32LE(head.length, 4);
   head.copy(out, 8);
@@ -311,7 +322,10 @@ function decode(bytes: Buffer): { header: StoredHeader; state: WarmState } {
   const floatsAt = Math.ceil((8 + headerLength) / 8) * 8;
   const intsAt = floatsAt + header.floats * 8;
   const tailAt = intsAt + header.ints * 4;
-  if (tailAt + (header.acc?.bytes ?? 0) !== bytes.length) throw new Error("truncated");
+  if (tailAt + header.tail !== bytes.length) throw new Error("truncated");
+  const tail = deserialize(bytes.subarray(tailAt)) as Tail;
+  if (typeof tail !== "object" || tail === null) throw new Error("bad tail");
+  const config = isConfigMemo(tail.config) ? tail.config : null;
   // Copies: the buffer's offset need not be aligned for typed-array views.
   const floats = new Float64Array(bytes.buffer.slice(bytes.byteOffset + floatsAt, bytes.byteOffset + intsAt));
   const ints = new Int32Array(bytes.buffer.slice(bytes.byteOffset + intsAt, bytes.byteOffset + tailAt));
@@ -337,7 +351,7 @@ function decode(bytes: Buffer): { header: StoredHeader; state: WarmState } {
     const f = i * 5;
     stats.set(str(), [floats[f]!, floats[f + 1]!, floats[f + 2]!, floats[f + 3]!, floats[f + 4]!, str()]);
   }
-  if (header.memo === null) return { header, state: { stats, memo: null, acc: null } };
+  if (header.memo === null) return { header, state: { stats, memo: null, acc: null, config } };
   const blobs = new Map<string, string>();
   for (let n = int(); n > 0; n--) blobs.set(str(), str());
   const reads = new Set<string>();
@@ -381,7 +395,8 @@ function decode(bytes: Buffer): { header: StoredHeader; state: WarmState } {
   if (header.acc !== null) {
     const paths: string[] = [];
     for (let n = int(); n > 0; n--) paths.push(str());
-    const { findings, notices, metrics, stats: accStats } = deserialize(bytes.subarray(tailAt)) as AccTail;
+    if (tail.acc === null || typeof tail.acc !== "object") throw new Error("no ACC result");
+    const { findings, notices, metrics, stats: accStats } = tail.acc;
     if (!Array.isArray(findings) || !Array.isArray(notices) || typeof accStats !== "object")
       throw new Error("bad ACC result");
     const { configKey, factsKey } = header.acc;
@@ -389,7 +404,13 @@ function decode(bytes: Buffer): { header: StoredHeader; state: WarmState } {
   }
   if (at !== ints.length) throw new Error("trailing data");
   const { maxBytes, maxNesting } = header.memo;
-  return { header, state: { stats, memo: { blobs, reads, files, maxBytes, maxNesting }, acc } };
+  return { header, state: { stats, memo: { blobs, reads, files, maxBytes, maxNesting }, acc, config } };
+}
+
+function isConfigMemo(value: unknown): value is ConfigMemo {
+  if (typeof value !== "object" || value === null) return false;
+  const memo = value as Record<string, unknown>;
+  return typeof memo.key === "string" && typeof memo.config === "object" && memo.config !== null;
 }
 
 function fail(): never {

@@ -122,7 +122,12 @@ describe("check's warm state: a warm run reports exactly what a cold run does", 
     });
     const reordered = await expectWarmEqualsCold();
     expect(await expectWarmEqualsCold()).toBe(reordered);
+    // An invalid config is reported, never taken from the stored one.
+    writeFiles(repo.dir, { ".github/maestro-hive.yml": `${CONFIG}  bogus: 1\n` });
+    expect((await check(repo.dir, cache)).code).toBe(2);
     writeFiles(repo.dir, { ".github/maestro-hive.yml": CONFIG });
+    await expectWarmEqualsCold();
+    expect(loadWarmState(warmStateFile(cache, repo.dir), repo.dir).config?.key).toContain(CONFIG);
 
     // tsconfig paths now point elsewhere: @lib/repo no longer resolves to src/data/repo.ts.
     writeFiles(repo.dir, {
@@ -158,11 +163,16 @@ describe("check's warm state: a warm run reports exactly what a cold run does", 
     await check(repo.dir, cache);
     const saved = readFileSync(file);
     expect(loadWarmState(file, repo.dir).memo).not.toBeNull();
-    expect(loadWarmState(file, join(repo.dir, "src"))).toEqual({ stats: new Map(), memo: null, acc: null });
+    expect(loadWarmState(file, join(repo.dir, "src"))).toEqual({
+      stats: new Map(),
+      memo: null,
+      acc: null,
+      config: null,
+    });
     writeFileSync(file, saved.subarray(0, saved.length - 9));
-    expect(loadWarmState(file, repo.dir)).toEqual({ stats: new Map(), memo: null, acc: null });
+    expect(loadWarmState(file, repo.dir)).toEqual({ stats: new Map(), memo: null, acc: null, config: null });
     writeFileSync(file, Buffer.from("not a state file"));
-    expect(loadWarmState(file, repo.dir)).toEqual({ stats: new Map(), memo: null, acc: null });
+    expect(loadWarmState(file, repo.dir)).toEqual({ stats: new Map(), memo: null, acc: null, config: null });
     // A run after a broken state is cold, and right.
     await expectWarmEqualsCold();
   });
@@ -221,11 +231,17 @@ describe("the stat cache", () => {
     const shared = mkdtempSync(join(tmpdir(), "maestro-warm-shared-"));
     try {
       expect(warmStateFile(shared, "/a")).not.toBe(warmStateFile(shared, "/b"));
-      saveWarmState(warmStateFile(shared, "/a"), "/a", { stats: new Map(), memo: null, acc: null });
+      saveWarmState(warmStateFile(shared, "/a"), "/a", {
+        stats: new Map(),
+        memo: null,
+        acc: null,
+        config: null,
+      });
       expect(loadWarmState(warmStateFile(shared, "/a"), "/a")).toEqual({
         stats: new Map(),
         memo: null,
         acc: null,
+        config: null,
       });
       expect(cacheDirectory("/a", { MAESTRO_CACHE_DIR: shared })).toBe(shared);
     } finally {

@@ -104,7 +104,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   listing.catch(() => {}); // awaited below, unless the config is invalid
   const engine = await import("../check-engine.ts");
 
-  const loaded = engine.readProjectConfig(options.dir, io.cwd, options.config);
+  const loaded = engine.readProjectConfig(options.dir, io.cwd, options.config, warm.config);
   if (!loaded.ok) {
     io.err(`maestro-hive check: invalid config\n${engine.formatConfigErrors(loaded.errors)}`);
     return 2;
@@ -157,8 +157,13 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     // Only a memo of the default languages is valid for the next run.
     const next: WarmState =
       head !== null && memo?.languages === engine.DEFAULT_LANGUAGES
-        ? { stats: statCache.records(), memo, acc: engine.storedAcc(head.result, head.configKey) }
-        : { stats: statCache.records(), memo: null, acc: null };
+        ? {
+            stats: statCache.records(),
+            memo,
+            acc: engine.storedAcc(head.result, head.configKey),
+            config: loaded.memo,
+          }
+        : { stats: statCache.records(), memo: null, acc: null, config: loaded.memo };
     if (warmStateChanged(statCache, warm, next)) saveWarmState(warmFile, options.dir, next);
   } catch (error) {
     io.err(
@@ -190,6 +195,7 @@ function memoHolds(memo: StoredMemo | null, snapshot: Snapshot): boolean {
 /** Whether this run learnt anything the stored warm state lacks (else it is not rewritten). */
 function warmStateChanged(statCache: StatCache, warm: WarmState, next: WarmState): boolean {
   if (statCache.hashed > 0 || next.stats.size !== warm.stats.size) return true;
+  if (next.config?.key !== warm.config?.key) return true;
   if (next.memo === null || warm.memo === null) return next.memo !== warm.memo;
   if (next.memo.files.size !== warm.memo.files.size || next.memo.blobs.size !== warm.memo.blobs.size)
     return true;
