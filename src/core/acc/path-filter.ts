@@ -173,6 +173,8 @@ export class PathSelection {
 
   /** The top-most build/dist folder above `path` that is build output, or null. */
   private outputFolder(path: string): string | null {
+    // A folder segment "build" or "dist" is followed by "/": most paths have neither.
+    if (!path.includes("build/") && !path.includes("dist/")) return null;
     const parts = path.split("/");
     for (let i = 0; i < parts.length - 1; i++) {
       if (!OUTPUT_FOLDERS.has(parts[i]!)) continue;
