@@ -314,6 +314,40 @@ function knownKeys(value: object, keys: ReadonlySet<string>): boolean {
   return true;
 }
 
+/** Reads the int32 part in order; every index and count is checked against the data. */
+class Reader {
+  at = 0;
+  readonly ints: Int32Array;
+  readonly strings: readonly string[];
+
+  constructor(ints: Int32Array, strings: readonly string[]) {
+    this.ints = ints;
+    this.strings = strings;
+  }
+
+  int(): number {
+    if (this.at >= this.ints.length) throw new Error("truncated");
+    return this.ints[this.at++]!;
+  }
+
+  str(): string {
+    const value = this.strings[this.int()];
+    if (typeof value !== "string") throw new Error("bad string index");
+    return value;
+  }
+
+  strOrNull(): string | null {
+    const i = this.int();
+    return i === -1 ? null : this.stringAt(i);
+  }
+
+  private stringAt(i: number): string {
+    const value = this.strings[i];
+    if (typeof value !== "string") throw new Error("bad string index");
+    return value;
+  }
+}
+
 function decode(bytes: Buffer): { header: StoredHeader; state: WarmState } {
   if (bytes.toString("latin1", 0, 4) !== MAGIC) throw new Error("not a warm state file");
   const headerLength = bytes.readUInt32LE(4);
@@ -329,72 +363,32 @@ function decode(bytes: Buffer): { header: StoredHeader; state: WarmState } {
   // Copies: the buffer's offset need not be aligned for typed-array views.
   const floats = new Float64Array(bytes.buffer.slice(bytes.byteOffset + floatsAt, bytes.byteOffset + intsAt));
   const ints = new Int32Array(bytes.buffer.slice(bytes.byteOffset + intsAt, bytes.byteOffset + tailAt));
-  const { strings } = header;
-  let at = 0;
-  const int = (): number => {
-    if (at >= ints.length) throw new Error("truncated");
-    return ints[at++]!;
-  };
-  const str = (): string => {
-    const value = strings[int()];
-    if (typeof value !== "string") throw new Error("bad string index");
-    return value;
-  };
-  const strOrNull = (): string | null => {
-    const i = int();
-    return i === -1 ? null : (strings[i] ?? fail());
-  };
+  const reader = new Reader(ints, header.strings);
   const stats = new Map<string, StatRecord>();
-  const statCount = int();
+  const statCount = reader.int();
   if (statCount * 5 !== floats.length) throw new Error("bad stats");
   for (let i = 0; i < statCount; i++) {
     const f = i * 5;
-    stats.set(str(), [floats[f]!, floats[f + 1]!, floats[f + 2]!, floats[f + 3]!, floats[f + 4]!, str()]);
+    const path = reader.str();
+    stats.set(path, [
+      floats[f]!,
+      floats[f + 1]!,
+      floats[f + 2]!,
+      floats[f + 3]!,
+      floats[f + 4]!,
+      reader.str(),
+    ]);
   }
   if (header.memo === null) return { header, state: { stats, memo: null, acc: null, config } };
   const blobs = new Map<string, string>();
-  for (let n = int(); n > 0; n--) blobs.set(str(), str());
+  for (let n = reader.int(); n > 0; n--) blobs.set(reader.str(), reader.str());
   const reads = new Set<string>();
-  for (let n = int(); n > 0; n--) reads.add(str());
-  const files = new Map<string, { extracted: ExtractResult; file: GraphFile }>();
-  for (let n = int(); n > 0; n--) {
-    const path = str();
-    const language = str() as Language;
-    const error = strOrNull();
-    // Skipped over (bounds and string indexes checked), decoded only if read.
-    const rawStart = at;
-    for (let r = int(); r > 0; r--) {
-      str();
-      int();
-      str();
-      int();
-      int();
-      for (let k = int(); k > 0; k--) str();
-    }
-    const imports: ResolvedImport[] = [];
-    for (let r = int(); r > 0; r--) {
-      const specifier = str();
-      const line = int();
-      const kind = str() as ImportKind;
-      const sideEffect = int() === 1;
-      const target = strOrNull();
-      const external = strOrNull();
-      imports.push(
-        sideEffect
-          ? { specifier, line, kind, target, external, sideEffect: true }
-          : { specifier, line, kind, target, external },
-      );
-    }
-    const extracted = lazyExtracted(
-      { ints, strings, start: rawStart },
-      error === null ? null : (JSON.parse(error) as ExtractError),
-    );
-    files.set(path, { extracted, file: { path, language, imports } });
-  }
+  for (let n = reader.int(); n > 0; n--) reads.add(reader.str());
+  const files = decodeFiles(reader);
   let acc: StoredAcc | null = null;
   if (header.acc !== null) {
     const paths: string[] = [];
-    for (let n = int(); n > 0; n--) paths.push(str());
+    for (let n = reader.int(); n > 0; n--) paths.push(reader.str());
     if (tail.acc === null || typeof tail.acc !== "object") throw new Error("no ACC result");
     const { findings, notices, metrics, stats: accStats } = tail.acc;
     if (!Array.isArray(findings) || !Array.isArray(notices) || typeof accStats !== "object")
@@ -402,19 +396,54 @@ function decode(bytes: Buffer): { header: StoredHeader; state: WarmState } {
     const { configKey, factsKey } = header.acc;
     acc = { configKey, factsKey, paths, findings, notices, metrics, stats: accStats };
   }
-  if (at !== ints.length) throw new Error("trailing data");
+  if (reader.at !== ints.length) throw new Error("trailing data");
   const { maxBytes, maxNesting } = header.memo;
   return { header, state: { stats, memo: { blobs, reads, files, maxBytes, maxNesting }, acc, config } };
+}
+
+function decodeFiles(reader: Reader): Map<string, { extracted: ExtractResult; file: GraphFile }> {
+  const files = new Map<string, { extracted: ExtractResult; file: GraphFile }>();
+  for (let n = reader.int(); n > 0; n--) {
+    const path = reader.str();
+    const language = reader.str() as Language;
+    const error = reader.strOrNull();
+    // Skipped over (bounds and string indexes checked), decoded only if read.
+    const rawStart = reader.at;
+    for (let r = reader.int(); r > 0; r--) {
+      reader.str();
+      reader.int();
+      reader.str();
+      reader.int();
+      reader.int();
+      for (let k = reader.int(); k > 0; k--) reader.str();
+    }
+    const imports: ResolvedImport[] = [];
+    for (let r = reader.int(); r > 0; r--) {
+      const specifier = reader.str();
+      const line = reader.int();
+      const kind = reader.str() as ImportKind;
+      const sideEffect = reader.int() === 1;
+      const target = reader.strOrNull();
+      const external = reader.strOrNull();
+      imports.push(
+        sideEffect
+          ? { specifier, line, kind, target, external, sideEffect: true }
+          : { specifier, line, kind, target, external },
+      );
+    }
+    const extracted = lazyExtracted(
+      { ints: reader.ints, strings: reader.strings, start: rawStart },
+      error === null ? null : (JSON.parse(error) as ExtractError),
+    );
+    files.set(path, { extracted, file: { path, language, imports } });
+  }
+  return files;
 }
 
 function isConfigMemo(value: unknown): value is ConfigMemo {
   if (typeof value !== "object" || value === null) return false;
   const memo = value as Record<string, unknown>;
   return typeof memo.key === "string" && typeof memo.config === "object" && memo.config !== null;
-}
-
-function fail(): never {
-  throw new Error("bad string index");
 }
 
 let fingerprint: string | undefined;
