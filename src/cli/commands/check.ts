@@ -44,7 +44,8 @@ Options:
                    page: findings, component graph, suppressions; works offline)
   -h, --help       show this help
 
-Extraction results are cached in $XDG_CACHE_HOME/maestro-hive (default
+Extraction results, and what a re-check reuses (file stat data, resolved imports,
+findings), are cached in $XDG_CACHE_HOME/maestro-hive (default
 ~/.cache/maestro-hive), or in $MAESTRO_CACHE_DIR; never inside DIR.
 Exit codes: 0 pass, 1 the gate fails, 2 usage, git or config error.`;
 
