@@ -4,7 +4,15 @@
  */
 import type { Snapshot } from "../core/snapshot.ts";
 import { folderSnapshot } from "./folder-snapshot.ts";
-import { commitSnapshot, GitError, gitRoot, resolveCommit, workingTreeSnapshot } from "./git-snapshot.ts";
+import {
+  commitSnapshot,
+  GitError,
+  gitRoot,
+  listWorkingTree,
+  resolveCommit,
+  workingTreeSnapshot,
+} from "./git-snapshot.ts";
+import type { StatCache } from "./stat-cache.ts";
 
 export interface LocalSnapshots {
   readonly head: Snapshot;
@@ -13,14 +21,26 @@ export interface LocalSnapshots {
   readonly source: "git" | "folder";
 }
 
-export async function localSnapshots(dir: string, baseRef?: string): Promise<LocalSnapshots> {
-  const inGit = await isGitWorkTree(dir);
-  if (!inGit) {
+/** `statCache`: skip reading working-tree files whose stat data are unchanged (stat-cache.ts). */
+export async function localSnapshots(
+  dir: string,
+  baseRef?: string,
+  statCache?: StatCache,
+): Promise<LocalSnapshots> {
+  // Listing the tree also tells whether DIR is in a work tree (one git process fewer to start);
+  // only when it fails does git say whether DIR is a work tree whose listing failed.
+  const listing = listWorkingTree(dir);
+  let failure: unknown = null;
+  await listing.catch((error: unknown) => {
+    failure = error;
+  });
+  if (failure !== null && !(failure instanceof GitError)) throw failure;
+  if (failure !== null && !(await isGitWorkTree(dir))) {
     if (baseRef !== undefined)
       throw new GitError(`--base needs a git work tree, and ${dir} is not inside one`);
     return { head: folderSnapshot(dir), base: null, source: "folder" };
   }
-  const head = await workingTreeSnapshot(dir);
+  const head = await workingTreeSnapshot(dir, statCache, listing);
   const base =
     baseRef === undefined ? null : await commitSnapshot(dir, await resolveCommit(dir, baseRef), head);
   return { head, base, source: "git" };

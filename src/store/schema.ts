@@ -39,6 +39,8 @@ export interface DeliveriesTable {
   repository: string | null;
   received_at: CreatedAt;
   payload: Json;
+  /** True until the delivery's `delivery.received` audit row is appended (migration 0005). */
+  audit_pending: Generated<boolean>;
 }
 
 export type AnalysisStatus = "queued" | "running" | "completed" | "failed" | "superseded";
