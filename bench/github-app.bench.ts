@@ -14,43 +14,11 @@
 import { pullRequestEvent, startAppHarness } from "../test/github/app-harness.ts";
 import { createTestDatabase } from "../test/harness/db.ts";
 import { GitRepo } from "../test/harness/git-repo.ts";
+import { bigRepositoryFiles, changedServices } from "./lib/big-repository.ts";
 import { finish, verdict } from "./lib/measure.ts";
 
 const INSTALLATION = 7;
 const CHANGED = 50;
-const CONFIG = `acc:
-  components:
-    ui: ["src/ui/**"]
-    services: ["src/services/**"]
-    data: ["src/data/**"]
-  rules:
-    - { id: layered, type: layers, layers: [ui, services, data] }
-gate: { streams: [acc] }
-`;
-
-function repositoryFiles(): Record<string, string> {
-  const files: Record<string, string> = { ".github/maestro-hive.yml": CONFIG, "README.md": "# big\n" };
-  for (let i = 0; i < 1000; i++) {
-    files[`src/ui/u${i}.ts`] =
-      `import { s${i} } from "../services/s${i}";\nexport const u${i} = () => s${i}();\n`;
-  }
-  for (let i = 0; i < 2000; i++) {
-    files[`src/services/s${i}.ts`] =
-      `import { d${i} } from "../data/d${i}";\nexport const s${i} = () => d${i};\n`;
-  }
-  for (let i = 0; i < 1998; i++) files[`src/data/d${i}.ts`] = `export const d${i} = ${i};\n`;
-  return files;
-}
-
-function changedServices(from: number, tag: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (let i = from; i < from + CHANGED; i++) {
-    files[`src/services/s${i}.ts`] =
-      `import { d${i} } from "../data/d${i}";\nimport { d${i + 1} } from "../data/d${i + 1}";\nexport const s${i} = () => d${i} + d${i + 1}; // ${tag}\n`;
-  }
-  return files;
-}
-
 const PUBLISH_OPERATIONS = new Set([
   "POST /repos/{owner}/{repo}/check-runs",
   "PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}",
@@ -68,12 +36,12 @@ async function main(): Promise<void> {
   try {
     h.gh.addInstallation({ id: INSTALLATION, account: "acme" });
     const git = GitRepo.create({ defaultBranch: "main", worktree: false });
-    const base = git.commit("initial", repositoryFiles());
+    const base = git.commit("initial", bigRepositoryFiles());
     h.gh.addRepo({ owner: "acme", name: "big", git, installationId: INSTALLATION });
     git.branch("cold", "main");
-    const coldHead = git.commit("cold change", changedServices(0, "cold"));
+    const coldHead = git.commit("cold change", changedServices(0, "cold", CHANGED));
     git.branch("warm", "main");
-    const warmHead = git.commit("warm change", changedServices(100, "warm"));
+    const warmHead = git.commit("warm change", changedServices(100, "warm", CHANGED));
     h.gh.addPullRequest({ owner: "acme", repo: "big", number: 1, head: "cold", base: "main" });
     h.gh.addPullRequest({ owner: "acme", repo: "big", number: 2, head: "warm", base: "main" });
     const pr = { owner: "acme", repo: "big", repoId: 42, baseSha: base, installationId: INSTALLATION };

@@ -72,6 +72,8 @@ const EnvSchema = z.object({
   MAESTRO_ANALYSIS_HEAP_MB: optionalText.pipe(integerText(64, 65_536).optional()),
   MAESTRO_ANALYSIS_RESIDENT_MB: optionalText.pipe(integerText(64, 131_072).optional()),
   MAESTRO_ANALYSIS_ATTEMPTS: optionalText.pipe(integerText(1, 10).optional()),
+  MAESTRO_ANALYSIS_JOBS_PER_PROCESS: optionalText.pipe(integerText(1, 1_000_000).optional()),
+  MAESTRO_ANALYSIS_IDLE_RESIDENT_MB: optionalText.pipe(integerText(64, 131_072).optional()),
   MAESTRO_PARSER_NESTING_LIMIT: optionalText.pipe(integerText(0, 100_000).optional()),
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalText.pipe(z.url().optional()),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalText.pipe(z.url().optional()),
@@ -145,6 +147,8 @@ export interface AnalysisSandboxEnv {
   readonly heapMb: number | undefined;
   readonly residentMb: number | undefined;
   readonly attempts: number | undefined;
+  readonly jobsPerProcess: number | undefined;
+  readonly idleResidentMb: number | undefined;
 }
 
 export class EnvError extends Error {}
@@ -199,6 +203,8 @@ export function loadEnv(source: NodeJS.ProcessEnv, cwd: string = process.cwd()):
             heapMb: env.MAESTRO_ANALYSIS_HEAP_MB,
             residentMb: env.MAESTRO_ANALYSIS_RESIDENT_MB,
             attempts: env.MAESTRO_ANALYSIS_ATTEMPTS,
+            jobsPerProcess: env.MAESTRO_ANALYSIS_JOBS_PER_PROCESS,
+            idleResidentMb: env.MAESTRO_ANALYSIS_IDLE_RESIDENT_MB,
           },
     parserNestingLimit: env.MAESTRO_PARSER_NESTING_LIMIT,
     otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
