@@ -21,7 +21,7 @@ import { pullRequestEvent } from "../test/github/app-harness.ts";
 import { type FakeGitHub, startFakeGitHub } from "../test/harness/fake-github/index.ts";
 import { GitRepo } from "../test/harness/git-repo.ts";
 import { sendWebhook } from "../test/harness/webhooks.ts";
-import { type AppProcess, buildApp, startAppProcess } from "./lib/app-process-client.ts";
+import { type AppProcess, buildApp, deployedNodeFlags, startAppProcess } from "./lib/app-process-client.ts";
 import { BIG_REPOSITORY_CONFIG, bigRepositoryFiles, changedServices } from "./lib/big-repository.ts";
 import { finish, machine, verdict } from "./lib/measure.ts";
 import { processCpuMs, sampleTree, treeMemory } from "./lib/process-memory.ts";
@@ -151,6 +151,10 @@ interface Sample {
   readonly heapMb: number;
 }
 
+function row(s: Sample): string {
+  return `    ${String(s.analyses).padStart(8)}   ${mb(s.appMb).padStart(7)}   ${mb(s.childrenMb).padStart(10)} (${s.children})   ${mb(s.appMb + s.childrenMb).padStart(6)}   ${mb(s.heapMb).padStart(6)}`;
+}
+
 function slopePerThousand(samples: readonly Sample[], value: (s: Sample) => number): number {
   const n = samples.length;
   const mx = samples.reduce((sum, s) => sum + s.analyses, 0) / n;
@@ -174,8 +178,10 @@ async function manyAnalyses(gh: FakeGitHub, app: AppProcess): Promise<void> {
   for (let l = 0; l < LANES; l++) {
     const branch = `lane${l}`;
     git.branch(branch, "main");
-    const heads: string[] = [];
-    for (let k = 0; k < perLane && l * perLane + k < ANALYSES; k++) heads.push(git.commit(`lane ${l} head ${k}`, laneHead(l, k)));
+    const count = Math.min(perLane, ANALYSES - l * perLane);
+    const heads = git.commits(
+      Array.from({ length: count }, (_, k) => ({ message: `lane ${l} head ${k}`, files: laneHead(l, k) })),
+    );
     // The pull request's branch starts at its first head; it is moved before each delivery.
     git.git("update-ref", `refs/heads/${branch}`, heads[0]!);
     gh.addPullRequest({ owner: "acme", repo: "small", number: 100 + l, head: branch, base: "main" });
@@ -183,6 +189,7 @@ async function manyAnalyses(gh: FakeGitHub, app: AppProcess): Promise<void> {
   }
   console.log(`(b) ${ANALYSES} analyses: ${LANES} pull requests × ${perLane} heads prepared in ${Math.round(performance.now() - preparing)} ms`);
 
+  console.log("    analyses   app RSS   children RSS (n)   total    app heap used   (after a forced GC in the app)");
   let done = 0;
   let nextSample = SAMPLE_EVERY;
   const samples: Sample[] = [];
@@ -191,7 +198,9 @@ async function manyAnalyses(gh: FakeGitHub, app: AppProcess): Promise<void> {
     const usage = await app.gc();
     const tree = treeMemory(app.pid);
     const appMb = tree.root?.rssMb ?? 0;
-    samples.push({ analyses, appMb, childrenMb: tree.totalMb - appMb, children: tree.children.length, heapMb: usage.heapUsed / 2 ** 20 });
+    const taken: Sample = { analyses, appMb, childrenMb: tree.totalMb - appMb, children: tree.children.length, heapMb: usage.heapUsed / 2 ** 20 };
+    samples.push(taken);
+    if (analyses % 100 === 0) console.log(row(taken));
   };
   const started = performance.now();
   await Promise.all(
@@ -223,13 +232,6 @@ async function manyAnalyses(gh: FakeGitHub, app: AppProcess): Promise<void> {
   console.log(`    ${done} analyses in ${seconds.toFixed(0)} s (${((seconds * 1000) / done).toFixed(0)} ms each, ${LANES} at a time); runs in the database: ${JSON.stringify(runs)}`);
   if (Number(completed) !== ANALYSES) throw new Error(`expected ${ANALYSES} completed analysis runs, found ${completed}`);
 
-  console.log("    analyses   app RSS   children RSS (n)   total    app heap used");
-  for (const s of samples) {
-    if (s.analyses % 100 !== 0) continue;
-    console.log(
-      `    ${String(s.analyses).padStart(8)}   ${mb(s.appMb).padStart(7)}   ${mb(s.childrenMb).padStart(10)} (${s.children})   ${mb(s.appMb + s.childrenMb).padStart(6)}   ${mb(s.heapMb).padStart(6)}`,
-    );
-  }
   const total = (s: Sample) => s.appMb + s.childrenMb;
   const around = (at: number) => {
     const near = samples.filter((s) => Math.abs(s.analyses - at) <= 2 * SAMPLE_EVERY);
@@ -260,7 +262,7 @@ async function main(): Promise<void> {
   gh.addInstallation({ id: INSTALLATION, account: "acme" });
   const app = await startAppProcess(gh);
   console.log(
-    `app process ${app.pid} (${process.env.BENCH_APP_SOURCES === "1" ? "TypeScript sources" : "compiled"}, ${app.backend}), sandbox ${process.env.MAESTRO_ANALYSIS_SANDBOX ?? "on"}`,
+    `app process ${app.pid} (${process.env.BENCH_APP_SOURCES === "1" ? "TypeScript sources" : "compiled"}, ${app.backend}, the image's flags: ${deployedNodeFlags().join(" ") || "none"}), sandbox ${process.env.MAESTRO_ANALYSIS_SANDBOX ?? "on"}`,
   );
   try {
     if (process.env.BENCH_PHASE !== "b") await coldAnalysis(gh, app);

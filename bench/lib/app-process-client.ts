@@ -7,7 +7,7 @@
  * the TypeScript sources instead.
  */
 import { type ChildProcess, execFileSync, fork } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -44,6 +44,16 @@ export function buildApp(): void {
   execFileSync(process.execPath, [tsc, "-p", join(ROOT, "bench/tsconfig.app-process.json")], { stdio: "inherit" });
 }
 
+/**
+ * The Node flags and mode the image runs the app with (the Dockerfile's NODE_OPTIONS and
+ * NODE_ENV), so the app is measured as deployed.
+ */
+export function deployedNodeFlags(): string[] {
+  const dockerfile = readFileSync(join(ROOT, "Dockerfile"), "utf8");
+  const flags = /NODE_OPTIONS="([^"]*)"/.exec(dockerfile)?.[1];
+  return flags ? flags.split(" ").filter(Boolean) : [];
+}
+
 export async function startAppProcess(
   gh: FakeGitHub,
   env: Readonly<Record<string, string>> = {},
@@ -60,6 +70,7 @@ export async function startAppProcess(
     PORT: "0",
     HOST: "127.0.0.1",
     LOG_LEVEL: "silent",
+    NODE_ENV: "production",
     MAESTRO_DATA_DIR: dataDir,
     // The deployment's settings (MAESTRO_ANALYSIS_SANDBOX, MAESTRO_ANALYSIS_HEAP_MB, MAESTRO_WORKERS…).
     ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith("MAESTRO_"))),
@@ -70,7 +81,7 @@ export async function startAppProcess(
   };
   const entry = process.env.BENCH_APP_SOURCES === "1" ? fileURLToPath(new URL("./app-process.ts", import.meta.url)) : COMPILED_ENTRY;
   const child: ChildProcess = fork(entry, [], {
-    execArgv: ["--expose-gc", ...(process.env.TMP_APP_FLAGS ? process.env.TMP_APP_FLAGS.split(" ") : [])],
+    execArgv: ["--expose-gc", ...deployedNodeFlags()],
     env: childEnv,
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
