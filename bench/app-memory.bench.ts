@@ -9,8 +9,9 @@
  * sender stay in this process, so none of their memory is counted as the app's.
  *
  * (a) One cold analysis of the 5,000-file repository (a never-analysed repository's first pull
- *     request: tarballs of base and head): the tree sampled every 20 ms from the webhook to the
- *     job's end. Target: peak of app + children ≤ 300 MB.
+ *     request: tarballs of base and head) by an app that has analysed before (one warm sandbox
+ *     child): the tree sampled every 20 ms from the webhook to the job's end. Target: peak of
+ *     app + children ≤ 300 MB. (Concurrent analyses each have a child: (b) shows two.)
  * (b) 1,000 analyses through the app (pull_request synchronize deliveries, each a new head
  *     commit of a small repository, LANES pull requests in parallel): after every SAMPLE_EVERY
  *     analyses a forced full GC in the app process, then the tree's resident memory. Target:
@@ -67,10 +68,31 @@ function assertAnalysed(gh: FakeGitHub, repo: string, headSha: string, label: st
   const runs = gh.checkRuns({ owner: "acme", repo, headSha });
   const done = runs.filter((run) => run.status === "completed" && run.output?.title !== "Analysis failed");
   if (runs.length !== 4 || done.length !== 4)
-    throw new Error(`${label}: ${headSha} was not analysed: ${JSON.stringify(runs.map((r) => [r.status, r.conclusion, r.output?.title]))}`);
+    throw new Error(
+      `${label}: ${headSha} was not analysed: ${JSON.stringify(runs.map((r) => [r.status, r.conclusion, r.output?.title]))}`,
+    );
+}
+
+/**
+ * The app as it runs between analyses: one small analysis done (module code run, pools open,
+ * one sandbox child warm, as the sandbox keeps one), then left idle for a second.
+ */
+async function warmUp(gh: FakeGitHub, app: AppProcess): Promise<void> {
+  const git = GitRepo.create({ defaultBranch: "main", worktree: false });
+  const base = git.commit("initial", smallRepository());
+  gh.addRepo({ owner: "acme", name: "warm", git, installationId: INSTALLATION });
+  git.branch("change", "main");
+  const head = git.commit("change", laneHead(0, 1));
+  gh.addPullRequest({ owner: "acme", repo: "warm", number: 1, head: "change", base: "main" });
+  const pr = { owner: "acme", repo: "warm", repoId: 41, number: 1, headRef: "change", baseSha: base };
+  const state = await deliver(app, { ...pr, headSha: head, installationId: INSTALLATION }, "opened");
+  if (state !== "completed") throw new Error(`the warm-up analysis ended ${state}`);
+  assertAnalysed(gh, "warm", head, "warm-up");
+  await new Promise((resolve) => setTimeout(resolve, 1000));
 }
 
 async function coldAnalysis(gh: FakeGitHub, app: AppProcess): Promise<void> {
+  await warmUp(gh, app);
   const git = GitRepo.create({ defaultBranch: "main", worktree: false });
   const base = git.commit("initial", bigRepositoryFiles());
   gh.addRepo({ owner: "acme", name: "big", git, installationId: INSTALLATION });
@@ -86,7 +108,16 @@ async function coldAnalysis(gh: FakeGitHub, app: AppProcess): Promise<void> {
   const started = performance.now();
   const state = await deliver(
     app,
-    { owner: "acme", repo: "big", repoId: 42, number: 1, headRef: "cold", headSha: head, baseSha: base, installationId: INSTALLATION },
+    {
+      owner: "acme",
+      repo: "big",
+      repoId: 42,
+      number: 1,
+      headRef: "cold",
+      headSha: head,
+      baseSha: base,
+      installationId: INSTALLATION,
+    },
     "opened",
   );
   const ms = performance.now() - started;
@@ -111,7 +142,10 @@ async function coldAnalysis(gh: FakeGitHub, app: AppProcess): Promise<void> {
   );
   console.log(
     `    CPU:    ${Object.entries(peaks.cpuMsByPid)
-      .map(([pid, ms]) => `${Number(pid) === app.pid ? "app" : `child ${pid}`} ${Math.round(ms - (cpuBefore[Number(pid)] ?? 0))} ms`)
+      .map(
+        ([pid, ms]) =>
+          `${Number(pid) === app.pid ? "app" : `child ${pid}`} ${Math.round(ms - (cpuBefore[Number(pid)] ?? 0))} ms`,
+      )
       .join(", ")}`,
   );
   console.log(
@@ -120,16 +154,25 @@ async function coldAnalysis(gh: FakeGitHub, app: AppProcess): Promise<void> {
   console.log(
     `    after:  app ${mb(after.root?.rssMb ?? 0)}, children ${after.children.length} (${mb(after.totalMb - (after.root?.rssMb ?? 0))})`,
   );
-  verdict(`app memory: peak of app + sandbox children during a cold 5,000-file analysis ≤ ${PEAK_TARGET_MB} MB`, peaks.peakTotalMb <= PEAK_TARGET_MB, `${mb(peaks.peakTotalMb)} (app ${mb(peaks.peakRootMb)}, children ${mb(peaks.peakChildrenMb)})`);
+  verdict(
+    `app memory: peak of app + sandbox children during a cold 5,000-file analysis ≤ ${PEAK_TARGET_MB} MB`,
+    peaks.peakTotalMb <= PEAK_TARGET_MB,
+    `${mb(peaks.peakTotalMb)} (app ${mb(peaks.peakRootMb)}, children ${mb(peaks.peakChildrenMb)})`,
+  );
   git.cleanup();
 }
 
 /** A small layered repository; head k of a lane changes one service (odd k: a layering violation). */
 function smallRepository(): Record<string, string> {
-  const files: Record<string, string> = { ".github/maestro-hive.yml": BIG_REPOSITORY_CONFIG, "README.md": "# small\n" };
+  const files: Record<string, string> = {
+    ".github/maestro-hive.yml": BIG_REPOSITORY_CONFIG,
+    "README.md": "# small\n",
+  };
   for (let i = 0; i < 10; i++) {
-    files[`src/ui/u${i}.ts`] = `import { s${i} } from "../services/s${i}";\nexport const u${i} = () => s${i}();\n`;
-    files[`src/services/s${i}.ts`] = `import { d${i} } from "../data/d${i}";\nexport const s${i} = () => d${i};\n`;
+    files[`src/ui/u${i}.ts`] =
+      `import { s${i} } from "../services/s${i}";\nexport const u${i} = () => s${i}();\n`;
+    files[`src/services/s${i}.ts`] =
+      `import { d${i} } from "../data/d${i}";\nexport const s${i} = () => d${i};\n`;
     files[`src/data/d${i}.ts`] = `export const d${i} = ${i};\n`;
   }
   return files;
@@ -187,9 +230,13 @@ async function manyAnalyses(gh: FakeGitHub, app: AppProcess): Promise<void> {
     gh.addPullRequest({ owner: "acme", repo: "small", number: 100 + l, head: branch, base: "main" });
     lanes.push({ number: 100 + l, branch, heads });
   }
-  console.log(`(b) ${ANALYSES} analyses: ${LANES} pull requests × ${perLane} heads prepared in ${Math.round(performance.now() - preparing)} ms`);
+  console.log(
+    `(b) ${ANALYSES} analyses: ${LANES} pull requests × ${perLane} heads prepared in ${Math.round(performance.now() - preparing)} ms`,
+  );
 
-  console.log("    analyses   app RSS   children RSS (n)   total    app heap used   (after a forced GC in the app)");
+  console.log(
+    "    analyses   app RSS   children RSS (n)   total    app heap used   (after a forced GC in the app)",
+  );
   let done = 0;
   let nextSample = SAMPLE_EVERY;
   const samples: Sample[] = [];
@@ -198,7 +245,13 @@ async function manyAnalyses(gh: FakeGitHub, app: AppProcess): Promise<void> {
     const usage = await app.gc();
     const tree = treeMemory(app.pid);
     const appMb = tree.root?.rssMb ?? 0;
-    const taken: Sample = { analyses, appMb, childrenMb: tree.totalMb - appMb, children: tree.children.length, heapMb: usage.heapUsed / 2 ** 20 };
+    const taken: Sample = {
+      analyses,
+      appMb,
+      childrenMb: tree.totalMb - appMb,
+      children: tree.children.length,
+      heapMb: usage.heapUsed / 2 ** 20,
+    };
     samples.push(taken);
     if (analyses % 100 === 0) console.log(row(taken));
   };
@@ -209,7 +262,16 @@ async function manyAnalyses(gh: FakeGitHub, app: AppProcess): Promise<void> {
         git.git("update-ref", `refs/heads/${lane.branch}`, head);
         const state = await deliver(
           app,
-          { owner: "acme", repo: "small", repoId: 43, number: lane.number, headRef: lane.branch, headSha: head, baseSha: base, installationId: INSTALLATION },
+          {
+            owner: "acme",
+            repo: "small",
+            repoId: 43,
+            number: lane.number,
+            headRef: lane.branch,
+            headSha: head,
+            baseSha: base,
+            installationId: INSTALLATION,
+          },
           k === 0 ? "opened" : "synchronize",
         );
         if (state !== "completed") throw new Error(`lane ${l} head ${k}: the job ended ${state}`);
@@ -229,8 +291,11 @@ async function manyAnalyses(gh: FakeGitHub, app: AppProcess): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   const runs = await app.runs();
   const completed = runs.find((r) => r.status === "completed")?.count ?? 0;
-  console.log(`    ${done} analyses in ${seconds.toFixed(0)} s (${((seconds * 1000) / done).toFixed(0)} ms each, ${LANES} at a time); runs in the database: ${JSON.stringify(runs)}`);
-  if (Number(completed) !== ANALYSES) throw new Error(`expected ${ANALYSES} completed analysis runs, found ${completed}`);
+  console.log(
+    `    ${done} analyses in ${seconds.toFixed(0)} s (${((seconds * 1000) / done).toFixed(0)} ms each, ${LANES} at a time); runs in the database: ${JSON.stringify(runs)}`,
+  );
+  if (Number(completed) !== ANALYSES)
+    throw new Error(`expected ${ANALYSES} completed analysis runs, found ${completed}`);
 
   const total = (s: Sample) => s.appMb + s.childrenMb;
   const around = (at: number) => {
@@ -268,7 +333,8 @@ async function main(): Promise<void> {
     if (process.env.BENCH_PHASE !== "b") await coldAnalysis(gh, app);
     if (process.env.BENCH_PHASE !== "a") await manyAnalyses(gh, app);
     const violations = gh.unexpectedViolations();
-    if (violations.length > 0) throw new Error(`requests GitHub would refuse: ${JSON.stringify(violations.slice(0, 3))}`);
+    if (violations.length > 0)
+      throw new Error(`requests GitHub would refuse: ${JSON.stringify(violations.slice(0, 3))}`);
   } finally {
     await app.stop();
     await gh.close();

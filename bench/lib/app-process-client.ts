@@ -7,13 +7,13 @@
  * the TypeScript sources instead.
  */
 import { type ChildProcess, execFileSync, fork } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { randomBytes } from "node:crypto";
-import type { FakeGitHub } from "../../test/harness/fake-github/index.ts";
 import { SECRET } from "../../test/github/app-harness.ts";
+import type { FakeGitHub } from "../../test/harness/fake-github/index.ts";
 import type { AppProcessReply, AppProcessRequest } from "./app-process.ts";
 
 export interface AppProcess {
@@ -32,7 +32,11 @@ export interface AppProcess {
   stop(): Promise<void>;
 }
 
-type RequestBody = AppProcessRequest extends infer R ? (R extends { seq: number } ? Omit<R, "seq"> : never) : never;
+type RequestBody = AppProcessRequest extends infer R
+  ? R extends { seq: number }
+    ? Omit<R, "seq">
+    : never
+  : never;
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const COMPILED_ENTRY = join(ROOT, "dist/bench-app/bench/lib/app-process.js");
@@ -41,7 +45,9 @@ const COMPILED_ENTRY = join(ROOT, "dist/bench-app/bench/lib/app-process.js");
 export function buildApp(): void {
   const tsc = join(ROOT, "node_modules/typescript/bin/tsc");
   rmSync(join(ROOT, "dist/bench-app"), { recursive: true, force: true });
-  execFileSync(process.execPath, [tsc, "-p", join(ROOT, "bench/tsconfig.app-process.json")], { stdio: "inherit" });
+  execFileSync(process.execPath, [tsc, "-p", join(ROOT, "bench/tsconfig.app-process.json")], {
+    stdio: "inherit",
+  });
 }
 
 /**
@@ -75,11 +81,18 @@ export async function startAppProcess(
     // The deployment's settings (MAESTRO_ANALYSIS_SANDBOX, MAESTRO_ANALYSIS_HEAP_MB, MAESTRO_WORKERS…).
     ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith("MAESTRO_"))),
     ...(databaseUrl
-      ? { DATABASE_URL: databaseUrl, BENCH_DB_SCHEMA: `bench_${suffix}`, MAESTRO_QUEUE_SCHEMA: `bench_${suffix}_boss` }
+      ? {
+          DATABASE_URL: databaseUrl,
+          BENCH_DB_SCHEMA: `bench_${suffix}`,
+          MAESTRO_QUEUE_SCHEMA: `bench_${suffix}_boss`,
+        }
       : {}),
     ...env,
   };
-  const entry = process.env.BENCH_APP_SOURCES === "1" ? fileURLToPath(new URL("./app-process.ts", import.meta.url)) : COMPILED_ENTRY;
+  const entry =
+    process.env.BENCH_APP_SOURCES === "1"
+      ? fileURLToPath(new URL("./app-process.ts", import.meta.url))
+      : COMPILED_ENTRY;
   const child: ChildProcess = fork(entry, [], {
     execArgv: ["--expose-gc", ...deployedNodeFlags()],
     env: childEnv,

@@ -49,7 +49,8 @@ async function jobState(deliveryId: string): Promise<string> {
   for (;;) {
     const job = await app.boss.getJobById(DELIVERY_QUEUE, jobIdForDelivery(deliveryId));
     if (job && (job.state === "completed" || job.state === "failed")) return job.state;
-    if (Date.now() > deadline) throw new Error(`job of delivery ${deliveryId} still ${job?.state ?? "missing"}`);
+    if (Date.now() > deadline)
+      throw new Error(`job of delivery ${deliveryId} still ${job?.state ?? "missing"}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -95,7 +96,11 @@ process.on("message", (request: AppProcessRequest) => {
       if (request.type === "stop") process.disconnect();
     },
     (error: unknown) =>
-      send({ type: "error", seq: request.seq, message: error instanceof Error ? error.message : String(error) }),
+      send({
+        type: "error",
+        seq: request.seq,
+        message: error instanceof Error ? error.message : String(error),
+      }),
   );
 });
 send({ type: "ready", url: `${app.url}${env.webhookPath}` });

@@ -5,7 +5,11 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { descendants, processCpuMs, processMemory, type TreePeaks } from "./process-memory.ts";
 
-const { root, intervalMs, flag } = workerData as { root: number; intervalMs: number; flag: SharedArrayBuffer };
+const { root, intervalMs, flag } = workerData as {
+  root: number;
+  intervalMs: number;
+  flag: SharedArrayBuffer;
+};
 const stop = new Int32Array(flag);
 let samples = 0;
 let peakRootMb = 0;

@@ -74,6 +74,7 @@ const EnvSchema = z.object({
   MAESTRO_ANALYSIS_ATTEMPTS: optionalText.pipe(integerText(1, 10).optional()),
   MAESTRO_ANALYSIS_JOBS_PER_PROCESS: optionalText.pipe(integerText(1, 1_000_000).optional()),
   MAESTRO_ANALYSIS_IDLE_RESIDENT_MB: optionalText.pipe(integerText(64, 131_072).optional()),
+  MAESTRO_ANALYSIS_IDLE_MS: optionalText.pipe(integerText(0, 86_400_000).optional()),
   MAESTRO_PARSER_NESTING_LIMIT: optionalText.pipe(integerText(0, 100_000).optional()),
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalText.pipe(z.url().optional()),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalText.pipe(z.url().optional()),
@@ -149,6 +150,7 @@ export interface AnalysisSandboxEnv {
   readonly attempts: number | undefined;
   readonly jobsPerProcess: number | undefined;
   readonly idleResidentMb: number | undefined;
+  readonly idleMs: number | undefined;
 }
 
 export class EnvError extends Error {}
@@ -205,6 +207,7 @@ export function loadEnv(source: NodeJS.ProcessEnv, cwd: string = process.cwd()):
             attempts: env.MAESTRO_ANALYSIS_ATTEMPTS,
             jobsPerProcess: env.MAESTRO_ANALYSIS_JOBS_PER_PROCESS,
             idleResidentMb: env.MAESTRO_ANALYSIS_IDLE_RESIDENT_MB,
+            idleMs: env.MAESTRO_ANALYSIS_IDLE_MS,
           },
     parserNestingLimit: env.MAESTRO_PARSER_NESTING_LIMIT,
     otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,

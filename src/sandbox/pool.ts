@@ -10,6 +10,7 @@
  * A child is recycled (ended, and a fresh one warmed in its place) after `jobsPerProcess`
  * analyses, or when it goes idle holding more than `idleResidentMb`: V8 keeps the heap a large
  * repository grew, and whatever a long-lived process accumulates never reaches the next jobs.
+ * One idle child stays warm; more (after concurrent analyses) end after `idleMs` without work.
  * Children get an empty environment: no secret of the app reaches code that parses hostile input.
  */
 import { type ChildProcess, fork } from "node:child_process";
@@ -42,6 +43,8 @@ export interface SandboxSettings {
   readonly jobsPerProcess: number;
   /** Resident memory of a child after an analysis above which it is replaced rather than kept idle, in MB. */
   readonly idleResidentMb: number;
+  /** An idle child beyond the first is ended after this long without work, in milliseconds. */
+  readonly idleMs: number;
 }
 
 export const DEFAULT_SANDBOX_SETTINGS: SandboxSettings = {
@@ -52,6 +55,7 @@ export const DEFAULT_SANDBOX_SETTINGS: SandboxSettings = {
   attempts: 2,
   jobsPerProcess: 200,
   idleResidentMb: 256,
+  idleMs: 60_000,
 };
 
 /**
@@ -121,6 +125,8 @@ class Child {
   jobs = 0;
   /** Killed (it may not have exited yet). */
   killed = false;
+  /** Ends it when it stays idle too long (set while it waits in the idle list). */
+  idleTimer: NodeJS.Timeout | undefined;
 
   constructor(settings: SandboxSettings) {
     this.process = fork(CHILD_ENTRY, [], {
@@ -256,7 +262,10 @@ export class AnalysisSandbox {
   /** Kills every child; later analyses fail. */
   stop(): void {
     this.#stopped = true;
-    for (const child of this.#all) child.kill();
+    for (const child of this.#all) {
+      clearTimeout(child.idleTimer);
+      child.kill();
+    }
     this.#idle.length = 0;
     this.#warming = null;
   }
@@ -265,7 +274,10 @@ export class AnalysisSandbox {
     if (this.#stopped) throw new Error("the analysis sandbox is stopped");
     let child = this.#idle.pop();
     while (child?.closed) child = this.#idle.pop();
-    if (child) return child;
+    if (child) {
+      clearTimeout(child.idleTimer);
+      return child;
+    }
     const warming = this.#warming;
     this.#warming = null;
     child = warming ?? this.#spawn();
@@ -317,9 +329,19 @@ export class AnalysisSandbox {
   }
 
   #keep(child: Child): void {
-    if (!this.#stopped && !child.closed && this.#idle.length < this.settings.processes)
-      this.#idle.push(child);
-    else child.kill();
+    if (this.#stopped || child.closed || this.#idle.length >= this.settings.processes) {
+      child.kill();
+      return;
+    }
+    this.#idle.push(child);
+    child.idleTimer = setTimeout(() => {
+      const at = this.#idle.indexOf(child);
+      // The last idle child stays warm for the next analysis.
+      if (at < 0 || this.#idle.length <= 1) return;
+      this.#idle.splice(at, 1);
+      child.kill();
+    }, this.settings.idleMs);
+    child.idleTimer.unref();
   }
 
   async #attempt(input: SandboxInput, cache: SandboxCache): Promise<AnalysisResult> {

@@ -136,7 +136,10 @@ export class GitRepo {
     }
     line("done");
     const marks = join(this.dir, ".git", "maestro-marks");
-    this.exec(["fast-import", "--quiet", "--done", "--force", `--export-marks=${marks}`], Buffer.concat(chunks));
+    this.exec(
+      ["fast-import", "--quiet", "--done", "--force", `--export-marks=${marks}`],
+      Buffer.concat(chunks),
+    );
     this.clock += 60 * series.length;
     this.syncWorktree();
     const shas = new Map<string, string>();

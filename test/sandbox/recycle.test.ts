@@ -1,7 +1,8 @@
 /**
  * The analysis sandbox's bounds on its long-lived children (src/sandbox/pool.ts), with real
  * child processes: a child is replaced by a fresh one after `jobsPerProcess` analyses, or when
- * it goes idle holding more than `idleResidentMb`; results stay the same throughout.
+ * it goes idle holding more than `idleResidentMb`; idle children beyond one end after `idleMs`;
+ * results stay the same throughout.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { ExtractResult } from "../../src/core/acc/model.ts";
@@ -76,5 +77,19 @@ describe("analysis sandbox: recycling children", () => {
     expect(second.started).toBe(3); // two used and recycled, one warming for the next analysis
     expect(second.alive).toHaveLength(1);
     expect(first.alive).not.toContain(second.alive[0]);
+  });
+
+  it("ends idle children beyond one after idleMs, keeping one warm", async () => {
+    sandbox = new AnalysisSandbox({ processes: 2, idleMs: 300 });
+    await Promise.all([sandbox.analyze(input(0), emptyCache()), sandbox.analyze(input(1), emptyCache())]);
+    const both = sandbox.stats().alive;
+    expect(both).toHaveLength(2);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const left = sandbox.stats().alive;
+    expect(left).toHaveLength(1);
+    expect(both).toContain(left[0]);
+    // The warm one still analyses, without a new start.
+    await sandbox.analyze(input(2), emptyCache());
+    expect(sandbox.stats()).toMatchObject({ started: 2, alive: left });
   });
 });
