@@ -60,11 +60,16 @@ export function deployedNodeFlags(): string[] {
   return flags ? flags.split(" ").filter(Boolean) : [];
 }
 
+/**
+ * Starts the app on `gh`. `dataDir`: the embedded database's directory, kept on stop (to start
+ * the app again on the same database); otherwise a temporary one, removed on stop.
+ */
 export async function startAppProcess(
   gh: FakeGitHub,
-  env: Readonly<Record<string, string>> = {},
+  options: { readonly env?: Readonly<Record<string, string>>; readonly dataDir?: string } = {},
 ): Promise<AppProcess> {
-  const dataDir = mkdtempSync(join(tmpdir(), "maestro-bench-app-"));
+  const env = options.env ?? {};
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "maestro-bench-app-"));
   const suffix = randomBytes(6).toString("hex");
   const databaseUrl = process.env.DATABASE_URL;
   const childEnv: Record<string, string | undefined> = {
@@ -138,7 +143,7 @@ export async function startAppProcess(
         await exited;
         clearTimeout(timer);
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
