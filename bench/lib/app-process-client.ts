@@ -26,7 +26,7 @@ export interface AppProcess {
   jobState(deliveryId: string): Promise<string>;
   /** Forces two full collections in the app process; its process.memoryUsage() after them. */
   gc(): Promise<NodeJS.MemoryUsage>;
-  runs(): Promise<{ status: string; count: number }[]>;
+  runs(): Promise<{ repository: string; status: string; count: number }[]>;
   /** The highest process.memoryUsage() figures of the app since the last call. */
   usagePeaks(): Promise<Record<string, number>>;
   stop(): Promise<void>;
@@ -134,7 +134,7 @@ export async function startAppProcess(
     backend: databaseUrl ? "postgres" : "pglite",
     jobState: (deliveryId) => request({ type: "job", deliveryId }) as Promise<string>,
     gc: () => request({ type: "gc" }) as Promise<NodeJS.MemoryUsage>,
-    runs: () => request({ type: "runs" }) as Promise<{ status: string; count: number }[]>,
+    runs: () => request({ type: "runs" }) as Promise<{ repository: string; status: string; count: number }[]>,
     usagePeaks: () => request({ type: "usage-peaks" }) as Promise<Record<string, number>>,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {

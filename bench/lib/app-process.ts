@@ -10,7 +10,7 @@
  *
  * Over IPC it answers: `job` (waits until a delivery's job has settled), `gc` (forced
  * collection, needs --expose-gc), `usage-peaks` (highest heap/external/array buffer figures since
- * the last ask), `runs` (analysis runs by status) and `stop`.
+ * the last ask), `runs` (analysis runs by repository and status) and `stop`.
  */
 import { sql } from "kysely";
 import { loadEnv } from "../../src/env/app-env.ts";
@@ -74,8 +74,8 @@ async function answer(request: AppProcessRequest): Promise<unknown> {
     case "runs":
       return app.store.db
         .selectFrom("analysis_runs")
-        .select(["status", (eb) => eb.fn.countAll<number>().as("count")])
-        .groupBy("status")
+        .select(["repository", "status", (eb) => eb.fn.countAll<number>().as("count")])
+        .groupBy(["repository", "status"])
         .execute();
     case "stop":
       await app.stop();
