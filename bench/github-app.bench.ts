@@ -30,45 +30,13 @@ import {
 import { createTestDatabase } from "../test/harness/db.ts";
 import type { RecordedRequest } from "../test/harness/fake-github/index.ts";
 import { GitRepo } from "../test/harness/git-repo.ts";
+import { bigRepositoryFiles, changedServices } from "./lib/big-repository.ts";
 import { describeSpread, finish, rounds, spread, verdict } from "./lib/measure.ts";
 
 const INSTALLATION = 7;
 const CHANGED = 50;
 const WARM_ROUNDS = rounds(3);
 const GATE = "Maestro gate";
-const CONFIG = `acc:
-  components:
-    ui: ["src/ui/**"]
-    services: ["src/services/**"]
-    data: ["src/data/**"]
-  rules:
-    - { id: layered, type: layers, layers: [ui, services, data] }
-gate: { streams: [acc] }
-`;
-
-function repositoryFiles(): Record<string, string> {
-  const files: Record<string, string> = { ".github/maestro-hive.yml": CONFIG, "README.md": "# big\n" };
-  for (let i = 0; i < 1000; i++) {
-    files[`src/ui/u${i}.ts`] =
-      `import { s${i} } from "../services/s${i}";\nexport const u${i} = () => s${i}();\n`;
-  }
-  for (let i = 0; i < 2000; i++) {
-    files[`src/services/s${i}.ts`] =
-      `import { d${i} } from "../data/d${i}";\nexport const s${i} = () => d${i};\n`;
-  }
-  for (let i = 0; i < 1998; i++) files[`src/data/d${i}.ts`] = `export const d${i} = ${i};\n`;
-  return files;
-}
-
-function changedServices(from: number, tag: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (let i = from; i < from + CHANGED; i++) {
-    files[`src/services/s${i}.ts`] =
-      `import { d${i} } from "../data/d${i}";\nimport { d${i + 1} } from "../data/d${i + 1}";\nexport const s${i} = () => d${i} + d${i + 1}; // ${tag}\n`;
-  }
-  return files;
-}
-
 const PUBLISH_OPERATIONS = new Set([
   "POST /repos/{owner}/{repo}/check-runs",
   "PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}",
@@ -107,7 +75,7 @@ interface Figure {
 function setUp(h: AppHarness, warm: number): { cases: PullRequestCase[]; base: string } {
   h.gh.addInstallation({ id: INSTALLATION, account: "acme" });
   const git = GitRepo.create({ defaultBranch: "main", worktree: false });
-  const base = git.commit("initial", repositoryFiles());
+  const base = git.commit("initial", bigRepositoryFiles());
   h.gh.addRepo({ owner: "acme", name: "big", git, installationId: INSTALLATION });
   const cases: PullRequestCase[] = [];
   git.branch("cold", "main");
@@ -115,12 +83,12 @@ function setUp(h: AppHarness, warm: number): { cases: PullRequestCase[]; base: s
     label: "cold",
     number: 1,
     headRef: "cold",
-    headSha: git.commit("cold", changedServices(0, "cold")),
+    headSha: git.commit("cold", changedServices(0, "cold", CHANGED)),
   });
   for (let i = 0; i < warm; i++) {
     const ref = `warm${i + 1}`;
     git.branch(ref, "main");
-    const headSha = git.commit(ref, changedServices(100 + i * 2 * CHANGED, ref));
+    const headSha = git.commit(ref, changedServices(100 + i * 2 * CHANGED, ref, CHANGED));
     cases.push({ label: warm === 1 ? "warm" : ref, number: i + 2, headRef: ref, headSha });
   }
   for (const c of cases)

@@ -72,6 +72,9 @@ const EnvSchema = z.object({
   MAESTRO_ANALYSIS_HEAP_MB: optionalText.pipe(integerText(64, 65_536).optional()),
   MAESTRO_ANALYSIS_RESIDENT_MB: optionalText.pipe(integerText(64, 131_072).optional()),
   MAESTRO_ANALYSIS_ATTEMPTS: optionalText.pipe(integerText(1, 10).optional()),
+  MAESTRO_ANALYSIS_JOBS_PER_PROCESS: optionalText.pipe(integerText(1, 1_000_000).optional()),
+  MAESTRO_ANALYSIS_IDLE_RESIDENT_MB: optionalText.pipe(integerText(64, 131_072).optional()),
+  MAESTRO_ANALYSIS_IDLE_MS: optionalText.pipe(integerText(0, 86_400_000).optional()),
   MAESTRO_PARSER_NESTING_LIMIT: optionalText.pipe(integerText(0, 100_000).optional()),
   MAESTRO_CHECKS_IN_PROGRESS_AFTER_MS: optionalText.pipe(integerText(0, 600_000).optional()),
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalText.pipe(z.url().optional()),
@@ -151,6 +154,9 @@ export interface AnalysisSandboxEnv {
   readonly heapMb: number | undefined;
   readonly residentMb: number | undefined;
   readonly attempts: number | undefined;
+  readonly jobsPerProcess: number | undefined;
+  readonly idleResidentMb: number | undefined;
+  readonly idleMs: number | undefined;
 }
 
 export class EnvError extends Error {}
@@ -205,6 +211,9 @@ export function loadEnv(source: NodeJS.ProcessEnv, cwd: string = process.cwd()):
             heapMb: env.MAESTRO_ANALYSIS_HEAP_MB,
             residentMb: env.MAESTRO_ANALYSIS_RESIDENT_MB,
             attempts: env.MAESTRO_ANALYSIS_ATTEMPTS,
+            jobsPerProcess: env.MAESTRO_ANALYSIS_JOBS_PER_PROCESS,
+            idleResidentMb: env.MAESTRO_ANALYSIS_IDLE_RESIDENT_MB,
+            idleMs: env.MAESTRO_ANALYSIS_IDLE_MS,
           },
     parserNestingLimit: env.MAESTRO_PARSER_NESTING_LIMIT,
     checksInProgressAfterMs: env.MAESTRO_CHECKS_IN_PROGRESS_AFTER_MS,
