@@ -11,7 +11,10 @@ COPY src ./src
 RUN npm run build
 
 FROM node:24-slim AS runtime
+# 4 MB semi-spaces: V8's young generation would otherwise grow to 64 MB, all of it resident
+# (bench/app-memory: ~25 MB less at rest and at peak, no measurable CPU cost).
 ENV NODE_ENV=production \
+    NODE_OPTIONS="--max-semi-space-size=4" \
     HOST=0.0.0.0 \
     PORT=3000 \
     MAESTRO_DATA_DIR=/data

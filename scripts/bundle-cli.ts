@@ -7,6 +7,7 @@
  * bin/maestro-hive.js runs this bundle when installed as a package (in a checkout only with
  * MAESTRO_CLI_BUNDLE=1, so a stale bundle never hides a source change).
  */
+import { randomUUID } from "node:crypto";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "rolldown";
@@ -48,6 +49,8 @@ await build({
   },
   platform: "node",
   external,
+  // Each build is another engine: the warm state of check (src/cli/warm-state.ts) is tied to it.
+  transform: { define: { __MAESTRO_BUILD_ID__: JSON.stringify(`${Date.now()}-${randomUUID()}`) } },
   logLevel: "warn",
   output: {
     dir: out,

@@ -5,7 +5,7 @@
  * MAESTRO_CACHE_DIR, so an unchanged file is never parsed twice across runs. Never inside
  * the analysed repository.
  *
- * One JSON-lines file, loaded whole at start and appended to at the end. Each line is
+ * One JSON-lines file, loaded whole at first lookup and appended to at the end. Each line is
  * validated when read: a truncated or foreign line is dropped, never trusted. The
  * directory carries its own `.gitignore` (`*`) so it never shows up as a change or gets
  * committed by accident.
@@ -63,8 +63,18 @@ export interface DiskCache extends ExtractionCache {
   readonly directory: string;
   /** Entries found on disk at open, and entries read or written during this run. */
   stats(): { loaded: number; hits: number; misses: number; added: number; dropped: number };
-  /** Writes what was added during this run (and compacts the file when it grew stale). */
-  flush(): void;
+  /**
+   * Writes what was added during this run (and compacts the file when it grew stale).
+   * `keep`: keys still in use that this run did not read (results it took from elsewhere,
+   * e.g. the warm state's graph memo): compaction keeps them.
+   */
+  flush(keep?: Iterable<string>): void;
+  /**
+   * This run will not look results up (get answers nothing and the file is not read): when
+   * only a few files need extracting, parsing them is cheaper than reading the whole cache.
+   * What they yield is still appended at flush.
+   */
+  skipLookups(): void;
 }
 
 /**
@@ -83,27 +93,41 @@ export function cacheDirectory(dir: string, env: NodeJS.ProcessEnv): string {
   return join(userCache, CACHE_APP_DIR, `${name}-${tag}`);
 }
 
+/**
+ * The cache of `directory`. The file is read on first use, not at open: a warm run whose
+ * files all come from the graph memo never needs it.
+ */
 export function openDiskCache(directory: string): DiskCache {
   const file = join(directory, CACHE_FILE);
   const entries = new Map<string, ExtractResult>();
   let dropped = 0;
-  if (existsSync(file)) {
-    for (const line of readFileSync(file, "utf8").split("\n")) {
-      if (line === "") continue;
-      const parsed = parseLine(line);
-      if (parsed) entries.set(parsed.k, parsed.v);
-      else dropped++;
+  let loaded: number | null = null;
+  const load = (): void => {
+    if (loaded !== null) return;
+    if (existsSync(file)) {
+      for (const line of readFileSync(file, "utf8").split("\n")) {
+        if (line === "") continue;
+        const parsed = parseLine(line);
+        if (parsed) entries.set(parsed.k, parsed.v);
+        else dropped++;
+      }
     }
-  }
-  const loaded = entries.size;
+    loaded = entries.size;
+  };
   const used = new Set<string>();
   const added = new Map<string, ExtractResult>();
   let hits = 0;
   let misses = 0;
+  let lookups = true;
 
   return {
     directory,
     get(key) {
+      if (!lookups) {
+        misses++;
+        return undefined;
+      }
+      load();
       const value = entries.get(key);
       if (value === undefined) misses++;
       else {
@@ -113,20 +137,38 @@ export function openDiskCache(directory: string): DiskCache {
       return value;
     },
     set(key, value) {
+      if (!lookups) {
+        added.set(key, value); // a duplicate line at worst; the last one wins at load
+        return;
+      }
+      load();
       if (!entries.has(key)) added.set(key, value);
       entries.set(key, value);
       used.add(key);
     },
-    stats: () => ({ loaded, hits, misses, added: added.size, dropped }),
-    flush() {
+    stats: () => {
+      load();
+      return { loaded: loaded ?? 0, hits, misses, added: added.size, dropped };
+    },
+    skipLookups() {
+      lookups = false;
+    },
+    flush(keep = []) {
       if (added.size === 0 && dropped === 0) return;
+      if (loaded === null) {
+        prepareDirectory(directory);
+        appendFileSync(file, serialize([...added]));
+        added.clear();
+        return;
+      }
       prepareDirectory(directory);
+      for (const key of keep) if (entries.has(key)) used.add(key);
       const shouldCompact =
         dropped > 0 || (entries.size >= COMPACT_MIN_ENTRIES && entries.size > COMPACT_RATIO * used.size);
       if (shouldCompact) {
-        const keep = [...used].map((key) => [key, entries.get(key)!] as const);
+        const keepEntries = [...used].map((key) => [key, entries.get(key)!] as const);
         const temporary = `${file}.${process.pid}.tmp`;
-        writeFileSync(temporary, serialize(keep));
+        writeFileSync(temporary, serialize(keepEntries));
         renameSync(temporary, file);
       } else {
         // One write call: concurrent runs append whole batches, and a torn line is dropped at load.

@@ -19,6 +19,7 @@ import {
   type SnapshotFile,
   sortSnapshot,
 } from "../core/snapshot.ts";
+import type { StatCache } from "./stat-cache.ts";
 
 export { contentSkipReason, gitBlobSha, MAX_FILE_BYTES } from "../core/snapshot.ts";
 
@@ -51,11 +52,13 @@ export type OnFileRead = (file: SnapshotFile) => void;
  * The working tree of DIR: tracked files (as they are on disk now, deleted ones left out)
  * and untracked files that .gitignore does not exclude. Paths are relative to DIR.
  */
-export async function workingTreeSnapshot(dir: string, onFile?: OnFileRead): Promise<Snapshot> {
-  const [staged, untracked] = await Promise.all([
-    git(dir, ["ls-files", "-z", "--stage", "--", "."]),
-    git(dir, ["ls-files", "-z", "--others", "--exclude-standard", "--", "."]),
-  ]);
+export async function workingTreeSnapshot(
+  dir: string,
+  statCache?: StatCache,
+  listing: Promise<WorkingTreeListing> = listWorkingTree(dir),
+  onFile?: OnFileRead,
+): Promise<Snapshot> {
+  const { staged, untracked } = await listing;
   const entries: { path: string; mode: string | null }[] = [];
   const seen = new Set<string>();
   for (const record of splitNul(staged)) {
@@ -74,7 +77,7 @@ export async function workingTreeSnapshot(dir: string, onFile?: OnFileRead): Pro
   // Synchronous reads on purpose: for many small files they are several times faster than
   // the thread pool's async round trips, and the CLI has nothing else to do meanwhile.
   for (const { path, mode } of entries) {
-    const entry = readWorkingTreeEntry(dir, path, mode);
+    const entry = readWorkingTreeEntry(dir, path, mode, statCache);
     if (entry === null) continue;
     if ("reason" in entry) skipped.push(entry);
     else {
@@ -85,11 +88,31 @@ export async function workingTreeSnapshot(dir: string, onFile?: OnFileRead): Pro
   return sortSnapshot({ commit: null, files, skipped });
 }
 
-/** One file on disk as a snapshot entry, or why it is left out (null: it vanished). */
+/** The raw output of `git ls-files` for the working tree of DIR. */
+export interface WorkingTreeListing {
+  readonly staged: Buffer;
+  readonly untracked: Buffer;
+}
+
+/** Lists the working tree: tracked and untracked files, two git processes at once. */
+export async function listWorkingTree(dir: string): Promise<WorkingTreeListing> {
+  const [staged, untracked] = await Promise.all([
+    git(dir, ["ls-files", "-z", "--stage", "--", "."]),
+    git(dir, ["ls-files", "-z", "--others", "--exclude-standard", "--", "."]),
+  ]);
+  return { staged, untracked };
+}
+
+/**
+ * One file on disk as a snapshot entry, or why it is left out (null: it vanished). With a
+ * stat cache, a file whose stat data are unchanged since it was last hashed is not read:
+ * its contents are read when (and if) the analysis asks for them.
+ */
 export function readWorkingTreeEntry(
   dir: string,
   path: string,
   mode: string | null,
+  statCache?: StatCache,
 ): SnapshotFile | SkippedFile | null {
   if (mode === "160000") return { path, reason: "submodule" };
   const full = join(dir, path);
@@ -103,9 +126,40 @@ export function readWorkingTreeEntry(
   if (stats.isDirectory()) return { path, reason: "submodule" }; // an untracked nested repository
   if (!stats.isFile()) return null;
   if (stats.size > MAX_FILE_BYTES) return { path, reason: "too-large" };
+  const known = statCache?.lookup(path, stats);
+  if (known !== undefined)
+    return "reason" in known ? { path, reason: known.reason } : lazyFile(full, path, known.blobSha);
   const content = readExactly(full, stats.size);
   const reason = contentSkipReason(content);
-  return reason ? { path, reason } : { path, blobSha: gitBlobSha(content), content };
+  if (reason) {
+    statCache?.record(path, stats, { reason });
+    return { path, reason };
+  }
+  const blobSha = gitBlobSha(content);
+  statCache?.record(path, stats, { blobSha });
+  return { path, blobSha, content };
+}
+
+/**
+ * A file known by its blob SHA whose contents are read on first use, and checked against
+ * the SHA: a file rewritten between the stat and the read is an error, never analysed as
+ * something it is not (its extraction would be cached under the wrong key).
+ */
+function lazyFile(full: string, path: string, blobSha: string): SnapshotFile {
+  let content: Uint8Array | undefined;
+  return {
+    path,
+    blobSha,
+    get content(): Uint8Array {
+      if (content === undefined) {
+        const bytes = new Uint8Array(readFileSync(full));
+        if (gitBlobSha(bytes) !== blobSha)
+          throw new GitError(`${path} changed during the analysis; run again`);
+        content = bytes;
+      }
+      return content;
+    },
+  };
 }
 
 /**

@@ -8,10 +8,12 @@ import {
   commitSnapshot,
   GitError,
   gitRoot,
+  listWorkingTree,
   type OnFileRead,
   resolveCommit,
   workingTreeSnapshot,
 } from "./git-snapshot.ts";
+import type { StatCache } from "./stat-cache.ts";
 
 export interface LocalSnapshots {
   readonly head: Snapshot;
@@ -20,19 +22,30 @@ export interface LocalSnapshots {
   readonly source: "git" | "folder";
 }
 
-/** `onFile` sees each file of the head (working tree or folder) as it is read. */
+/**
+ * `statCache`: skip reading working-tree files whose stat data are unchanged (stat-cache.ts).
+ * `onFile` sees each file of the head (working tree or folder) as it is read.
+ */
 export async function localSnapshots(
   dir: string,
   baseRef?: string,
+  statCache?: StatCache,
   onFile?: OnFileRead,
 ): Promise<LocalSnapshots> {
-  const inGit = await isGitWorkTree(dir);
-  if (!inGit) {
+  // Listing the tree also tells whether DIR is in a work tree (one git process fewer to start);
+  // only when it fails does git say whether DIR is a work tree whose listing failed.
+  const listing = listWorkingTree(dir);
+  let failure: unknown = null;
+  await listing.catch((error: unknown) => {
+    failure = error;
+  });
+  if (failure !== null && !(failure instanceof GitError)) throw failure;
+  if (failure !== null && !(await isGitWorkTree(dir))) {
     if (baseRef !== undefined)
       throw new GitError(`--base needs a git work tree, and ${dir} is not inside one`);
     return { head: folderSnapshot(dir, onFile), base: null, source: "folder" };
   }
-  const head = await workingTreeSnapshot(dir, onFile);
+  const head = await workingTreeSnapshot(dir, statCache, listing, onFile);
   const base =
     baseRef === undefined ? null : await commitSnapshot(dir, await resolveCommit(dir, baseRef), head);
   return { head, base, source: "git" };

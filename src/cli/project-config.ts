@@ -15,10 +15,29 @@ export type ProjectConfig =
       readonly config: MaestroConfig;
       readonly path: string | null;
       readonly hint: string | null;
+      /** This config with the key of its file and text, for a later run's `memo`. */
+      readonly memo: ConfigMemo;
     }
   | { readonly ok: false; readonly errors: readonly ConfigError[] };
 
-export function readProjectConfig(dir: string, cwd: string, configOption: string | undefined): ProjectConfig {
+/**
+ * A validated config and the key (file path and text) it was validated from: a later run
+ * reading the same text from the same file takes it instead of parsing and validating again.
+ * Only valid for the engine that produced it (check keeps it in its warm state).
+ */
+export interface ConfigMemo {
+  readonly key: string;
+  readonly config: MaestroConfig;
+}
+
+const DEFAULT_CONFIG_TEXT = "acc: {}\n";
+
+export function readProjectConfig(
+  dir: string,
+  cwd: string,
+  configOption: string | undefined,
+  memo?: ConfigMemo | null,
+): ProjectConfig {
   const explicit = configOption !== undefined;
   const path = explicit ? resolve(cwd, configOption) : join(dir, DEFAULT_CONFIG_PATH);
   const display = displayPath(path, cwd);
@@ -28,11 +47,12 @@ export function readProjectConfig(dir: string, cwd: string, configOption: string
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" && !explicit) {
-      const loaded = loadConfig("acc: {}\n", "(default)");
-      if (!loaded.ok) throw new Error("the default config does not validate");
+      const key = `(default)\0${DEFAULT_CONFIG_TEXT}`;
+      const config = memo?.key === key ? memo.config : defaultConfig();
       return {
         ok: true,
-        config: loaded.config,
+        config,
+        memo: { key, config },
         path: null,
         hint: `no ${DEFAULT_CONFIG_PATH} in ${displayPath(dir, cwd)}: running with no rules (import graph and parse checks only). Run "maestro-hive init" to write a starting config, or add the file to declare components, rules, bdv and dde checks.`,
       };
@@ -40,10 +60,18 @@ export function readProjectConfig(dir: string, cwd: string, configOption: string
     const reason = code === "ENOENT" ? "file not found" : (error as Error).message;
     return { ok: false, errors: [{ file: display, line: null, column: null, path: "", message: reason }] };
   }
+  const key = `${path}\0${text}`;
+  if (memo?.key === key) return { ok: true, config: memo.config, memo, path, hint: null };
   const loaded = loadConfig(text, display);
   return loaded.ok
-    ? { ok: true, config: loaded.config, path, hint: null }
+    ? { ok: true, config: loaded.config, memo: { key, config: loaded.config }, path, hint: null }
     : { ok: false, errors: loaded.errors };
+}
+
+function defaultConfig(): MaestroConfig {
+  const loaded = loadConfig(DEFAULT_CONFIG_TEXT, "(default)");
+  if (!loaded.ok) throw new Error("the default config does not validate");
+  return loaded.config;
 }
 
 /** `file:line:column: message` (line and column when known), one per line. */

@@ -14,7 +14,7 @@
 import { type PolicyFiles, policyFilesOf, withAdoptedRules } from "./acc/adopt/index.ts";
 import { DEFAULT_LANGUAGES } from "./acc/default-languages.ts";
 import { buildGraph, type GraphStats, languageOfPath } from "./acc/graph.ts";
-import { runAcc } from "./acc/index.ts";
+import { type AccResult, runAcc } from "./acc/index.ts";
 import type { ExtractionCache, ImportGraph } from "./acc/model.ts";
 import type {
   AnalysisResult,
@@ -79,6 +79,15 @@ export interface AnalyzeInput {
   readonly changedFiles?: ReadonlySet<string> | null;
   /** Check runs on the head commit (latest per name), for DDE `requiredChecks`; null: unknown (local run). */
   readonly checkRuns?: readonly CheckRunResult[] | null;
+  /**
+   * An earlier ACC result of (an earlier state of) the head, which the CLI keeps on disk, with
+   * the key of the config it was computed with (`keepHeadAcc`). With the same config it serves
+   * as runAcc's `previous` (resolutions, and findings where the graph did not change), else
+   * only its graph memo is reused.
+   */
+  readonly headPrevious?: { readonly result: AccResult; readonly configKey: string } | null;
+  /** Receives the head's ACC result and its config key, for a later run's `headPrevious`. */
+  readonly keepHeadAcc?: (result: AccResult, configKey: string) => void;
   /** Content-addressed extraction cache shared by head and base (on disk for the CLI, in the database for the app). */
   readonly extractionCache?: ExtractionCache;
   /**
@@ -248,7 +257,16 @@ async function runAccStream(
   // The adopted peer contracts join the config's rules; the same rules then serve head and base.
   const adopted = await withAdoptedRules(accConfig, input.policy ?? policyFilesOf(input.head));
   const acc = adopted.config;
-  const head = await timer.time("acc.head", () => runAcc(input.head, acc, options));
+  const configKey = input.headPrevious || input.keepHeadAcc ? JSON.stringify(acc) : "";
+  const earlier = input.headPrevious ?? null;
+  const headOptions =
+    earlier === null
+      ? options
+      : earlier.configKey === configKey
+        ? { ...options, previous: earlier.result }
+        : { ...options, reuse: earlier.result.memo };
+  const head = await timer.time("acc.head", () => runAcc(input.head, acc, headOptions));
+  input.keepHeadAcc?.(head, configKey);
   out.graph = head.graph;
   out.stats = head.stats;
   // The base reuses the head's work (resolutions, and findings when the graphs are equal)

@@ -72,7 +72,11 @@ const EnvSchema = z.object({
   MAESTRO_ANALYSIS_HEAP_MB: optionalText.pipe(integerText(64, 65_536).optional()),
   MAESTRO_ANALYSIS_RESIDENT_MB: optionalText.pipe(integerText(64, 131_072).optional()),
   MAESTRO_ANALYSIS_ATTEMPTS: optionalText.pipe(integerText(1, 10).optional()),
+  MAESTRO_ANALYSIS_JOBS_PER_PROCESS: optionalText.pipe(integerText(1, 1_000_000).optional()),
+  MAESTRO_ANALYSIS_IDLE_RESIDENT_MB: optionalText.pipe(integerText(64, 131_072).optional()),
+  MAESTRO_ANALYSIS_IDLE_MS: optionalText.pipe(integerText(0, 86_400_000).optional()),
   MAESTRO_PARSER_NESTING_LIMIT: optionalText.pipe(integerText(0, 100_000).optional()),
+  MAESTRO_CHECKS_IN_PROGRESS_AFTER_MS: optionalText.pipe(integerText(0, 600_000).optional()),
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalText.pipe(z.url().optional()),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalText.pipe(z.url().optional()),
   OTEL_EXPORTER_OTLP_PROTOCOL: optionalText.pipe(
@@ -127,6 +131,11 @@ export interface AppEnv {
   analysisSandbox: AnalysisSandboxEnv | null;
   /** Deepest nesting the TS parser is given (0: no guard); undefined: the engine's default. */
   parserNestingLimit: number | undefined;
+  /**
+   * An analysis whose result takes longer than this (ms from the job's start) shows its check
+   * runs in progress first; a quicker one creates them completed. Undefined: the default (2500).
+   */
+  checksInProgressAfterMs: number | undefined;
   /** OpenTelemetry: traces go to the OTLP/HTTP collector here; both undefined = tracing off. */
   otlpEndpoint: string | undefined;
   otlpTracesEndpoint: string | undefined;
@@ -145,6 +154,9 @@ export interface AnalysisSandboxEnv {
   readonly heapMb: number | undefined;
   readonly residentMb: number | undefined;
   readonly attempts: number | undefined;
+  readonly jobsPerProcess: number | undefined;
+  readonly idleResidentMb: number | undefined;
+  readonly idleMs: number | undefined;
 }
 
 export class EnvError extends Error {}
@@ -199,8 +211,12 @@ export function loadEnv(source: NodeJS.ProcessEnv, cwd: string = process.cwd()):
             heapMb: env.MAESTRO_ANALYSIS_HEAP_MB,
             residentMb: env.MAESTRO_ANALYSIS_RESIDENT_MB,
             attempts: env.MAESTRO_ANALYSIS_ATTEMPTS,
+            jobsPerProcess: env.MAESTRO_ANALYSIS_JOBS_PER_PROCESS,
+            idleResidentMb: env.MAESTRO_ANALYSIS_IDLE_RESIDENT_MB,
+            idleMs: env.MAESTRO_ANALYSIS_IDLE_MS,
           },
     parserNestingLimit: env.MAESTRO_PARSER_NESTING_LIMIT,
+    checksInProgressAfterMs: env.MAESTRO_CHECKS_IN_PROGRESS_AFTER_MS,
     otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
     otlpTracesEndpoint: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
     otelServiceName: env.OTEL_SERVICE_NAME ?? "maestro-hive",

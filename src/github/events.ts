@@ -82,6 +82,11 @@ export interface AnalysisTrigger {
   readonly baseline: boolean;
   /** Analyse even when this commit was analysed already (re-run, ready for review, new base). */
   readonly force: boolean;
+  /**
+   * Someone asked for the checks to run again (Re-run, re-run all): new check runs even when
+   * they would show what the commit's completed ones show (otherwise those are left as they are).
+   */
+  readonly rerun: boolean;
 }
 
 export function pullRequestRef(pr: PullRequestPayload, fullName: string): PullRequestRef {
@@ -186,6 +191,7 @@ export function analysisTrigger(
       before: null,
       baseline: false,
       force: p.action === "ready_for_review" || p.action === "edited",
+      rerun: false,
     };
   }
   if (event === "push") {
@@ -206,6 +212,7 @@ export function analysisTrigger(
       before: sha.safeParse(p.before).success && p.before !== ZERO_SHA ? p.before : null,
       baseline,
       force: false,
+      rerun: false,
     };
   }
   if (event === "check_suite") {
@@ -222,6 +229,7 @@ export function analysisTrigger(
       before: null,
       baseline: false,
       force: p.action === "rerequested",
+      rerun: p.action === "rerequested",
     };
   }
   if (event === "check_run") {
@@ -240,6 +248,7 @@ export function analysisTrigger(
       before: null,
       baseline: false,
       force: true,
+      rerun: true,
     };
   }
   return null;

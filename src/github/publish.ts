@@ -1,11 +1,12 @@
 /**
- * The four check runs on the head commit — `Maestro ACC`, `Maestro BDV`, `Maestro DDE`,
- * `Maestro gate` — created `in_progress` when the analysis starts and completed with a
- * conclusion, a summary and annotations. Annotations go 50 per request (GitHub appends
- * them across updates); the last request carries the conclusion. Beyond the cap (1,000)
- * the rest are listed in the output text. Summary and text stay under 65,535 characters.
- * Every run gets a "Re-run" button (check_run.requested_action).
+ * What the four check runs on the head commit — `Maestro ACC`, `Maestro BDV`, `Maestro DDE`,
+ * `Maestro gate` — show: a conclusion, a summary and annotations, 50 per request (GitHub
+ * appends them across requests; the last request carries the conclusion). Beyond the cap
+ * (1,000) the rest are listed in the output text. Summary and text stay under 65,535
+ * characters. Every run gets a "Re-run" button (check_run.requested_action). Sending them is
+ * check-run-set.ts's job; completeAllWith ends runs known by id with one message.
  */
+import { createHash } from "node:crypto";
 import type { ProbotOctokit } from "probot";
 import type { AnalysisResult } from "../core/analysis-result.ts";
 import type { StreamName } from "../core/findings.ts";
@@ -24,7 +25,7 @@ import {
 } from "../core/report/check-runs.ts";
 import { truncateChars } from "../core/report/common.ts";
 import { configChangeSection, noticeSection, suppressionSection } from "../core/report/markdown.ts";
-import { markCheckRunsCompleted, recordCheckRun } from "../store/check-runs.ts";
+import { markCheckRunsCompleted } from "../store/check-runs.ts";
 import type { Db } from "../store/db.ts";
 import type { RepoRef } from "./snapshot.ts";
 
@@ -57,52 +58,57 @@ export interface PublishTarget {
 }
 
 /**
- * Creates the four check runs in progress and records their ids. Pass the same `ids` map
- * again after a failure: runs created already are not created twice.
+ * The order runs are created and completed in: the gate first, as it is the check branch
+ * protection waits for (with writes spaced 1 s apart, the last of four lands 3 s later).
  */
-export async function createCheckRuns(
-  target: PublishTarget,
-  externalId: string,
-  ids: Map<string, number> = new Map(),
-): Promise<CheckRunIds> {
-  for (const name of CHECK_NAMES) {
-    if (ids.has(name)) continue;
-    const response = await target.octokit.rest.checks.create({
-      owner: target.repo.owner,
-      repo: target.repo.repo,
-      name,
-      head_sha: target.headSha,
-      status: "in_progress",
-      started_at: new Date().toISOString(),
-      external_id: externalId,
-      output: {
-        title: "Analysing…",
-        summary: `Maestro Hive is analysing \`${target.headSha.slice(0, 7)}\`.`,
-      },
-    });
-    const id = Number(response.data.id);
-    ids.set(name, id);
-    await recordCheckRun(target.db, target.fullName, target.headSha, name, id, "in_progress");
-  }
-  return ids;
-}
+export const PUBLISH_ORDER: readonly string[] = [
+  CHECK_RUN_NAMES.gate,
+  ...STREAMS.map((s) => CHECK_RUN_NAMES[s]),
+];
 
 export interface PublishStats {
   readonly requests: number;
   readonly annotations: number;
-  /** Annotation requests per check run name (the last one also completes the run). */
+  /** Requests per check run name (the last one also completes the run; 0: reused unchanged). */
   readonly batches: Readonly<Record<string, number>>;
+  /** Runs shown in progress before the result (the analysis took longer than the window). */
+  readonly inProgress: readonly string[];
+  /** Runs not written because a completed run of the commit already shows exactly this. */
+  readonly reused: readonly string[];
 }
 
-/** Extra sections for every summary: suppressions to look at, notices (config changes first), timings. */
-function detailSections(result: AnalysisResult, configChanges: readonly string[]): string {
+/** One run's final output, ready to send: the requests' bodies and what identifies the content. */
+export interface PublishableOutput {
+  readonly name: string;
+  readonly conclusion: CheckConclusion;
+  readonly title: string;
+  /** Summary as sent (timings included), within GitHub's limit. */
+  readonly summary: string;
+  /** The annotations beyond the cap, listed; absent when none. */
+  readonly text?: string;
+  /** At least one batch (possibly empty): one request each. */
+  readonly batches: readonly (readonly CheckAnnotation[])[];
+  readonly annotations: number;
+  /** SHA-256 over everything shown except the timings: equal digests show the same. */
+  readonly digest: string;
+}
+
+/**
+ * Extra sections for every summary: suppressions to look at, notices (config changes first),
+ * then timings — `withTimings` false leaves them out (timings differ on every run).
+ */
+function detailSections(
+  result: AnalysisResult,
+  configChanges: readonly string[],
+  withTimings = true,
+): string {
   const lines = [
     ...configChangeSection(configChanges),
     ...suppressionSection(result),
     ...noticeSection(result),
   ];
   const timings = Object.entries(result.timings);
-  if (timings.length > 0) {
+  if (withTimings && timings.length > 0) {
     lines.push(
       `<sub>Timings: ${timings.map(([phase, ms]) => `${phase} ${Math.round(ms)} ms`).join(" · ")}</sub>`,
     );
@@ -111,43 +117,44 @@ function detailSections(result: AnalysisResult, configChanges: readonly string[]
 }
 
 /**
- * Requests already accepted per check run id. Annotations are appended by GitHub and can
- * never be removed, so a retried publication resumes where the failed one stopped instead
- * of sending a batch twice (the result, hence the batches, is the same on every attempt).
+ * The four runs' outputs from an analysis result, in PUBLISH_ORDER. `preview`: no config on
+ * the default branch yet (neutral runs, notices).
  */
-export type PublishProgress = Map<number, number>;
-
-/** Completes the four runs from an analysis result. */
-export async function completeCheckRuns(
-  target: PublishTarget,
-  ids: CheckRunIds,
+export function checkRunOutputs(
   result: AnalysisResult,
   headPaths: ReadonlySet<string>,
   configChanges: readonly string[] = [],
   maxAnnotations: number = DEFAULT_MAX_ANNOTATIONS,
-  progress: PublishProgress = new Map(),
   preview = false,
-): Promise<PublishStats> {
+): PublishableOutput[] {
   const details = detailSections(result, configChanges);
+  const stable = detailSections(result, configChanges, false);
   const computed: CheckRunOutput[] = [
     ...STREAMS.map((name: StreamName) => streamCheckRun(result, name, headPaths)),
     gateCheckRun(result),
   ];
-  const outputs = preview ? computed.map(asPreview) : computed;
-  let requests = 0;
-  let annotations = 0;
-  const batches: Record<string, number> = {};
-  for (const output of outputs) {
-    const id = ids.get(output.name);
-    if (id === undefined) continue;
-    const summary = details ? `${output.summary}\n\n${details}` : output.summary;
-    const sent = await completeOne(target, id, output, summary, maxAnnotations, progress);
-    requests += sent.requests;
-    annotations += sent.annotations;
-    batches[output.name] = sent.requests;
-  }
-  await markCheckRunsCompleted(target.db, target.fullName, [...ids.values()]);
-  return { requests, annotations, batches };
+  const outputs = (preview ? computed.map(asPreview) : computed).map((output) => {
+    const { batches, overflowText } = batchAnnotations(output.annotations, maxAnnotations);
+    const text = overflowText ? limit(overflowText) : undefined;
+    const shown = (sections: string) => limit(sections ? `${output.summary}\n\n${sections}` : output.summary);
+    const all = batches.length > 0 ? batches : [[]];
+    const digest = createHash("sha256")
+      .update(
+        JSON.stringify([output.name, output.conclusion, output.title, shown(stable), text ?? null, all]),
+      )
+      .digest("hex");
+    return {
+      name: output.name,
+      conclusion: output.conclusion,
+      title: output.title,
+      summary: shown(details),
+      ...(text === undefined ? {} : { text }),
+      batches: all,
+      annotations: batches.reduce((sum, batch) => sum + batch.length, 0),
+      digest,
+    };
+  });
+  return PUBLISH_ORDER.map((name) => outputs.find((output) => output.name === name)!);
 }
 
 /**
@@ -167,53 +174,25 @@ function asPreview(output: CheckRunOutput): CheckRunOutput {
   };
 }
 
-async function completeOne(
-  target: PublishTarget,
-  id: number,
-  output: CheckRunOutput,
-  summary: string,
-  maxAnnotations: number,
-  progress: PublishProgress,
-): Promise<{ requests: number; annotations: number }> {
-  const { batches, overflowText } = batchAnnotations(output.annotations, maxAnnotations);
-  const body = {
+/** The request body of one batch of a run's output (title and summary are required with output). */
+export function outputBody(output: PublishableOutput, batch: readonly CheckAnnotation[]) {
+  return {
     title: output.title,
-    summary: limit(summary),
-    ...(overflowText ? { text: limit(overflowText) } : {}),
+    summary: output.summary,
+    ...(output.text === undefined ? {} : { text: output.text }),
+    ...(batch.length > 0 ? { annotations: batch.map((annotation) => ({ ...annotation })) } : {}),
   };
-  const all: CheckAnnotation[][] = batches.length > 0 ? batches : [[]];
-  let requests = 0;
-  for (let i = progress.get(id) ?? 0; i < all.length; i++) {
-    const last = i === all.length - 1;
-    const annotations = all[i] ?? [];
-    await target.octokit.rest.checks.update({
-      owner: target.repo.owner,
-      repo: target.repo.repo,
-      check_run_id: id,
-      ...(last
-        ? {
-            status: "completed",
-            conclusion: output.conclusion,
-            completed_at: new Date().toISOString(),
-            actions: [RERUN_ACTION],
-          }
-        : {}),
-      output: { ...body, ...(annotations.length > 0 ? { annotations: annotations.map(plain) } : {}) },
-    });
-    progress.set(id, i + 1);
-    requests++;
-  }
-  return { requests, annotations: batches.reduce((sum, batch) => sum + batch.length, 0) };
-}
-
-function plain(annotation: CheckAnnotation) {
-  return { ...annotation };
 }
 
 function limit(text: string): string {
   return text.length <= OUTPUT_BUDGET
     ? text
     : truncateChars(text, OUTPUT_BUDGET - TRUNCATION_NOTE.length, "") + TRUNCATION_NOTE;
+}
+
+/** The output of a run that shows one message (a config error, a failure, superseded work). */
+export function messageOutput(title: string, summary: string): { title: string; summary: string } {
+  return { title: truncateChars(title, 255), summary: limit(summary) };
 }
 
 /** Completes runs with one conclusion and message: config errors, failures, superseded work. */
@@ -233,7 +212,7 @@ export async function completeAllWith(
       status: "completed",
       conclusion,
       completed_at: new Date().toISOString(),
-      output: { title: truncateChars(title, 255), summary: limit(summary) },
+      output: messageOutput(title, summary),
       actions: [RERUN_ACTION],
     });
   }

@@ -67,6 +67,19 @@ type TreeEntry = z.infer<typeof treeSchema>["tree"][number];
 const blobSchema = z.object({ content: z.string(), encoding: z.string() });
 
 /**
+ * A commit's tree as a snapshot listed it, and the blob contents read so far: other readers of
+ * that commit (peer configs, policy-files.ts) need not ask GitHub for the listing again.
+ */
+export interface ListedTree {
+  /** The entry at a repo-relative path (blobs, symlinks, submodules; directories may be absent). */
+  entry(
+    path: string,
+  ): { readonly type: string; readonly sha: string; readonly size?: number | undefined } | undefined;
+  /** A blob's bytes, when a snapshot read them (not for skipped files). */
+  content(sha: string): Uint8Array | undefined;
+}
+
+/**
  * Fetches snapshots for one repository; blobs seen by one snapshot (base) are reused by the
  * next (head) without another database round trip.
  */
@@ -75,12 +88,30 @@ export class SnapshotFetcher {
   readonly #db: Db;
   readonly #repo: RepoRef;
   readonly #known = new Map<string, CachedBlob>();
+  readonly #listings = new Map<string, readonly TreeEntry[]>();
   readonly stats: SnapshotStats[] = [];
 
   constructor(octokit: ProbotOctokit, db: Db, repo: RepoRef) {
     this.#octokit = octokit;
     this.#db = db;
     this.#repo = repo;
+  }
+
+  /** The tree of a commit this fetcher listed (tree mode; a tarball lists none). */
+  listedTree(commit: string): ListedTree | undefined {
+    const entries = this.#listings.get(commit);
+    if (entries === undefined) return undefined;
+    let byPath: Map<string, TreeEntry> | undefined;
+    return {
+      entry: (path) => {
+        byPath ??= new Map(entries.map((entry) => [entry.path, entry]));
+        return byPath.get(path);
+      },
+      content: (sha) => {
+        const blob = this.#known.get(sha);
+        return blob !== undefined && "content" in blob ? blob.content : undefined;
+      },
+    };
   }
 
   /** Every blob SHA of the snapshots fetched so far (for preloading the extraction cache). */
@@ -108,6 +139,7 @@ export class SnapshotFetcher {
       return Promise.all(commits.map((commit) => this.#fromTarball(commit)));
     }
     const t1 = performance.now();
+    for (const [i, commit] of commits.entries()) this.#listings.set(commit, listings[i]!.entries);
     const plans = listings.map(({ entries }) => planTree(entries));
     const wantedShas = new Set(plans.flatMap((plan) => plan.wanted.map((entry) => entry.sha)));
     const unknown = [...wantedShas].filter((sha) => !this.#known.has(sha));

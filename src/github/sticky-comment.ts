@@ -4,12 +4,17 @@
  * deleted) the comment is found again by the hidden marker it starts with, so even a lost
  * database row does not produce a duplicate. Two analyses of the same pull request (in any
  * process) are serialised by a transaction-scoped advisory lock, so they cannot both post.
+ * A body identical to the one already there is not written again: the SHA-256 of the last
+ * body written is kept with the id, and when it matches the comment is read (a read is not
+ * throttled like a write) to make sure it is still there as left; a comment found by its
+ * marker is compared directly.
  */
+import { createHash } from "node:crypto";
 import type { ProbotOctokit } from "probot";
 import { z } from "zod";
 import { SUMMARY_MARKER } from "../core/report/markdown.ts";
 import { type Db, inTransaction } from "../store/db.ts";
-import { lockPullRequestComment, rememberStickyComment, stickyCommentId } from "../store/pr-comments.ts";
+import { lockPullRequestComment, rememberStickyComment, stickyComment } from "../store/pr-comments.ts";
 import type { RepoRef } from "./snapshot.ts";
 
 const commentSchema = z.object({
@@ -28,7 +33,8 @@ export interface StickyTarget {
 
 export interface StickyResult {
   readonly commentId: number;
-  readonly action: "created" | "updated";
+  /** "unchanged": the comment already had this body; nothing was written. */
+  readonly action: "created" | "updated" | "unchanged";
   readonly requests: number;
 }
 
@@ -44,20 +50,34 @@ export async function upsertStickyComment(target: StickyTarget, body: string): P
 
 async function upsertLocked(target: StickyTarget, body: string): Promise<StickyResult> {
   let requests = 0;
-  const stored = await stickyCommentId(target.db, target.fullName, target.prNumber);
+  const digest = sha256(body);
+  const stored = await stickyComment(target.db, target.fullName, target.prNumber);
   if (stored !== null) {
-    requests++;
-    if (await edit(target, stored, body)) {
-      await remember(target, stored);
-      return { commentId: stored, action: "updated", requests };
+    let exists = true;
+    if (stored.bodySha256 === digest) {
+      requests++;
+      const current = await readBody(target, stored.commentId);
+      if (current === body) return { commentId: stored.commentId, action: "unchanged", requests };
+      exists = current !== null;
+    }
+    if (exists) {
+      requests++;
+      if (await edit(target, stored.commentId, body)) {
+        await remember(target, stored.commentId, digest);
+        return { commentId: stored.commentId, action: "updated", requests };
+      }
     }
   }
   const found = await findByMarker(target);
   requests += found.requests;
   if (found.id !== null) {
+    if (found.body === body) {
+      await remember(target, found.id, digest);
+      return { commentId: found.id, action: "unchanged", requests };
+    }
     requests++;
     if (await edit(target, found.id, body)) {
-      await remember(target, found.id);
+      await remember(target, found.id, digest);
       return { commentId: found.id, action: "updated", requests };
     }
   }
@@ -69,8 +89,23 @@ async function upsertLocked(target: StickyTarget, body: string): Promise<StickyR
     body,
   });
   const commentId = Number(created.data.id);
-  await remember(target, commentId);
+  await remember(target, commentId, digest);
   return { commentId, action: "created", requests };
+}
+
+/** The comment's body on GitHub; null when it no longer exists. */
+async function readBody(target: StickyTarget, commentId: number): Promise<string | null> {
+  try {
+    const response = await target.octokit.rest.issues.getComment({
+      owner: target.repo.owner,
+      repo: target.repo.repo,
+      comment_id: commentId,
+    });
+    return commentSchema.parse(response.data).body ?? "";
+  } catch (error) {
+    if ((error as { status?: number }).status === 404) return null;
+    throw error;
+  }
 }
 
 /** PATCHes the comment; false when it no longer exists. */
@@ -89,7 +124,9 @@ async function edit(target: StickyTarget, commentId: number, body: string): Prom
   }
 }
 
-async function findByMarker(target: StickyTarget): Promise<{ id: number | null; requests: number }> {
+async function findByMarker(
+  target: StickyTarget,
+): Promise<{ id: number | null; body: string | null; requests: number }> {
   let requests = 0;
   for (let page = 1; ; page++) {
     requests++;
@@ -102,11 +139,15 @@ async function findByMarker(target: StickyTarget): Promise<{ id: number | null; 
     });
     const comments = z.array(commentSchema).parse(response.data);
     const ours = comments.find((c) => c.user?.type === "Bot" && (c.body ?? "").startsWith(SUMMARY_MARKER));
-    if (ours) return { id: ours.id, requests };
-    if (comments.length < 100) return { id: null, requests };
+    if (ours) return { id: ours.id, body: ours.body ?? "", requests };
+    if (comments.length < 100) return { id: null, body: null, requests };
   }
 }
 
-async function remember(target: StickyTarget, commentId: number): Promise<void> {
-  await rememberStickyComment(target.db, target.fullName, target.prNumber, commentId);
+async function remember(target: StickyTarget, commentId: number, digest: string): Promise<void> {
+  await rememberStickyComment(target.db, target.fullName, target.prNumber, commentId, digest);
+}
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
 }

@@ -4,7 +4,8 @@
  *
  *   1. config from the base + the commit to compare with + the PR's changed files
  *   ─► 2. snapshots ─► 3. what the engine needs from the database and GitHub ─► 4. analyze
- *   ─► 5. check runs completed ─► 6. sticky comment ─► 7. findings, usage, run finished, audit
+ *   ─► 5. check runs completed (created completed when not shown in progress yet; check-run-set.ts)
+ *   ─► 6. sticky comment (not written when unchanged) ─► 7. findings, usage, run finished, audit
  */
 import { explainNewFindings } from "../ai/explain.ts";
 import { recordPolicyReads } from "../core/acc/adopt/index.ts";
@@ -22,12 +23,7 @@ import { pullRequestChangedFiles } from "../github/changed-files.ts";
 import { commitExists, mergeBase, otherAppsCheckRuns } from "../github/commits.ts";
 import { configChanges, describeConfigErrors } from "../github/config.ts";
 import { githubPolicyFiles } from "../github/policy-files.ts";
-import {
-  completeAllWith,
-  completeCheckRuns,
-  type PublishProgress,
-  type PublishStats,
-} from "../github/publish.ts";
+import { checkRunOutputs, type PublishStats } from "../github/publish.ts";
 import { SnapshotFetcher, type SnapshotMode } from "../github/snapshot.ts";
 import { upsertStickyComment } from "../github/sticky-comment.ts";
 import {
@@ -53,11 +49,7 @@ import {
 } from "./analysis-job-model.ts";
 import { loadExecuted } from "./executed-inputs.ts";
 
-export async function analyseAndPublish(
-  job: Job,
-  run: StartedRun,
-  progress: PublishProgress,
-): Promise<AnalysisOutcome> {
+export async function analyseAndPublish(job: Job, run: StartedRun): Promise<AnalysisOutcome> {
   const laps = lapTimer();
   // 1. The config (read before the claim, analysis-job.ts), the commit to compare with, the PR's changed files.
   const config = job.config;
@@ -79,8 +71,10 @@ export async function analyseAndPublish(
   // 4. The engine, then its extraction cache saved.
   const now = job.context.now();
   const { head, base } = snapshots;
-  // Peer contracts (acc.adopt) are read from the commit the config came from, like all policy.
-  const policy = githubPolicyFiles(job.octokit, job.repo, job.configRef);
+  // Peer contracts (acc.adopt) are read from the commit the config came from, like all policy
+  // (with the tree a snapshot listed when that commit is the base or the head: no request for it).
+  const listed = snapshots.fetcher.listedTree(job.configRef);
+  const policy = githubPolicyFiles(job.octokit, job.repo, job.configRef, listed);
   const input = { head, base, config: engineConfig, policy, now, changedFiles: changed.paths, ...stored };
   const result = await inSpan("engine", {}, () => runEngine(job, { ...input, around: spanAround("engine") }));
   laps.lap("analyze");
@@ -90,7 +84,7 @@ export async function analyseAndPublish(
   const published = withJobNotes(result, config.found, laps.timings);
   // 5. The check runs completed — unless a newer delivery took the commit over meanwhile.
   const publication = await inSpan("publish check-runs", {}, () =>
-    publishCheckRuns(job, run, published, head, changes, baseSha, progress, !config.found),
+    publishCheckRuns(job, run, published, head, changes, baseSha, !config.found),
   );
   laps.lap("check-runs");
   // 6. The sticky comment on a non-draft pull request, with explanations of new findings.
@@ -228,7 +222,6 @@ async function publishCheckRuns(
   head: Snapshot,
   changes: string[],
   baseSha: string | null,
-  progress: PublishProgress,
   preview: boolean,
 ): Promise<PublishStats> {
   const { db, deliveryId } = job.context;
@@ -236,17 +229,8 @@ async function publishCheckRuns(
   if (!current.ours) throw new Superseded(current.reason);
   await setBaseSha(db, run.runId, baseSha);
   const headPaths = new Set(head.files.map((file) => file.path));
-  const { maxAnnotations } = job.options;
-  return completeCheckRuns(
-    run.target,
-    run.checkRuns,
-    published,
-    headPaths,
-    changes,
-    maxAnnotations,
-    progress,
-    preview,
-  );
+  const outputs = checkRunOutputs(published, headPaths, changes, job.options.maxAnnotations, preview);
+  return run.checks.complete(outputs);
 }
 
 /** The starter config `maestro-hive init` and the onboarding pull request would write for this tree. */
@@ -337,9 +321,11 @@ async function finishCompleted(
   });
   await auditCommit(job, "publication", {
     runId: run.runId,
-    checkRuns: Object.fromEntries(run.checkRuns),
+    checkRuns: Object.fromEntries(run.checks.ids),
     annotations: publication.annotations,
     requests: publication.requests,
+    inProgress: publication.inProgress,
+    reused: publication.reused,
     comment: comment === null ? null : { id: comment.commentId, action: comment.action },
     draft: pr?.draft ?? null,
   });
@@ -354,7 +340,7 @@ async function publishConfigError(
   const { context, pr } = job;
   const list = errors.map((line) => `- \`${line.replace(/`/g, "'")}\``).join("\n");
   const summary = `The config on the base could not be used, so nothing was checked (fail-closed):\n\n${list}\n\nFix ${DEFAULT_CONFIG_PATH} on the base branch, then re-run.`;
-  await completeAllWith(run.target, run.checkRuns, "failure", "Config error", summary);
+  await run.checks.completeAll("failure", "Config error", summary);
   let commentId: number | null = null;
   if (pr && !pr.draft) {
     const body = `${SUMMARY_MARKER}\n## ❌ Maestro Hive: config error\n\n${summary}\n`;
@@ -375,7 +361,7 @@ async function publishConfigError(
     at: context.now(),
   });
   await auditCommit(job, "analysis.completed", { runId: run.runId, verdict, errors });
-  const checkRuns = Object.fromEntries(run.checkRuns);
+  const checkRuns = Object.fromEntries(run.checks.ids);
   await auditCommit(job, "publication", { runId: run.runId, checkRuns, conclusion: "failure", commentId });
   return runOutcome("config-error", job, run, verdict, commentId);
 }

@@ -21,6 +21,7 @@ export function analysisOptionsFromEnv(
     ai: explainerSettingsFromEnv(env),
     ...(sandbox ? { sandbox } : {}),
     ...(env.parserNestingLimit === undefined ? {} : { parserNestingLimit: env.parserNestingLimit }),
+    ...(env.checksInProgressAfterMs === undefined ? {} : { inProgressAfterMs: env.checksInProgressAfterMs }),
   };
   return { options, stop: () => sandbox?.stop() };
 }

@@ -1,6 +1,7 @@
 /** The analysis job's state as its stages pass it along (analysis-job.ts, analyse-and-publish.ts). */
 import type { ProbotOctokit } from "probot";
 import type { ExplainerSettings } from "../ai/explain.ts";
+import type { CheckRunSet } from "../github/check-run-set.ts";
 import type { RepositoryConfig } from "../github/config.ts";
 import type { DeliveryContext } from "../github/delivery.ts";
 import type { AnalysisTrigger, PullRequestRef } from "../github/events.ts";
@@ -19,7 +20,16 @@ export interface AnalysisOptions {
   readonly sandbox?: AnalysisSandbox;
   /** Deepest bracket/brace nesting the TS parser is given (0: no guard); absent: the engine's default. */
   readonly parserNestingLimit?: number;
+  /**
+   * Milliseconds after the job starts before its check runs are shown in progress; a result
+   * that comes sooner is published as completed check runs directly (fewer throttled writes).
+   * Absent: DEFAULT_IN_PROGRESS_AFTER_MS; 0: in progress at once.
+   */
+  readonly inProgressAfterMs?: number;
 }
+
+/** See AnalysisOptions.inProgressAfterMs. */
+export const DEFAULT_IN_PROGRESS_AFTER_MS = 2_500;
 
 export type AnalysisOutcome =
   | { readonly status: "ignored" | "duplicate" | "outdated"; readonly reason: string }
@@ -55,11 +65,11 @@ export interface Job {
   retrying<T>(work: () => Promise<T>): Promise<T>;
 }
 
-/** A claimed analysis whose check runs are open on GitHub. */
+/** A claimed analysis and its check runs (shown in progress once it takes long, then completed). */
 export interface StartedRun {
   readonly runId: number;
   readonly target: PublishTarget;
-  readonly checkRuns: CheckRunIds;
+  readonly checks: CheckRunSet;
 }
 
 /** A newer delivery took the commit over: this attempt must not publish. */
@@ -89,7 +99,7 @@ export function runOutcome(
     runId: run.runId,
     headSha: job.trigger.headSha,
     verdict,
-    checkRuns: run.checkRuns,
+    checkRuns: run.checks.ids,
     commentId,
   };
 }

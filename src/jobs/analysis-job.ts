@@ -3,25 +3,20 @@
  * four check runs and, on a pull request, one sticky comment.
  *
  *   1. the job (retry policy, rate limits, the pull request) ─► 2. claim (repository, head SHA)
- *   ─► 3. supersede older heads and runs left open ─► 4. check runs in progress
- *   ─► 5. analyse and publish (analyse-and-publish.ts), retried
+ *   ─► 3. supersede older heads and runs left open ─► 4. check runs: in progress only once the
+ *   job has taken longer than `inProgressAfterMs` ─► 5. analyse and publish (analyse-and-publish.ts), retried
  *
  * Transient GitHub failures retry the work with backoff; when it finally fails the check
  * runs are completed with the reason. A config error completes them as `failure` with
  * the file and line. Nothing stays in progress.
  */
 import { escapeMarkdown } from "../core/report/markdown.ts";
+import { CheckRunSet } from "../github/check-run-set.ts";
 import { getPullRequest, openPullRequestAt, refOf, unfinishedCheckRuns } from "../github/commits.ts";
 import { loadRepositoryConfig } from "../github/config.ts";
 import type { DeliveryContext, DeliveryHandler } from "../github/delivery.ts";
 import { type AnalysisTrigger, analysisTrigger, type PullRequestRef } from "../github/events.ts";
-import {
-  type CheckRunIds,
-  completeAllWith,
-  createCheckRuns,
-  type PublishProgress,
-  type PublishTarget,
-} from "../github/publish.ts";
+import { completeAllWith, type PublishTarget } from "../github/publish.ts";
 import {
   DEFAULT_RETRY_POLICY,
   describeFailure,
@@ -37,6 +32,7 @@ import {
   finishRun,
   markRunning,
   newerHeadExists,
+  stillOurs,
   supersedeOlder,
 } from "../store/analysis-runs.ts";
 import { openCheckRuns } from "../store/check-runs.ts";
@@ -46,6 +42,7 @@ import {
   type AnalysisOptions,
   type AnalysisOutcome,
   auditCommit,
+  DEFAULT_IN_PROGRESS_AFTER_MS,
   type Job,
   runOutcome,
   type StartedRun,
@@ -94,6 +91,7 @@ export async function reanalysePullRequest(
     before: null,
     baseline: false,
     force: true,
+    rerun: true,
   };
   return runAnalysis(context, trigger, options);
 }
@@ -104,6 +102,7 @@ export async function runAnalysis(
   options: AnalysisOptions = {},
 ): Promise<AnalysisOutcome> {
   // 1. The job: retry policy, rate limits, the pull request (looked up when the event names none).
+  const began = performance.now();
   const job = await prepareJob(context, trigger, options);
   await ensureRepository(context.db, context.installationId, repositoryOf(trigger), job.startedAt);
   // 2. Claim (repository, head SHA): a newer head of the PR, or an earlier claim, ends the job here.
@@ -119,8 +118,8 @@ export async function runAnalysis(
   };
   await supersedeOlderHeads(job, target);
   await closeLeftOpen(job, target, claim.fresh);
-  // 4. The four check runs, in progress.
-  const run = await startCheckRuns(job, target, claim.runId);
+  // 4. The four check runs: shown in progress only if the result has not come by the window's end.
+  const run = await startCheckRuns(job, target, claim.runId, began);
   // 5. Analyse and publish, retried; when it finally fails the check runs say why.
   return analyseWithRetries(job, run);
 }
@@ -257,49 +256,73 @@ async function closeLeftOpen(job: Job, target: PublishTarget, freshClaim: boolea
   );
 }
 
-async function startCheckRuns(job: Job, target: PublishTarget, runId: number): Promise<StartedRun> {
-  const { context, trigger } = job;
-  const created = new Map<string, number>(); // shared by the retries: a run is created once
-  let checkRuns: CheckRunIds;
-  try {
-    checkRuns = await job.retrying(() => createCheckRuns(target, String(runId), created));
-  } catch (error) {
-    // Never leave the claim queued: a later delivery of this commit may then claim it again.
-    await finishRun(context.db, runId, {
-      status: "failed",
-      verdict: null,
-      error: describeFailure(error),
-      at: context.now(),
-    });
-    throw error;
-  }
+async function startCheckRuns(
+  job: Job,
+  target: PublishTarget,
+  runId: number,
+  began: number,
+): Promise<StartedRun> {
+  const { context, trigger, options } = job;
+  const inProgressAfterMs = options.inProgressAfterMs ?? DEFAULT_IN_PROGRESS_AFTER_MS;
+  const checks = new CheckRunSet(target, {
+    externalId: String(runId),
+    startedAt: context.now(),
+    // A re-run someone asked for gets new runs; any other analysis of a commit reuses one showing the same.
+    reuseUnchanged: !trigger.rerun,
+    retrying: job.retrying,
+    stillCurrent: async () => (await stillOurs(context.db, runId, context.deliveryId)).ours,
+    onProgressError: (error) =>
+      context.log.warn({ err: error }, "could not show the check runs in progress; the result creates them"),
+  });
   await markRunning(context.db, runId, context.deliveryId, context.now());
   await auditCommit(job, "analysis.started", {
     runId,
     event: trigger.event,
     action: trigger.action,
-    checkRuns: Object.fromEntries(checkRuns),
     force: trigger.force,
+    inProgressAfterMs,
   });
-  return { runId, target, checkRuns };
+  checks.showProgressAfter(inProgressAfterMs - (performance.now() - began));
+  return { runId, target, checks };
 }
 
 async function analyseWithRetries(job: Job, run: StartedRun): Promise<AnalysisOutcome> {
   const { context } = job;
-  const progress: PublishProgress = new Map();
   try {
     return await withAttempts(
       job.policy,
-      () => analyseAndPublish(job, run, progress),
+      () => analyseAndPublish(job, run),
       (error, attempt, delayMs) =>
         context.log.warn({ err: error, attempt, delayMs }, "analysis attempt failed; retrying"),
     );
   } catch (error) {
     if (error instanceof Superseded) {
       context.log.info({ reason: error.message }, "analysis superseded; not published");
+      await closeUnfinished(job, run, error.message);
       return runOutcome("superseded", job, run, null, null);
     }
     return finalFailure(job, run, error);
+  } finally {
+    await run.checks.settle();
+  }
+}
+
+/**
+ * A superseded analysis's runs shown in progress end as superseded here, unless the analysis
+ * that took over did that already (it closes the runs recorded open when it starts; these
+ * may have been created after).
+ */
+async function closeUnfinished(job: Job, run: StartedRun, reason: string): Promise<void> {
+  await run.checks.settle();
+  const mine = run.checks.unfinished();
+  if (mine.length === 0) return;
+  const open = new Set(await openCheckRuns(job.context.db, job.fullName, job.trigger.headSha));
+  const left = mine.filter((id) => open.has(id));
+  if (left.length === 0) return;
+  try {
+    await job.retrying(() => completeAllWith(run.target, left, "neutral", "Superseded", `${reason}.`));
+  } catch (error) {
+    job.context.log.warn({ err: error, checkRuns: left }, "could not close superseded check runs");
   }
 }
 
@@ -324,9 +347,19 @@ async function finalFailure(job: Job, run: StartedRun, error: unknown): Promise<
           `Maestro Hive could not analyse ${commit} after ${attempts}:\n\n> ${escapeMarkdown(reason)}\n\nUse **Re-run** to try again.`,
         ];
   try {
-    await completeAllWith(run.target, run.checkRuns, "failure", title, summary);
+    await run.checks.completeAll("failure", title, summary);
   } catch (publishError) {
     context.log.error({ err: publishError }, "could not complete the check runs with the failure");
+    // Nothing on GitHub at all: never leave the claim running, a later delivery of this commit
+    // may then claim it again (runs that do exist are closed by the queue's retry of this job).
+    if (run.checks.ids.size === 0) {
+      await finishRun(context.db, run.runId, {
+        status: "failed",
+        verdict: null,
+        error: describeFailure(error),
+        at: context.now(),
+      });
+    }
     throw error;
   }
   await finishRun(context.db, run.runId, {

@@ -101,6 +101,7 @@ export function createResultsIntakeHandler(options: AnalysisOptions = {}): Deliv
       before: null,
       baseline: false,
       force: true,
+      rerun: false,
     };
     await runAnalysis(context, trigger, options);
   };

@@ -9,6 +9,7 @@ import type { DeliveryContext } from "../github/delivery.ts";
 import { appendAudit } from "../store/audit.ts";
 import type { Db } from "../store/db.ts";
 import { deliveryChain, getDelivery } from "../store/deliveries.ts";
+import { auditPendingDeliveries, chainOfInstallation } from "../store/delivery-audit.ts";
 import type { Delivery } from "../store/schema.ts";
 import { activeSpan, inSpan } from "../telemetry/spans.ts";
 import type { HandlerRegistry } from "./handlers.ts";
@@ -43,6 +44,13 @@ async function processInSpan(deps: WorkerDeps, deliveryId: string, jobId: string
     const delivery = await getDelivery(deps.db, deliveryId);
     if (!delivery) throw new DeliveryNotFoundError(`delivery ${deliveryId} is not recorded`);
     event = delivery.event;
+    // The delivery's own `delivery.received` row (appended after the intake answered) goes into
+    // the chain before anything this job appends: if the appender has not reached it yet, this
+    // appends it, with the chain's deliveries received before it.
+    if (delivery.audit_pending) {
+      const chain = chainOfInstallation(delivery.installation_id);
+      await auditPendingDeliveries(deps.db, chain, { until: delivery.delivery_id });
+    }
     const span = activeSpan();
     span?.updateName(`job ${[delivery.event, delivery.action].filter(Boolean).join(".")}`);
     span?.setAttributes({ "github.event": delivery.event, "github.repository": delivery.repository ?? "" });

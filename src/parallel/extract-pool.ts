@@ -112,10 +112,12 @@ class ExtractionStream {
 
   offer(file: SnapshotFile): void {
     const language = languageOfPath(file.path);
-    if (language === null || file.content.byteLength > DEFAULT_MAX_FILE_BYTES) return;
+    if (language === null) return;
     const family = language === "python" ? "python" : "typescript";
     const key = extractionCacheKey(language, DEFAULT_LANGUAGES[family].extractorVersion, file.blobSha);
     if (this.keys.has(key) || !this.selected(file.path) || this.cache.get(key) !== undefined) return;
+    // Only now the contents: a snapshot may read them on first use (the CLI's stat cache).
+    if (file.content.byteLength > DEFAULT_MAX_FILE_BYTES) return;
     this.keys.add(key);
     this.pending++;
     if (language === "python") this.pythonPending++;

@@ -17,6 +17,7 @@ import { migrateIfAllowed } from "../store/migrate.ts";
 import { inSpan, SpanKind } from "../telemetry/spans.ts";
 import { startTracing, type Tracing } from "../telemetry/tracing.ts";
 import { AuditAnchorLog, logSchemaPreparation } from "./audit-guard.ts";
+import { DeliveryAuditAppender } from "./delivery-appender.ts";
 import { checkReadiness } from "./health.ts";
 import { sendJson, sendText } from "./http.ts";
 import { setUpSentry, startWebhookProxy } from "./integrations.ts";
@@ -36,6 +37,8 @@ export interface StartOptions {
   probot?: ProbotOverrides | undefined;
   /** Worker poll interval (tests use a short one). */
   pollingIntervalSeconds?: number | undefined;
+  /** The delivery audit appender's delay and sweep period (tests); defaults in delivery-appender.ts. */
+  deliveryAudit?: { delayMs?: number; sweepMs?: number } | undefined;
 }
 
 export interface RunningApp {
@@ -45,6 +48,8 @@ export interface RunningApp {
   readonly boss: PgBoss;
   readonly probot: Probot | undefined;
   readonly metrics: AppMetrics;
+  /** Appends the recorded deliveries' audit rows; `drain()` waits until they are all in. */
+  readonly deliveryAudit: DeliveryAuditAppender;
   stop(): Promise<void>;
 }
 
@@ -72,6 +77,9 @@ export async function startApp(env: AppEnv, options: StartOptions = {}): Promise
   await migrate(store, log);
   const anchorLog = new AuditAnchorLog(store.db, log);
   anchorLog.start();
+  // The deliveries' audit rows, appended off the webhook's answer (and, at start, what a crash left).
+  const deliveryAudit = new DeliveryAuditAppender(store.db, log, options.deliveryAudit);
+  deliveryAudit.start();
   // 2. The queue, watched for /readyz.
   const boss = options.boss ?? (await startQueue(store, { schema: env.queueSchema }));
   const queue = watchQueue(boss, log);
@@ -81,7 +89,16 @@ export async function startApp(env: AppEnv, options: StartOptions = {}): Promise
   const analysis = options.registry ? undefined : analysisOptionsFromEnv(env, log);
   const workerId = await startInProcessWorkers(env, options, { store, boss, probot, metrics, log }, analysis);
   // 4. The HTTP server: webhooks (or Probot's setup flow without APP_ID), health, readiness, metrics.
-  const routes: Routes = { env, store, boss, queueRunning: queue.running, metrics, log, setup: undefined };
+  const routes: Routes = {
+    env,
+    store,
+    boss,
+    queueRunning: queue.running,
+    metrics,
+    log,
+    deliveryAudit,
+    setup: undefined,
+  };
   const { server, url, port } = await listen(env, routes);
   if (env.appId === undefined) {
     routes.setup = await createSetupHandler({ host: env.host, port, log: log.child({ name: "setup" }) });
@@ -97,6 +114,7 @@ export async function startApp(env: AppEnv, options: StartOptions = {}): Promise
       store,
       workerId,
       anchorLog,
+      deliveryAudit,
       analysis,
       tracing,
       log,
@@ -104,7 +122,7 @@ export async function startApp(env: AppEnv, options: StartOptions = {}): Promise
       ownsStore: !options.store,
     });
   });
-  return { url, server, store, boss, probot, metrics, stop };
+  return { url, server, store, boss, probot, metrics, deliveryAudit, stop };
 }
 
 function openStoreFromEnv(env: AppEnv, log: Logger): Store {
@@ -165,12 +183,13 @@ interface Routes {
   readonly queueRunning: () => boolean;
   readonly metrics: AppMetrics;
   readonly log: Logger;
+  readonly deliveryAudit: DeliveryAuditAppender;
   /** Probot's setup flow, once the server knows its port (only without APP_ID). */
   setup: SetupHandler | undefined;
 }
 
 async function route(routes: Routes, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const { env, store, boss, metrics, log } = routes;
+  const { env, store, boss, metrics, log, deliveryAudit } = routes;
   const path = (req.url ?? "/").split("?")[0];
   if (path === "/healthz") return sendJson(res, 200, { status: "ok" });
   if (path === "/readyz") {
@@ -188,7 +207,15 @@ async function route(routes: Routes, req: IncomingMessage, res: ServerResponse):
     const secret = env.webhookSecret;
     // The root span of the delivery's trace; handleWebhook names it after the event.
     return inSpan("webhook", { kind: SpanKind.SERVER }, () =>
-      handleWebhook(req, res, { db: store.db, boss, secret, log, metrics, body }),
+      handleWebhook(req, res, {
+        db: store.db,
+        boss,
+        secret,
+        log,
+        metrics,
+        body,
+        onRecorded: () => deliveryAudit.wake(),
+      }),
     );
   }
   if (env.appId === undefined && routes.setup && (await routes.setup(req, res))) return;
@@ -223,6 +250,7 @@ interface StopParts {
   readonly store: Store;
   readonly workerId: string | undefined;
   readonly anchorLog: AuditAnchorLog;
+  readonly deliveryAudit: DeliveryAuditAppender;
   readonly analysis: AnalysisSetup | undefined;
   readonly tracing: Tracing | undefined;
   readonly log: Logger;
@@ -237,6 +265,7 @@ async function stopApp({
   store,
   workerId,
   anchorLog,
+  deliveryAudit,
   analysis,
   tracing,
   log,
@@ -254,6 +283,8 @@ async function stopApp({
     await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
   }
   analysis?.stop();
+  // After the server closed: the audit rows of every delivery it acknowledged, before the anchor's last line.
+  await deliveryAudit.stop();
   if (ownsBoss) await boss.stop({ graceful: true, close: true, timeout: 10_000 });
   await anchorLog.stop();
   if (ownsStore) await store.close();

@@ -9,6 +9,7 @@ import type { JobOutcome } from "../jobs/worker.ts";
 import { chainHeads } from "../store/audit.ts";
 import type { Db } from "../store/db.ts";
 import { deliveriesByEvent } from "../store/deliveries.ts";
+import { countPendingDeliveries } from "../store/delivery-audit.ts";
 import { jobsByState } from "../store/queue-depth.ts";
 import type { GitHubRequestObserver, RateLimitReading } from "./github-fetch.ts";
 
@@ -85,6 +86,11 @@ export class AppMetrics implements GitHubRequestObserver {
     labelNames: ["chain"],
     registers: [this.registry],
   });
+  readonly #auditPending = new Gauge({
+    name: "maestro_deliveries_audit_pending",
+    help: "Recorded deliveries whose delivery.received audit row is not appended yet (normally 0 within a second).",
+    registers: [this.registry],
+  });
   readonly #auditHeadSeq = new Gauge({
     name: "maestro_audit_chain_head_seq",
     help: "Sequence number of the last row of each audit chain.",
@@ -129,6 +135,7 @@ export class AppMetrics implements GitHubRequestObserver {
     // A failed job is one that exhausted its retries (an attempt with retries left is "retry").
     const deadLetters = jobs.find((j) => j.labels.state === "failed")?.value ?? 0;
     this.#deadLetters.set({ queue: DELIVERY_QUEUE }, deadLetters);
+    this.#auditPending.set(await countPendingDeliveries(db));
     for (const head of await chainHeads(db)) {
       this.#auditEvents.set({ chain: String(head.chain) }, head.events);
       this.#auditHeadSeq.set({ chain: String(head.chain) }, head.headSeq);

@@ -3,12 +3,16 @@
  * X-GitHub-Delivery — then answers, well inside GitHub's 10-second limit. A redelivery of a
  * recorded id is acknowledged without a second job. If recording or enqueueing fails the
  * answer is 5xx, so the delivery shows as failed on GitHub and can be redelivered.
+ *
+ * The transaction takes no per-installation lock: the delivery's `delivery.received` audit row
+ * is appended after the answer by the process's appender (delivery-appender.ts), from the
+ * delivery row, which stays marked pending until then — so deliveries of one installation are
+ * recorded side by side instead of one after another behind its audit chain.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { PgBoss } from "pg-boss";
 import type { Logger } from "pino";
 import { enqueueDelivery } from "../jobs/queue.ts";
-import { appendAudit } from "../store/audit.ts";
 import { type Db, inTransaction } from "../store/db.ts";
 import { recordDelivery } from "../store/deliveries.ts";
 import { activeSpan } from "../telemetry/spans.ts";
@@ -30,6 +34,8 @@ export interface WebhookDeps {
   metrics: AppMetrics;
   /** Body size and stall limits; default MAX_WEBHOOK_BYTES and WEBHOOK_BODY_IDLE_MS. */
   body?: BodyLimits | undefined;
+  /** Told after a new delivery is recorded (it wakes the audit appender). */
+  onRecorded?: (() => void) | undefined;
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
@@ -93,14 +99,6 @@ export async function handleWebhook(
   try {
     outcome = await inTransaction(deps.db, async (trx) => {
       if (!(await recordDelivery(trx, delivery))) return { recorded: false as const };
-      await appendAudit(trx, {
-        chain: delivery.installationId ?? 0,
-        kind: "delivery.received",
-        actor: senderOf(delivery.payload),
-        repository: delivery.repository,
-        subject: `delivery:${deliveryId}`,
-        data: { event, action: delivery.action },
-      });
       const jobId = await enqueueDelivery(deps.boss, trx, deliveryId);
       if (!jobId) throw new Error(`the queue refused a job for new delivery ${deliveryId}`);
       return { recorded: true as const, jobId };
@@ -121,9 +119,5 @@ export async function handleWebhook(
   span?.setAttributes({ "http.response.status_code": 202, "messaging.message.id": outcome.jobId });
   log.info({ jobId: outcome.jobId, action: delivery.action }, "delivery recorded and queued");
   sendJson(res, 202, { status: "queued", delivery: deliveryId, job: outcome.jobId });
-}
-
-function senderOf(payload: unknown): string | null {
-  const sender = (payload as { sender?: { login?: unknown } }).sender;
-  return typeof sender?.login === "string" ? sender.login : null;
+  deps.onRecorded?.();
 }

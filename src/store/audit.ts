@@ -79,13 +79,36 @@ export function auditHash(fields: HashedFields): string {
  * to make the audit row part of a larger unit of work.
  */
 export async function appendAudit(executor: Executor, event: NewAuditEvent): Promise<AuditEvent> {
-  if (executor.isTransaction) return appendInTransaction(executor as Transaction<Database>, event);
-  return executor.transaction().execute((trx) => appendInTransaction(trx, event));
+  const append = async (trx: Transaction<Database>) => {
+    const [row] = await appendAuditBatch(trx, event.chain ?? 0, [event]);
+    if (!row) throw new Error("the audit row was not written");
+    return row;
+  };
+  if (executor.isTransaction) return append(executor as Transaction<Database>);
+  return executor.transaction().execute(append);
 }
 
-async function appendInTransaction(trx: Transaction<Database>, event: NewAuditEvent): Promise<AuditEvent> {
-  const chain = event.chain ?? 0;
+/**
+ * Takes the chain's append lock until the transaction ends. Appenders that must read something
+ * under the lock before appending (the delivery appender reads the deliveries not yet audited)
+ * take it first; appendAuditBatch takes it again, which an advisory lock allows.
+ */
+export async function lockAuditChain(trx: Transaction<Database>, chain: number): Promise<void> {
   await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_CLASS}::int4, hashtext(${String(chain)}))`.execute(trx);
+}
+
+/**
+ * Appends events to one chain, in the given order, under one acquisition of its lock: one read
+ * of the chain's head and one INSERT for all of them. Each row links to the one before it exactly
+ * as single appends would (same fields, same hash). `event.chain` is ignored: `chain` applies.
+ */
+export async function appendAuditBatch(
+  trx: Transaction<Database>,
+  chain: number,
+  events: readonly NewAuditEvent[],
+): Promise<AuditEvent[]> {
+  if (events.length === 0) return [];
+  await lockAuditChain(trx, chain);
   const last = await trx
     .selectFrom("audit_events")
     .select("hash")
@@ -93,22 +116,36 @@ async function appendInTransaction(trx: Transaction<Database>, event: NewAuditEv
     .orderBy("seq", "desc")
     .limit(1)
     .executeTakeFirst();
-  const fields: HashedFields = {
-    chain,
-    prev_hash: last?.hash ?? GENESIS_HASH,
-    kind: event.kind,
-    actor: event.actor ?? null,
-    repository: event.repository ?? null,
-    pr_number: event.prNumber ?? null,
-    subject: event.subject ?? null,
-    data: JSON.parse(canonicalJson(event.data ?? {})),
-    created_at: event.at ?? new Date(),
-  };
-  return trx
-    .insertInto("audit_events")
-    .values({ ...fields, data: JSON.stringify(fields.data), hash: auditHash(fields) })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  let prev = last?.hash ?? GENESIS_HASH;
+  const values = events.map((event) => {
+    const fields: HashedFields = {
+      chain,
+      prev_hash: prev,
+      kind: event.kind,
+      actor: event.actor ?? null,
+      repository: event.repository ?? null,
+      pr_number: event.prNumber ?? null,
+      subject: event.subject ?? null,
+      data: JSON.parse(canonicalJson(event.data ?? {})),
+      created_at: event.at ?? new Date(),
+    };
+    prev = auditHash(fields);
+    return { ...fields, data: JSON.stringify(fields.data), hash: prev };
+  });
+  const rows = await trx.insertInto("audit_events").values(values).returningAll().execute();
+  // verifyAudit walks a chain in seq order: the rows' seqs must rise in the order they link.
+  // PostgreSQL numbers a multi-row VALUES in order; should that ever not hold, nothing is written.
+  const byHash = new Map(rows.map((row) => [row.hash, row]));
+  const ordered: AuditEvent[] = [];
+  for (const value of values) {
+    const row = byHash.get(value.hash);
+    const before = ordered.at(-1);
+    if (!row || (before && row.seq <= before.seq)) {
+      throw new Error("audit rows of one batch were numbered out of order; nothing was appended");
+    }
+    ordered.push(row);
+  }
+  return ordered;
 }
 
 export interface AuditFilter {

@@ -13,7 +13,12 @@ export interface DeliveryRecord {
   payload: unknown;
 }
 
-/** Records a delivery; false when that delivery id was already recorded (a redelivery). */
+/**
+ * Records a delivery, its `delivery.received` audit row pending (delivery-audit.ts appends it);
+ * false when that delivery id was already recorded (a redelivery). The mark is explicit, not the
+ * column default: on a schema without it (migration 0005 pending) recording fails — the webhook
+ * answers 503 and is redelivered — rather than recording a delivery nothing would ever audit.
+ */
 export async function recordDelivery(db: Executor, delivery: DeliveryRecord): Promise<boolean> {
   const inserted = await db
     .insertInto("deliveries")
@@ -24,6 +29,7 @@ export async function recordDelivery(db: Executor, delivery: DeliveryRecord): Pr
       installation_id: delivery.installationId,
       repository: delivery.repository,
       payload: JSON.stringify(delivery.payload),
+      audit_pending: true,
     })
     .onConflict((oc) => oc.column("delivery_id").doNothing())
     .returning("delivery_id")

@@ -39,6 +39,8 @@ export interface DeliveriesTable {
   repository: string | null;
   received_at: CreatedAt;
   payload: Json;
+  /** True until the delivery's `delivery.received` audit row is appended (migration 0005). */
+  audit_pending: Generated<boolean>;
 }
 
 export type AnalysisStatus = "queued" | "running" | "completed" | "failed" | "superseded";
@@ -130,6 +132,8 @@ export interface PrCommentsTable {
   repository: string;
   pr_number: number;
   comment_id: number;
+  /** SHA-256 (hex) of the body this app last wrote; null when not known. */
+  body_sha256: string | null;
   updated_at: CreatedAt;
 }
 
@@ -139,6 +143,8 @@ export interface CheckRunsTable {
   name: string;
   check_run_id: number;
   status: string;
+  /** Digest of the output a completed run shows (publish.ts outputDigest); null when not known. */
+  output_digest: string | null;
   created_at: CreatedAt;
   updated_at: CreatedAt;
 }

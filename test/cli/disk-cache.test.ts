@@ -35,6 +35,36 @@ describe("disk extraction cache", () => {
     expect(second.stats()).toMatchObject({ loaded: 1, hits: 1, misses: 0, added: 0 });
   });
 
+  it("skipLookups: answers nothing and never reads the file, yet appends what is set", () => {
+    const dir = join(root, "skip");
+    const first = openDiskCache(dir);
+    first.set("typescript:ts-1:old", RESULT);
+    first.flush();
+    const second = openDiskCache(dir);
+    second.skipLookups();
+    expect(second.get("typescript:ts-1:old")).toBeUndefined();
+    second.set("typescript:ts-1:new", RESULT);
+    second.set("typescript:ts-1:old", RESULT); // a duplicate line, harmless
+    second.flush();
+    const third = openDiskCache(dir);
+    expect(third.get("typescript:ts-1:new")).toEqual(RESULT);
+    expect(third.get("typescript:ts-1:old")).toEqual(RESULT);
+    expect(third.stats()).toMatchObject({ loaded: 2, dropped: 0 });
+  });
+
+  it("keeps the entries flush is told are still in use when it compacts", () => {
+    const dir = join(root, "keep");
+    const first = openDiskCache(dir);
+    for (let i = 0; i < 2100; i++) first.set(`typescript:ts-1:${i}`, RESULT);
+    first.flush();
+    const second = openDiskCache(dir);
+    second.set("typescript:ts-1:fresh", RESULT); // used: 1 of 2101 entries, so the file is compacted
+    second.flush(["typescript:ts-1:7"]);
+    const third = openDiskCache(dir);
+    expect(third.stats().loaded).toBe(2);
+    expect(third.get("typescript:ts-1:7")).toEqual(RESULT);
+  });
+
   it("drops corrupt or foreign lines instead of trusting them, and rewrites the file", () => {
     const dir = join(root, "b");
     const cache = openDiskCache(dir);

@@ -56,7 +56,9 @@ describe("git snapshots of a local checkout", () => {
 
   it("reads the working tree: modified and untracked files, not ignored ones", async () => {
     const seen: string[] = [];
-    const snapshot = await workingTreeSnapshot(repo.dir, (file) => seen.push(file.path));
+    const snapshot = await workingTreeSnapshot(repo.dir, undefined, undefined, (file) =>
+      seen.push(file.path),
+    );
     expect(snapshot.commit).toBeNull();
     // Each file is handed on as it is read (extraction starts then), skipped ones not at all.
     expect(seen.sort()).toEqual(snapshot.files.map((f) => f.path));

@@ -152,6 +152,12 @@ describe("deploy/kubernetes", () => {
       )?.[1],
     );
     expect(heapMiB * 1024 ** 2).toBeLessThan(bytes(limits.memory));
+    // NODE_OPTIONS here replaces the image's: its flags (bench/app-memory measures the app with them) stay.
+    const dockerfile = readFileSync(new URL("../../Dockerfile", import.meta.url), "utf8");
+    const imageFlags = /NODE_OPTIONS="([^"]*)"/.exec(dockerfile)?.[1]?.split(" ") ?? [];
+    expect(imageFlags).toContain("--max-semi-space-size=4");
+    const podFlags = app.env.find((e: { name: string }) => e.name === "NODE_OPTIONS").value.split(" ");
+    for (const flag of imageFlags) expect(podFlags).toContain(flag);
   });
 
   describe("against the running app", () => {

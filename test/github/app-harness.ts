@@ -5,7 +5,6 @@
  */
 import { randomUUID } from "node:crypto";
 import { pino } from "pino";
-import { ProbotOctokit } from "probot";
 import { loadEnv } from "../../src/env/app-env.ts";
 import { analysisOptionsFromEnv } from "../../src/jobs/analysis-env.ts";
 import type { AnalysisOptions } from "../../src/jobs/analysis-job.ts";
@@ -14,17 +13,13 @@ import { DELIVERY_QUEUE, jobIdForDelivery } from "../../src/jobs/queue.ts";
 import { type RunningApp, startApp } from "../../src/server/app.ts";
 import type { TestDatabase } from "../harness/db.ts";
 import { type FakeGitHub, startFakeGitHub } from "../harness/fake-github/index.ts";
+import { FastOctokit } from "../harness/fast-octokit.ts";
 import type { GitRepo } from "../harness/git-repo.ts";
 import { type SendWebhookOptions, sendWebhook, type WebhookResponse } from "../harness/webhooks.ts";
 
 export const SECRET = "maestro-webhook-secret";
 
-/** Throttling off (Probot passes its own per instance, so the function form is needed); retries in ms, not s. */
-export const FastOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
-  ...options,
-  retry: { enabled: true, retryAfterBaseValue: 1 },
-  throttle: { ...(options.throttle as object), enabled: false },
-}));
+export { FastOctokit };
 
 export interface AppHarness {
   readonly gh: FakeGitHub;

@@ -31,9 +31,11 @@ describe("analysis triggers", () => {
         headSha: HEAD,
         pullRequest: { number: 4, baseSha: BASE, baseRef: "main", fork: false, draft: false },
         force: false,
+        rerun: false,
       });
     }
-    expect(trigger("pull_request", "ready_for_review", pr())).toMatchObject({ force: true });
+    // Analysed again, but nobody asked for new check runs: ones showing the same are left as they are.
+    expect(trigger("pull_request", "ready_for_review", pr())).toMatchObject({ force: true, rerun: false });
     expect(trigger("pull_request", "edited", pr())).toBeNull();
     expect(
       trigger("pull_request", "edited", {
@@ -78,12 +80,13 @@ describe("analysis triggers", () => {
     const run = { check_run: { name: "Maestro gate", head_sha: HEAD, pull_requests: [] } };
     expect(trigger("check_run", "rerequested", run)).toMatchObject({
       force: true,
+      rerun: true,
       findPullRequest: true,
       headSha: HEAD,
     });
     expect(
       trigger("check_run", "requested_action", { ...run, requested_action: { identifier: "rerun" } }),
-    ).toMatchObject({ force: true });
+    ).toMatchObject({ force: true, rerun: true });
     expect(
       trigger("check_run", "requested_action", { ...run, requested_action: { identifier: "other" } }),
     ).toBeNull();
@@ -96,11 +99,11 @@ describe("analysis triggers", () => {
       trigger("check_suite", "requested", {
         check_suite: { head_sha: HEAD, head_branch: "x", pull_requests: [] },
       }),
-    ).toMatchObject({ force: false, findPullRequest: true });
+    ).toMatchObject({ force: false, rerun: false, findPullRequest: true });
     expect(
       trigger("check_suite", "rerequested", {
         check_suite: { head_sha: HEAD, head_branch: "x", pull_requests: [] },
       }),
-    ).toMatchObject({ force: true });
+    ).toMatchObject({ force: true, rerun: true });
   });
 });

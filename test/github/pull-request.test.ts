@@ -6,7 +6,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { listAudit } from "../../src/store/audit.ts";
 import { describeEachDatabase } from "../harness/db.ts";
-import { type AppHarness, pullRequestEvent, pushEvent, startAppHarness } from "./app-harness.ts";
+import {
+  type AppHarness,
+  pullRequestEvent,
+  pushEvent,
+  startAppHarness,
+  TEST_ANALYSIS_OPTIONS,
+} from "./app-harness.ts";
 import {
   commitOnBranch,
   type FixtureRepo,
@@ -18,12 +24,18 @@ import {
 } from "./fixture-repo.ts";
 
 const CHECKS = ["Maestro ACC", "Maestro BDV", "Maestro DDE", "Maestro gate"];
+const IN_PROGRESS_AFTER_MS = 5_000;
 
 describeEachDatabase("GitHub app: pull requests", (getDb) => {
   let h: AppHarness;
 
   beforeAll(async () => {
-    h = await startAppHarness(getDb(), { workers: 2 });
+    // Analyses here finish well within 5 s even on a loaded machine (publish-writes.test.ts pins
+    // the window's both sides); the superseded-head test stalls one for longer.
+    h = await startAppHarness(getDb(), {
+      workers: 2,
+      analysis: { ...TEST_ANALYSIS_OPTIONS, inProgressAfterMs: IN_PROGRESS_AFTER_MS },
+    });
     h.gh.addInstallation({ id: INSTALLATION, account: "acme" });
   });
   afterAll(async () => {
@@ -196,17 +208,25 @@ describeEachDatabase("GitHub app: pull requests", (getDb) => {
     const repo = fixtureRepo(h.gh, "superseded");
     const head1 = commitOnBranch(repo, "feature", VIOLATION);
     h.gh.addPullRequest({ owner: repo.owner, repo: repo.name, number: 8, head: "feature", base: "main" });
-    // The first analysis stalls fetching its snapshot, after its check runs are open (the config
-    // is read before the claim); the second push lands meanwhile.
-    const stall = h.gh.inject({ path: /\/repos\/acme\/superseded\/tarball\//, delayMs: 2500, times: 1 });
+    // The first analysis stalls fetching its snapshot for longer than the in-progress window, so
+    // its check runs are shown in progress (the config is read before the claim); the second
+    // push lands meanwhile.
+    const stall = h.gh.inject({
+      path: /\/repos\/acme\/superseded\/tarball\//,
+      delayMs: IN_PROGRESS_AFTER_MS + 3000,
+      times: 1,
+    });
     const first = await h.send(
       pullRequestEvent("opened", { ...prOptions(repo, 8, "feature"), headSha: head1 }),
     );
     await expect
-      .poll(() => h.gh.checkRuns({ owner: "acme", repo: "superseded", headSha: head1 }).length, {
-        timeout: 30_000,
-        interval: 50,
-      })
+      .poll(
+        () =>
+          h.gh
+            .checkRuns({ owner: "acme", repo: "superseded", headSha: head1 })
+            .filter((run) => run.status === "in_progress").length,
+        { timeout: 30_000, interval: 50 },
+      )
       .toBe(4);
     const head2 = commitOnBranch(repo, "feature", { "README.md": "# shop, again\n" });
     const second = await h.deliver(
@@ -308,13 +328,18 @@ describeEachDatabase("GitHub app: pull requests", (getDb) => {
     expect(h.gh.issueComments({ owner: "acme", repo: "drafty", issueNumber: 11 })).toHaveLength(0);
 
     h.gh.pullRequest("acme", "drafty", 11)!.draft = false;
+    h.gh.resetRecording();
     const ready = await h.deliver(
       pullRequestEvent("ready_for_review", { ...prOptions(repo, 11, "wip"), headSha: head }),
     );
     expect(ready.jobState).toBe("completed");
     const comments = h.gh.issueComments({ owner: "acme", repo: "drafty", issueNumber: 11 });
     expect(comments).toHaveLength(1);
-    expect(h.gh.checkRuns({ owner: "acme", repo: "drafty", headSha: head })).toHaveLength(8);
+    const readyBody = comments[0]!.body;
+    // The check runs would show the same as the draft's: left as they are, nothing written.
+    expect(h.gh.checkRuns({ owner: "acme", repo: "drafty", headSha: head })).toHaveLength(4);
+    expect(h.gh.requestCount("POST /repos/{owner}/{repo}/check-runs")).toBe(0);
+    expect(h.gh.requestCount("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}")).toBe(0);
 
     const acc = latestRuns("acme/drafty", head).get("Maestro ACC")!;
     const button = await h.deliver({
@@ -336,12 +361,15 @@ describeEachDatabase("GitHub app: pull requests", (getDb) => {
       patch: { check_run: { id: acc.id, name: "Maestro gate", head_sha: head, pull_requests: [] } },
     });
     expect(rerequested.jobState).toBe("completed");
+    // A re-run asked for publishes new check runs even when they show the same.
     const all = h.gh.checkRuns({ owner: "acme", repo: "drafty", headSha: head });
-    expect(all).toHaveLength(16);
+    expect(all).toHaveLength(12);
     expect(all.every((run) => run.status === "completed")).toBe(true);
+    // The comment would read the same: it is not edited.
     const after = h.gh.issueComments({ owner: "acme", repo: "drafty", issueNumber: 11 });
     expect(after).toHaveLength(1);
-    expect(after[0]!.edits).toBe(2);
+    expect(after[0]!.body).toBe(readyBody);
+    expect(after[0]!.edits).toBe(0);
   });
 
   it("falls back to comparing trees when a pull request changes more than 3,000 files", async () => {
@@ -387,15 +415,20 @@ describeEachDatabase("GitHub app: pull requests", (getDb) => {
     expect(delivered.jobState).toBe("completed");
     const acc = latestRuns("acme/many", head).get("Maestro ACC")!;
     expect(acc.annotations).toHaveLength(120);
+    // Created with the first batch (in progress: more follow), then two updates, the last completing it.
+    const created = h.gh
+      .requestsTo("POST /repos/{owner}/{repo}/check-runs")
+      .filter((r) => (r.body as { name?: string }).name === "Maestro ACC");
     const patches = h.gh
       .requestsTo("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}")
       .filter((r) => r.path.endsWith(`/check-runs/${acc.id}`));
-    const sizes = patches.map(
+    const requests = [...created, ...patches];
+    const sizes = requests.map(
       (r) => ((r.body as { output?: { annotations?: unknown[] } }).output?.annotations ?? []).length,
     );
     expect(sizes).toEqual([50, 50, 20]);
-    expect(patches.map((r) => (r.body as { status?: string }).status ?? null)).toEqual([
-      null,
+    expect(requests.map((r) => (r.body as { status?: string }).status ?? null)).toEqual([
+      "in_progress",
       null,
       "completed",
     ]);

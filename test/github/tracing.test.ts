@@ -112,8 +112,9 @@ describeEachDatabase("tracing", (getDb) => {
     for (const phase of spans.filter((s) => s.name.startsWith("engine ")))
       expect(parentOf(phase), phase.name).toBe("engine");
 
-    // Each GitHub request is a client span under the job; check runs are completed (PATCH) inside
-    // "publish check-runs", the tarball is fetched inside the snapshot.
+    // Each GitHub request is a client span under the job; the four check runs are completed inside
+    // "publish check-runs" (created completed, or updated when the analysis was slow enough to show
+    // them in progress first), the tarball is fetched inside the snapshot.
     const github = spans.filter((s) => s.name.startsWith("GitHub "));
     expect(github.map((s) => `${s.name} ${s.attributes["url.path"]}`).sort()).toEqual(githubRequests);
     for (const span of github) {
@@ -121,9 +122,12 @@ describeEachDatabase("tracing", (getDb) => {
       expect(span.attributes["http.response.status_code"]).toBeGreaterThanOrEqual(200);
       expect(String(span.attributes["url.path"])).toMatch(/^\//);
     }
-    expect(github.some((s) => s.name === "GitHub PATCH" && ancestors(s).includes("publish check-runs"))).toBe(
-      true,
+    const published = github.filter(
+      (s) =>
+        /\/check-runs(\/\d+)?$/.test(String(s.attributes["url.path"])) &&
+        ancestors(s).includes("publish check-runs"),
     );
+    expect(published.length).toBeGreaterThanOrEqual(4);
     expect(
       github.some(
         (s) => String(s.attributes["url.path"]).includes("tarball") && ancestors(s).includes("snapshot"),

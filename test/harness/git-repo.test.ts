@@ -29,6 +29,18 @@ describe("GitRepo", () => {
     expect(a.git("status", "--porcelain")).toBe("");
   });
 
+  it("writes a series of commits in one run, the same as one at a time", () => {
+    const one = create({ worktree: false });
+    const series = create({ worktree: false });
+    one.commit("base", { "a.txt": "0\n" });
+    series.commit("base", { "a.txt": "0\n" });
+    const singly = [1, 2, 3].map((i) => one.commit(`c${i}`, { "a.txt": `${i}\n` }));
+    const shas = series.commits([1, 2, 3].map((i) => ({ message: `c${i}`, files: { "a.txt": `${i}\n` } })));
+    expect(shas).toEqual(singly);
+    expect(series.head()).toBe(shas[2]);
+    expect(series.git("rev-parse", `${shas[2]}^`)).toBe(shas[1]);
+  });
+
   it("writes symlinks, submodules and binary files, and merges branches without a worktree", () => {
     const repo = create({ worktree: false });
     const base = repo.commit("init", { "a.txt": "a\n" });

@@ -14,7 +14,7 @@
  * `worktree: false`. Fixed author and an increasing fixed clock make SHAs reproducible.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gitEnv } from "./git-env.ts";
@@ -92,6 +92,15 @@ export class GitRepo {
 
   /** Commits `files` (changes on top of the current branch's tip) and returns the new commit SHA. */
   commit(message: string, files: Record<string, FileContent> = {}): string {
+    return this.commits([{ message, files }])[0]!;
+  }
+
+  /**
+   * Several commits in a row on the current branch, each on top of the previous one, in one
+   * `git fast-import` run (for benches that need hundreds of commits); returns their SHAs.
+   */
+  commits(series: readonly { message: string; files?: Record<string, FileContent> }[]): string[] {
+    if (series.length === 0) return [];
     const branch = this.currentBranch();
     const parent = this.tryRevParse(`refs/heads/${branch}`);
     const chunks: Buffer[] = [];
@@ -100,32 +109,46 @@ export class GitRepo {
       line(`data ${bytes.length}`);
       chunks.push(bytes, Buffer.from("\n"));
     };
-    const who = `${AUTHOR.name} <${AUTHOR.email}> ${this.clock} +0000`;
-    line(`commit refs/heads/${branch}`);
-    line(`author ${who}`);
-    line(`committer ${who}`);
-    data(Buffer.from(message));
-    if (parent) line(`from ${parent}`);
-    for (const [path, content] of Object.entries(files)) {
-      if (/^\/|(^|\/)\.\.?(\/|$)|\n/.test(path))
-        throw new Error(`invalid path for a commit: ${JSON.stringify(path)}`);
-      if (content === null) {
-        line(`D ${path}`);
-      } else if (typeof content === "object" && "submodule" in content) {
-        line(`M 160000 ${content.submodule} ${path}`);
-      } else if (typeof content === "object" && "symlink" in content) {
-        line(`M 120000 inline ${path}`);
-        data(Buffer.from(content.symlink));
-      } else {
-        line(`M 100644 inline ${path}`);
-        data(Buffer.from(content));
+    for (const [i, { message, files = {} }] of series.entries()) {
+      const who = `${AUTHOR.name} <${AUTHOR.email}> ${this.clock + 60 * i} +0000`;
+      line(`commit refs/heads/${branch}`);
+      line(`mark :${i + 1}`);
+      line(`author ${who}`);
+      line(`committer ${who}`);
+      data(Buffer.from(message));
+      if (i > 0) line(`from :${i}`);
+      else if (parent) line(`from ${parent}`);
+      for (const [path, content] of Object.entries(files)) {
+        if (/^\/|(^|\/)\.\.?(\/|$)|\n/.test(path))
+          throw new Error(`invalid path for a commit: ${JSON.stringify(path)}`);
+        if (content === null) {
+          line(`D ${path}`);
+        } else if (typeof content === "object" && "submodule" in content) {
+          line(`M 160000 ${content.submodule} ${path}`);
+        } else if (typeof content === "object" && "symlink" in content) {
+          line(`M 120000 inline ${path}`);
+          data(Buffer.from(content.symlink));
+        } else {
+          line(`M 100644 inline ${path}`);
+          data(Buffer.from(content));
+        }
       }
     }
     line("done");
-    this.exec(["fast-import", "--quiet", "--done", "--force"], Buffer.concat(chunks));
-    this.clock += 60;
+    const marks = join(this.dir, ".git", "maestro-marks");
+    this.exec(
+      ["fast-import", "--quiet", "--done", "--force", `--export-marks=${marks}`],
+      Buffer.concat(chunks),
+    );
+    this.clock += 60 * series.length;
     this.syncWorktree();
-    return this.head();
+    const shas = new Map<string, string>();
+    for (const entry of readFileSync(marks, "utf8").split("\n")) {
+      const [mark, sha] = entry.split(" ");
+      if (mark && sha) shas.set(mark, sha);
+    }
+    rmSync(marks, { force: true });
+    return series.map((_, i) => shas.get(`:${i + 1}`)!);
   }
 
   /** Creates branch `name` at `from` (default: HEAD) and switches to it. */

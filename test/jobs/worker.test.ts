@@ -100,14 +100,20 @@ describeEachDatabase("delivery jobs", (getDb) => {
     expect((await getInstallation(db, 957387))?.deleted_at).toEqual(new Date("2026-11-24T10:00:00Z"));
     expect(await listRepositories(db, 957387)).toEqual([]);
 
+    // Nothing appended the deliveries' own rows before their jobs ran: each job appends its
+    // delivery's `delivery.received` first.
     const audit = await listAudit(db, { chain: 957387 });
     expect(audit.map((a) => `${a.kind}:${a.subject}`)).toEqual([
+      "delivery.received:delivery:inst-created",
       "installation.changed:installation:957387",
       "job.completed:delivery:inst-created",
+      "delivery.received:delivery:repos-added",
       "installation.changed:installation:957387",
       "job.completed:delivery:repos-added",
+      "delivery.received:delivery:repos-removed",
       "installation.changed:installation:957387",
       "job.completed:delivery:repos-removed",
+      "delivery.received:delivery:inst-deleted",
       "installation.changed:installation:957387",
       "job.completed:delivery:inst-deleted",
     ]);
@@ -145,6 +151,7 @@ describeEachDatabase("delivery jobs", (getDb) => {
     await processDelivery(deps(registry), "pr-opened", "job-7");
     expect(seen).toEqual([["pull_request", "opened", 88, "pr-opened", "job-7"]]);
     expect((await listAudit(getDb().store.db, { chain: 88 })).map((a) => a.kind)).toEqual([
+      "delivery.received",
       "analysis.started",
       "job.completed",
     ]);

@@ -89,7 +89,14 @@ describe("app process faults", () => {
       (hits) => hits >= 1,
       60_000,
     );
-    const inProgress = gh.checkRuns({ owner: repo.owner, repo: repo.name, headSha: head });
+    // The analysis outlasts the in-progress window: its check runs are shown in progress.
+    const inProgress = await until(
+      "the check runs to be shown in progress",
+      async () => gh.checkRuns({ owner: repo.owner, repo: repo.name, headSha: head }),
+      (runs) => runs.length === 4,
+      30_000,
+      50,
+    );
     expect(inProgress.map((r) => r.status)).toEqual([
       "in_progress",
       "in_progress",

@@ -101,6 +101,8 @@ describeEachDatabase("app server", (getDb) => {
     expect(JSON.parse(second.body)).toEqual({ status: "duplicate", delivery: first.deliveryId });
     const boss = await getDb().queue();
     expect(await boss.findJobs(DELIVERY_QUEUE, { data: { deliveryId: first.deliveryId } })).toHaveLength(1);
+    // The audit row is appended after the answer; once the appender has run, there is one.
+    await app.deliveryAudit.drain();
     expect((await listAudit(getDb().store.db, { chain: 31, kind: "delivery.received" })).length).toBe(1);
   });
 
@@ -195,6 +197,8 @@ describeEachDatabase("app server", (getDb) => {
     const text = await metrics.text();
     expect(text).toMatch(/^maestro_deliveries\{event="installation"\} [1-9]/m);
     expect(text).toMatch(/^maestro_jobs\{queue="github-delivery",state="completed"\} [1-9]/m);
+    await app.deliveryAudit.drain();
+    expect(await (await fetch(`${app.url}/metrics`)).text()).toMatch(/^maestro_deliveries_audit_pending 0$/m);
     expect(text).toMatch(/^maestro_webhook_requests_total\{event="pull_request",outcome="400"\} 3$/m);
     expect(text).toMatch(
       /^maestro_job_duration_seconds_count\{outcome="completed",event="installation"\} 1$/m,

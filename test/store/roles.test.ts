@@ -134,8 +134,12 @@ describe.skipIf(!SUPERUSER_URL)("two database roles on PostgreSQL", () => {
       action: "created",
     });
     expect(sent.status).toBe(202);
-    const rows = await listAudit(appStore.db, { kind: "delivery.received" });
-    expect(rows.map((r) => r.subject)).toContain(`delivery:${sent.deliveryId}`);
+    // Appended after the answer by the app's delivery audit appender, which the app role may do.
+    await expect
+      .poll(async () => (await listAudit(appStore.db, { kind: "delivery.received" })).map((r) => r.subject), {
+        timeout: 10_000,
+      })
+      .toContain(`delivery:${sent.deliveryId}`);
     // A later migrate, without --app-role, keeps granting the role granted before.
     const again = await cli(names.owner, "db", "migrate");
     expect(again.stdout).toContain(`granted the app role "${names.app}"`);

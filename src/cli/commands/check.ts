@@ -8,21 +8,23 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { type AnalysisResult, analyze } from "../../core/analyze.ts";
-import { renderHtml } from "../../core/report/html.ts";
-import { renderJson } from "../../core/report/json.ts";
-import { renderMarkdown } from "../../core/report/markdown.ts";
-import { renderSarif } from "../../core/report/sarif.ts";
-import { renderText } from "../../core/report/text.ts";
-import { streamingExtraction, threadsFromEnv } from "../../parallel/extract-pool.ts";
-import { cacheDirectory, openDiskCache } from "../disk-cache.ts";
+import type { AccResult } from "../../core/acc/index.ts";
+import type { Snapshot } from "../../core/snapshot.ts";
+import { cacheDirectory } from "../disk-cache.ts";
 import { GitError } from "../git-snapshot.ts";
 import { type CliIo, parseOrUsage, UsageError } from "../io.ts";
 import { type LocalSnapshots, localSnapshots } from "../local-snapshot.ts";
-import { formatConfigErrors, readProjectConfig } from "../project-config.ts";
+import { StatCache } from "../stat-cache.ts";
+import {
+  loadWarmState,
+  type StoredMemo,
+  saveWarmState,
+  type WarmState,
+  warmStateFile,
+} from "../warm-state.ts";
 
 const FORMATS = ["text", "json", "sarif", "markdown", "html"] as const;
-type Format = (typeof FORMATS)[number];
+export type Format = (typeof FORMATS)[number];
 
 export const CHECK_USAGE = `Usage: maestro-hive check [DIR] [--base REF] [--config FILE] [--format text|json|sarif|markdown|html]
 
@@ -42,7 +44,8 @@ Options:
                    page: findings, component graph, suppressions; works offline)
   -h, --help       show this help
 
-Extraction results are cached in $XDG_CACHE_HOME/maestro-hive (default
+Extraction results, and what a re-check reuses (file stat data, resolved imports,
+findings), are cached in $XDG_CACHE_HOME/maestro-hive (default
 ~/.cache/maestro-hive), or in $MAESTRO_CACHE_DIR; never inside DIR.
 Exit codes: 0 pass, 1 the gate fails, 2 usage, git or config error.`;
 
@@ -93,39 +96,76 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (!existsSync(options.dir)) throw new UsageError(`directory not found: ${options.dir}`);
-  const loaded = readProjectConfig(options.dir, io.cwd, options.config);
+  const cacheDir = cacheDirectory(options.dir, io.env);
+  const warmFile = warmStateFile(cacheDir, options.dir);
+  const warm = loadWarmState(warmFile, options.dir);
+  const statCache = new StatCache(warm.stats);
+  // git lists the tree while the engine's code loads.
+  const listing = localSnapshots(options.dir, options.base, statCache);
+  listing.catch(() => {}); // awaited below, unless the config is invalid
+  const engine = await import("../check-engine.ts");
+
+  const loaded = engine.readProjectConfig(options.dir, io.cwd, options.config, warm.config);
   if (!loaded.ok) {
-    io.err(`maestro-hive check: invalid config\n${formatConfigErrors(loaded.errors)}`);
+    io.err(`maestro-hive check: invalid config\n${engine.formatConfigErrors(loaded.errors)}`);
     return 2;
   }
   if (loaded.hint) io.err(`maestro-hive check: ${loaded.hint}`);
 
-  const cache = openDiskCache(cacheDirectory(options.dir, io.env));
-  // Files are extracted in worker threads as they are read (only when ACC is configured).
-  const acc = loaded.config.acc;
-  const extraction = acc && streamingExtraction(cache, { ...acc, threads: threadsFromEnv(io.env) });
   let snapshots: LocalSnapshots;
   try {
-    snapshots = await localSnapshots(options.dir, options.base, extraction?.offer);
-    for (const file of snapshots.base?.files ?? []) extraction?.offer(file);
+    snapshots = await listing;
   } catch (error) {
     if (error instanceof GitError) {
       io.err(`maestro-hive check: ${error.message}`);
       return 2;
     }
     throw error;
-  } finally {
-    await extraction?.finish();
   }
-  const result = await analyze({
+  // The memo was stored by this engine (warm-state.ts checks its fingerprint) with the default languages.
+  const reuse = warm.memo && { ...warm.memo, languages: engine.DEFAULT_LANGUAGES };
+
+  const cache = engine.openDiskCache(cacheDir);
+  if (loaded.config.acc) {
+    const threads = engine.threadsFromEnv(io.env);
+    // Files the memo holds with the same blob are not extracted again (unless the memo turns
+    // out stale; the engine then extracts what the cache lacks itself).
+    const head = withoutMemoised(snapshots.head, reuse);
+    const toExtract = head.files.filter((file) => engine.languageOfPath(file.path) !== null).length;
+    if (snapshots.base === null && toExtract <= FEW_FILES && memoHolds(reuse, snapshots.head))
+      cache.skipLookups();
+    await engine.extractInParallel(snapshots.base ? [head, snapshots.base] : [head], cache, {
+      ...loaded.config.acc,
+      threads,
+    });
+  }
+  let kept: { result: AccResult; configKey: string } | null = null;
+  const result = await engine.analyze({
     head: snapshots.head,
     base: snapshots.base,
     config: loaded.config,
     now: new Date(),
     extractionCache: cache,
+    headPrevious: reuse && engine.restoredAcc(warm.acc, reuse, snapshots.head),
+    keepHeadAcc: (acc, configKey) => {
+      kept = { result: acc, configKey };
+    },
   });
   try {
-    cache.flush();
+    const head = kept as { result: AccResult; configKey: string } | null;
+    const memo = head?.result.memo ?? null;
+    cache.flush(engine.memoExtractionKeys(memo));
+    // Only a memo of the default languages is valid for the next run.
+    const next: WarmState =
+      head !== null && memo?.languages === engine.DEFAULT_LANGUAGES
+        ? {
+            stats: statCache.records(),
+            memo,
+            acc: engine.storedAcc(head.result, head.configKey),
+            config: loaded.memo,
+          }
+        : { stats: statCache.records(), memo: null, acc: null, config: loaded.memo };
+    if (warmStateChanged(statCache, warm, next)) saveWarmState(warmFile, options.dir, next);
   } catch (error) {
     io.err(
       `maestro-hive check: could not write the cache in ${cache.directory}: ${(error as Error).message}`,
@@ -134,25 +174,43 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   for (const issue of result.suppressions.errors)
     io.err(`maestro-hive check: suppression not applied: ${issue.message}`);
 
-  io.out(render(result, options.format, loaded.config.acc?.components));
+  io.out(engine.render(result, options.format, loaded.config.acc?.components));
   return result.gate.passed ? 0 : 1;
 }
 
-function render(
-  result: AnalysisResult,
-  format: Format,
-  components: Readonly<Record<string, readonly string[]>> | undefined,
-): string {
-  switch (format) {
-    case "html":
-      return renderHtml(result, { components });
-    case "json":
-      return renderJson(result);
-    case "sarif":
-      return renderSarif(result);
-    case "markdown":
-      return renderMarkdown(result);
-    case "text":
-      return renderText(result);
-  }
+/** Up to this many changed source files are parsed rather than looked up in the extraction cache. */
+const FEW_FILES = 64;
+
+/**
+ * Whether the engine will take over the memo (graph.ts reusableMemo, minus the options it
+ * also compares): the same set of paths, and the files its resolvers read unchanged.
+ */
+function memoHolds(memo: StoredMemo | null, snapshot: Snapshot): boolean {
+  if (memo === null || memo.blobs.size !== snapshot.files.length) return false;
+  const blobs = new Map(snapshot.files.map((file) => [file.path, file.blobSha]));
+  for (const path of memo.blobs.keys()) if (!blobs.has(path)) return false;
+  for (const path of memo.reads) if (memo.blobs.get(path) !== blobs.get(path)) return false;
+  return true;
+}
+
+/** Whether this run learnt anything the stored warm state lacks (else it is not rewritten). */
+function warmStateChanged(statCache: StatCache, warm: WarmState, next: WarmState): boolean {
+  if (statCache.hashed > 0 || next.stats.size !== warm.stats.size) return true;
+  if (next.config?.key !== warm.config?.key) return true;
+  if (next.memo === null || warm.memo === null) return next.memo !== warm.memo;
+  if (next.memo.files.size !== warm.memo.files.size || next.memo.blobs.size !== warm.memo.blobs.size)
+    return true;
+  // Same files and contents; the config may still have changed.
+  return next.acc?.configKey !== warm.acc?.configKey || next.acc?.factsKey !== warm.acc?.factsKey;
+}
+
+/** The snapshot without the files `memo` holds with the same blob. */
+function withoutMemoised(snapshot: Snapshot, memo: StoredMemo | null): Snapshot {
+  if (memo === null) return snapshot;
+  return {
+    ...snapshot,
+    files: snapshot.files.filter(
+      (file) => memo.blobs.get(file.path) !== file.blobSha || !memo.files.has(file.path),
+    ),
+  };
 }

@@ -75,7 +75,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const extraction = streamingExtraction(cache, { ...acc, threads: threadsFromEnv(io.env) });
   let snapshot: Snapshot;
   try {
-    snapshot = (await localSnapshots(dir, undefined, extraction.offer)).head;
+    snapshot = (await localSnapshots(dir, undefined, undefined, extraction.offer)).head;
   } catch (error) {
     if (error instanceof GitError) {
       io.err(`maestro-hive graph: ${error.message}`);

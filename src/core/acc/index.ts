@@ -46,6 +46,8 @@ export interface AccResult {
   readonly memo: GraphMemo;
   /** The rules' view of the graph (a later run with `previous` derives its own from it). */
   readonly context: AccContext;
+  /** `context.facts.key`, readable without building the context (a result restored from disk builds it on use). */
+  readonly factsKey: string;
 }
 
 /**
@@ -82,7 +84,7 @@ function evaluate(
     defaultExcludes: config.defaultExcludes,
   });
   const facts = new ProjectFacts(createProjectFiles(snapshot.files), built.memo.blobs);
-  if (previous !== undefined && previous.context.facts.key === facts.key) {
+  if (previous !== undefined && previous.factsKey === facts.key) {
     const derived = deriveFromPrevious(built, previous, config);
     if (derived !== null) return { acc: derived, built };
   }
@@ -105,6 +107,7 @@ function evaluate(
     stats: { ...built.stats, mappedFiles, findings: findings.length },
     memo: built.memo,
     context,
+    factsKey: facts.key,
   };
   return { acc, built };
 }
@@ -126,13 +129,12 @@ function deriveFromPrevious(
   const notices = [...built.notices, ...previous.notices.filter((notice) => GRAPH_NOTICES.has(notice.kind))];
   if (changed.length === 0) {
     notices.push(...previous.notices.filter((notice) => RULE_NOTICES.has(notice.kind)));
-    return {
-      ...previous,
+    return withFields(previous, {
       graph: built.graph,
       notices,
       stats: { ...built.stats, mappedFiles: previous.stats.mappedFiles, findings: previous.findings.length },
       memo: built.memo,
-    };
+    });
   }
   const context = deriveAccContext(previous.context, built.graph, changed);
   if (context === null) return null;
@@ -154,7 +156,19 @@ function deriveFromPrevious(
     stats: { ...built.stats, mappedFiles: previous.stats.mappedFiles, findings: findings.length },
     memo: built.memo,
     context,
+    factsKey: previous.factsKey,
   };
+}
+
+/**
+ * `{ ...result, ...fields }`, except that accessors are copied as accessors: a context the
+ * CLI restores from disk is built only when read (a spread would build it here).
+ */
+function withFields(result: AccResult, fields: Partial<AccResult>): AccResult {
+  return Object.defineProperties(
+    {},
+    { ...Object.getOwnPropertyDescriptors(result), ...Object.getOwnPropertyDescriptors(fields) },
+  ) as AccResult;
 }
 
 /** Indexes of the files whose imports differ, or null when the graphs do not list the same paths. */

@@ -38,6 +38,8 @@ export class PathFilter {
   private readonly pathPatterns: Minimatch[] = [];
   /** Whether a folder (or a folder above it) matches; paths of one folder share the answer. */
   private readonly directoryMemo = new Map<string, boolean>();
+  /** No pattern at all (an absent exclude): nothing matches. */
+  private readonly none: boolean;
 
   constructor(patterns: readonly string[]) {
     for (const pattern of patterns) {
@@ -48,23 +50,24 @@ export class PathFilter {
       else if (isLiteralSegment(body)) (dirOnly ? this.literalDirSegments : this.literalSegments).add(body);
       else this.segmentPatterns.push({ matcher: new Minimatch(body, options), dirOnly });
     }
-  }
-
-  get empty(): boolean {
-    return (
+    this.none =
       this.segmentPatterns.length === 0 &&
       this.pathPatterns.length === 0 &&
       this.literalSegments.size === 0 &&
-      this.literalDirSegments.size === 0
-    );
+      this.literalDirSegments.size === 0;
+  }
+
+  get empty(): boolean {
+    return this.none;
   }
 
   /** Whether a folder (or one above it) matches. */
   matchesFolder(folder: string): boolean {
-    return this.directoryMatches(folder);
+    return !this.none && this.directoryMatches(folder);
   }
 
   matches(path: string): boolean {
+    if (this.none) return false; // e.g. no exclude: nothing to walk for every path
     const slash = path.lastIndexOf("/");
     if (slash > 0 && this.directoryMatches(path.slice(0, slash))) return true;
     return this.entryMatches(slash < 0 ? path : path.slice(slash + 1), path, false);
@@ -170,6 +173,8 @@ export class PathSelection {
 
   /** The top-most build/dist folder above `path` that is build output, or null. */
   private outputFolder(path: string): string | null {
+    // A folder segment "build" or "dist" is followed by "/": most paths have neither.
+    if (!path.includes("build/") && !path.includes("dist/")) return null;
     const parts = path.split("/");
     for (let i = 0; i < parts.length - 1; i++) {
       if (!OUTPUT_FOLDERS.has(parts[i]!)) continue;

@@ -380,6 +380,14 @@ export class FakeGitHub {
     return comment;
   }
 
+  /** Deletes a comment, as someone doing so on GitHub would; false when there was none. */
+  deleteComment(id: number): boolean {
+    const index = this.comments.findIndex((comment) => comment.id === id);
+    if (index === -1) return false;
+    this.comments.splice(index, 1);
+    return true;
+  }
+
   /**
    * Adds an artifact (a zip) to a workflow run, as actions/upload-artifact would. Its download
    * answers 302 to a short-lived blob URL, like GitHub; an expired artifact answers 410.

@@ -1,0 +1,485 @@
+/**
+ * What `check` keeps between runs on one folder, so that a re-check after a small change
+ * redoes only what the change touched (issue 17's warm path):
+ * - the stat records of the working tree (stat-cache.ts): unchanged files are not read;
+ * - the head's graph memo (graph.ts GraphMemo): while the set of paths and every file the
+ *   resolvers read (tsconfig.json, package.json, pyproject.toml, …) are unchanged, a file
+ *   with an unchanged blob keeps its extracted and resolved imports; otherwise the engine
+ *   ignores the memo (it checks this itself) and the extraction cache still serves.
+ *
+ * One compact binary file per analysed folder in the cache directory, written atomically
+ * (temporary file + rename). It is tied to the engine's code (ENGINE fingerprint: the files of
+ * the running CLI, the Node version): any other build's state is ignored. A file that does not
+ * deserialize or has the wrong shape is ignored too; the run is then simply cold.
+ */
+import { createHash } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { deserialize, serialize } from "node:v8";
+import type { GraphMemo } from "../core/acc/graph.ts";
+import type { AccResult } from "../core/acc/index.ts";
+import type {
+  ExtractError,
+  ExtractResult,
+  GraphFile,
+  ImportKind,
+  Language,
+  RawImport,
+  ResolvedImport,
+} from "../core/acc/model.ts";
+import type { ConfigMemo } from "./project-config.ts";
+import type { StatRecord } from "./stat-cache.ts";
+
+const FORMAT = 1;
+
+/** A graph memo built with the default languages (GraphMemo.languages: DEFAULT_LANGUAGES). */
+export type StoredMemo = Omit<GraphMemo, "languages">;
+
+/**
+ * The head's ACC result (analyze.ts `keepHeadAcc`) without its rules context, which a later
+ * run rebuilds if it needs it; its graph is the memo's entries for `paths`, in order.
+ */
+export interface StoredAcc
+  extends Pick<AccResult, "findings" | "notices" | "metrics" | "stats" | "factsKey"> {
+  readonly configKey: string;
+  readonly paths: readonly string[];
+}
+
+export interface WarmState {
+  readonly stats: ReadonlyMap<string, StatRecord>;
+  /** The caller must only store a memo built with the default languages, and adds them back at load. */
+  readonly memo: StoredMemo | null;
+  /** Only with a memo holding every file of its graph. */
+  readonly acc: StoredAcc | null;
+  /** The validated config of the last run (project-config.ts). */
+  readonly config: ConfigMemo | null;
+}
+
+const EMPTY: WarmState = { stats: new Map(), memo: null, acc: null, config: null };
+const MAGIC = "MHW1";
+
+/** The state file of `dir` inside the cache directory (several folders may share one). */
+export function warmStateFile(cacheDirectory: string, dir: string): string {
+  const tag = createHash("sha256").update(resolve(dir)).digest("hex").slice(0, 16);
+  return join(cacheDirectory, `warm-v${FORMAT}-${tag}.bin`);
+}
+
+/** The state the last run on `dir` left, or an empty one. */
+export function loadWarmState(file: string, dir: string): WarmState {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return EMPTY;
+  }
+  try {
+    const decoded = decode(bytes);
+    if (decoded.header.dir !== resolve(dir) || decoded.header.engine !== engineFingerprint()) return EMPTY;
+    return decoded.state;
+  } catch {
+    return EMPTY; // truncated, foreign or from another format: the run is cold
+  }
+}
+
+/** Writes the state for the next run. */
+export function saveWarmState(file: string, dir: string, state: WarmState): void {
+  const header = { format: FORMAT, engine: engineFingerprint(), dir: resolve(dir) };
+  const bytes = encode(header, state);
+  mkdirSync(dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, bytes);
+  renameSync(temporary, file);
+}
+
+interface Header {
+  readonly format: number;
+  readonly engine: string;
+  readonly dir: string;
+}
+
+interface StoredHeader extends Header {
+  readonly strings: string[];
+  readonly floats: number;
+  readonly ints: number;
+  readonly memo: { readonly maxBytes: number; readonly maxNesting: number | null } | null;
+  /** The ACC result's keys; its paths follow the memo in the int32 part, the rest is in the tail. */
+  readonly acc: { readonly configKey: string; readonly factsKey: string } | null;
+  /** Bytes of the V8-serialized tail (Tail). */
+  readonly tail: number;
+}
+
+/** Exact (V8-serialized): the ACC result's findings, notices and metrics, and the config. */
+interface Tail {
+  readonly acc: Pick<AccResult, "findings" | "notices" | "metrics" | "stats"> | null;
+  readonly config: ConfigMemo | null;
+}
+
+/*
+ * Layout: "MHW1", the header's byte length (uint32), the header (JSON: the string table and
+ * counts), padding to 8 bytes, the stat numbers (float64), then everything else as int32
+ * (strings as indexes into the table, -1 for null), then the ACC result's findings, notices
+ * and metrics (V8-serialized: a few objects, kept exactly). Tens of thousands of small objects
+ * decode several times faster this way than through v8.deserialize or JSON.parse.
+ */
+function encode(header: Header, { stats, memo, acc, config }: WarmState): Buffer {
+  const strings: string[] = [];
+  const index = new Map<string, number>();
+  const id = (value: string | null | undefined): number => {
+    if (value === null || value === undefined) return -1;
+    let found = index.get(value);
+    if (found === undefined) {
+      found = strings.length;
+      strings.push(value);
+      index.set(value, found);
+    }
+    return found;
+  };
+  const floats: number[] = [];
+  const ints: number[] = [stats.size];
+  for (const [path, record] of stats) {
+    floats.push(record[0], record[1], record[2], record[3], record[4]);
+    ints.push(id(path), id(record[5]));
+  }
+  const memoHeader = memo === null ? null : encodeMemo(memo, ints, id);
+  let accHeader: StoredHeader["acc"] = null;
+  let accTail: Tail["acc"] = null;
+  if (memoHeader !== null && acc?.paths.every((path) => memo?.files.has(path)) === true) {
+    ints.push(acc.paths.length);
+    for (const path of acc.paths) ints.push(id(path));
+    const { findings, notices, metrics, stats: accStats } = acc;
+    accTail = { findings, notices, metrics, stats: accStats };
+    accHeader = { configKey: acc.configKey, factsKey: acc.factsKey };
+  }
+  const tail = serialize({ acc: accTail, config } satisfies Tail);
+  const head = Buffer.from(
+    JSON.stringify({
+      ...header,
+      strings,
+      floats: floats.length,
+      ints: ints.length,
+      memo: memoHeader,
+      acc: accHeader,
+      tail: tail.length,
+    } satisfies StoredHeader),
+  );
+  const headerEnd = 8 + head.length;
+  const floatsAt = Math.ceil(headerEnd / 8) * 8;
+  const intsAt = floatsAt + floats.length * 8;
+  const tailAt = intsAt + ints.length * 4;
+  const out = Buffer.alloc(tailAt + tail.length);
+  tail.copy(out, tailAt);
+  out.write(MAGIC, 0, "latin1");
+  out.writeUInt32LE(head.length, 4);
+  head.copy(out, 8);
+  new Float64Array(out.buffer, out.byteOffset + floatsAt, floats.length).set(floats);
+  new Int32Array(out.buffer, out.byteOffset + intsAt, ints.length).set(ints);
+  return out;
+}
+
+/** Appends the memo to `ints`; null when it holds something this format does not know (not kept). */
+function encodeMemo(
+  memo: StoredMemo,
+  ints: number[],
+  id: (value: string | null | undefined) => number,
+): StoredHeader["memo"] {
+  const start = ints.length;
+  ints.push(memo.blobs.size);
+  for (const [path, blob] of memo.blobs) ints.push(id(path), id(blob));
+  ints.push(memo.reads.size);
+  for (const path of memo.reads) ints.push(id(path));
+  ints.push(memo.files.size);
+  for (const [path, { extracted, file }] of memo.files) {
+    if (file.path !== path || !knownKeys(extracted, EXTRACT_KEYS)) return abandon(ints, start);
+    ints.push(id(path), id(file.language), extracted.error ? id(JSON.stringify(extracted.error)) : -1);
+    const packed = (extracted as { [PACKED]?: PackedRaws })[PACKED];
+    if (packed !== undefined) repackRaws(packed, ints, id);
+    else if (!packRaws(extracted.imports, ints, id)) return abandon(ints, start);
+    ints.push(file.imports.length);
+    for (const edge of file.imports) {
+      if (!knownKeys(edge, RESOLVED_KEYS)) return abandon(ints, start);
+      ints.push(
+        id(edge.specifier),
+        edge.line,
+        id(edge.kind),
+        edge.sideEffect ? 1 : 0,
+        id(edge.target),
+        id(edge.external),
+      );
+    }
+  }
+  return { maxBytes: memo.maxBytes, maxNesting: memo.maxNesting };
+}
+
+/** Raw imports as stored: [count, then per import: specifier, line, kind, flags, level, names count, names…]. */
+function packRaws(raws: readonly RawImport[], ints: number[], id: (value: string) => number): boolean {
+  ints.push(raws.length);
+  for (const raw of raws) {
+    if (!knownKeys(raw, RAW_KEYS)) return false;
+    const flags = (raw.sideEffect ? 1 : 0) | (raw.names ? 2 : 0) | (raw.level !== undefined ? 4 : 0);
+    ints.push(id(raw.specifier), raw.line, id(raw.kind), flags, raw.level ?? 0, raw.names?.length ?? 0);
+    for (const name of raw.names ?? []) ints.push(id(name));
+  }
+  return true;
+}
+
+/** Copies raw imports still packed from the last load, with their strings re-indexed. */
+function repackRaws(packed: PackedRaws, ints: number[], id: (value: string) => number): void {
+  const { ints: from, strings } = packed;
+  let at = packed.start;
+  const count = from[at++]!;
+  ints.push(count);
+  for (let r = 0; r < count; r++) {
+    ints.push(
+      id(strings[from[at]!]!),
+      from[at + 1]!,
+      id(strings[from[at + 2]!]!),
+      from[at + 3]!,
+      from[at + 4]!,
+    );
+    const names = from[at + 5]!;
+    ints.push(names);
+    at += 6;
+    for (let k = 0; k < names; k++) ints.push(id(strings[from[at++]!]!));
+  }
+}
+
+/**
+ * Raw imports are only read by the engine when a file is resolved again, which a memoised file
+ * is not: they stay packed until something reads them (and are copied packed on the next save).
+ */
+const PACKED = Symbol("packed raw imports");
+
+interface PackedRaws {
+  readonly ints: Int32Array;
+  readonly strings: readonly string[];
+  readonly start: number;
+}
+
+function lazyExtracted(packed: PackedRaws, error: ExtractError | null): ExtractResult {
+  let imports: RawImport[] | undefined;
+  const result = {
+    get imports(): RawImport[] {
+      imports ??= unpackRaws(packed);
+      return imports;
+    },
+    ...(error === null ? {} : { error }),
+  };
+  Object.defineProperty(result, PACKED, { value: packed, enumerable: false });
+  return result;
+}
+
+function unpackRaws({ ints, strings, start }: PackedRaws): RawImport[] {
+  let at = start;
+  const raws: RawImport[] = [];
+  for (let r = ints[at++]!; r > 0; r--) {
+    const specifier = strings[ints[at]!]!;
+    const line = ints[at + 1]!;
+    const kind = strings[ints[at + 2]!] as ImportKind;
+    const flags = ints[at + 3]!;
+    const level = ints[at + 4]!;
+    const names: string[] = [];
+    for (let k = ints[at + 5]!, n = at + 6; k > 0; k--, n++) names.push(strings[ints[n]!]!);
+    at += 6 + names.length;
+    raws.push({
+      specifier,
+      line,
+      kind,
+      ...(flags & 1 ? { sideEffect: true as const } : {}),
+      ...(flags & 2 ? { names } : {}),
+      ...(flags & 4 ? { level } : {}),
+    });
+  }
+  return raws;
+}
+
+function abandon(ints: number[], start: number): null {
+  ints.length = start;
+  return null;
+}
+
+const EXTRACT_KEYS: ReadonlySet<string> = new Set(["imports", "error"]);
+const RAW_KEYS: ReadonlySet<string> = new Set(["specifier", "line", "kind", "sideEffect", "names", "level"]);
+const RESOLVED_KEYS: ReadonlySet<string> = new Set([
+  "specifier",
+  "line",
+  "kind",
+  "target",
+  "external",
+  "sideEffect",
+]);
+
+function knownKeys(value: object, keys: ReadonlySet<string>): boolean {
+  for (const key in value) if (!keys.has(key)) return false;
+  return true;
+}
+
+/** Reads the int32 part in order; every index and count is checked against the data. */
+class Reader {
+  at = 0;
+  readonly ints: Int32Array;
+  readonly strings: readonly string[];
+
+  constructor(ints: Int32Array, strings: readonly string[]) {
+    this.ints = ints;
+    this.strings = strings;
+  }
+
+  int(): number {
+    if (this.at >= this.ints.length) throw new Error("truncated");
+    return this.ints[this.at++]!;
+  }
+
+  str(): string {
+    const value = this.strings[this.int()];
+    if (typeof value !== "string") throw new Error("bad string index");
+    return value;
+  }
+
+  strOrNull(): string | null {
+    const i = this.int();
+    return i === -1 ? null : this.stringAt(i);
+  }
+
+  private stringAt(i: number): string {
+    const value = this.strings[i];
+    if (typeof value !== "string") throw new Error("bad string index");
+    return value;
+  }
+}
+
+function decode(bytes: Buffer): { header: StoredHeader; state: WarmState } {
+  if (bytes.toString("latin1", 0, 4) !== MAGIC) throw new Error("not a warm state file");
+  const headerLength = bytes.readUInt32LE(4);
+  const header = JSON.parse(bytes.toString("utf8", 8, 8 + headerLength)) as StoredHeader;
+  if (header.format !== FORMAT || !Array.isArray(header.strings)) throw new Error("other format");
+  const floatsAt = Math.ceil((8 + headerLength) / 8) * 8;
+  const intsAt = floatsAt + header.floats * 8;
+  const tailAt = intsAt + header.ints * 4;
+  if (tailAt + header.tail !== bytes.length) throw new Error("truncated");
+  const tail = deserialize(bytes.subarray(tailAt)) as Tail;
+  if (typeof tail !== "object" || tail === null) throw new Error("bad tail");
+  const config = isConfigMemo(tail.config) ? tail.config : null;
+  // Copies: the buffer's offset need not be aligned for typed-array views.
+  const floats = new Float64Array(bytes.buffer.slice(bytes.byteOffset + floatsAt, bytes.byteOffset + intsAt));
+  const ints = new Int32Array(bytes.buffer.slice(bytes.byteOffset + intsAt, bytes.byteOffset + tailAt));
+  const reader = new Reader(ints, header.strings);
+  const stats = new Map<string, StatRecord>();
+  const statCount = reader.int();
+  if (statCount * 5 !== floats.length) throw new Error("bad stats");
+  for (let i = 0; i < statCount; i++) {
+    const f = i * 5;
+    const path = reader.str();
+    stats.set(path, [
+      floats[f]!,
+      floats[f + 1]!,
+      floats[f + 2]!,
+      floats[f + 3]!,
+      floats[f + 4]!,
+      reader.str(),
+    ]);
+  }
+  if (header.memo === null) return { header, state: { stats, memo: null, acc: null, config } };
+  const blobs = new Map<string, string>();
+  for (let n = reader.int(); n > 0; n--) blobs.set(reader.str(), reader.str());
+  const reads = new Set<string>();
+  for (let n = reader.int(); n > 0; n--) reads.add(reader.str());
+  const files = decodeFiles(reader);
+  let acc: StoredAcc | null = null;
+  if (header.acc !== null) {
+    const paths: string[] = [];
+    for (let n = reader.int(); n > 0; n--) paths.push(reader.str());
+    if (tail.acc === null || typeof tail.acc !== "object") throw new Error("no ACC result");
+    const { findings, notices, metrics, stats: accStats } = tail.acc;
+    if (!Array.isArray(findings) || !Array.isArray(notices) || typeof accStats !== "object")
+      throw new Error("bad ACC result");
+    const { configKey, factsKey } = header.acc;
+    acc = { configKey, factsKey, paths, findings, notices, metrics, stats: accStats };
+  }
+  if (reader.at !== ints.length) throw new Error("trailing data");
+  const { maxBytes, maxNesting } = header.memo;
+  return { header, state: { stats, memo: { blobs, reads, files, maxBytes, maxNesting }, acc, config } };
+}
+
+function decodeFiles(reader: Reader): Map<string, { extracted: ExtractResult; file: GraphFile }> {
+  const files = new Map<string, { extracted: ExtractResult; file: GraphFile }>();
+  for (let n = reader.int(); n > 0; n--) {
+    const path = reader.str();
+    const language = reader.str() as Language;
+    const error = reader.strOrNull();
+    // Skipped over (bounds and string indexes checked), decoded only if read.
+    const rawStart = reader.at;
+    for (let r = reader.int(); r > 0; r--) {
+      reader.str();
+      reader.int();
+      reader.str();
+      reader.int();
+      reader.int();
+      for (let k = reader.int(); k > 0; k--) reader.str();
+    }
+    const imports: ResolvedImport[] = [];
+    for (let r = reader.int(); r > 0; r--) {
+      const specifier = reader.str();
+      const line = reader.int();
+      const kind = reader.str() as ImportKind;
+      const sideEffect = reader.int() === 1;
+      const target = reader.strOrNull();
+      const external = reader.strOrNull();
+      imports.push(
+        sideEffect
+          ? { specifier, line, kind, target, external, sideEffect: true }
+          : { specifier, line, kind, target, external },
+      );
+    }
+    const extracted = lazyExtracted(
+      { ints: reader.ints, strings: reader.strings, start: rawStart },
+      error === null ? null : (JSON.parse(error) as ExtractError),
+    );
+    files.set(path, { extracted, file: { path, language, imports } });
+  }
+  return files;
+}
+
+function isConfigMemo(value: unknown): value is ConfigMemo {
+  if (typeof value !== "object" || value === null) return false;
+  const memo = value as Record<string, unknown>;
+  return typeof memo.key === "string" && typeof memo.config === "object" && memo.config !== null;
+}
+
+let fingerprint: string | undefined;
+
+/** Replaced by a literal when the CLI is bundled; undeclared (typeof: "undefined") in the sources. */
+declare const __MAESTRO_BUILD_ID__: string | undefined;
+
+/**
+ * The running engine's identity: the Node version and the bundle's build id, or (sources,
+ * tsc build) the size and modification time of every module file of the tree, so that state
+ * from other code is never reused.
+ */
+export function engineFingerprint(): string {
+  if (fingerprint !== undefined) return fingerprint;
+  // The bundle carries its build's identity (scripts/bundle-cli.ts): no files to stat.
+  if (typeof __MAESTRO_BUILD_ID__ === "string") {
+    fingerprint = `${process.version}\0${process.arch}\0${__MAESTRO_BUILD_ID__}`;
+    return fingerprint;
+  }
+  const here = dirname(fileURLToPath(import.meta.url));
+  // The bundle's chunks sit side by side; the sources and the tsc build are one tree above cli/.
+  const root = basename(here) === "cli" ? dirname(here) : here;
+  const hash = createHash("sha256").update(`${process.version}\0${process.arch}\0`);
+  const walk = (folder: string, prefix: string): void => {
+    for (const entry of readdirSync(folder, { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    )) {
+      const full = join(folder, entry.name);
+      if (entry.isDirectory()) walk(full, `${prefix}${entry.name}/`);
+      else if (/\.(?:[cm]?js|[cm]?ts)$/.test(entry.name)) {
+        const stats = statSync(full);
+        hash.update(`${prefix}${entry.name}\0${stats.size}\0${stats.mtimeMs}\0`);
+      }
+    }
+  };
+  walk(root, "");
+  fingerprint = hash.digest("hex");
+  return fingerprint;
+}

@@ -1,0 +1,251 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cacheDirectory } from "../../src/cli/disk-cache.ts";
+import { GitError, workingTreeSnapshot } from "../../src/cli/git-snapshot.ts";
+import { memoryIo } from "../../src/cli/io.ts";
+import { main } from "../../src/cli/main.ts";
+import { RACY_MS, StatCache, type StatRecord } from "../../src/cli/stat-cache.ts";
+import { loadWarmState, saveWarmState, warmStateFile } from "../../src/cli/warm-state.ts";
+import { runAcc } from "../../src/core/acc/index.ts";
+import { loadConfig } from "../../src/core/config/load.ts";
+import { GitRepo } from "../harness/git-repo.ts";
+import { writeFiles } from "./worktree.ts";
+
+const CONFIG = `acc:
+  components:
+    ui: ["src/ui/**"]
+    domain: ["src/domain/**"]
+    data: ["src/data/**"]
+  rules:
+    - { id: layered, type: layers, layers: [ui, domain, data] }
+    - { id: no-cycles, type: no-cycles }
+`;
+
+const FILES = {
+  ".github/maestro-hive.yml": CONFIG,
+  "tsconfig.json": JSON.stringify({ compilerOptions: { baseUrl: ".", paths: { "@lib/*": ["src/data/*"] } } }),
+  "package.json": JSON.stringify({ name: "warm", dependencies: { lodash: "4" } }),
+  "src/ui/page.ts": 'import { rule } from "../domain/rule";\nexport const page = rule;\n',
+  "src/domain/rule.ts":
+    'import { row } from "@lib/repo";\nimport _ from "lodash";\nexport const rule = [row, _];\n',
+  "src/data/repo.ts": 'import { rule } from "../domain/rule";\nexport const row = 1;\nvoid rule;\n',
+  "src/data/util.ts": "export const util = 1;\n",
+  "README.md": "# warm\n",
+  "pkg/__init__.py": "",
+  "pkg/a.py": "from . import b\nfrom .b import x, y\nimport os\n",
+  "pkg/b.py": "x = 1\ny = 2\n",
+};
+
+async function check(
+  dir: string,
+  cache: string,
+  extra: string[] = [],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const io = memoryIo(tmpdir(), { MAESTRO_CACHE_DIR: cache });
+  const code = await main(["check", dir, "--format", "json", ...extra], io);
+  return { code, stdout: io.stdout.join(""), stderr: io.stderr.join("\n") };
+}
+
+/** The ACC result of the head as a cold engine computes it (no memo, no cache). */
+async function coldAcc(dir: string) {
+  const config = loadConfig(readFileSync(join(dir, ".github/maestro-hive.yml"), "utf8"));
+  if (!config.ok || !config.config.acc) throw new Error("bad test config");
+  return runAcc(await workingTreeSnapshot(dir), config.config.acc);
+}
+
+describe("check's warm state: a warm run reports exactly what a cold run does", () => {
+  let repo: GitRepo;
+  let cache: string;
+  beforeAll(() => {
+    repo = GitRepo.create();
+    repo.commit("base", FILES);
+    cache = mkdtempSync(join(tmpdir(), "maestro-warm-"));
+  });
+  afterAll(() => {
+    repo.cleanup();
+    rmSync(cache, { recursive: true, force: true });
+  });
+
+  /** Runs check warm (the shared cache) and cold (a fresh one); both must agree, graph included. */
+  async function expectWarmEqualsCold(extra: string[] = []): Promise<string> {
+    const warm = await check(repo.dir, cache, extra);
+    const fresh = mkdtempSync(join(tmpdir(), "maestro-cold-"));
+    try {
+      const cold = await check(repo.dir, fresh, extra);
+      expect(warm).toEqual(cold);
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
+    const state = loadWarmState(warmStateFile(cache, repo.dir), repo.dir);
+    expect(state.memo).not.toBeNull();
+    const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : 1);
+    const memoGraph = [...state.memo!.files.values()].map((entry) => entry.file).sort(byPath);
+    const cold = await coldAcc(repo.dir);
+    expect(memoGraph).toEqual(cold.graph.files);
+    // The raw imports too, though kept packed until read.
+    const raws = (memo: { files: ReadonlyMap<string, { extracted: { imports: unknown } }> }) =>
+      [...memo.files].map(([path, entry]) => ({ path, imports: entry.extracted.imports })).sort(byPath);
+    expect(raws(state.memo!)).toEqual(raws(cold.memo));
+    return warm.stdout;
+  }
+
+  it("after changes, additions, deletions and tsconfig/package.json changes", async () => {
+    const first = await expectWarmEqualsCold();
+    expect(JSON.parse(first).acc.violations.length).toBeGreaterThan(0);
+    expect(loadWarmState(warmStateFile(cache, repo.dir), repo.dir).acc?.findings.length).toBeGreaterThan(0);
+    // Older than the racy window: the next runs take unchanged files from the stat records.
+    await new Promise((resolve) => setTimeout(resolve, RACY_MS + 100));
+    expect(await expectWarmEqualsCold()).toBe(first);
+    expect(loadWarmState(warmStateFile(cache, repo.dir), repo.dir).stats.size).toBeGreaterThan(5);
+
+    // An edit that removes the upward import data → domain (and the cycle).
+    writeFiles(repo.dir, { "src/data/repo.ts": "export const row = 1;\n" });
+    const edited = await expectWarmEqualsCold();
+    expect(edited).not.toBe(first);
+
+    // A new file (the set of paths changes: memoised resolutions no longer hold) imported upwards.
+    writeFiles(repo.dir, {
+      "src/data/new.ts": 'import { page } from "../ui/page";\nexport const n = page;\n',
+      "src/data/util.ts": 'import { n } from "./new";\nexport const util = n;\n',
+    });
+    expect(await expectWarmEqualsCold()).toContain("src/data/new.ts");
+
+    // A deletion: the import of ./new no longer resolves.
+    writeFiles(repo.dir, { "src/data/new.ts": null });
+    expect(await expectWarmEqualsCold()).not.toContain('"src/data/new.ts"');
+
+    // The config changes (findings must follow), then the files do not (the stored result serves).
+    writeFiles(repo.dir, {
+      ".github/maestro-hive.yml": CONFIG.replace("layers: [ui, domain, data]", "layers: [data, domain, ui]"),
+    });
+    const reordered = await expectWarmEqualsCold();
+    expect(await expectWarmEqualsCold()).toBe(reordered);
+    // An invalid config is reported, never taken from the stored one.
+    writeFiles(repo.dir, { ".github/maestro-hive.yml": `${CONFIG}  bogus: 1\n` });
+    expect((await check(repo.dir, cache)).code).toBe(2);
+    writeFiles(repo.dir, { ".github/maestro-hive.yml": CONFIG });
+    await expectWarmEqualsCold();
+    expect(loadWarmState(warmStateFile(cache, repo.dir), repo.dir).config?.key).toContain(CONFIG);
+
+    // tsconfig paths now point elsewhere: @lib/repo no longer resolves to src/data/repo.ts.
+    writeFiles(repo.dir, {
+      "tsconfig.json": JSON.stringify({
+        compilerOptions: { baseUrl: ".", paths: { "@lib/*": ["src/ui/*"] } },
+      }),
+    });
+    await expectWarmEqualsCold();
+    writeFiles(repo.dir, {
+      "tsconfig.json": JSON.stringify({
+        compilerOptions: { baseUrl: ".", paths: { "@lib/*": ["src/data/*"] } },
+      }),
+      "package.json": JSON.stringify({ name: "warm", dependencies: {} }),
+    });
+    await expectWarmEqualsCold();
+  }, 30_000);
+
+  it("with --base: the head's stored result serves the head, and the base derives from it", async () => {
+    await expectWarmEqualsCold();
+    repo.commit("second", {
+      "src/data/util.ts": 'import { page } from "../ui/page";\nexport const util = page;\n',
+    });
+    writeFiles(repo.dir, {
+      "src/data/repo.ts": 'import { rule } from "../domain/rule";\nexport const row = 2;\nvoid rule;\n',
+    });
+    const report = JSON.parse(await expectWarmEqualsCold(["--base", "HEAD~1"]));
+    expect(report.acc.violations.length + report.acc.fixed.length).toBeGreaterThan(0);
+    expect(JSON.parse(await expectWarmEqualsCold(["--base", "HEAD~1"]))).toEqual(report);
+  });
+
+  it("ignores a state file from another folder, another engine or a truncated one", async () => {
+    const file = warmStateFile(cache, repo.dir);
+    await check(repo.dir, cache);
+    const saved = readFileSync(file);
+    expect(loadWarmState(file, repo.dir).memo).not.toBeNull();
+    expect(loadWarmState(file, join(repo.dir, "src"))).toEqual({
+      stats: new Map(),
+      memo: null,
+      acc: null,
+      config: null,
+    });
+    writeFileSync(file, saved.subarray(0, saved.length - 9));
+    expect(loadWarmState(file, repo.dir)).toEqual({ stats: new Map(), memo: null, acc: null, config: null });
+    writeFileSync(file, Buffer.from("not a state file"));
+    expect(loadWarmState(file, repo.dir)).toEqual({ stats: new Map(), memo: null, acc: null, config: null });
+    // A run after a broken state is cold, and right.
+    await expectWarmEqualsCold();
+  });
+});
+
+describe("the stat cache", () => {
+  let repo: GitRepo;
+  beforeAll(() => {
+    repo = GitRepo.create();
+    repo.commit("base", { "a.ts": "export const a = 1;\n", "b.ts": 'import "./a";\n' });
+  });
+  afterAll(() => repo.cleanup());
+
+  it("takes unchanged files' blob SHAs from the records and reads their contents only on use", async () => {
+    const later = Date.now() + 10 * RACY_MS; // as if the files were read long after their last change
+    const first = new StatCache(new Map(), later);
+    const cold = await workingTreeSnapshot(repo.dir, first);
+    expect(first.hashed).toBe(2);
+    const second = new StatCache(first.records(), later);
+    const warm = await workingTreeSnapshot(repo.dir, second);
+    expect([second.reused, second.hashed]).toEqual([2, 0]);
+    expect(warm.files.map((f) => [f.path, f.blobSha])).toEqual(cold.files.map((f) => [f.path, f.blobSha]));
+    expect(warm.files.map((f) => Buffer.from(f.content).toString())).toEqual(
+      cold.files.map((f) => Buffer.from(f.content).toString()),
+    );
+    // A changed size, mtime or inode: read and hashed again.
+    writeFiles(repo.dir, { "a.ts": "export const a = 22;\n" });
+    const third = new StatCache(second.records(), later);
+    const changed = await workingTreeSnapshot(repo.dir, third);
+    expect([third.reused, third.hashed]).toEqual([1, 1]);
+    expect(changed.files[0]!.blobSha).not.toBe(cold.files[0]!.blobSha);
+  });
+
+  it("does not record files changed within the racy window, and rejects contents that do not match", async () => {
+    const now = new StatCache(new Map());
+    writeFiles(repo.dir, { "a.ts": "export const a = 3;\n" });
+    await workingTreeSnapshot(repo.dir, now);
+    expect(now.records().has("a.ts")).toBe(false);
+    // A record that matches the stat data but not the contents (as if rewritten unnoticed).
+    const stats = statSync(join(repo.dir, "a.ts"));
+    const forged: StatRecord = [
+      stats.mtimeMs,
+      stats.ctimeMs,
+      stats.size,
+      stats.ino,
+      stats.mode,
+      "0".repeat(40),
+    ];
+    const snapshot = await workingTreeSnapshot(repo.dir, new StatCache(new Map([["a.ts", forged]])));
+    const file = snapshot.files.find((f) => f.path === "a.ts")!;
+    expect(file.blobSha).toBe("0".repeat(40));
+    expect(() => file.content).toThrow(GitError);
+  });
+
+  it("keeps a state per folder in a shared cache directory", () => {
+    const shared = mkdtempSync(join(tmpdir(), "maestro-warm-shared-"));
+    try {
+      expect(warmStateFile(shared, "/a")).not.toBe(warmStateFile(shared, "/b"));
+      saveWarmState(warmStateFile(shared, "/a"), "/a", {
+        stats: new Map(),
+        memo: null,
+        acc: null,
+        config: null,
+      });
+      expect(loadWarmState(warmStateFile(shared, "/a"), "/a")).toEqual({
+        stats: new Map(),
+        memo: null,
+        acc: null,
+        config: null,
+      });
+      expect(cacheDirectory("/a", { MAESTRO_CACHE_DIR: shared })).toBe(shared);
+    } finally {
+      rmSync(shared, { recursive: true, force: true });
+    }
+  });
+});
