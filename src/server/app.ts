@@ -11,7 +11,7 @@ import { type AppEnv, describeEnv } from "../env/app-env.ts";
 import { type AnalysisSetup, analysisOptionsFromEnv } from "../jobs/analysis-env.ts";
 import { HandlerRegistry, registerDefaultHandlers } from "../jobs/handlers.ts";
 import { DELIVERY_QUEUE, startQueue } from "../jobs/queue.ts";
-import { startWorkers } from "../jobs/worker.ts";
+import { startWorkers, wakeWorkers } from "../jobs/worker.ts";
 import { openStore, type Store } from "../store/connect.ts";
 import { migrateIfAllowed } from "../store/migrate.ts";
 import { inSpan, SpanKind } from "../telemetry/spans.ts";
@@ -97,6 +97,7 @@ export async function startApp(env: AppEnv, options: StartOptions = {}): Promise
     metrics,
     log,
     deliveryAudit,
+    workerId,
     setup: undefined,
   };
   const { server, url, port } = await listen(env, routes);
@@ -184,6 +185,8 @@ interface Routes {
   readonly metrics: AppMetrics;
   readonly log: Logger;
   readonly deliveryAudit: DeliveryAuditAppender;
+  /** This process's delivery workers, woken by each recorded delivery; undefined without workers. */
+  readonly workerId: string | undefined;
   /** Probot's setup flow, once the server knows its port (only without APP_ID). */
   setup: SetupHandler | undefined;
 }
@@ -214,7 +217,10 @@ async function route(routes: Routes, req: IncomingMessage, res: ServerResponse):
         log,
         metrics,
         body,
-        onRecorded: () => deliveryAudit.wake(),
+        onRecorded: () => {
+          deliveryAudit.wake();
+          if (routes.workerId !== undefined) wakeWorkers(boss, routes.workerId);
+        },
       }),
     );
   }

@@ -34,7 +34,7 @@ export interface WebhookDeps {
   metrics: AppMetrics;
   /** Body size and stall limits; default MAX_WEBHOOK_BYTES and WEBHOOK_BODY_IDLE_MS. */
   body?: BodyLimits | undefined;
-  /** Told after a new delivery is recorded (it wakes the audit appender). */
+  /** Told after a new delivery is recorded and queued (it wakes the audit appender and this process's workers). */
   onRecorded?: (() => void) | undefined;
 }
 
