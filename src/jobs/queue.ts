@@ -101,6 +101,33 @@ export async function enqueueDelivery(boss: PgBoss, trx: Tx, deliveryId: string)
   return boss.send(DELIVERY_QUEUE, data, { id: jobIdForDelivery(deliveryId), db: fromKysely(trx) });
 }
 
+/**
+ * Enqueues the jobs of several deliveries in one statement, inside the caller's transaction (as
+ * enqueueDelivery does for one); returns their job ids, in the order given. A job that could not
+ * be created (its id already taken) throws, so the caller's transaction rolls back.
+ */
+export async function enqueueDeliveries(
+  boss: PgBoss,
+  trx: Tx,
+  deliveryIds: readonly string[],
+): Promise<string[]> {
+  if (deliveryIds.length === 0) return [];
+  const jobs = deliveryIds.map((deliveryId) => ({
+    id: jobIdForDelivery(deliveryId),
+    data: { deliveryId } satisfies DeliveryJobData,
+  }));
+  const created = new Set(
+    (await boss.insert(DELIVERY_QUEUE, jobs, { db: fromKysely(trx), returnId: true })) ?? [],
+  );
+  const missing = jobs.filter((job) => !created.has(job.id));
+  if (missing.length > 0) {
+    throw new Error(
+      `the queue refused jobs for new deliveries ${missing.map((j) => j.data.deliveryId).join(", ")}`,
+    );
+  }
+  return jobs.map((job) => job.id);
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** GitHub delivery ids are UUIDs; anything else maps to a stable UUID-shaped hash. */

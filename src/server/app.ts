@@ -18,6 +18,7 @@ import { inSpan, SpanKind } from "../telemetry/spans.ts";
 import { startTracing, type Tracing } from "../telemetry/tracing.ts";
 import { AuditAnchorLog, logSchemaPreparation } from "./audit-guard.ts";
 import { DeliveryAuditAppender } from "./delivery-appender.ts";
+import { DeliveryIntake } from "./delivery-intake.ts";
 import { checkReadiness } from "./health.ts";
 import { sendJson, sendText } from "./http.ts";
 import { setUpSentry, startWebhookProxy } from "./integrations.ts";
@@ -97,6 +98,7 @@ export async function startApp(env: AppEnv, options: StartOptions = {}): Promise
     metrics,
     log,
     deliveryAudit,
+    intake: new DeliveryIntake(store.db, boss),
     workerId,
     setup: undefined,
   };
@@ -185,6 +187,7 @@ interface Routes {
   readonly metrics: AppMetrics;
   readonly log: Logger;
   readonly deliveryAudit: DeliveryAuditAppender;
+  readonly intake: DeliveryIntake;
   /** This process's delivery workers, woken by each recorded delivery; undefined without workers. */
   readonly workerId: string | undefined;
   /** Probot's setup flow, once the server knows its port (only without APP_ID). */
@@ -211,8 +214,7 @@ async function route(routes: Routes, req: IncomingMessage, res: ServerResponse):
     // The root span of the delivery's trace; handleWebhook names it after the event.
     return inSpan("webhook", { kind: SpanKind.SERVER }, () =>
       handleWebhook(req, res, {
-        db: store.db,
-        boss,
+        intake: routes.intake,
         secret,
         log,
         metrics,
