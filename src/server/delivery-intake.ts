@@ -51,7 +51,10 @@ export class DeliveryIntake {
   async #drain(): Promise<void> {
     this.#running = true;
     try {
-      while (this.#waiting.length > 0) {
+      // Each batch starts after the event loop's next I/O phase: PGlite answers without ever
+      // yielding to it, so without this a transaction would start and end within the turn that
+      // read one request, and every delivery would commit alone.
+      while ((await nextTurn()) && this.#waiting.length > 0) {
         const batch = this.#waiting.splice(0, INTAKE_BATCH);
         try {
           settle(batch, await inTransaction(this.#db, (trx) => this.#write(trx, batch)));
@@ -109,6 +112,10 @@ export class DeliveryIntake {
     for (const [i, waiting] of untraced.entries()) jobIds.set(waiting, ids[i] ?? "");
     return batch.map((w) => jobIds.get(w));
   }
+}
+
+function nextTurn(): Promise<true> {
+  return new Promise((resolve) => setImmediate(() => resolve(true)));
 }
 
 function settle(batch: readonly Waiting[], jobIds: ReadonlyArray<string | undefined>): void {
