@@ -51,10 +51,9 @@ describeEachDatabase("delivery intake (group commit)", (getDb) => {
     await inTransaction(db, async (trx) => {
       await enqueueDelivery(boss, trx, alone);
     });
-    const batched = await Promise.all(
-      [delivery(), delivery()].map((d) => new DeliveryIntake(db, boss).record(d)),
-    );
-    const pick = (job: Record<string, unknown> | null) => {
+    const intake = new DeliveryIntake(db, boss);
+    const batched = await Promise.all([delivery(), delivery()].map((d) => intake.record(d)));
+    const pick = (job: unknown) => {
       const { retryLimit, retryDelay, retryBackoff, expireInSeconds, heartbeatSeconds, priority, state } =
         job as Record<string, unknown>;
       return { retryLimit, retryDelay, retryBackoff, expireInSeconds, heartbeatSeconds, priority, state };
