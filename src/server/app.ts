@@ -28,6 +28,9 @@ import { createProbot, type ProbotOverrides } from "./probot.ts";
 import { createSetupHandler, type SetupHandler } from "./setup.ts";
 import { handleWebhook } from "./webhooks.ts";
 
+/** Shared intake transactions in flight on PostgreSQL (delivery-intake.ts). */
+const INTAKE_CONCURRENCY_POSTGRES = 4;
+
 export interface StartOptions {
   log?: Logger | undefined;
   /** An open store (tests); otherwise opened from the environment and closed on stop. */
@@ -98,7 +101,9 @@ export async function startApp(env: AppEnv, options: StartOptions = {}): Promise
     metrics,
     log,
     deliveryAudit,
-    intake: new DeliveryIntake(store.db, boss),
+    intake: new DeliveryIntake(store.db, boss, {
+      concurrency: store.pglite ? 1 : INTAKE_CONCURRENCY_POSTGRES,
+    }),
     workerId,
     setup: undefined,
   };

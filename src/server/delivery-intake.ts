@@ -29,27 +29,37 @@ interface Waiting {
   reject(error: unknown): void;
 }
 
+export interface IntakeOptions {
+  /**
+   * Shared transactions in flight at once (default 1). On PostgreSQL a second one fills the round
+   * trips of the first; PGlite runs one transaction at a time, so more would only wait.
+   */
+  concurrency?: number | undefined;
+}
+
 export class DeliveryIntake {
   readonly #db: Db;
   readonly #boss: PgBoss;
+  readonly #concurrency: number;
   #waiting: Waiting[] = [];
-  #running = false;
+  #running = 0;
 
-  constructor(db: Db, boss: PgBoss) {
+  constructor(db: Db, boss: PgBoss, options: IntakeOptions = {}) {
     this.#db = db;
     this.#boss = boss;
+    this.#concurrency = Math.max(1, options.concurrency ?? 1);
   }
 
   /** Resolves once the delivery and its job are committed (or it was recorded before). */
   record(delivery: DeliveryRecord): Promise<IntakeOutcome> {
     return new Promise((resolve, reject) => {
       this.#waiting.push({ delivery, context: context.active(), resolve, reject });
-      if (!this.#running) void this.#drain();
+      if (this.#running < this.#concurrency) void this.#drain();
     });
   }
 
   async #drain(): Promise<void> {
-    this.#running = true;
+    this.#running += 1;
     try {
       // Each batch starts after the event loop's next I/O phase: PGlite answers without ever
       // yielding to it, so without this a transaction would start and end within the turn that
@@ -64,7 +74,7 @@ export class DeliveryIntake {
         }
       }
     } finally {
-      this.#running = false;
+      this.#running -= 1;
     }
   }
 
