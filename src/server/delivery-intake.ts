@@ -6,9 +6,9 @@
  * ten times as long as one inserted in a batch — so under a burst the intake keeps up instead of
  * queueing behind itself. A lone delivery still commits at once, in a batch of one.
  *
- * Nothing is acknowledged before its transaction commits. When a shared transaction fails, each of
- * its deliveries is tried again in a transaction of its own, so one delivery the database refuses
- * fails only itself.
+ * Nothing is acknowledged before its transaction commits. When the database refuses a row of a
+ * shared transaction, each of its deliveries is tried again in a transaction of its own, so one
+ * delivery the database refuses fails only itself; any other failure fails the whole batch (503).
  */
 import { type Context, context, trace } from "@opentelemetry/api";
 import type { PgBoss } from "pg-boss";
@@ -69,8 +69,10 @@ export class DeliveryIntake {
         try {
           settle(batch, await inTransaction(this.#db, (trx) => this.#write(trx, batch)));
         } catch (error) {
-          if (batch.length === 1) batch[0]?.reject(error);
-          else await this.#oneByOne(batch);
+          // Only a row the database refused is worth trying alone; a lost connection or a database
+          // that is down would fail each one again, one timeout after another.
+          if (batch.length > 1 && refusedRow(error)) await this.#oneByOne(batch);
+          else for (const waiting of batch) waiting.reject(error);
         }
       }
     } finally {
@@ -122,6 +124,12 @@ export class DeliveryIntake {
     for (const [i, waiting] of untraced.entries()) jobIds.set(waiting, ids[i] ?? "");
     return batch.map((w) => jobIds.get(w));
   }
+}
+
+/** A data exception, integrity violation or program limit (SQLSTATE class 22, 23, 54): one row's fault. */
+function refusedRow(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^(22|23|54)/.test(code);
 }
 
 function nextTurn(): Promise<true> {
