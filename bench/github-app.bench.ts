@@ -10,7 +10,8 @@
  *    apart, comments ≥ 3 s — and retries, exactly as production configures them), pointed at
  *    the fake: after a cold pull request, WARM_ROUNDS warm ones (50 other files each), from
  *    webhook to the gate check run completed (what branch protection waits for) and to all
- *    four. Measured twice in the same run: as the app publishes (check runs created completed
+ *    four, with the workers' production poll interval (2 s; the recorded delivery wakes them, the
+ *    poll is only the backstop). Measured twice in the same run: as the app publishes (check runs created completed
  *    when the result comes within MAESTRO_CHECKS_IN_PROGRESS_AFTER_MS) and with that window 0
  *    (runs shown in progress at once, then completed — close to the publication before issue 17,
  *    which created all four in progress and completed them after, 8 writes; with window 0 the runs
@@ -210,6 +211,8 @@ async function main(): Promise<void> {
 
   const production = (window?: number): HarnessOptions => ({
     octokit: "production",
+    // The workers' own poll interval (2 s), not the tests' 0.5 s: pick-up must not lean on the poll.
+    pollingIntervalSeconds: "production",
     analysis: { retry: { attempts: 1, baseDelayMs: 10 } },
     ...(window === undefined ? {} : { env: { MAESTRO_CHECKS_IN_PROGRESS_AFTER_MS: String(window) } }),
   });

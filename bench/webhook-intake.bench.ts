@@ -7,6 +7,9 @@
  * (pull_request opened / synchronize / reopened and push) over 10 pull requests, each analysed
  * once before the clock starts, so the rounds' jobs are the quick duplicates.
  *
+ * The app's intake records the deliveries arriving together in shared transactions (group commit,
+ * src/server/delivery-intake.ts) and appends their audit rows afterwards.
+ *
  * Each round sends BENCH_INTAKE_DELIVERIES (default 1,000) deliveries and measures the time to
  * each acknowledgement; rounds alternate with the intake as it was before (record + audit row +
  * job in one transaction, bench/lib/in-transaction-intake.ts) on the same database, so the ratio

@@ -47,7 +47,12 @@ export async function startQueue(store: Store, options: QueueOptions = {}): Prom
     // Each job stores the trace context of its send (the webhook's span), and its worker's span
     // continues that trace: one trace per delivery. Without a tracing SDK nothing is stored.
     openTelemetry: { propagateContext: true },
+    // On PostgreSQL a committed job NOTIFYs every replica's workers, so one that sleeps out its
+    // poll wakes at once; the poll stays as the backstop. PGlite is one process: the intake wakes
+    // its workers itself (wakeWorkers, worker.ts), and a NOTIFY would only cost it a statement.
+    useListenNotify: !store.pglite,
   } as const;
+  const notify = !store.pglite;
   const heartbeatSeconds = options.heartbeatSeconds ?? DEFAULT_HEARTBEAT_SECONDS;
   // A restricted app role may not CREATE SCHEMA (even IF NOT EXISTS): skip it when the schema,
   // made for the role beforehand (`maestro-hive db roles`), is there.
@@ -75,10 +80,11 @@ export async function startQueue(store: Store, options: QueueOptions = {}): Prom
       retryBackoff: true,
       expireInSeconds: 900,
       heartbeatSeconds,
+      notify,
     });
-  } else if (queue.heartbeatSeconds !== heartbeatSeconds) {
-    // Queues created before the heartbeat (or with another one) take the current setting.
-    await boss.updateQueue(DELIVERY_QUEUE, { heartbeatSeconds });
+  } else if (queue.heartbeatSeconds !== heartbeatSeconds || queue.notify !== notify) {
+    // Queues created before the heartbeat or the NOTIFY opt-in (or with other settings) take the current ones.
+    await boss.updateQueue(DELIVERY_QUEUE, { heartbeatSeconds, notify });
   }
   // start() and createQueue() both fill pg-boss's queue cache, which matters on PGlite: a
   // cache miss inside a transaction would query the (locked) instance and wait forever.
@@ -93,6 +99,33 @@ export async function startQueue(store: Store, options: QueueOptions = {}): Prom
 export async function enqueueDelivery(boss: PgBoss, trx: Tx, deliveryId: string): Promise<string | null> {
   const data: DeliveryJobData = { deliveryId };
   return boss.send(DELIVERY_QUEUE, data, { id: jobIdForDelivery(deliveryId), db: fromKysely(trx) });
+}
+
+/**
+ * Enqueues the jobs of several deliveries in one statement, inside the caller's transaction (as
+ * enqueueDelivery does for one); returns their job ids, in the order given. A job that could not
+ * be created (its id already taken) throws, so the caller's transaction rolls back.
+ */
+export async function enqueueDeliveries(
+  boss: PgBoss,
+  trx: Tx,
+  deliveryIds: readonly string[],
+): Promise<string[]> {
+  if (deliveryIds.length === 0) return [];
+  const jobs = deliveryIds.map((deliveryId) => ({
+    id: jobIdForDelivery(deliveryId),
+    data: { deliveryId } satisfies DeliveryJobData,
+  }));
+  const created = new Set(
+    (await boss.insert(DELIVERY_QUEUE, jobs, { db: fromKysely(trx), returnId: true })) ?? [],
+  );
+  const missing = jobs.filter((job) => !created.has(job.id));
+  if (missing.length > 0) {
+    throw new Error(
+      `the queue refused jobs for new deliveries ${missing.map((j) => j.data.deliveryId).join(", ")}`,
+    );
+  }
+  return jobs.map((job) => job.id);
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

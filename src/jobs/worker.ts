@@ -142,21 +142,42 @@ function deliveryContext(deps: WorkerDeps, delivery: Delivery, jobId: string, lo
 export interface WorkerOptions {
   /** Jobs run concurrently by this process. */
   concurrency: number;
-  /** How often an idle worker polls (LISTEN/NOTIFY wakes it sooner where available). */
+  /**
+   * How often an idle worker polls. It is the backstop: a delivery recorded by this process wakes
+   * its workers at once (wakeWorkers), and on PostgreSQL a NOTIFY wakes every replica's.
+   */
   pollingIntervalSeconds?: number;
 }
 
+export const DEFAULT_POLLING_INTERVAL_SECONDS = 2;
+
 /** Starts delivery workers on the queue; returns their ids (for boss.offWork). */
 export async function startWorkers(boss: PgBoss, deps: WorkerDeps, options: WorkerOptions): Promise<string> {
+  const polling = options.pollingIntervalSeconds ?? DEFAULT_POLLING_INTERVAL_SECONDS;
   return boss.work<DeliveryJobData>(
     DELIVERY_QUEUE,
     {
       localConcurrency: Math.max(1, options.concurrency),
       batchSize: 1,
-      pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
+      pollingIntervalSeconds: polling,
+      // pg-boss relaxes the poll to 30 s where NOTIFY is active; a retry's backoff ends without a
+      // NOTIFY, so the poll keeps its interval.
+      notifyPollingIntervalSeconds: polling,
     },
     async (jobs) => {
       for (const job of jobs) await processDelivery(deps, job.data.deliveryId, job.id);
     },
   );
+}
+
+/**
+ * Wakes the workers started under `workId` (startWorkers' id) to fetch now rather than at their
+ * next poll: the idle ones, or, when all are busy, all of them, so each fetches again as soon as its
+ * job ends. Call it after the transaction that enqueued a job committed. A worker woken for nothing
+ * makes one empty fetch.
+ */
+export function wakeWorkers(boss: PgBoss, workId: string): void {
+  const mine = boss.getWipData().filter((w) => w.workId === workId);
+  const idle = mine.filter((w) => w.count === 0);
+  for (const worker of idle.length > 0 ? idle : mine) boss.notifyWorker(worker.id);
 }

@@ -11,13 +11,14 @@ import { type AppEnv, describeEnv } from "../env/app-env.ts";
 import { type AnalysisSetup, analysisOptionsFromEnv } from "../jobs/analysis-env.ts";
 import { HandlerRegistry, registerDefaultHandlers } from "../jobs/handlers.ts";
 import { DELIVERY_QUEUE, startQueue } from "../jobs/queue.ts";
-import { startWorkers } from "../jobs/worker.ts";
+import { startWorkers, wakeWorkers } from "../jobs/worker.ts";
 import { openStore, type Store } from "../store/connect.ts";
 import { migrateIfAllowed } from "../store/migrate.ts";
 import { inSpan, SpanKind } from "../telemetry/spans.ts";
 import { startTracing, type Tracing } from "../telemetry/tracing.ts";
 import { AuditAnchorLog, logSchemaPreparation } from "./audit-guard.ts";
 import { DeliveryAuditAppender } from "./delivery-appender.ts";
+import { DeliveryIntake } from "./delivery-intake.ts";
 import { checkReadiness } from "./health.ts";
 import { sendJson, sendText } from "./http.ts";
 import { setUpSentry, startWebhookProxy } from "./integrations.ts";
@@ -26,6 +27,9 @@ import { AppMetrics } from "./metrics.ts";
 import { createProbot, type ProbotOverrides } from "./probot.ts";
 import { createSetupHandler, type SetupHandler } from "./setup.ts";
 import { handleWebhook } from "./webhooks.ts";
+
+/** Shared intake transactions in flight on PostgreSQL (delivery-intake.ts). */
+const INTAKE_CONCURRENCY_POSTGRES = 4;
 
 export interface StartOptions {
   log?: Logger | undefined;
@@ -97,6 +101,10 @@ export async function startApp(env: AppEnv, options: StartOptions = {}): Promise
     metrics,
     log,
     deliveryAudit,
+    intake: new DeliveryIntake(store.db, boss, {
+      concurrency: store.pglite ? 1 : INTAKE_CONCURRENCY_POSTGRES,
+    }),
+    workerId,
     setup: undefined,
   };
   const { server, url, port } = await listen(env, routes);
@@ -184,6 +192,9 @@ interface Routes {
   readonly metrics: AppMetrics;
   readonly log: Logger;
   readonly deliveryAudit: DeliveryAuditAppender;
+  readonly intake: DeliveryIntake;
+  /** This process's delivery workers, woken by each recorded delivery; undefined without workers. */
+  readonly workerId: string | undefined;
   /** Probot's setup flow, once the server knows its port (only without APP_ID). */
   setup: SetupHandler | undefined;
 }
@@ -208,13 +219,15 @@ async function route(routes: Routes, req: IncomingMessage, res: ServerResponse):
     // The root span of the delivery's trace; handleWebhook names it after the event.
     return inSpan("webhook", { kind: SpanKind.SERVER }, () =>
       handleWebhook(req, res, {
-        db: store.db,
-        boss,
+        intake: routes.intake,
         secret,
         log,
         metrics,
         body,
-        onRecorded: () => deliveryAudit.wake(),
+        onRecorded: () => {
+          deliveryAudit.wake();
+          if (routes.workerId !== undefined) wakeWorkers(boss, routes.workerId);
+        },
       }),
     );
   }

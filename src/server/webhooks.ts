@@ -1,6 +1,6 @@
 /**
  * The webhook endpoint. It only verifies, records and enqueues — in one transaction keyed by
- * X-GitHub-Delivery — then answers, well inside GitHub's 10-second limit. A redelivery of a
+ * X-GitHub-Delivery, shared with the deliveries arriving alongside (delivery-intake.ts) — then answers, well inside GitHub's 10-second limit. A redelivery of a
  * recorded id is acknowledged without a second job. If recording or enqueueing fails the
  * answer is 5xx, so the delivery shows as failed on GitHub and can be redelivered.
  *
@@ -10,12 +10,9 @@
  * recorded side by side instead of one after another behind its audit chain.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { PgBoss } from "pg-boss";
 import type { Logger } from "pino";
-import { enqueueDelivery } from "../jobs/queue.ts";
-import { type Db, inTransaction } from "../store/db.ts";
-import { recordDelivery } from "../store/deliveries.ts";
 import { activeSpan } from "../telemetry/spans.ts";
+import type { DeliveryIntake, IntakeOutcome } from "./delivery-intake.ts";
 import { type BodyLimits, readBody, sendJson } from "./http.ts";
 import type { AppMetrics } from "./metrics.ts";
 import { isSignatureHeader, verifySignature } from "./signature.ts";
@@ -27,14 +24,14 @@ export const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
 export const WEBHOOK_BODY_IDLE_MS = 5_000;
 
 export interface WebhookDeps {
-  db: Db;
-  boss: PgBoss;
+  /** Records the delivery and enqueues its job (with the deliveries arriving alongside it). */
+  intake: DeliveryIntake;
   secret: string;
   log: Logger;
   metrics: AppMetrics;
   /** Body size and stall limits; default MAX_WEBHOOK_BYTES and WEBHOOK_BODY_IDLE_MS. */
   body?: BodyLimits | undefined;
-  /** Told after a new delivery is recorded (it wakes the audit appender). */
+  /** Told after a new delivery is recorded and queued (it wakes the audit appender and this process's workers). */
   onRecorded?: (() => void) | undefined;
 }
 
@@ -95,14 +92,9 @@ export async function handleWebhook(
     throw error;
   }
 
-  let outcome: { recorded: false } | { recorded: true; jobId: string };
+  let outcome: IntakeOutcome;
   try {
-    outcome = await inTransaction(deps.db, async (trx) => {
-      if (!(await recordDelivery(trx, delivery))) return { recorded: false as const };
-      const jobId = await enqueueDelivery(deps.boss, trx, deliveryId);
-      if (!jobId) throw new Error(`the queue refused a job for new delivery ${deliveryId}`);
-      return { recorded: true as const, jobId };
-    });
+    outcome = await deps.intake.record(delivery);
   } catch (error) {
     deps.metrics.webhookRequests.inc({ event, outcome: "503" });
     log.error({ err: error }, "could not record and enqueue the delivery");

@@ -37,6 +37,34 @@ export async function recordDelivery(db: Executor, delivery: DeliveryRecord): Pr
   return inserted !== undefined;
 }
 
+/**
+ * Records several deliveries in one statement (recordDelivery's rules for each); returns the ids
+ * it recorded — a redelivered id, or one repeated in `deliveries`, is recorded once, the first time.
+ */
+export async function recordDeliveries(
+  db: Executor,
+  deliveries: readonly DeliveryRecord[],
+): Promise<Set<string>> {
+  if (deliveries.length === 0) return new Set();
+  const rows = await db
+    .insertInto("deliveries")
+    .values(
+      deliveries.map((delivery) => ({
+        delivery_id: delivery.deliveryId,
+        event: delivery.event,
+        action: delivery.action,
+        installation_id: delivery.installationId,
+        repository: delivery.repository,
+        payload: JSON.stringify(delivery.payload),
+        audit_pending: true,
+      })),
+    )
+    .onConflict((oc) => oc.column("delivery_id").doNothing())
+    .returning("delivery_id")
+    .execute();
+  return new Set(rows.map((row) => row.delivery_id));
+}
+
 export async function getDelivery(db: Executor, deliveryId: string): Promise<Delivery | undefined> {
   return db.selectFrom("deliveries").selectAll().where("delivery_id", "=", deliveryId).executeTakeFirst();
 }

@@ -52,6 +52,11 @@ export interface HarnessOptions {
   readonly enterprise?: boolean;
   /** Register the onboarding handler (installation events; off by default in tests). */
   readonly onboarding?: boolean;
+  /**
+   * The workers' poll interval: 0.5 s by default (a retried job's backoff ends without a wake-up);
+   * "production" leaves the app's own (startWorkers' default), as deployed.
+   */
+  readonly pollingIntervalSeconds?: number | "production";
   /** More environment variables (WEBHOOK_PATH, LOG_FORMAT, MAESTRO_ANALYSIS_TIME_BUDGET_MS, OTEL_EXPORTER_OTLP_ENDPOINT…). */
   readonly env?: Readonly<Record<string, string>>;
 }
@@ -93,7 +98,8 @@ export async function startAppHarness(
     log,
     registry,
     probot: options.octokit === "production" ? {} : { Octokit: FastOctokit },
-    pollingIntervalSeconds: 0.5,
+    pollingIntervalSeconds:
+      options.pollingIntervalSeconds === "production" ? undefined : (options.pollingIntervalSeconds ?? 0.5),
   });
   const url = `${app.url}${env.webhookPath}`;
 

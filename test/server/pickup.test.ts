@@ -1,0 +1,116 @@
+/**
+ * A recorded delivery's job starts at once, not at the worker's next poll: the intake wakes its
+ * process's workers after the commit, and on PostgreSQL a NOTIFY wakes another replica's. The poll
+ * interval here is 10 s, so a job that waited for the poll would start seconds after it was created;
+ * the bound (1 s) is on the job's own timestamps in the database, not on a wall clock.
+ */
+import { generateKeyPairSync } from "node:crypto";
+import type { PgBoss } from "pg-boss";
+import { pino } from "pino";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { loadEnv } from "../../src/env/app-env.ts";
+import { HandlerRegistry } from "../../src/jobs/handlers.ts";
+import { handleInstallation } from "../../src/jobs/installation-handlers.ts";
+import { DELIVERY_QUEUE, startQueue } from "../../src/jobs/queue.ts";
+import { startWorkers } from "../../src/jobs/worker.ts";
+import { type RunningApp, startApp } from "../../src/server/app.ts";
+import { describeEachDatabase, type TestDatabase } from "../harness/db.ts";
+import { sendWebhook } from "../harness/webhooks.ts";
+
+const SECRET = "pick-up secret";
+const POLL_SECONDS = 10;
+const { privateKey } = generateKeyPairSync("rsa", {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: "pkcs8", format: "pem" },
+  publicKeyEncoding: { type: "spki", format: "pem" },
+});
+const registry = () => new HandlerRegistry().on("installation", "installations", handleInstallation);
+
+async function start(db: TestDatabase, workers: number): Promise<RunningApp> {
+  const env = loadEnv({
+    APP_ID: "4242",
+    PRIVATE_KEY: privateKey,
+    WEBHOOK_SECRET: SECRET,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    MAESTRO_WORKERS: String(workers),
+    MAESTRO_QUEUE_SCHEMA: db.bossSchema,
+    LOG_LEVEL: "silent",
+  });
+  return startApp(env, {
+    store: db.store,
+    boss: await db.queue(),
+    log: pino({ level: "silent" }),
+    pollingIntervalSeconds: POLL_SECONDS,
+    registry: registry(),
+  });
+}
+
+/** Sends one delivery and returns how long its job waited in the queue, from the job's timestamps. */
+async function pickUpMs(app: RunningApp, boss: PgBoss, installationId: number): Promise<number> {
+  const sent = await sendWebhook({
+    url: `${app.url}/api/github/webhooks`,
+    secret: SECRET,
+    event: "installation",
+    action: "created",
+    installationId,
+  });
+  expect(sent.status).toBe(202);
+  await expect
+    .poll(async () => (await boss.getJobById(DELIVERY_QUEUE, sent.deliveryId))?.state, {
+      timeout: 3 * POLL_SECONDS * 1000,
+      interval: 50,
+    })
+    .toBe("completed");
+  const job = await boss.getJobById(DELIVERY_QUEUE, sent.deliveryId);
+  if (!job?.startedOn) throw new Error("the job has no start time");
+  return job.startedOn.getTime() - job.createdOn.getTime();
+}
+
+describeEachDatabase("queue pick-up", (getDb) => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await start(getDb(), 2);
+  });
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  it(`starts a delivery's job well before the ${POLL_SECONDS} s poll, each time`, async () => {
+    const boss = await getDb().queue();
+    // The workers fetched once when they started and now sleep out their poll.
+    for (const installationId of [701, 702, 703]) {
+      expect(await pickUpMs(app, boss, installationId)).toBeLessThan(1_000);
+    }
+  }, 60_000);
+});
+
+describeEachDatabase("queue pick-up in another replica", (getDb) => {
+  let app: RunningApp | undefined;
+  let replica: PgBoss | undefined;
+  beforeAll(async () => {
+    if (getDb().backend !== "postgres") return;
+    // This process takes no jobs; the replica's worker, on its own pg-boss and LISTEN connection,
+    // hears of the job only through NOTIFY.
+    app = await start(getDb(), 0);
+    replica = await startQueue(getDb().store, { schema: getDb().bossSchema, supervise: false });
+    await startWorkers(
+      replica,
+      { db: getDb().store.db, registry: registry(), log: pino({ level: "silent" }) },
+      { concurrency: 1, pollingIntervalSeconds: POLL_SECONDS },
+    );
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await replica?.stop({ graceful: true, close: true, timeout: 5_000 });
+  });
+
+  it("wakes on PostgreSQL's NOTIFY (PGlite is one process: nothing to wake elsewhere)", async (context) => {
+    if (!app || !replica) return context.skip();
+    // A worker's first poll runs at start; let it pass, so only a NOTIFY can wake it before the next.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    for (const installationId of [801, 802]) {
+      expect(await pickUpMs(app, replica, installationId)).toBeLessThan(1_000);
+    }
+  }, 60_000);
+});
