@@ -99,16 +99,26 @@ function checkRunsOn(octokit: ProbotOctokit, repo: RepoRef, sha: string, filter:
   return octokit.paginate(octokit.rest.checks.listForRef, { ...repo, ref: sha, filter, per_page: 100 });
 }
 
-/** Our check runs on the commit that GitHub still shows queued or in progress. */
-export async function unfinishedCheckRuns(
+/**
+ * Our check runs on the commit that an earlier attempt may have left behind: the ones GitHub
+ * still shows queued or in progress, and the ones created completed by the analysis run
+ * `externalId` (a quick result creates runs completed, so a crash right after leaves them done).
+ */
+export async function leftoverCheckRuns(
   octokit: ProbotOctokit,
   repo: RepoRef,
   headSha: string,
-): Promise<number[]> {
-  const runs = await checkRunsOn(octokit, repo, headSha, "all");
-  return runs
-    .filter((run) => CHECK_NAMES.includes(run.name) && run.status !== "completed")
-    .map((run) => run.id);
+  externalId: string,
+): Promise<{ readonly unfinished: number[]; readonly completedByRun: number[] }> {
+  const ours = (await checkRunsOn(octokit, repo, headSha, "all")).filter((run) =>
+    CHECK_NAMES.includes(run.name),
+  );
+  return {
+    unfinished: ours.filter((run) => run.status !== "completed").map((run) => run.id),
+    completedByRun: ours
+      .filter((run) => run.status === "completed" && run.external_id === externalId)
+      .map((run) => run.id),
+  };
 }
 
 /** The latest check runs of other apps on the commit. */

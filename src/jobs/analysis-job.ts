@@ -12,7 +12,7 @@
  */
 import { escapeMarkdown } from "../core/report/markdown.ts";
 import { CheckRunSet } from "../github/check-run-set.ts";
-import { getPullRequest, openPullRequestAt, refOf, unfinishedCheckRuns } from "../github/commits.ts";
+import { getPullRequest, leftoverCheckRuns, openPullRequestAt, refOf } from "../github/commits.ts";
 import { loadRepositoryConfig } from "../github/config.ts";
 import type { DeliveryContext, DeliveryHandler } from "../github/delivery.ts";
 import { type AnalysisTrigger, analysisTrigger, type PullRequestRef } from "../github/events.ts";
@@ -35,7 +35,7 @@ import {
   stillOurs,
   supersedeOlder,
 } from "../store/analysis-runs.ts";
-import { openCheckRuns } from "../store/check-runs.ts";
+import { openCheckRuns, recordedCheckRunIds } from "../store/check-runs.ts";
 import { ensureRepository, type RepositoryOfInstallation } from "../store/installations.ts";
 import { analyseAndPublish } from "./analyse-and-publish.ts";
 import {
@@ -117,7 +117,7 @@ export async function runAnalysis(
     headSha: trigger.headSha,
   };
   await supersedeOlderHeads(job, target);
-  await closeLeftOpen(job, target, claim.fresh);
+  await closeLeftOpen(job, target, claim);
   // 4. The four check runs: shown in progress only if the result has not come by the window's end.
   const run = await startCheckRuns(job, target, claim.runId, began);
   // 5. Analyse and publish, retried; when it finally fails the check runs say why.
@@ -167,6 +167,7 @@ async function prepareJob(
 type ClaimResult =
   | { readonly claimed: true; readonly runId: number; readonly fresh: boolean }
   | { readonly claimed: false; readonly outcome: AnalysisOutcome };
+type ClaimedCommit = Extract<ClaimResult, { claimed: true }>;
 
 async function claimCommit(job: Job): Promise<ClaimResult> {
   const { context, trigger, pr } = job;
@@ -237,12 +238,10 @@ async function supersedeOlderHeads(job: Job, target: PublishTarget): Promise<voi
  * runs GitHub created whose ids never reached the database (it was down at the time). A
  * fresh claim has no previous attempt, so GitHub is asked only on a re-claim.
  */
-async function closeLeftOpen(job: Job, target: PublishTarget, freshClaim: boolean): Promise<void> {
+async function closeLeftOpen(job: Job, target: PublishTarget, claim: ClaimedCommit): Promise<void> {
   const { context, trigger } = job;
   const recorded = await openCheckRuns(context.db, job.fullName, trigger.headSha);
-  const onGitHub = freshClaim
-    ? []
-    : await job.retrying(() => unfinishedCheckRuns(job.octokit, job.repo, trigger.headSha));
+  const onGitHub = claim.fresh ? [] : await unrecordedLeftovers(job, claim.runId);
   const leftOpen = [...new Set([...recorded, ...onGitHub])];
   if (leftOpen.length === 0) return;
   await job.retrying(() =>
@@ -254,6 +253,15 @@ async function closeLeftOpen(job: Job, target: PublishTarget, freshClaim: boolea
       "superseded by a newer analysis of this commit.",
     ),
   );
+}
+
+/** Runs on GitHub still open, and runs this analysis run created completed that never reached the database. */
+async function unrecordedLeftovers(job: Job, runId: number): Promise<number[]> {
+  const { unfinished, completedByRun } = await job.retrying(() =>
+    leftoverCheckRuns(job.octokit, job.repo, job.trigger.headSha, String(runId)),
+  );
+  const known = await recordedCheckRunIds(job.context.db, job.fullName, job.trigger.headSha);
+  return [...unfinished, ...completedByRun.filter((id) => !known.has(id))];
 }
 
 async function startCheckRuns(

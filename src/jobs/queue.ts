@@ -47,12 +47,13 @@ export async function startQueue(store: Store, options: QueueOptions = {}): Prom
     // Each job stores the trace context of its send (the webhook's span), and its worker's span
     // continues that trace: one trace per delivery. Without a tracing SDK nothing is stored.
     openTelemetry: { propagateContext: true },
-    // On PostgreSQL a committed job NOTIFYs every replica's workers, so one that sleeps out its
-    // poll wakes at once; the poll stays as the backstop. PGlite is one process: the intake wakes
-    // its workers itself (wakeWorkers, worker.ts), and a NOTIFY would only cost it a statement.
-    useListenNotify: !store.pglite,
+    // No LISTEN/NOTIFY: pg-boss 12's listener client drops its 'error' handler when the
+    // connection ends, so a server restart's late FATAL (57P01) became an uncaught 'error' that
+    // killed the app (test/reliability/postgres-restart). The intake wakes its own workers
+    // (wakeWorkers, worker.ts); other replicas pick a job up at their next poll.
+    useListenNotify: false,
   } as const;
-  const notify = !store.pglite;
+  const notify = false;
   const heartbeatSeconds = options.heartbeatSeconds ?? DEFAULT_HEARTBEAT_SECONDS;
   // A restricted app role may not CREATE SCHEMA (even IF NOT EXISTS): skip it when the schema,
   // made for the role beforehand (`maestro-hive db roles`), is there.

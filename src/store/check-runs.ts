@@ -64,6 +64,17 @@ export async function openCheckRuns(db: Db, repository: string, headSha: string)
   return rows.map((row) => row.check_run_id);
 }
 
+/** Every run recorded on a commit, whatever its state. */
+export async function recordedCheckRunIds(db: Db, repository: string, headSha: string): Promise<Set<number>> {
+  const rows = await db
+    .selectFrom("check_runs")
+    .select("check_run_id")
+    .where("repository", "=", repository)
+    .where("head_sha", "=", headSha)
+    .execute();
+  return new Set(rows.map((row) => row.check_run_id));
+}
+
 /** The latest completed run of each name on a commit whose output digest is known: name → id and digest. */
 export async function completedCheckRuns(
   db: Db,

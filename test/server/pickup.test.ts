@@ -1,6 +1,6 @@
 /**
  * A recorded delivery's job starts at once, not at the worker's next poll: the intake wakes its
- * process's workers after the commit, and on PostgreSQL a NOTIFY wakes another replica's. The poll
+ * process's workers after the commit (other replicas still wait for their poll). The poll
  * interval here is 10 s, so a job that waited for the poll would start seconds after it was created;
  * the bound (1 s) is on the job's own timestamps in the database, not on a wall clock.
  */
@@ -11,8 +11,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { loadEnv } from "../../src/env/app-env.ts";
 import { HandlerRegistry } from "../../src/jobs/handlers.ts";
 import { handleInstallation } from "../../src/jobs/installation-handlers.ts";
-import { DELIVERY_QUEUE, startQueue } from "../../src/jobs/queue.ts";
-import { startWorkers } from "../../src/jobs/worker.ts";
+import { DELIVERY_QUEUE } from "../../src/jobs/queue.ts";
 import { type RunningApp, startApp } from "../../src/server/app.ts";
 import { describeEachDatabase, type TestDatabase } from "../harness/db.ts";
 import { sendWebhook } from "../harness/webhooks.ts";
@@ -81,36 +80,6 @@ describeEachDatabase("queue pick-up", (getDb) => {
     // The workers fetched once when they started and now sleep out their poll.
     for (const installationId of [701, 702, 703]) {
       expect(await pickUpMs(app, boss, installationId)).toBeLessThan(1_000);
-    }
-  }, 60_000);
-});
-
-describeEachDatabase("queue pick-up in another replica", (getDb) => {
-  let app: RunningApp | undefined;
-  let replica: PgBoss | undefined;
-  beforeAll(async () => {
-    if (getDb().backend !== "postgres") return;
-    // This process takes no jobs; the replica's worker, on its own pg-boss and LISTEN connection,
-    // hears of the job only through NOTIFY.
-    app = await start(getDb(), 0);
-    replica = await startQueue(getDb().store, { schema: getDb().bossSchema, supervise: false });
-    await startWorkers(
-      replica,
-      { db: getDb().store.db, registry: registry(), log: pino({ level: "silent" }) },
-      { concurrency: 1, pollingIntervalSeconds: POLL_SECONDS },
-    );
-  });
-  afterAll(async () => {
-    await app?.stop();
-    await replica?.stop({ graceful: true, close: true, timeout: 5_000 });
-  });
-
-  it("wakes on PostgreSQL's NOTIFY (PGlite is one process: nothing to wake elsewhere)", async (context) => {
-    if (!app || !replica) return context.skip();
-    // A worker's first poll runs at start; let it pass, so only a NOTIFY can wake it before the next.
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    for (const installationId of [801, 802]) {
-      expect(await pickUpMs(app, replica, installationId)).toBeLessThan(1_000);
     }
   }, 60_000);
 });
