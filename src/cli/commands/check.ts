@@ -134,6 +134,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     const toExtract = head.files.filter((file) => engine.languageOfPath(file.path) !== null).length;
     if (snapshots.base === null && toExtract <= FEW_FILES && memoHolds(reuse, snapshots.head))
       cache.skipLookups();
+    // A re-check parses a few files here, on the main thread: without raw transfer (ts-oxc.ts).
+    engine.standardTransferFor(FEW_FILES);
     await engine.extractInParallel(snapshots.base ? [head, snapshots.base] : [head], cache, {
       ...loaded.config.acc,
       threads,

@@ -120,9 +120,25 @@ export const RAW_TRANSFER_MAX_SOURCE_LENGTH = 64 * 1024;
 export const RAW_TRANSFER_MAX_IMPORT_WORDS = 2000;
 
 let rawTransferOnThisRuntime: boolean | undefined;
+let standardParsesLeft = 0;
+
+/**
+ * The next `count` parses on this thread take the standard transfer. Raw transfer's first
+ * parse allocates a 6 GiB ArrayBuffer (virtual memory, reused afterwards), and V8 answers an
+ * external allocation that size with a full, memory-reducing GC of the whole heap: 60–80 ms
+ * once a warm `check` has its state loaded, far more than a few standard parses cost. Same
+ * results either way (the big files below take the standard parse too).
+ */
+export function standardTransferFor(count: number): void {
+  standardParsesLeft = count;
+}
 
 /** Raw transfer needs Node 22 or later (the compiled CLI also runs on Node 20). */
 function useRawTransfer(source: string): boolean {
+  if (standardParsesLeft > 0) {
+    standardParsesLeft--;
+    return false;
+  }
   rawTransferOnThisRuntime ??= rawTransferSupported();
   if (!rawTransferOnThisRuntime) return false;
   return source.length <= RAW_TRANSFER_MAX_SOURCE_LENGTH || fewImportWords(source);
