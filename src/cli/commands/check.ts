@@ -105,7 +105,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   listing.catch(() => {}); // awaited below, unless the config is invalid
   const engine = await import("../check-engine.ts");
 
-  const loaded = engine.readProjectConfig(options.dir, io.cwd, options.config, warm.config);
+  const loaded = await engine.readProjectConfig(options.dir, io.cwd, options.config, warm.config);
   if (!loaded.ok) {
     io.err(`maestro-hive check: invalid config\n${engine.formatConfigErrors(loaded.errors)}`);
     return 2;
