@@ -23,6 +23,8 @@ import type { Format } from "./commands/check.ts";
 
 export { DEFAULT_LANGUAGES } from "../core/acc/default-languages.ts";
 export { languageOfPath } from "../core/acc/graph.ts";
+export { standardTransferFor } from "../core/acc/languages/ts-oxc.ts";
+export { createPathSelector } from "../core/acc/path-filter.ts";
 export { analyze } from "../core/analyze.ts";
 export { extractInParallel, threadsFromEnv } from "../parallel/extract-pool.ts";
 export { openDiskCache } from "./disk-cache.ts";

@@ -6,7 +6,8 @@
  */
 import { readFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
-import { type ConfigError, DEFAULT_CONFIG_PATH, loadConfig } from "../core/config/load.ts";
+import { DEFAULT_CONFIG_PATH } from "../core/config/default-path.ts";
+import type { ConfigError } from "../core/config/load.ts";
 import type { MaestroConfig } from "../core/config/schema.ts";
 
 export type ProjectConfig =
@@ -32,12 +33,43 @@ export interface ConfigMemo {
 
 const DEFAULT_CONFIG_TEXT = "acc: {}\n";
 
-export function readProjectConfig(
+type LoadConfig = typeof import("../core/config/load.ts").loadConfig;
+
+/**
+ * The config loader (YAML parser and config schemas, a large part of the engine's start-up) is
+ * loaded only when a text must be validated: a memo of the same text needs neither.
+ */
+export async function readProjectConfig(
+  dir: string,
+  cwd: string,
+  configOption: string | undefined,
+  memo?: ConfigMemo | null,
+): Promise<ProjectConfig> {
+  const withoutLoader = readWith(null, dir, cwd, configOption, memo);
+  if (withoutLoader !== null) return withoutLoader;
+  const { loadConfig } = await import("../core/config/load.ts");
+  return readProjectConfigSync(loadConfig, dir, cwd, configOption, memo);
+}
+
+/** readProjectConfig for a caller that has the loader already. */
+export function readProjectConfigSync(
+  load: LoadConfig,
   dir: string,
   cwd: string,
   configOption: string | undefined,
   memo?: ConfigMemo | null,
 ): ProjectConfig {
+  return readWith(load, dir, cwd, configOption, memo) as ProjectConfig;
+}
+
+/** The project config, or null when it needs `load` and `load` is null. */
+function readWith(
+  load: LoadConfig | null,
+  dir: string,
+  cwd: string,
+  configOption: string | undefined,
+  memo: ConfigMemo | null | undefined,
+): ProjectConfig | null {
   const explicit = configOption !== undefined;
   const path = explicit ? resolve(cwd, configOption) : join(dir, DEFAULT_CONFIG_PATH);
   const display = displayPath(path, cwd);
@@ -48,7 +80,8 @@ export function readProjectConfig(
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" && !explicit) {
       const key = `(default)\0${DEFAULT_CONFIG_TEXT}`;
-      const config = memo?.key === key ? memo.config : defaultConfig();
+      if (memo?.key !== key && load === null) return null;
+      const config = memo?.key === key ? memo.config : defaultConfig(load as LoadConfig);
       return {
         ok: true,
         config,
@@ -62,14 +95,15 @@ export function readProjectConfig(
   }
   const key = `${path}\0${text}`;
   if (memo?.key === key) return { ok: true, config: memo.config, memo, path, hint: null };
-  const loaded = loadConfig(text, display);
+  if (load === null) return null;
+  const loaded = load(text, display);
   return loaded.ok
     ? { ok: true, config: loaded.config, memo: { key, config: loaded.config }, path, hint: null }
     : { ok: false, errors: loaded.errors };
 }
 
-function defaultConfig(): MaestroConfig {
-  const loaded = loadConfig(DEFAULT_CONFIG_TEXT, "(default)");
+function defaultConfig(load: LoadConfig): MaestroConfig {
+  const loaded = load(DEFAULT_CONFIG_TEXT, "(default)");
   if (!loaded.ok) throw new Error("the default config does not validate");
   return loaded.config;
 }

@@ -13,7 +13,16 @@
  * deserialize or has the wrong shape is ignored too; the run is then simply cold.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeSync,
+} from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { deserialize, serialize } from "node:v8";
@@ -85,11 +94,21 @@ export function loadWarmState(file: string, dir: string): WarmState {
 /** Writes the state for the next run. */
 export function saveWarmState(file: string, dir: string, state: WarmState): void {
   const header = { format: FORMAT, engine: engineFingerprint(), dir: resolve(dir) };
-  const bytes = encode(header, state);
+  const parts = encode(header, state);
   mkdirSync(dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, bytes);
+  // Written part by part: the file is never assembled in memory (its size again in the peak RSS).
+  const fd = openSync(temporary, "w");
+  try {
+    for (const part of parts) writeAll(fd, part);
+  } finally {
+    closeSync(fd);
+  }
   renameSync(temporary, file);
+}
+
+function writeAll(fd: number, part: Uint8Array): void {
+  for (let at = 0; at < part.length; ) at += writeSync(fd, part, at, part.length - at);
 }
 
 interface Header {
@@ -122,7 +141,7 @@ interface Tail {
  * and metrics (V8-serialized: a few objects, kept exactly). Tens of thousands of small objects
  * decode several times faster this way than through v8.deserialize or JSON.parse.
  */
-function encode(header: Header, { stats, memo, acc, config }: WarmState): Buffer {
+function encode(header: Header, { stats, memo, acc, config }: WarmState): Uint8Array[] {
   const strings: string[] = [];
   const index = new Map<string, number>();
   const id = (value: string | null | undefined): number => {
@@ -165,16 +184,14 @@ function encode(header: Header, { stats, memo, acc, config }: WarmState): Buffer
   );
   const headerEnd = 8 + head.length;
   const floatsAt = Math.ceil(headerEnd / 8) * 8;
-  const intsAt = floatsAt + floats.length * 8;
-  const tailAt = intsAt + ints.length * 4;
-  const out = Buffer.alloc(tailAt + tail.length);
-  tail.copy(out, tailAt);
-  out.write(MAGIC, 0, "latin1");
-  out.writeUInt32LE(head.length, 4);
-  head.copy(out, 8);
-  new Float64Array(out.buffer, out.byteOffset + floatsAt, floats.length).set(floats);
-  new Int32Array(out.buffer, out.byteOffset + intsAt, ints.length).set(ints);
-  return out;
+  const start = Buffer.alloc(8);
+  start.write(MAGIC, 0, "latin1");
+  start.writeUInt32LE(head.length, 4);
+  // Typed arrays are little-endian on every platform this runs on (as decode assumes).
+  const numbers = [Float64Array.from(floats), Int32Array.from(ints)].map(
+    (array) => new Uint8Array(array.buffer, array.byteOffset, array.byteLength),
+  );
+  return [start, head, Buffer.alloc(floatsAt - headerEnd), ...numbers, tail];
 }
 
 /** Appends the memo to `ints`; null when it holds something this format does not know (not kept). */

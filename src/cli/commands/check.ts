@@ -105,7 +105,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   listing.catch(() => {}); // awaited below, unless the config is invalid
   const engine = await import("../check-engine.ts");
 
-  const loaded = engine.readProjectConfig(options.dir, io.cwd, options.config, warm.config);
+  const loaded = await engine.readProjectConfig(options.dir, io.cwd, options.config, warm.config);
   if (!loaded.ok) {
     io.err(`maestro-hive check: invalid config\n${engine.formatConfigErrors(loaded.errors)}`);
     return 2;
@@ -131,9 +131,14 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     // Files the memo holds with the same blob are not extracted again (unless the memo turns
     // out stale; the engine then extracts what the cache lacks itself).
     const head = withoutMemoised(snapshots.head, reuse);
-    const toExtract = head.files.filter((file) => engine.languageOfPath(file.path) !== null).length;
+    const selected = engine.createPathSelector(loaded.config.acc);
+    const toExtract = head.files.filter(
+      (file) => engine.languageOfPath(file.path) !== null && selected(file.path),
+    ).length;
     if (snapshots.base === null && toExtract <= FEW_FILES && memoHolds(reuse, snapshots.head))
       cache.skipLookups();
+    // A re-check parses a few files here, on the main thread: without raw transfer (ts-oxc.ts).
+    engine.standardTransferFor(FEW_FILES);
     await engine.extractInParallel(snapshots.base ? [head, snapshots.base] : [head], cache, {
       ...loaded.config.acc,
       threads,

@@ -65,7 +65,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const dir = resolve(io.cwd, positionals[0] ?? ".");
   if (!existsSync(dir)) throw new UsageError(`directory not found: ${dir}`);
 
-  const loaded = readProjectConfig(dir, io.cwd, values.config);
+  const loaded = await readProjectConfig(dir, io.cwd, values.config);
   if (!loaded.ok) {
     io.err(`maestro-hive graph: invalid config\n${formatConfigErrors(loaded.errors)}`);
     return 2;

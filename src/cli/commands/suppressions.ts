@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { loadConfig } from "../../core/config/load.ts";
 import {
   DEFAULT_EXPIRY,
   PATTERN_TYPES,
@@ -19,7 +20,7 @@ import {
 } from "../../store/suppressions.ts";
 import { openCliStore } from "../cli-store.ts";
 import { type CliIo, UsageError } from "../io.ts";
-import { readProjectConfig } from "../project-config.ts";
+import { readProjectConfigSync } from "../project-config.ts";
 
 export const SUPPRESSIONS_USAGE = `Usage: maestro-hive suppressions <list|add|remove|review|expire> --repo owner/name [options]
 
@@ -264,7 +265,7 @@ function configuredRules(
   configOption: string | undefined,
   io: CliIo,
 ): ReadonlyMap<string, string> | undefined {
-  const project = readProjectConfig(io.cwd, io.cwd, configOption);
+  const project = readProjectConfigSync(loadConfig, io.cwd, io.cwd, configOption);
   if (!project.ok) {
     if (configOption !== undefined) throw new UsageError(`cannot read --config ${configOption}`);
     return undefined;

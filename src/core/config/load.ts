@@ -11,6 +11,7 @@ import {
   visit,
 } from "yaml";
 import type { z } from "zod";
+import { DEFAULT_CONFIG_PATH } from "./default-path.ts";
 import {
   accSchema,
   configSchema,
@@ -22,7 +23,7 @@ import {
 import { allowedKeys, closest } from "./suggest.ts";
 import { type CheckableConfig, type ConfigIssue, validateConfig } from "./validate.ts";
 
-export const DEFAULT_CONFIG_PATH = ".github/maestro-hive.yml";
+export { DEFAULT_CONFIG_PATH };
 
 /** A config problem, positioned in the file (1-based) when the YAML text is known. */
 export interface ConfigError {

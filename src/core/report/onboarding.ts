@@ -3,7 +3,7 @@
  * branch today (escaped), and how to fix, baseline or suppress it. Kept under GitHub's limit.
  */
 import type { AnalysisResult } from "../analysis-result.ts";
-import { DEFAULT_CONFIG_PATH } from "../config/load.ts";
+import { DEFAULT_CONFIG_PATH } from "../config/default-path.ts";
 import type { StarterConfig } from "../config/starter.ts";
 import { STREAMS } from "../gate.ts";
 import { location, truncateChars } from "./common.ts";

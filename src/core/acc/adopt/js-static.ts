@@ -11,7 +11,8 @@
  * Work is bounded: at most MAX_MODULES modules, MAX_SOURCE_LENGTH characters each, and
  * MAX_STEPS evaluation steps per read.
  */
-import { parseSync } from "oxc-parser";
+import type { parseSync } from "oxc-parser";
+import { oxcParser } from "../languages/oxc-loader.ts";
 import { parseJsonc } from "../resolve/ts-jsonc.ts";
 
 /**
@@ -195,7 +196,7 @@ export class StaticReader {
       throw new NotStatic(path, null, `larger than ${MAX_SOURCE_LENGTH} characters`);
     const lang = /\.[cm]?ts$/.test(path) ? "ts" : "js";
     const sourceType = path.endsWith(".cjs") || path.endsWith(".cts") ? "script" : "module";
-    const parsed = parseSync(path, source, { lang, sourceType } as Parameters<
+    const parsed = oxcParser().parseSync(path, source, { lang, sourceType } as Parameters<
       typeof parseSync
     >[2]) as unknown as {
       program: { body: Node[] };

@@ -6,11 +6,15 @@
  * fallback where the lazy walker has gaps (it skips the type annotation of variable
  * declarators, so `const x: import("m").T` is invisible to it).
  */
-import * as oxc from "oxc-parser";
-import { parseSync, rawTransferSupported, Visitor } from "oxc-parser";
+import type { parseSync } from "oxc-parser";
+import { oxcParser } from "./oxc-loader.ts";
 
 /** Exported by oxc-parser's JavaScript but missing from its type declarations. */
-const { experimentalGetLazyVisitor } = oxc as unknown as { experimentalGetLazyVisitor: () => unknown };
+function experimentalGetLazyVisitor(): unknown {
+  return (
+    oxcParser() as unknown as { experimentalGetLazyVisitor: () => unknown }
+  ).experimentalGetLazyVisitor();
+}
 
 export type OxcLang = "js" | "jsx" | "ts" | "tsx" | "dts";
 export type OxcSourceType = "module" | "unambiguous";
@@ -98,6 +102,10 @@ interface RawEagerResult {
   program: unknown;
 }
 
+type OxcVisitor = import("oxc-parser").Visitor;
+type VisitorHandlers = ConstructorParameters<typeof import("oxc-parser").Visitor>[0];
+type VisitedProgram = Parameters<OxcVisitor["visit"]>[0];
+
 type VisitorCtor = new (handlers: ImportVisitorHandlers) => unknown;
 
 let lazyVisitorCtor: VisitorCtor | undefined;
@@ -120,10 +128,26 @@ export const RAW_TRANSFER_MAX_SOURCE_LENGTH = 64 * 1024;
 export const RAW_TRANSFER_MAX_IMPORT_WORDS = 2000;
 
 let rawTransferOnThisRuntime: boolean | undefined;
+let standardParsesLeft = 0;
+
+/**
+ * The next `count` parses on this thread take the standard transfer. Raw transfer's first
+ * parse allocates a 6 GiB ArrayBuffer (virtual memory, reused afterwards), and V8 answers an
+ * external allocation that size with a full, memory-reducing GC of the whole heap: 60–80 ms
+ * once a warm `check` has its state loaded, far more than a few standard parses cost. Same
+ * results either way (the big files below take the standard parse too).
+ */
+export function standardTransferFor(count: number): void {
+  standardParsesLeft = count;
+}
 
 /** Raw transfer needs Node 22 or later (the compiled CLI also runs on Node 20). */
 function useRawTransfer(source: string): boolean {
-  rawTransferOnThisRuntime ??= rawTransferSupported();
+  if (standardParsesLeft > 0) {
+    standardParsesLeft--;
+    return false;
+  }
+  rawTransferOnThisRuntime ??= oxcParser().rawTransferSupported();
   if (!rawTransferOnThisRuntime) return false;
   return source.length <= RAW_TRANSFER_MAX_SOURCE_LENGTH || fewImportWords(source);
 }
@@ -143,7 +167,7 @@ interface RawStandardResult {
 }
 
 function parseStandard(path: string, source: string, lang: OxcLang, sourceType: OxcSourceType) {
-  return parseSync(path, source, { lang, sourceType } as Parameters<
+  return oxcParser().parseSync(path, source, { lang, sourceType } as Parameters<
     typeof parseSync
   >[2]) as unknown as RawStandardResult;
 }
@@ -155,14 +179,18 @@ export function parseLazy(path: string, source: string, lang: OxcLang, sourceTyp
       module: standard.module,
       errors: standard.errors,
       visit(handlers) {
-        const visitor = new Visitor(handlers as unknown as ConstructorParameters<typeof Visitor>[0]);
-        visitor.visit(standard.program as Parameters<Visitor["visit"]>[0]);
+        const visitor = new (oxcParser().Visitor)(handlers as unknown as VisitorHandlers);
+        visitor.visit(standard.program as VisitedProgram);
       },
       dispose() {},
     };
   }
   const options = { lang, sourceType, experimentalLazy: true };
-  const raw = parseSync(path, source, options as Parameters<typeof parseSync>[2]) as unknown as RawLazyResult;
+  const raw = oxcParser().parseSync(
+    path,
+    source,
+    options as Parameters<typeof parseSync>[2],
+  ) as unknown as RawLazyResult;
   return {
     module: raw.module,
     errors: raw.errors,
@@ -186,11 +214,11 @@ export function visitEager(
   const options = useRawTransfer(source)
     ? { lang, sourceType, experimentalRawTransfer: true }
     : { lang, sourceType };
-  const raw = parseSync(
+  const raw = oxcParser().parseSync(
     path,
     source,
     options as Parameters<typeof parseSync>[2],
   ) as unknown as RawEagerResult;
-  const visitor = new Visitor(handlers as unknown as ConstructorParameters<typeof Visitor>[0]);
-  visitor.visit(raw.program as Parameters<Visitor["visit"]>[0]);
+  const visitor = new (oxcParser().Visitor)(handlers as unknown as VisitorHandlers);
+  visitor.visit(raw.program as VisitedProgram);
 }
