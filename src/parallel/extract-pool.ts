@@ -69,6 +69,11 @@ export interface StreamingExtraction {
   offer(file: SnapshotFile): void;
   /** Extracts whatever is still queued; resolves once every worker is done (or dead). */
   finish(): Promise<ParallelExtractionStats>;
+  /**
+   * Calls `listener` with the paths of every file a worker extracted (its result is in the
+   * cache), those extracted so far at once, the later ones as their results arrive.
+   */
+  onExtracted(listener: (paths: readonly string[]) => void): void;
 }
 
 export function streamingExtraction(
@@ -76,7 +81,11 @@ export function streamingExtraction(
   options: ParallelExtractionOptions = {},
 ): StreamingExtraction {
   const stream = new ExtractionStream(cache, options);
-  return { offer: (file) => stream.offer(file), finish: () => stream.finish() };
+  return {
+    offer: (file) => stream.offer(file),
+    finish: () => stream.finish(),
+    onExtracted: (listener) => stream.onExtracted(listener),
+  };
 }
 
 interface PoolWorker {
@@ -90,7 +99,11 @@ class ExtractionStream {
   private readonly wanted: number;
   /** Pending files before workers start: two batches at least, so one worker never runs alone. */
   private readonly startAt: number;
-  private readonly keys = new Set<string>();
+  /** Queued cache keys, each with the paths of the files that have those contents. */
+  private readonly keys = new Map<string, string[]>();
+  /** Paths whose results arrived before there was a listener. */
+  private extractedPaths: string[] | undefined = [];
+  private listener: ((paths: readonly string[]) => void) | undefined;
   private readonly queue: ExtractJob[][] = [];
   private filling: ExtractJob[] = [];
   private workers: PoolWorker[] = [];
@@ -115,10 +128,15 @@ class ExtractionStream {
     if (language === null) return;
     const family = language === "python" ? "python" : "typescript";
     const key = extractionCacheKey(language, DEFAULT_LANGUAGES[family].extractorVersion, file.blobSha);
-    if (this.keys.has(key) || !this.selected(file.path) || this.cache.get(key) !== undefined) return;
+    const sameContents = this.keys.get(key);
+    if (sameContents !== undefined) {
+      sameContents.push(file.path);
+      return;
+    }
+    if (!this.selected(file.path) || this.cache.get(key) !== undefined) return;
     // Only now the contents: a snapshot may read them on first use (the CLI's stat cache).
     if (file.content.byteLength > DEFAULT_MAX_FILE_BYTES) return;
-    this.keys.add(key);
+    this.keys.set(key, [file.path]);
     this.pending++;
     if (language === "python") this.pythonPending++;
     this.filling.push({ key, path: file.path, language, content: file.content });
@@ -138,6 +156,13 @@ class ExtractionStream {
     return { pending: this.pending, extracted: this.extracted, threads: this.workers.length };
   }
 
+  onExtracted(listener: (paths: readonly string[]) => void): void {
+    const soFar = this.extractedPaths ?? [];
+    this.extractedPaths = undefined;
+    this.listener = listener;
+    if (soFar.length > 0) listener(soFar);
+  }
+
   private enqueue(): void {
     this.queue.push(this.filling);
     this.filling = [];
@@ -152,10 +177,17 @@ class ExtractionStream {
     this.workers = Array.from({ length: count }, () => {
       const entry: PoolWorker = { worker: new Worker(url), inFlight: 0, alive: true };
       entry.worker.on("message", (answer: ExtractAnswer) => {
-        for (const { key, result } of answer.results) this.cache.set(key, result);
+        const paths: string[] = [];
+        for (const { key, result } of answer.results) {
+          this.cache.set(key, result);
+          paths.push(...(this.keys.get(key) ?? []));
+        }
         this.extracted += answer.results.length;
         entry.inFlight--;
         this.dispatch();
+        // After handing out more work: the listener's work on the main thread overlaps it.
+        if (this.listener !== undefined) this.listener(paths);
+        else this.extractedPaths?.push(...paths);
         this.settleIfDone();
       });
       // A dead worker's unfinished batches are extracted by the engine on the main thread.
