@@ -130,7 +130,7 @@ class ExtractionStream {
     const key = extractionCacheKey(language, DEFAULT_LANGUAGES[family].extractorVersion, file.blobSha);
     const sameContents = this.keys.get(key);
     if (sameContents !== undefined) {
-      sameContents.push(file.path);
+      if (!sameContents.includes(file.path)) sameContents.push(file.path);
       return;
     }
     if (!this.selected(file.path) || this.cache.get(key) !== undefined) return;
