@@ -8,8 +8,9 @@
  * invalid UTF-8, an extractor error) is left to the engine, which reports it as usual. Small
  * jobs stay on the main thread: starting workers costs more than it saves.
  */
+import * as nodeModule from "node:module";
 import { availableParallelism } from "node:os";
-import { extname } from "node:path";
+import { basename, dirname, extname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { DEFAULT_LANGUAGES } from "../core/acc/default-languages.ts";
@@ -17,7 +18,7 @@ import { DEFAULT_MAX_FILE_BYTES, extractionCacheKey, languageOfPath } from "../c
 import type { ExtractionCache } from "../core/acc/model.ts";
 import { createPathSelector } from "../core/acc/path-filter.ts";
 import type { Snapshot, SnapshotFile } from "../core/snapshot.ts";
-import type { ExtractAnswer, ExtractJob } from "./extract-worker.ts";
+import type { ExtractAnswer, ExtractJob, ExtractWorkerData } from "./extract-worker.ts";
 
 /** Below this many files to extract, one thread is faster than starting workers. */
 export const MIN_PARALLEL_FILES = 200;
@@ -51,6 +52,21 @@ export interface ParallelExtractionStats {
 export function threadsFromEnv(env: NodeJS.ProcessEnv): number | undefined {
   const value = Number(env.MAESTRO_THREADS);
   return Number.isInteger(value) && value >= 1 ? value : undefined;
+}
+
+/**
+ * Node's compile cache directory when this thread uses one (the CLI's launcher turns it on):
+ * a worker thread does not inherit it, and would otherwise compile the parser's big
+ * JavaScript (oxc's raw-transfer deserializer) afresh on every run.
+ */
+function compileCacheDirectory(): string | undefined {
+  // Node 22.8+; the compiled build also runs on Node 20, which lacks it.
+  const module = nodeModule as { getCompileCacheDir?: () => string | undefined };
+  const directory = module.getCompileCacheDir?.();
+  // It names the directory with Node's version appended, which enableCompileCache appends again.
+  return directory !== undefined && basename(directory).startsWith(`v${process.versions.node}-`)
+    ? dirname(directory)
+    : directory;
 }
 
 /** The worker module next to this one, in whatever form this one runs (.ts sources, .js build, .mjs bundle). */
@@ -174,8 +190,9 @@ class ExtractionStream {
     const url = workerUrl();
     const mostlyPython = this.pythonPending * 2 > this.pending;
     const count = mostlyPython ? Math.min(this.wanted, PYTHON_THREADS) : this.wanted;
+    const workerData: ExtractWorkerData = { compileCache: compileCacheDirectory() };
     this.workers = Array.from({ length: count }, () => {
-      const entry: PoolWorker = { worker: new Worker(url), inFlight: 0, alive: true };
+      const entry: PoolWorker = { worker: new Worker(url, { workerData }), inFlight: 0, alive: true };
       entry.worker.on("message", (answer: ExtractAnswer) => {
         const paths: string[] = [];
         for (const { key, result } of answer.results) {
