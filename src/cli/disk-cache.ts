@@ -115,7 +115,11 @@ export function openDiskCache(directory: string): DiskCache {
     loaded = entries.size;
   };
   const used = new Set<string>();
-  const added = new Map<string, ExtractResult>();
+  /**
+   * Results new to the file, as their lines: serialised when added, which during a parallel
+   * extraction is while the main thread waits for the workers, not after them.
+   */
+  const added = new Map<string, string>();
   let hits = 0;
   let misses = 0;
   let lookups = true;
@@ -138,11 +142,11 @@ export function openDiskCache(directory: string): DiskCache {
     },
     set(key, value) {
       if (!lookups) {
-        added.set(key, value); // a duplicate line at worst; the last one wins at load
+        added.set(key, serializeEntry(key, value)); // a duplicate line at worst; the last one wins at load
         return;
       }
       load();
-      if (!entries.has(key)) added.set(key, value);
+      if (!entries.has(key)) added.set(key, serializeEntry(key, value));
       entries.set(key, value);
       used.add(key);
     },
@@ -157,7 +161,7 @@ export function openDiskCache(directory: string): DiskCache {
       if (added.size === 0 && dropped === 0) return;
       if (loaded === null) {
         prepareDirectory(directory);
-        appendFileSync(file, serialize([...added]));
+        appendFileSync(file, [...added.values()].join(""));
         added.clear();
         return;
       }
@@ -172,7 +176,7 @@ export function openDiskCache(directory: string): DiskCache {
         renameSync(temporary, file);
       } else {
         // One write call: concurrent runs append whole batches, and a torn line is dropped at load.
-        appendFileSync(file, serialize([...added]));
+        appendFileSync(file, [...added.values()].join(""));
       }
       added.clear();
       dropped = 0;
@@ -196,6 +200,10 @@ function parseLine(line: string): { k: string; v: ExtractResult } | null {
 
 function serialize(entries: Iterable<readonly [string, ExtractResult]>): string {
   let text = "";
-  for (const [k, v] of entries) text += `${JSON.stringify({ k, v })}\n`;
+  for (const [k, v] of entries) text += serializeEntry(k, v);
   return text;
+}
+
+function serializeEntry(k: string, v: ExtractResult): string {
+  return `${JSON.stringify({ k, v })}\n`;
 }

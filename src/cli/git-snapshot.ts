@@ -9,7 +9,7 @@
  */
 import { spawn } from "node:child_process";
 import { closeSync, lstatSync, openSync, readFileSync, readSync, type Stats } from "node:fs";
-import { join } from "node:path";
+import { join, normalize, sep } from "node:path";
 import {
   contentSkipReason,
   gitBlobSha,
@@ -115,7 +115,7 @@ export function readWorkingTreeEntry(
   statCache?: StatCache,
 ): SnapshotFile | SkippedFile | null {
   if (mode === "160000") return { path, reason: "submodule" };
-  const full = join(dir, path);
+  const full = underDirectory(dir, path);
   let stats: Stats;
   try {
     stats = lstatSync(full);
@@ -138,6 +138,20 @@ export function readWorkingTreeEntry(
   const blobSha = gitBlobSha(content);
   statCache?.record(path, stats, { blobSha });
   return { path, blobSha, content };
+}
+
+let lastDirectory: { readonly dir: string; readonly prefix: string } | undefined;
+
+/**
+ * join(dir, path) for a clean relative path (what git lists: no `.`, `..` or doubled
+ * slashes), normalising `dir` once rather than the whole path for every file.
+ */
+function underDirectory(dir: string, path: string): string {
+  if (lastDirectory?.dir !== dir) {
+    const root = normalize(dir);
+    lastDirectory = { dir, prefix: root.endsWith(sep) ? root : `${root}${sep}` };
+  }
+  return /(?:^|[\\/])\.{0,2}(?:[\\/]|$)/.test(path) ? join(dir, path) : `${lastDirectory.prefix}${path}`;
 }
 
 /**

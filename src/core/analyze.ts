@@ -13,7 +13,7 @@
 
 import { type PolicyFiles, policyFilesOf, withAdoptedRules } from "./acc/adopt/index.ts";
 import { DEFAULT_LANGUAGES } from "./acc/default-languages.ts";
-import { buildGraph, type GraphStats, languageOfPath } from "./acc/graph.ts";
+import { type GraphStats, type IncrementalGraph, incrementalGraph, languageOfPath } from "./acc/graph.ts";
 import { type AccResult, runAcc } from "./acc/index.ts";
 import type { ExtractionCache, ImportGraph } from "./acc/model.ts";
 import type {
@@ -445,7 +445,16 @@ export function importGraph(
   acc: AccConfig,
   extractionCache?: ExtractionCache,
 ): { readonly graph: ImportGraph; readonly notices: readonly Notice[]; readonly stats: GraphStats } {
-  return buildGraph(snapshot, {
+  return startImportGraph(snapshot, acc, extractionCache).finish();
+}
+
+/** `importGraph` with files resolved one at a time as their extraction lands in the cache (`add`), the rest at `finish`. */
+export function startImportGraph(
+  snapshot: Snapshot,
+  acc: AccConfig,
+  extractionCache?: ExtractionCache,
+): IncrementalGraph {
+  return incrementalGraph(snapshot, {
     include: acc.include,
     exclude: acc.exclude,
     defaultExcludes: acc.defaultExcludes,

@@ -8,8 +8,9 @@
  * invalid UTF-8, an extractor error) is left to the engine, which reports it as usual. Small
  * jobs stay on the main thread: starting workers costs more than it saves.
  */
+import * as nodeModule from "node:module";
 import { availableParallelism } from "node:os";
-import { extname } from "node:path";
+import { basename, dirname, extname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { DEFAULT_LANGUAGES } from "../core/acc/default-languages.ts";
@@ -17,7 +18,7 @@ import { DEFAULT_MAX_FILE_BYTES, extractionCacheKey, languageOfPath } from "../c
 import type { ExtractionCache } from "../core/acc/model.ts";
 import { createPathSelector } from "../core/acc/path-filter.ts";
 import type { Snapshot, SnapshotFile } from "../core/snapshot.ts";
-import type { ExtractAnswer, ExtractJob } from "./extract-worker.ts";
+import type { ExtractAnswer, ExtractJob, ExtractWorkerData } from "./extract-worker.ts";
 
 /** Below this many files to extract, one thread is faster than starting workers. */
 export const MIN_PARALLEL_FILES = 200;
@@ -53,6 +54,21 @@ export function threadsFromEnv(env: NodeJS.ProcessEnv): number | undefined {
   return Number.isInteger(value) && value >= 1 ? value : undefined;
 }
 
+/**
+ * Node's compile cache directory when this thread uses one (the CLI's launcher turns it on):
+ * a worker thread does not inherit it, and would otherwise compile the parser's big
+ * JavaScript (oxc's raw-transfer deserializer) afresh on every run.
+ */
+function compileCacheDirectory(): string | undefined {
+  // Node 22.8+; the compiled build also runs on Node 20, which lacks it.
+  const module = nodeModule as { getCompileCacheDir?: () => string | undefined };
+  const directory = module.getCompileCacheDir?.();
+  // It names the directory with Node's version appended, which enableCompileCache appends again.
+  return directory !== undefined && basename(directory).startsWith(`v${process.versions.node}-`)
+    ? dirname(directory)
+    : directory;
+}
+
 /** The worker module next to this one, in whatever form this one runs (.ts sources, .js build, .mjs bundle). */
 function workerUrl(): URL {
   const extension = extname(fileURLToPath(import.meta.url));
@@ -69,6 +85,11 @@ export interface StreamingExtraction {
   offer(file: SnapshotFile): void;
   /** Extracts whatever is still queued; resolves once every worker is done (or dead). */
   finish(): Promise<ParallelExtractionStats>;
+  /**
+   * Calls `listener` with the paths of every file a worker extracted (its result is in the
+   * cache), those extracted so far at once, the later ones as their results arrive.
+   */
+  onExtracted(listener: (paths: readonly string[]) => void): void;
 }
 
 export function streamingExtraction(
@@ -76,7 +97,11 @@ export function streamingExtraction(
   options: ParallelExtractionOptions = {},
 ): StreamingExtraction {
   const stream = new ExtractionStream(cache, options);
-  return { offer: (file) => stream.offer(file), finish: () => stream.finish() };
+  return {
+    offer: (file) => stream.offer(file),
+    finish: () => stream.finish(),
+    onExtracted: (listener) => stream.onExtracted(listener),
+  };
 }
 
 interface PoolWorker {
@@ -90,7 +115,11 @@ class ExtractionStream {
   private readonly wanted: number;
   /** Pending files before workers start: two batches at least, so one worker never runs alone. */
   private readonly startAt: number;
-  private readonly keys = new Set<string>();
+  /** Queued cache keys, each with the paths of the files that have those contents. */
+  private readonly keys = new Map<string, string[]>();
+  /** Paths whose results arrived before there was a listener. */
+  private extractedPaths: string[] | undefined = [];
+  private listener: ((paths: readonly string[]) => void) | undefined;
   private readonly queue: ExtractJob[][] = [];
   private filling: ExtractJob[] = [];
   private workers: PoolWorker[] = [];
@@ -115,10 +144,15 @@ class ExtractionStream {
     if (language === null) return;
     const family = language === "python" ? "python" : "typescript";
     const key = extractionCacheKey(language, DEFAULT_LANGUAGES[family].extractorVersion, file.blobSha);
-    if (this.keys.has(key) || !this.selected(file.path) || this.cache.get(key) !== undefined) return;
+    const sameContents = this.keys.get(key);
+    if (sameContents !== undefined) {
+      if (!sameContents.includes(file.path)) sameContents.push(file.path);
+      return;
+    }
+    if (!this.selected(file.path) || this.cache.get(key) !== undefined) return;
     // Only now the contents: a snapshot may read them on first use (the CLI's stat cache).
     if (file.content.byteLength > DEFAULT_MAX_FILE_BYTES) return;
-    this.keys.add(key);
+    this.keys.set(key, [file.path]);
     this.pending++;
     if (language === "python") this.pythonPending++;
     this.filling.push({ key, path: file.path, language, content: file.content });
@@ -138,6 +172,13 @@ class ExtractionStream {
     return { pending: this.pending, extracted: this.extracted, threads: this.workers.length };
   }
 
+  onExtracted(listener: (paths: readonly string[]) => void): void {
+    const soFar = this.extractedPaths ?? [];
+    this.extractedPaths = undefined;
+    this.listener = listener;
+    if (soFar.length > 0) listener(soFar);
+  }
+
   private enqueue(): void {
     this.queue.push(this.filling);
     this.filling = [];
@@ -149,13 +190,21 @@ class ExtractionStream {
     const url = workerUrl();
     const mostlyPython = this.pythonPending * 2 > this.pending;
     const count = mostlyPython ? Math.min(this.wanted, PYTHON_THREADS) : this.wanted;
+    const workerData: ExtractWorkerData = { compileCache: compileCacheDirectory() };
     this.workers = Array.from({ length: count }, () => {
-      const entry: PoolWorker = { worker: new Worker(url), inFlight: 0, alive: true };
+      const entry: PoolWorker = { worker: new Worker(url, { workerData }), inFlight: 0, alive: true };
       entry.worker.on("message", (answer: ExtractAnswer) => {
-        for (const { key, result } of answer.results) this.cache.set(key, result);
+        const paths: string[] = [];
+        for (const { key, result } of answer.results) {
+          this.cache.set(key, result);
+          paths.push(...(this.keys.get(key) ?? []));
+        }
         this.extracted += answer.results.length;
         entry.inFlight--;
         this.dispatch();
+        // After handing out more work: the listener's work on the main thread overlaps it.
+        if (this.listener !== undefined) this.listener(paths);
+        else this.extractedPaths?.push(...paths);
         this.settleIfDone();
       });
       // A dead worker's unfinished batches are extracted by the engine on the main thread.

@@ -5,7 +5,8 @@
  * at it itself and reports it exactly as a single-threaded run would. The guards run here too:
  * a native parser crash in a worker thread would take the whole process down.
  */
-import { parentPort } from "node:worker_threads";
+import * as nodeModule from "node:module";
+import { parentPort, workerData } from "node:worker_threads";
 import { extractPython } from "../core/acc/languages/python.ts";
 import type { ExtractResult, Language } from "../core/acc/model.ts";
 import { decodeSource } from "../core/acc/source-text.ts";
@@ -21,6 +22,11 @@ export interface ExtractJob {
   readonly path: string;
   readonly language: Language;
   readonly content: Uint8Array;
+}
+
+export interface ExtractWorkerData {
+  /** The main thread's compile cache directory, if it has one: used here too (the parser loads later). */
+  readonly compileCache: string | undefined;
 }
 
 export interface ExtractAnswer {
@@ -50,6 +56,10 @@ function sharedBuffers(jobs: readonly ExtractJob[]): Set<ArrayBufferLike> {
   }
   return shared;
 }
+
+const { compileCache } = (workerData ?? {}) as Partial<ExtractWorkerData>;
+if (compileCache !== undefined)
+  (nodeModule as { enableCompileCache?: (directory: string) => unknown }).enableCompileCache?.(compileCache);
 
 type Extractor = (path: string, source: string) => ExtractResult;
 

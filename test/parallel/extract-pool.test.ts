@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_LANGUAGES } from "../../src/core/acc/default-languages.ts";
-import { buildGraph } from "../../src/core/acc/graph.ts";
+import { buildGraph, incrementalGraph } from "../../src/core/acc/graph.ts";
 import type { ExtractionCache, ExtractResult } from "../../src/core/acc/model.ts";
 import { gitBlobSha, type Snapshot } from "../../src/core/snapshot.ts";
 import { extractInParallel, streamingExtraction, threadsFromEnv } from "../../src/parallel/extract-pool.ts";
@@ -101,6 +101,37 @@ describe("extraction in worker threads", () => {
     for (const file of snapshot.files.slice(0, 50)) extraction.offer(file); // offered twice: queued once
     expect(await extraction.finish()).toEqual({ pending: 310, extracted: 308, threads: 2 });
     expect(new Map([...streamed.entries].sort())).toEqual(new Map([...whole.entries].sort()));
+  });
+
+  it("reports each extracted path once, copies included, so the graph resolves while workers extract", async () => {
+    const files = repository();
+    files["src/copy-a.ts"] = 'import "./m1";\n';
+    files["src/copy-b.ts"] = 'import "./m1";\n'; // same blob as copy-a: extracted once, both paths reported
+    const snapshot = snapshotOf(files);
+    const cache = mapCache();
+    const extraction = streamingExtraction(cache, { exclude: ["vendor"], threads: 2, minFiles: 1 });
+    for (const file of snapshot.files) extraction.offer(file);
+    extraction.offer(snapshot.files[0]!); // offered twice: reported once
+    const reported: string[] = [];
+    const graph = incrementalGraph(snapshot, { ...options, extractionCache: cache });
+    extraction.onExtracted((paths) => {
+      reported.push(...paths);
+      for (const path of paths.toReversed()) graph.add(path); // any order: finish merges by path
+    });
+    await extraction.finish();
+    expect(reported.length).toBe(new Set(reported).size);
+    expect(reported).toContain("src/copy-a.ts");
+    expect(reported).toContain("src/copy-b.ts");
+    // Every selected readable source: 310 offered minus the binary and undecodable ones, plus the copies.
+    expect(reported.length).toBe(310);
+
+    const early = graph.finish();
+    const single = buildGraph(snapshot, options);
+    expect(early.graph).toEqual(single.graph);
+    expect(early.notices).toEqual(single.notices);
+    expect(early.unreadable).toEqual(single.unreadable);
+    expect(early.stats).toEqual({ ...single.stats, cacheHits: 310, extracted: 0 });
+    expect([...early.memo.files.keys()]).toEqual([...single.memo.files.keys()]);
   });
 
   it("gives mostly Python files one worker (memory), with the same results", async () => {

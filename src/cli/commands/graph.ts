@@ -6,8 +6,9 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { analyze, importGraph } from "../../core/analyze.ts";
-import type { MaestroConfig } from "../../core/config/schema.ts";
+import type { ExtractionCache } from "../../core/acc/model.ts";
+import { analyze, importGraph, startImportGraph } from "../../core/analyze.ts";
+import type { AccConfig, MaestroConfig } from "../../core/config/schema.ts";
 import { accSchema } from "../../core/config/schema.ts";
 import { renderGraphJson } from "../../core/report/graph.ts";
 import {
@@ -20,7 +21,11 @@ import {
   violatingPairs,
 } from "../../core/report/graph-view.ts";
 import type { Snapshot } from "../../core/snapshot.ts";
-import { streamingExtraction, threadsFromEnv } from "../../parallel/extract-pool.ts";
+import {
+  type StreamingExtraction,
+  streamingExtraction,
+  threadsFromEnv,
+} from "../../parallel/extract-pool.ts";
 import { cacheDirectory, openDiskCache } from "../disk-cache.ts";
 import { GitError } from "../git-snapshot.ts";
 import { type CliIo, parseOrUsage, UsageError } from "../io.ts";
@@ -74,8 +79,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const acc = loaded.config.acc ?? accSchema.parse({});
   const extraction = streamingExtraction(cache, { ...acc, threads: threadsFromEnv(io.env) });
   let snapshot: Snapshot;
+  let resolving: ReturnType<typeof resolveAsExtracted> | undefined;
   try {
     snapshot = (await localSnapshots(dir, undefined, undefined, extraction.offer)).head;
+    resolving = resolveAsExtracted(snapshot, acc, cache, extraction);
   } catch (error) {
     if (error instanceof GitError) {
       io.err(`maestro-hive graph: ${error.message}`);
@@ -85,7 +92,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   } finally {
     await extraction.finish();
   }
-  const { graph, notices } = importGraph(snapshot, acc, cache);
+  const { graph, notices } = resolving?.finish() ?? importGraph(snapshot, acc, cache);
   try {
     cache.flush();
   } catch (error) {
@@ -111,6 +118,30 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   for (const note of view.notes) io.err(`maestro-hive graph: ${note}`);
   io.out(format === "dot" ? renderViewDot(view) : renderViewMermaid(view));
   return 0;
+}
+
+/**
+ * The graph built while the workers still extract: the snapshot is complete, so each file
+ * is resolved as soon as its result arrives, on the main thread that would otherwise wait.
+ * Should resolving a file ever throw, the graph is built again from scratch at the end.
+ */
+function resolveAsExtracted(
+  snapshot: Snapshot,
+  acc: AccConfig,
+  cache: ExtractionCache,
+  extraction: StreamingExtraction,
+): { finish(): ReturnType<typeof importGraph> | undefined } {
+  const build = startImportGraph(snapshot, acc, cache);
+  let failed = false;
+  extraction.onExtracted((paths) => {
+    if (failed) return;
+    try {
+      for (const path of paths) build.add(path);
+    } catch {
+      failed = true;
+    }
+  });
+  return { finish: () => (failed ? undefined : build.finish()) };
 }
 
 function parseCollapse(option: string | undefined, config: MaestroConfig): Collapse {

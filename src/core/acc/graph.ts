@@ -137,8 +137,64 @@ export function extractionCacheKey(language: Language, extractorVersion: string,
  * Problems with single files become notices; the build goes on.
  */
 export function buildGraph(snapshot: Snapshot, options: BuildGraphOptions): BuildGraphResult {
+  return incrementalGraph(snapshot, options).finish();
+}
+
+/**
+ * A build whose files can be resolved one at a time, in any order, before `finish` (for
+ * example as extraction results arrive from worker threads), with the very result
+ * `buildGraph` returns: each early file's outcome is kept apart and merged in path order.
+ */
+export interface IncrementalGraph {
+  /** Extracts (through the cache) and resolves one selected source file now; other paths are ignored. */
+  add(path: string): void;
+  /** Every file not added yet, then the graph. */
+  finish(): BuildGraphResult;
+}
+
+/** What adding one source produced, merged into the build by `finish`. */
+interface SourceOutcome {
+  readonly notices: Notice[];
+  readonly unreadable: UnreadableFile[];
+  readonly files: GraphFile[];
+  readonly memoFiles: Map<string, { extracted: ExtractResult; file: GraphFile }>;
+}
+
+export function incrementalGraph(snapshot: Snapshot, options: BuildGraphOptions): IncrementalGraph {
   const build = startBuild(snapshot, options);
-  for (const source of selectSources(snapshot, options, build.notices)) addSource(build, source);
+  const sources = selectSources(snapshot, options, build.notices);
+  const byPath = new Map(sources.map((source) => [source.file.path, source]));
+  const early = new Map<string, SourceOutcome>();
+  return {
+    add(path) {
+      const source = byPath.get(path);
+      if (source === undefined || early.has(path)) return;
+      const outcome: SourceOutcome = { notices: [], unreadable: [], files: [], memoFiles: new Map() };
+      addSource({ ...build, ...outcome }, source);
+      early.set(path, outcome);
+    },
+    finish: () => finishBuild(build, snapshot, sources, early),
+  };
+}
+
+function finishBuild(
+  build: Build,
+  snapshot: Snapshot,
+  sources: readonly Source[],
+  early: ReadonlyMap<string, SourceOutcome>,
+): BuildGraphResult {
+  const { options } = build;
+  for (const source of sources) {
+    const outcome = early.get(source.file.path);
+    if (outcome === undefined) {
+      addSource(build, source);
+      continue;
+    }
+    build.notices.push(...outcome.notices);
+    build.unreadable.push(...outcome.unreadable);
+    build.files.push(...outcome.files);
+    for (const [path, entry] of outcome.memoFiles) build.memoFiles.set(path, entry);
+  }
   addSkippedSources(build, snapshot, options);
   const { files, notices, unreadable, counts, blobs, reads, memoFiles, languages, maxBytes, maxNesting } =
     build;

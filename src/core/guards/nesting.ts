@@ -61,6 +61,10 @@ const BEFORE_REGEX: ReadonlySet<number> = new Set(
 const KEYWORDS_BEFORE_REGEX =
   /(?:^|[^\w$])(?:return|typeof|instanceof|in|of|new|delete|void|throw|case|do|else|yield|await)$/;
 
+function isBlankCode(code: number): boolean {
+  return code === Code.Newline || code === Code.Space || code === Code.Tab || code === Code.Return;
+}
+
 /** `[\w$]`, `[A-Za-z0-9_$]`, as a char code test. */
 function isWordCode(code: number, dollarToo: boolean): boolean {
   return (
@@ -78,13 +82,21 @@ function isWordCode(code: number, dollarToo: boolean): boolean {
  * limit: most files end here, without the slower scan.
  */
 function moreOpenBracketsThan(source: string, limit: number): boolean {
+  // The regex engine's native search, stepped with `test` (no match arrays), beats a charCodeAt loop.
+  OPEN_BRACKET.lastIndex = 0;
   let count = 0;
-  for (let i = 0; i < source.length; i++) {
-    const code = source.charCodeAt(i);
-    if ((code === Code.OpenParen || code === Code.OpenBracket || code === Code.OpenBrace) && ++count > limit)
-      return true;
-  }
+  while (OPEN_BRACKET.test(source)) if (++count > limit) return true;
   return false;
+}
+
+const OPEN_BRACKET = /[([{]/g;
+/** Every char the JavaScript scan acts on; the runs between them only move `previous`. */
+const JS_SIGNIFICANT = /[/"'`()[\]{}]/g;
+
+/** The next char at or after `from` that the JavaScript scan acts on, or the source's length. */
+function nextSignificant(source: string, from: number): number {
+  JS_SIGNIFICANT.lastIndex = from;
+  return JS_SIGNIFICANT.test(source) ? JS_SIGNIFICANT.lastIndex - 1 : source.length;
 }
 
 /** The first place a JavaScript/TypeScript source nests brackets deeper than `limit`, or null. */
@@ -97,11 +109,20 @@ export function javaScriptNestingExcess(source: string, limit: number): NestingE
   let wordEnd = -1;
   let i = 0;
   while (i < length) {
-    const code = source.charCodeAt(i);
-    if (code === Code.Newline || code === Code.Space || code === Code.Tab || code === Code.Return) {
-      i++;
-      continue;
+    const significant = nextSignificant(source, i);
+    if (significant > i) {
+      // A run of other chars: only its last non-blank one matters, as the previous token.
+      let last = significant - 1;
+      while (last >= i && isBlankCode(source.charCodeAt(last))) last--;
+      if (last >= i) {
+        const code = source.charCodeAt(last);
+        previous = isWordCode(code, true) ? Code.Word : code;
+        if (previous === Code.Word) wordEnd = last + 1;
+      }
+      i = significant;
+      if (i >= length) break;
     }
+    const code = source.charCodeAt(i);
     const next = i + 1 < length ? source.charCodeAt(i + 1) : Code.None;
     if (code === Code.Slash && next === Code.Slash) {
       const at = source.indexOf("\n", i);

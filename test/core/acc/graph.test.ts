@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { buildGraph, extractionCacheKey, type LanguageSupport } from "../../../src/core/acc/graph.ts";
+import {
+  buildGraph,
+  extractionCacheKey,
+  incrementalGraph,
+  type LanguageSupport,
+} from "../../../src/core/acc/graph.ts";
 import type { ExtractionCache, ExtractResult } from "../../../src/core/acc/model.ts";
 import { DEFAULT_EXCLUDES, PathFilter } from "../../../src/core/acc/path-filter.ts";
 import { gitBlobSha, snapshotOf, typescriptSupport } from "./helpers.ts";
@@ -272,6 +277,31 @@ describe("buildGraph", () => {
     expect(seen.paths).toEqual(["dist/x.js", "src/a.ts", "tsconfig.json"]);
     expect(seen.config).toBe('{"compilerOptions":{}}');
     expect(reads).toEqual(["true", "undefined"]);
+  });
+
+  it("gives the same result when files are resolved early, in any order (incrementalGraph)", () => {
+    const snapshot = snapshotOf({
+      "src/broken.ts": 'import "./a";\nconst x = (;\n',
+      "src/a.ts": 'import "./missing";\nimport "./z";\n',
+      "src/bin.ts": new Uint8Array([105, 109, 0, 1, 2, 3, 112]),
+      "src/m.ts": 'import "./a";\nimport "x";\n',
+      "src/z.ts": 'import "./m";\n',
+      "vendor/v.ts": 'import "./w";\n',
+    });
+    const options = { exclude: ["vendor"], languages: { typescript: typescriptSupport() } };
+    const whole = buildGraph(snapshot, options);
+    const early = incrementalGraph(snapshot, options);
+    for (const path of ["src/z.ts", "src/broken.ts", "vendor/v.ts", "nowhere.ts", "src/bin.ts", "src/z.ts"])
+      early.add(path); // an excluded, an unknown and a repeated path change nothing
+    const result = early.finish();
+    expect(result.graph).toEqual(whole.graph);
+    expect(result.notices).toEqual(whole.notices);
+    expect(result.notices.map((notice) => notice.kind)).toEqual(["parse-error", "unresolved-imports"]);
+    expect(result.unreadable).toEqual(whole.unreadable);
+    expect(result.unreadable.map((file) => file.path)).toEqual(["src/bin.ts"]);
+    expect(result.stats).toEqual(whole.stats);
+    expect([...result.memo.files.keys()]).toEqual([...whole.memo.files.keys()]);
+    expect(paths(result)).toEqual(["src/a.ts", "src/broken.ts", "src/m.ts", "src/z.ts"]);
   });
 
   it("survives a resolver that throws, with a notice", () => {
