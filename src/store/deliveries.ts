@@ -20,21 +20,7 @@ export interface DeliveryRecord {
  * answers 503 and is redelivered — rather than recording a delivery nothing would ever audit.
  */
 export async function recordDelivery(db: Executor, delivery: DeliveryRecord): Promise<boolean> {
-  const inserted = await db
-    .insertInto("deliveries")
-    .values({
-      delivery_id: delivery.deliveryId,
-      event: delivery.event,
-      action: delivery.action,
-      installation_id: delivery.installationId,
-      repository: delivery.repository,
-      payload: JSON.stringify(delivery.payload),
-      audit_pending: true,
-    })
-    .onConflict((oc) => oc.column("delivery_id").doNothing())
-    .returning("delivery_id")
-    .executeTakeFirst();
-  return inserted !== undefined;
+  return (await recordDeliveries(db, [delivery])).has(delivery.deliveryId);
 }
 
 /**
