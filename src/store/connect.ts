@@ -93,6 +93,11 @@ function openPostgres(databaseUrl: string, options: StoreOptions): Store {
     },
   });
   pool.on("error", (error) => options.onPoolError?.(error));
+  // pg-pool listens for errors only on idle clients. A checked-out client (a transaction between
+  // statements, a running query) whose server goes away emits "error" too, and without a listener
+  // EventEmitter throws it and the process dies. Its query or its next one rejects with the error,
+  // and the pool drops the client on release, so the listener has nothing more to do.
+  pool.on("connect", (client) => client.on("error", () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
