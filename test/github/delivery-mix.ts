@@ -17,6 +17,15 @@ export interface DeliveryMix {
   readonly byRepository: readonly (readonly DeliveryTemplate[])[];
   /** Per repository, one `opened` of its pull request (to analyse each head before a measurement). */
   readonly opened: readonly DeliveryTemplate[];
+  /** Per repository, its pull request's head commit (what the analyses must cover). */
+  readonly heads: readonly PullRequestHead[];
+}
+
+export interface PullRequestHead {
+  readonly owner: string;
+  readonly name: string;
+  readonly fullName: string;
+  readonly head: string;
 }
 
 /** Creates `repositories` fixture repositories named `<prefix>-<i>`, each with `perRepository` deliveries. */
@@ -26,12 +35,14 @@ export function deliveryMix(
 ): DeliveryMix {
   const byRepository: DeliveryTemplate[][] = [];
   const opened: DeliveryTemplate[] = [];
+  const heads: PullRequestHead[] = [];
   for (let i = 0; i < options.repositories; i++) {
     const repo = fixtureRepo(gh, `${options.prefix}-${i}`);
     const head = commitOnBranch(repo, "feature", {
       "src/data/rows.ts": 'import { page } from "../ui/page";\nexport const rows: number[] = [];\n',
     });
     gh.addPullRequest({ owner: repo.owner, repo: repo.name, number: 1, head: "feature", base: "main" });
+    heads.push({ owner: repo.owner, name: repo.name, fullName: repo.fullName, head });
     const pr = {
       owner: repo.owner,
       repo: repo.name,
@@ -55,7 +66,7 @@ export function deliveryMix(
     }
     byRepository.push(deliveries);
   }
-  return { byRepository, opened };
+  return { byRepository, opened, heads };
 }
 
 /** The k-th delivery of every repository in turn, as concurrent pull requests would arrive. */
