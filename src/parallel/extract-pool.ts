@@ -81,6 +81,14 @@ function workerUrl(): URL {
  * loading the parser, overlaps the reading) and take batches as they fill.
  */
 export interface StreamingExtraction {
+  /** Whether a file at `path` would be extracted (unless cached): a supported source file the selection takes. */
+  wants(path: string): boolean;
+  /**
+   * The paths the snapshot is about to offer, before any is read: when enough of them are
+   * wanted, the workers start now rather than once that many are pending, so their start-up
+   * overlaps the reading. For a cold cache only (a warm one may leave nothing to extract).
+   */
+  expect(paths: readonly string[]): void;
   /** One file of a snapshot: queued for a worker unless it is cached, unselected or queued already. */
   offer(file: SnapshotFile): void;
   /** Extracts whatever is still queued; resolves once every worker is done (or dead). */
@@ -98,6 +106,8 @@ export function streamingExtraction(
 ): StreamingExtraction {
   const stream = new ExtractionStream(cache, options);
   return {
+    wants: (path) => stream.wants(path),
+    expect: (paths) => stream.expect(paths),
     offer: (file) => stream.offer(file),
     finish: () => stream.finish(),
     onExtracted: (listener) => stream.onExtracted(listener),
@@ -137,6 +147,22 @@ class ExtractionStream {
     this.selected = createPathSelector(options);
     this.wanted = options.threads ?? availableParallelism();
     this.startAt = Math.max(options.minFiles ?? MIN_PARALLEL_FILES, BATCH_FILES + 1);
+  }
+
+  wants(path: string): boolean {
+    return languageOfPath(path) !== null && this.selected(path);
+  }
+
+  expect(paths: readonly string[]): void {
+    if (this.workers.length > 0 || this.wanted < 2) return;
+    let wanted = 0;
+    let python = 0;
+    for (const path of paths) {
+      if (!this.wants(path)) continue;
+      wanted++;
+      if (languageOfPath(path) === "python") python++;
+    }
+    if (wanted >= this.startAt) this.startWorkers(python * 2 > wanted);
   }
 
   offer(file: SnapshotFile): void {
@@ -182,13 +208,13 @@ class ExtractionStream {
   private enqueue(): void {
     this.queue.push(this.filling);
     this.filling = [];
-    if (this.workers.length === 0 && this.wanted >= 2 && this.pending >= this.startAt) this.startWorkers();
+    if (this.workers.length === 0 && this.wanted >= 2 && this.pending >= this.startAt)
+      this.startWorkers(this.pythonPending * 2 > this.pending);
     if (this.workers.length > 0) this.dispatch();
   }
 
-  private startWorkers(): void {
+  private startWorkers(mostlyPython: boolean): void {
     const url = workerUrl();
-    const mostlyPython = this.pythonPending * 2 > this.pending;
     const count = mostlyPython ? Math.min(this.wanted, PYTHON_THREADS) : this.wanted;
     const workerData: ExtractWorkerData = { compileCache: compileCacheDirectory() };
     this.workers = Array.from({ length: count }, () => {
