@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import ignore, { type Ignore } from "ignore";
 import { type SkippedFile, type Snapshot, type SnapshotFile, sortSnapshot } from "../core/snapshot.ts";
-import { type OnFileRead, readWorkingTreeEntry } from "./git-snapshot.ts";
+import { type OnFileRead, readWorkingTreeEntry, withoutContent } from "./git-snapshot.ts";
 
 const NEVER_READ: ReadonlySet<string> = new Set([".git", "node_modules"]);
 
@@ -50,10 +50,7 @@ function walk(
     const read = readWorkingTreeEntry(root, path, null);
     if (read === null) continue;
     if ("reason" in read) skipped.push(read);
-    else {
-      files.push(read);
-      onFile?.(read);
-    }
+    else files.push(onFile?.(read) === true ? withoutContent(root, read) : read);
   }
 }
 

@@ -45,8 +45,13 @@ export async function resolveCommit(dir: string, ref: string): Promise<string> {
   }
 }
 
-/** Called with each file as soon as it is read (extraction can start before the snapshot is whole). */
-export type OnFileRead = (file: SnapshotFile) => void;
+/**
+ * Called with each file as soon as it is read (extraction can start before the snapshot is
+ * whole). Returns true when it took the file's bytes (moved them to another thread): the
+ * snapshot then keeps the file without them, read again from disk if ever asked for (and
+ * checked against the blob SHA).
+ */
+export type OnFileRead = (file: SnapshotFile) => boolean | void;
 
 /** What a caller that works while the tree is read (the CLI's streaming extraction) hooks into. */
 export interface TreeReading {
@@ -90,10 +95,7 @@ export async function workingTreeSnapshot(
     const entry = readWorkingTreeEntry(dir, path, mode, statCache);
     if (entry === null) return;
     if ("reason" in entry) skipped.push(entry);
-    else {
-      files.push(entry);
-      onFile?.(entry);
-    }
+    else files.push(onFile?.(entry) === true ? withoutContent(dir, entry) : entry);
   };
   // Synchronous reads on purpose: for many small files they are several times faster than
   // the thread pool's async round trips, and the CLI has nothing else to do meanwhile.
@@ -173,6 +175,11 @@ function underDirectory(dir: string, path: string): string {
     lastDirectory = { dir, prefix: root.endsWith(sep) ? root : `${root}${sep}` };
   }
   return /(?:^|[\\/])\.{0,2}(?:[\\/]|$)/.test(path) ? join(dir, path) : `${lastDirectory.prefix}${path}`;
+}
+
+/** `file` of the working tree of `dir` with its contents read again on first use (its bytes were taken). */
+export function withoutContent(dir: string, file: SnapshotFile): SnapshotFile {
+  return lazyFile(underDirectory(dir, file.path), file.path, file.blobSha);
 }
 
 /**

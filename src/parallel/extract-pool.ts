@@ -40,6 +40,12 @@ export interface ParallelExtractionOptions {
   /** Worker threads; default one per core. 0 or 1 file below MIN_PARALLEL_FILES: none. */
   readonly threads?: number | undefined;
   readonly minFiles?: number | undefined;
+  /**
+   * `offer` takes the bytes of each file it queues: they move to a worker instead of being
+   * copied there, and the caller, told so, keeps the file without them. For a snapshot that
+   * can read a file again (the CLI's working tree), never for one that must keep its bytes.
+   */
+  readonly takeContents?: boolean | undefined;
 }
 
 export interface ParallelExtractionStats {
@@ -89,8 +95,11 @@ export interface StreamingExtraction {
    * overlaps the reading. For a cold cache only (a warm one may leave nothing to extract).
    */
   expect(paths: readonly string[]): void;
-  /** One file of a snapshot: queued for a worker unless it is cached, unselected or queued already. */
-  offer(file: SnapshotFile): void;
+  /**
+   * One file of a snapshot: queued for a worker unless it is cached, unselected or queued
+   * already. True when it took the file's bytes (`takeContents`).
+   */
+  offer(file: SnapshotFile): boolean;
   /** Extracts whatever is still queued; resolves once every worker is done (or dead). */
   finish(): Promise<ParallelExtractionStats>;
   /**
@@ -141,9 +150,11 @@ class ExtractionStream {
   private allDone: (() => void) | undefined;
 
   private readonly cache: ExtractionCache;
+  private readonly takeContents: boolean;
 
   constructor(cache: ExtractionCache, options: ParallelExtractionOptions) {
     this.cache = cache;
+    this.takeContents = options.takeContents ?? false;
     this.selected = createPathSelector(options);
     this.wanted = options.threads ?? availableParallelism();
     this.startAt = Math.max(options.minFiles ?? MIN_PARALLEL_FILES, BATCH_FILES + 1);
@@ -165,24 +176,32 @@ class ExtractionStream {
     if (wanted >= this.startAt) this.startWorkers(python * 2 > wanted);
   }
 
-  offer(file: SnapshotFile): void {
+  offer(file: SnapshotFile): boolean {
     const language = languageOfPath(file.path);
-    if (language === null) return;
+    if (language === null) return false;
     const family = language === "python" ? "python" : "typescript";
     const key = extractionCacheKey(language, DEFAULT_LANGUAGES[family].extractorVersion, file.blobSha);
     const sameContents = this.keys.get(key);
     if (sameContents !== undefined) {
       if (!sameContents.includes(file.path)) sameContents.push(file.path);
-      return;
+      return false;
     }
-    if (!this.selected(file.path) || this.cache.get(key) !== undefined) return;
+    if (!this.selected(file.path) || this.cache.get(key) !== undefined) return false;
     // Only now the contents: a snapshot may read them on first use (the CLI's stat cache).
-    if (file.content.byteLength > DEFAULT_MAX_FILE_BYTES) return;
+    const content = file.content;
+    if (content.byteLength > DEFAULT_MAX_FILE_BYTES) return false;
     this.keys.set(key, [file.path]);
     this.pending++;
     if (language === "python") this.pythonPending++;
-    this.filling.push({ key, path: file.path, language, content: file.content });
+    // Only bytes that fill an ArrayBuffer of their own can move without taking others along.
+    const take =
+      this.takeContents &&
+      content.buffer instanceof ArrayBuffer &&
+      content.byteOffset === 0 &&
+      content.byteLength === content.buffer.byteLength;
+    this.filling.push({ key, path: file.path, language, content, ...(take ? { take } : {}) });
     if (this.filling.length >= BATCH_FILES) this.enqueue();
+    return take;
   }
 
   async finish(): Promise<ParallelExtractionStats> {
@@ -260,7 +279,9 @@ class ExtractionStream {
       }
       if (best === undefined) return;
       best.inFlight++;
-      best.worker.postMessage({ batch: this.batches++, jobs: this.queue.shift()! });
+      const jobs = this.queue.shift()!;
+      const moved = jobs.filter((job) => job.take).map((job) => job.content.buffer as ArrayBuffer);
+      best.worker.postMessage({ batch: this.batches++, jobs }, moved);
     }
   }
 

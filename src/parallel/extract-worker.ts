@@ -22,6 +22,8 @@ export interface ExtractJob {
   readonly path: string;
   readonly language: Language;
   readonly content: Uint8Array;
+  /** The main thread moved the bytes here (postMessage transfer) rather than copying them. */
+  readonly take?: true;
 }
 
 export interface ExtractWorkerData {

@@ -103,6 +103,36 @@ describe("extraction in worker threads", () => {
     expect(new Map([...streamed.entries].sort())).toEqual(new Map([...whole.entries].sort()));
   });
 
+  it("moves the bytes it queues to the workers when told to take them, with the same results", async () => {
+    const snapshot = snapshotOf(repository());
+    const copied = mapCache();
+    await extractInParallel([snapshot], copied, { exclude: ["vendor"], threads: 2, minFiles: 1 });
+    const moved = mapCache();
+    const extraction = streamingExtraction(moved, {
+      exclude: ["vendor"],
+      threads: 2,
+      minFiles: 1,
+      takeContents: true,
+    });
+    // Announced before any read (the listing): the workers start now.
+    extraction.expect(snapshot.files.map((file) => file.path));
+    const taken = new Map<string, Uint8Array>();
+    for (const file of snapshot.files) {
+      // Copies: the snapshot's bytes stay intact for the comparison below.
+      const own = { ...file, content: new Uint8Array(file.content) };
+      if (extraction.offer(own)) taken.set(file.path, own.content);
+      if (extraction.offer(own)) throw new Error(`${file.path} taken twice`);
+    }
+    expect(await extraction.finish()).toEqual({ pending: 310, extracted: 308, threads: 2 });
+    // Moved, not copied: this thread's arrays are detached.
+    for (const content of taken.values()) expect(content.byteLength).toBe(0);
+    // Every queued source (not tsconfig.json, pyproject.toml or the excluded vendor file).
+    expect(taken.size).toBe(310);
+    expect(taken.has("tsconfig.json")).toBe(false);
+    expect(taken.has("vendor/excluded.ts")).toBe(false);
+    expect(new Map([...moved.entries].sort())).toEqual(new Map([...copied.entries].sort()));
+  });
+
   it("reports each extracted path once, copies included, so the graph resolves while workers extract", async () => {
     const files = repository();
     files["src/copy-a.ts"] = 'import "./m1";\n';

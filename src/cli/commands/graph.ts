@@ -69,7 +69,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   const cache = engine.openDiskCache(engine.cacheDirectory(dir, io.env));
   const acc = loaded.config.acc ?? engine.accSchema.parse({});
-  const extraction = engine.streamingExtraction(cache, { ...acc, threads: engine.threadsFromEnv(io.env) });
+  // The snapshot reads a file again if ever asked: the bytes the workers parse move to them.
+  const extraction = engine.streamingExtraction(cache, {
+    ...acc,
+    threads: engine.threadsFromEnv(io.env),
+    takeContents: true,
+  });
   // An empty cache: every wanted file will be extracted, so the workers may start with the listing.
   const cold = cache.stats().loaded === 0;
   let snapshot: Snapshot;
