@@ -51,7 +51,7 @@ export async function resolveCommit(dir: string, ref: string): Promise<string> {
  * snapshot then keeps the file without them, read again from disk if ever asked for (and
  * checked against the blob SHA).
  */
-export type OnFileRead = (file: SnapshotFile) => boolean | void;
+export type OnFileRead = (file: SnapshotFile) => boolean | undefined;
 
 /** What a caller that works while the tree is read (the CLI's streaming extraction) hooks into. */
 export interface TreeReading {
