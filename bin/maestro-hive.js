@@ -12,6 +12,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 nodeModule.enableCompileCache?.();
 
+const ANALYSIS_COMMANDS = new Set(["check", "graph", "init"]);
+
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const source = here("../src/cli/main.ts");
 const built = here("../dist/cli/main.js");
@@ -36,5 +38,16 @@ if (entry === null) {
   process.exitCode = 2;
 } else {
   const { main } = await import(pathToFileURL(entry).href);
-  process.exitCode = await main(process.argv.slice(2));
+  const args = process.argv.slice(2);
+  const code = await main(args);
+  process.exitCode = code;
+  // The analysis commands exit as soon as stdout and stderr have taken everything written,
+  // without waiting for Node to tear down the heaps (tens of milliseconds after a big run).
+  // The app's commands (serve, worker, …) end the ordinary way: their loggers may still flush.
+  if (ANALYSIS_COMMANDS.has(args[0])) {
+    await Promise.all(
+      [process.stdout, process.stderr].map((stream) => new Promise((done) => stream.write("", done))),
+    );
+    process.exit(code);
+  }
 }

@@ -48,6 +48,16 @@ export async function resolveCommit(dir: string, ref: string): Promise<string> {
 /** Called with each file as soon as it is read (extraction can start before the snapshot is whole). */
 export type OnFileRead = (file: SnapshotFile) => void;
 
+/** What a caller that works while the tree is read (the CLI's streaming extraction) hooks into. */
+export interface TreeReading {
+  /** Sees each file as soon as it is read. */
+  readonly onFile?: OnFileRead | undefined;
+  /** Sees every path the listing holds, before any file is read. */
+  readonly onListed?: ((paths: readonly string[]) => void) | undefined;
+  /** Files read (and given to onFile) before the others: the order the snapshot lists them in does not change. */
+  readonly readFirst?: ((path: string) => boolean) | undefined;
+}
+
 /**
  * The working tree of DIR: tracked files (as they are on disk now, deleted ones left out)
  * and untracked files that .gitignore does not exclude. Paths are relative to DIR.
@@ -56,8 +66,9 @@ export async function workingTreeSnapshot(
   dir: string,
   statCache?: StatCache,
   listing: Promise<WorkingTreeListing> = listWorkingTree(dir),
-  onFile?: OnFileRead,
+  reading: TreeReading = {},
 ): Promise<Snapshot> {
+  const { onFile, onListed, readFirst } = reading;
   const { staged, untracked } = await listing;
   const entries: { path: string; mode: string | null }[] = [];
   const seen = new Set<string>();
@@ -72,18 +83,28 @@ export async function workingTreeSnapshot(
   for (const path of splitNul(untracked)) {
     if (!seen.has(path)) entries.push({ path, mode: null });
   }
+  onListed?.(entries.map((entry) => entry.path));
   const files: SnapshotFile[] = [];
   const skipped: SkippedFile[] = [];
-  // Synchronous reads on purpose: for many small files they are several times faster than
-  // the thread pool's async round trips, and the CLI has nothing else to do meanwhile.
-  for (const { path, mode } of entries) {
+  const read = ({ path, mode }: { path: string; mode: string | null }) => {
     const entry = readWorkingTreeEntry(dir, path, mode, statCache);
-    if (entry === null) continue;
+    if (entry === null) return;
     if ("reason" in entry) skipped.push(entry);
     else {
       files.push(entry);
       onFile?.(entry);
     }
+  };
+  // Synchronous reads on purpose: for many small files they are several times faster than
+  // the thread pool's async round trips, and the CLI has nothing else to do meanwhile.
+  if (readFirst === undefined) for (const entry of entries) read(entry);
+  else {
+    const later: typeof entries = [];
+    for (const entry of entries) {
+      if (readFirst(entry.path)) read(entry);
+      else later.push(entry);
+    }
+    for (const entry of later) read(entry);
   }
   return sortSnapshot({ commit: null, files, skipped });
 }

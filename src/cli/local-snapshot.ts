@@ -9,8 +9,9 @@ import {
   GitError,
   gitRoot,
   listWorkingTree,
-  type OnFileRead,
   resolveCommit,
+  type TreeReading,
+  type WorkingTreeListing,
   workingTreeSnapshot,
 } from "./git-snapshot.ts";
 import type { StatCache } from "./stat-cache.ts";
@@ -22,19 +23,26 @@ export interface LocalSnapshots {
   readonly source: "git" | "folder";
 }
 
+/** How the head is read: hooks (git-snapshot.ts), and the listing when the caller started it already. */
+export interface HeadReading extends TreeReading {
+  /** listWorkingTree(dir), started early (say, while the command's code loads). */
+  readonly listing?: Promise<WorkingTreeListing> | undefined;
+}
+
 /**
  * `statCache`: skip reading working-tree files whose stat data are unchanged (stat-cache.ts).
- * `onFile` sees each file of the head (working tree or folder) as it is read.
+ * `reading.onFile` sees each file of the head (working tree or folder) as it is read; the
+ * other hooks apply to a git work tree only.
  */
 export async function localSnapshots(
   dir: string,
   baseRef?: string,
   statCache?: StatCache,
-  onFile?: OnFileRead,
+  reading: HeadReading = {},
 ): Promise<LocalSnapshots> {
   // Listing the tree also tells whether DIR is in a work tree (one git process fewer to start);
   // only when it fails does git say whether DIR is a work tree whose listing failed.
-  const listing = listWorkingTree(dir);
+  const listing = reading.listing ?? listWorkingTree(dir);
   let failure: unknown = null;
   await listing.catch((error: unknown) => {
     failure = error;
@@ -43,9 +51,9 @@ export async function localSnapshots(
   if (failure !== null && !(await isGitWorkTree(dir))) {
     if (baseRef !== undefined)
       throw new GitError(`--base needs a git work tree, and ${dir} is not inside one`);
-    return { head: folderSnapshot(dir, onFile), base: null, source: "folder" };
+    return { head: folderSnapshot(dir, reading.onFile), base: null, source: "folder" };
   }
-  const head = await workingTreeSnapshot(dir, statCache, listing, onFile);
+  const head = await workingTreeSnapshot(dir, statCache, listing, reading);
   const base =
     baseRef === undefined ? null : await commitSnapshot(dir, await resolveCommit(dir, baseRef), head);
   return { head, base, source: "git" };

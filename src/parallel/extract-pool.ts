@@ -83,7 +83,18 @@ function workerUrl(): URL {
  * loading the parser, overlaps the reading) and take batches as they fill.
  */
 export interface StreamingExtraction {
-  /** One file of a snapshot: queued for a worker unless it is cached, unselected or queued already. */
+  /** Whether a file at `path` would be extracted (unless cached): a supported source file the selection takes. */
+  wants(path: string): boolean;
+  /**
+   * The paths the snapshot is about to offer, before any is read: when enough of them are
+   * wanted, the workers start now rather than once that many are pending, so their start-up
+   * overlaps the reading. For a cold cache only (a warm one may leave nothing to extract).
+   */
+  expect(paths: readonly string[]): void;
+  /**
+   * One file of a snapshot: queued for a worker unless it is cached, unselected or queued
+   * already. A `rereadable` file's bytes move to the worker instead of being copied.
+   */
   offer(file: SnapshotFile): void;
   /** Extracts whatever is still queued; resolves once every worker is done (or dead). */
   finish(): Promise<ParallelExtractionStats>;
@@ -100,6 +111,8 @@ export function streamingExtraction(
 ): StreamingExtraction {
   const stream = new ExtractionStream(cache, options);
   return {
+    wants: (path) => stream.wants(path),
+    expect: (paths) => stream.expect(paths),
     offer: (file) => stream.offer(file),
     finish: () => stream.finish(),
     onExtracted: (listener) => stream.onExtracted(listener),
@@ -143,6 +156,22 @@ class ExtractionStream {
     this.startAt = Math.max(options.minFiles ?? MIN_PARALLEL_FILES, BATCH_FILES + 1);
   }
 
+  wants(path: string): boolean {
+    return languageOfPath(path) !== null && this.selected(path);
+  }
+
+  expect(paths: readonly string[]): void {
+    if (this.workers.length > 0 || this.wanted < 2) return;
+    let wanted = 0;
+    let python = 0;
+    for (const path of paths) {
+      if (!this.wants(path)) continue;
+      wanted++;
+      if (languageOfPath(path) === "python") python++;
+    }
+    if (wanted >= this.startAt) this.startWorkers(python * 2 > wanted);
+  }
+
   offer(file: SnapshotFile): void {
     const language = languageOfPath(file.path);
     if (language === null) return;
@@ -155,11 +184,11 @@ class ExtractionStream {
     }
     if (!this.selected(file.path) || this.cache.get(key) !== undefined) return;
     // Only now the contents: a snapshot may read them on first use (the CLI's stat cache).
-    if (file.content.byteLength > DEFAULT_MAX_FILE_BYTES) return;
+    const content = file.content;
+    if (content.byteLength > DEFAULT_MAX_FILE_BYTES) return;
     this.keys.set(key, [file.path]);
     this.pending++;
     if (language === "python") this.pythonPending++;
-    const content = file.content;
     if (file.rereadable === true && ownsBuffer(content)) this.movable.add(content.buffer);
     this.filling.push({ key, path: file.path, language, content });
     if (this.filling.length >= BATCH_FILES) this.enqueue();
@@ -188,13 +217,13 @@ class ExtractionStream {
   private enqueue(): void {
     this.queue.push(this.filling);
     this.filling = [];
-    if (this.workers.length === 0 && this.wanted >= 2 && this.pending >= this.startAt) this.startWorkers();
+    if (this.workers.length === 0 && this.wanted >= 2 && this.pending >= this.startAt)
+      this.startWorkers(this.pythonPending * 2 > this.pending);
     if (this.workers.length > 0) this.dispatch();
   }
 
-  private startWorkers(): void {
+  private startWorkers(mostlyPython: boolean): void {
     const url = workerUrl();
-    const mostlyPython = this.pythonPending * 2 > this.pending;
     const count = mostlyPython ? Math.min(this.wanted, PYTHON_THREADS) : this.wanted;
     const workerData: ExtractWorkerData = { compileCache: compileCacheDirectory() };
     this.workers = Array.from({ length: count }, () => {

@@ -42,7 +42,9 @@ describe("the CLI on a folder that is not a git work tree (a downloaded archive)
 
   it("reads every file .gitignore files (root and nested) do not exclude, as git would", () => {
     const seen: string[] = [];
-    const snapshot = folderSnapshot(dir, (file) => seen.push(file.path));
+    const snapshot = folderSnapshot(dir, (file) => {
+      seen.push(file.path);
+    });
     const paths = snapshot.files.map((file) => file.path);
     expect(seen.sort()).toEqual(paths);
     expect(paths).toEqual([

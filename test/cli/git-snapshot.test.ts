@@ -56,12 +56,26 @@ describe("git snapshots of a local checkout", () => {
 
   it("reads the working tree: modified and untracked files, not ignored ones", async () => {
     const seen: string[] = [];
-    const snapshot = await workingTreeSnapshot(repo.dir, undefined, undefined, (file) =>
-      seen.push(file.path),
-    );
+    let listed: readonly string[] = [];
+    const snapshot = await workingTreeSnapshot(repo.dir, undefined, undefined, {
+      onFile: (file) => {
+        seen.push(file.path);
+        // Took the bytes of src/a.ts (as the extraction pool does): the snapshot reads it again.
+        return file.path === "src/a.ts";
+      },
+      onListed: (paths) => {
+        listed = paths;
+      },
+      readFirst: (path) => path.endsWith(".ts"),
+    });
     expect(snapshot.commit).toBeNull();
-    // Each file is handed on as it is read (extraction starts then), skipped ones not at all.
+    // Each file is handed on as it is read (extraction starts then), skipped ones not at all;
+    // the readFirst ones before the others, while the snapshot keeps path order.
+    expect(seen.at(-1)).toBe(".gitignore");
     expect(seen.sort()).toEqual(snapshot.files.map((f) => f.path));
+    // The listing is announced before any read: every path, files and skipped entries alike.
+    for (const path of [...snapshot.files, ...snapshot.skipped].map((entry) => entry.path))
+      expect(listed).toContain(path);
     expect(snapshot.files.map((f) => f.path)).toEqual([
       ".gitignore",
       "src/a.ts",

@@ -103,6 +103,36 @@ describe("extraction in worker threads", () => {
     expect(new Map([...streamed.entries].sort())).toEqual(new Map([...whole.entries].sort()));
   });
 
+  it("starts the workers from the listing and moves every queued rereadable file's bytes, with the same results", async () => {
+    const snapshot = snapshotOf(repository());
+    const copied = mapCache();
+    await extractInParallel([snapshot], copied, { exclude: ["vendor"], threads: 2, minFiles: 1 });
+    const moved = mapCache();
+    const extraction = streamingExtraction(moved, { exclude: ["vendor"], threads: 2, minFiles: 1 });
+    // Announced before any read (the listing): the workers start now.
+    extraction.expect(snapshot.files.map((file) => file.path));
+    const offered = new Map<string, Uint8Array>();
+    for (const file of snapshot.files) {
+      // Copies: the snapshot's bytes stay intact for the comparison below.
+      const own = {
+        path: file.path,
+        blobSha: file.blobSha,
+        content: new Uint8Array(file.content),
+        rereadable: true as const,
+      };
+      offered.set(file.path, own.content);
+      extraction.offer(own);
+      extraction.offer(own); // offered twice: queued and moved once
+    }
+    expect(await extraction.finish()).toEqual({ pending: 310, extracted: 308, threads: 2 });
+    // Moved, not copied: this thread's arrays of every queued source are detached, the others intact.
+    const taken = [...offered].filter(([, content]) => content.byteLength === 0).map(([path]) => path);
+    expect(taken).toHaveLength(310);
+    expect(taken).not.toContain("tsconfig.json");
+    expect(taken).not.toContain("vendor/excluded.ts");
+    expect(new Map([...moved.entries].sort())).toEqual(new Map([...copied.entries].sort()));
+  });
+
   it("reports each extracted path once, copies included, so the graph resolves while workers extract", async () => {
     const files = repository();
     files["src/copy-a.ts"] = 'import "./m1";\n';

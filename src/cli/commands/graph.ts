@@ -7,30 +7,18 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { ExtractionCache } from "../../core/acc/model.ts";
-import { analyze, importGraph, startImportGraph } from "../../core/analyze.ts";
+import type { importGraph } from "../../core/analyze.ts";
 import type { AccConfig, MaestroConfig } from "../../core/config/schema.ts";
-import { accSchema } from "../../core/config/schema.ts";
-import { renderGraphJson } from "../../core/report/graph.ts";
-import {
-  buildGraphView,
-  type Collapse,
-  DEFAULT_MAX_EDGES,
-  DEFAULT_MAX_NODES,
-  renderViewDot,
-  renderViewMermaid,
-  violatingPairs,
-} from "../../core/report/graph-view.ts";
+import type { Collapse } from "../../core/report/graph-view.ts";
+import { DEFAULT_MAX_EDGES, DEFAULT_MAX_NODES } from "../../core/report/graph-view-limits.ts";
 import type { Snapshot } from "../../core/snapshot.ts";
-import {
-  type StreamingExtraction,
-  streamingExtraction,
-  threadsFromEnv,
-} from "../../parallel/extract-pool.ts";
-import { cacheDirectory, openDiskCache } from "../disk-cache.ts";
-import { GitError } from "../git-snapshot.ts";
+import type { StreamingExtraction } from "../../parallel/extract-pool.ts";
+import type { DiskCache } from "../disk-cache.ts";
+import { GitError, listWorkingTree } from "../git-snapshot.ts";
 import { type CliIo, parseOrUsage, UsageError } from "../io.ts";
 import { localSnapshots } from "../local-snapshot.ts";
-import { formatConfigErrors, readProjectConfig } from "../project-config.ts";
+
+type Engine = typeof import("../graph-engine.ts");
 
 const FORMATS = ["json", "dot", "mermaid"] as const;
 
@@ -70,19 +58,32 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const dir = resolve(io.cwd, positionals[0] ?? ".");
   if (!existsSync(dir)) throw new UsageError(`directory not found: ${dir}`);
 
-  const loaded = await readProjectConfig(dir, io.cwd, values.config);
+  // git lists the tree while the rest of the command's code loads.
+  const listing = listWorkingTree(dir);
+  listing.catch(() => {}); // a folder that is no work tree: localSnapshots finds out
+  const engine = await import("../graph-engine.ts");
+  const loaded = await engine.readProjectConfig(dir, io.cwd, values.config);
   if (!loaded.ok) {
-    io.err(`maestro-hive graph: invalid config\n${formatConfigErrors(loaded.errors)}`);
+    io.err(`maestro-hive graph: invalid config\n${engine.formatConfigErrors(loaded.errors)}`);
     return 2;
   }
-  const cache = openDiskCache(cacheDirectory(dir, io.env));
-  const acc = loaded.config.acc ?? accSchema.parse({});
-  const extraction = streamingExtraction(cache, { ...acc, threads: threadsFromEnv(io.env) });
+  const cache = engine.openDiskCache(engine.cacheDirectory(dir, io.env));
+  const acc = loaded.config.acc ?? engine.accSchema.parse({});
+  const extraction = engine.streamingExtraction(cache, { ...acc, threads: engine.threadsFromEnv(io.env) });
+  // An empty cache: every wanted file will be extracted, so the workers may start with the listing.
+  const cold = cache.stats().loaded === 0;
   let snapshot: Snapshot;
   let resolving: ReturnType<typeof resolveAsExtracted> | undefined;
   try {
-    snapshot = (await localSnapshots(dir, undefined, undefined, extraction.offer)).head;
-    resolving = resolveAsExtracted(snapshot, acc, cache, extraction);
+    const reading = {
+      listing,
+      onFile: extraction.offer,
+      onListed: cold ? extraction.expect : undefined,
+      // The files the workers parse first, the others (only listed and hashed) after.
+      readFirst: extraction.wants,
+    };
+    snapshot = (await localSnapshots(dir, undefined, undefined, reading)).head;
+    resolving = resolveAsExtracted(engine, snapshot, acc, cache, extraction);
   } catch (error) {
     if (error instanceof GitError) {
       io.err(`maestro-hive graph: ${error.message}`);
@@ -92,7 +93,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   } finally {
     await extraction.finish();
   }
-  const { graph, notices } = resolving?.finish() ?? importGraph(snapshot, acc, cache);
+  const { graph, notices } = resolving?.finish() ?? engine.importGraph(snapshot, acc, cache);
   try {
     cache.flush();
   } catch (error) {
@@ -103,20 +104,20 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   for (const notice of notices)
     io.err(`maestro-hive graph: ${notice.file ? `${notice.file}: ` : ""}${notice.message}`);
   if (format === "json") {
-    io.out(renderGraphJson(graph));
+    io.out(engine.renderGraphJson(graph));
     return 0;
   }
   const collapse = parseCollapse(values.collapse, loaded.config);
-  const view = buildGraphView(graph, {
+  const view = engine.buildGraphView(graph, {
     collapse,
     ...(values.focus !== undefined ? { focus: values.focus } : {}),
     depth: positiveInt(values.depth, "--depth", 1),
     maxNodes: positiveInt(values["max-nodes"], "--max-nodes", DEFAULT_MAX_NODES),
     maxEdges: positiveInt(values["max-edges"], "--max-edges", DEFAULT_MAX_EDGES),
-    violating: await violatingImports(snapshot, loaded.config, cache),
+    violating: await violatingImports(engine, snapshot, loaded.config, cache),
   });
   for (const note of view.notes) io.err(`maestro-hive graph: ${note}`);
-  io.out(format === "dot" ? renderViewDot(view) : renderViewMermaid(view));
+  io.out(format === "dot" ? engine.renderViewDot(view) : engine.renderViewMermaid(view));
   return 0;
 }
 
@@ -126,12 +127,13 @@ export async function run(args: string[], io: CliIo): Promise<number> {
  * Should resolving a file ever throw, the graph is built again from scratch at the end.
  */
 function resolveAsExtracted(
+  engine: Engine,
   snapshot: Snapshot,
   acc: AccConfig,
   cache: ExtractionCache,
   extraction: StreamingExtraction,
 ): { finish(): ReturnType<typeof importGraph> | undefined } {
-  const build = startImportGraph(snapshot, acc, cache);
+  const build = engine.startImportGraph(snapshot, acc, cache);
   let failed = false;
   extraction.onExtracted((paths) => {
     if (failed) return;
@@ -167,19 +169,20 @@ function positiveInt(value: string | undefined, name: string, fallback: number):
 
 /** Importing file → imported file pairs an ACC rule reports. */
 async function violatingImports(
+  engine: Engine,
   snapshot: Snapshot,
   config: MaestroConfig,
-  cache: ReturnType<typeof openDiskCache>,
+  cache: DiskCache,
 ): Promise<Set<string>> {
   if (!config.acc || config.acc.rules.length === 0) return new Set();
-  const result = await analyze({
+  const result = await engine.analyze({
     head: snapshot,
     base: null,
     config,
     now: new Date(),
     extractionCache: cache,
   });
-  return violatingPairs(result.streams.acc.findings);
+  return engine.violatingPairs(result.streams.acc.findings);
 }
 
 function parse(args: string[]) {

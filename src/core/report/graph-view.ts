@@ -7,6 +7,7 @@
  */
 import type { ImportGraph } from "../acc/model.ts";
 import { createPathSelector } from "../acc/path-filter.ts";
+import { DEFAULT_MAX_EDGES, DEFAULT_MAX_NODES } from "./graph-view-limits.ts";
 
 export type Collapse =
   | { readonly kind: "files" }
@@ -46,8 +47,8 @@ export interface GraphView {
   readonly notes: readonly string[];
 }
 
-export const DEFAULT_MAX_NODES = 80;
-export const DEFAULT_MAX_EDGES = 160;
+export { DEFAULT_MAX_EDGES, DEFAULT_MAX_NODES } from "./graph-view-limits.ts";
+
 const OTHER = "(other)";
 
 export function violationKey(from: string, to: string): string {

@@ -1,3 +1,4 @@
+import { Minimatch } from "minimatch";
 import { describe, expect, it } from "vitest";
 import {
   buildGraph,
@@ -51,6 +52,36 @@ describe("PathFilter", () => {
     expect(new PathFilter(["*.test.ts"]).matches("src/deep/a.ts")).toBe(false);
     expect(new PathFilter(["gen/"]).matches("src/gen/a.ts")).toBe(true);
     expect(new PathFilter(["gen/"]).matches("src/gen")).toBe(false);
+  });
+
+  it("matches `folder/**` exactly as minimatch does (a prefix test stands in for it)", () => {
+    const options = { dot: true, nocomment: true, nonegate: true };
+    const patterns = ["src/**", "packages/app/**", ".github/**", "a+b/**", "./src/**", "src/*/**", "**"];
+    const paths = [
+      "src",
+      "src/a.ts",
+      "src/.hidden/a.ts",
+      "src/deep/er/a.ts",
+      "srcx/a.ts",
+      "x/src/a.ts",
+      "packages/app",
+      "packages/app/a.ts",
+      "packages/application/a.ts",
+      ".github/workflows/ci.yml",
+      "a+b/c.ts",
+      "ab/c.ts",
+    ];
+    for (const pattern of patterns) {
+      const reference = new Minimatch(pattern, options);
+      const filter = new PathFilter([pattern]);
+      for (const path of paths) {
+        // A file's own path, and everything below the folders on its way (what matches() also tests).
+        const expected = path
+          .split("/")
+          .some((_, i, parts) => reference.match(parts.slice(0, i + 1).join("/")));
+        expect(filter.matches(path), `${pattern} ~ ${path}`).toBe(expected);
+      }
+    }
   });
 
   it("matches patterns with a slash as full-path globs, including everything below a matched folder", () => {

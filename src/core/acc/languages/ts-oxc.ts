@@ -87,7 +87,10 @@ export interface LazyParse {
   readonly errors: readonly OxcError[];
   /** Walks the whole program with the handlers. */
   visit(handlers: ImportVisitorHandlers): void;
-  /** Returns the transfer buffer to oxc's pool; the result must not be used afterwards. */
+  /**
+   * Returns the transfer buffer to oxc's pool; the result must not be used afterwards. Calling
+   * it again does nothing.
+   */
   dispose(): void;
 }
 
@@ -191,6 +194,7 @@ export function parseLazy(path: string, source: string, lang: OxcLang, sourceTyp
     source,
     options as Parameters<typeof parseSync>[2],
   ) as unknown as RawLazyResult;
+  let disposed = false;
   return {
     module: raw.module,
     errors: raw.errors,
@@ -198,6 +202,8 @@ export function parseLazy(path: string, source: string, lang: OxcLang, sourceTyp
       raw.visit(new (lazyVisitor())(handlers));
     },
     dispose() {
+      if (disposed) return;
+      disposed = true;
       raw.dispose();
     },
   };

@@ -82,19 +82,22 @@ function extract(path: string, source: string): ExtractResult {
   const lang = oxcLangOf(path);
   const sourceType: OxcSourceType = lang === "jsx" && !path.endsWith(".mjs") ? "unambiguous" : "module";
   const parsed = parseLazy(path, source, lang, sourceType);
+  let found: Found[];
+  let firstError: { readonly message: string; readonly offset: number | undefined } | undefined;
   try {
-    const found: Found[] = [];
+    found = [];
     collectModuleRecord(parsed.module, found);
+    // Read out of the transfer buffer now: collectFromAst may give the buffer back to oxc.
+    const error = parsed.errors[0];
+    if (error !== undefined) firstError = { message: error.message, offset: error.labels[0]?.start };
     collectFromAst(path, source, lang, sourceType, parsed, found);
-    const imports = toRawImports(source, found);
-    const firstError = parsed.errors[0];
-    if (firstError === undefined) return { imports };
-    const offset = firstError.labels[0]?.start;
-    const at = offset === undefined ? {} : positionOf(source, offset);
-    return { imports, error: { message: firstError.message, ...at } };
   } finally {
     parsed.dispose();
   }
+  const imports = toRawImports(source, found);
+  if (firstError === undefined) return { imports };
+  const at = firstError.offset === undefined ? {} : positionOf(source, firstError.offset);
+  return { imports, error: { message: firstError.message, ...at } };
 }
 
 function collectModuleRecord(module: OxcModuleRecord, found: Found[]): void {
@@ -145,6 +148,10 @@ function collectFromAst(
   const ambientModules = isTs && AMBIENT_MODULE.test(source);
   if (ambientModules) {
     const topLevel = new Set(found.map((item) => item.start));
+    // Each eager walk parses again: with the lazy parse's transfer buffer given back first,
+    // it reuses that buffer instead of making oxc allocate a second one (6 GiB of address
+    // space, which V8 answers with a full memory-reducing GC).
+    parsed.dispose();
     visitEager(path, source, lang, sourceType, {
       ...importHandlers(found),
       ...nestedDeclarationHandlers(found, topLevel),
@@ -156,6 +163,7 @@ function collectFromAst(
   parsed.visit(importHandlers(lazyFound));
   if (isTs && countImportCalls(lazyFound) < importCalls) {
     const eagerFound: Found[] = [];
+    parsed.dispose();
     visitEager(path, source, lang, sourceType, importHandlers(eagerFound));
     found.push(...eagerFound);
     return;
