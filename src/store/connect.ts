@@ -73,7 +73,10 @@ const PGLITE_SHARED_BUFFERS = "16MB";
  */
 export function openPglite(dataDir?: string, options: { loadDataDir?: Blob } = {}): PGlite {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  return new PGlite(dataDir, {
+  // One options object: `new PGlite(undefined, options)` ignores `options` (it reads a first
+  // argument that is not a string as the options), so an in-memory database lost all of these.
+  return new PGlite({
+    ...(dataDir ? { dataDir } : {}),
     startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${PGLITE_SHARED_BUFFERS}`],
     parsers: { [INT8_OID]: (value: string) => Number(value) },
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
