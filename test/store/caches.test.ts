@@ -18,9 +18,9 @@ describeEachDatabase("blob cache", (getDb) => {
     );
     for (const blob of blobs) {
       const found = loaded.get(blob.sha);
-      expect(found && "content" in found && Buffer.from(found.content).equals(Buffer.from(blob.content))).toBe(
-        true,
-      );
+      expect(
+        found && "content" in found && Buffer.from(found.content).equals(Buffer.from(blob.content)),
+      ).toBe(true);
     }
   });
 });
