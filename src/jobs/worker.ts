@@ -103,7 +103,12 @@ class HandlerError extends Error {
   }
 }
 
-function deliveryContext(deps: WorkerDeps, delivery: RecordedDelivery, jobId: string, log: Logger): DeliveryContext {
+function deliveryContext(
+  deps: WorkerDeps,
+  delivery: RecordedDelivery,
+  jobId: string,
+  log: Logger,
+): DeliveryContext {
   const payload = (delivery.payload ?? {}) as Record<string, unknown>;
   const chain = delivery.installation_id ?? 0;
   let octokit: Promise<ProbotOctokit> | undefined;

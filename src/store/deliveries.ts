@@ -25,6 +25,14 @@ export interface DeliveryRecord {
    * payload reads back as exactly these bytes. Otherwise the payload is stored as JSON.stringify.
    */
   body?: Uint8Array | undefined;
+  /** That body (or JSON) already compressed by `compressPayload`, so a transaction need not wait for it. */
+  compressed?: Uint8Array | undefined;
+}
+
+/** The stored form of a delivery's payload: zlib of its body, or of JSON.stringify(payload). */
+export function compressPayload(delivery: DeliveryRecord): Promise<Uint8Array> {
+  if (delivery.compressed) return Promise.resolve(delivery.compressed);
+  return deflateAsync(delivery.body ?? JSON.stringify(delivery.payload), { level: zlib.Z_BEST_SPEED });
 }
 
 /** A recorded delivery, its payload decompressed and parsed (whichever column holds it). */
@@ -49,11 +57,7 @@ export async function recordDeliveries(
   deliveries: readonly DeliveryRecord[],
 ): Promise<Set<string>> {
   if (deliveries.length === 0) return new Set();
-  const deflated = await Promise.all(
-    deliveries.map((delivery) =>
-      deflateAsync(delivery.body ?? JSON.stringify(delivery.payload), { level: zlib.Z_BEST_SPEED }),
-    ),
-  );
+  const deflated = await Promise.all(deliveries.map(compressPayload));
   const rows = await db
     .insertInto("deliveries")
     .values(
