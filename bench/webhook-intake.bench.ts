@@ -24,8 +24,9 @@ import { sql } from "kysely";
 import { DELIVERY_QUEUE } from "../src/jobs/queue.ts";
 import { verifyAudit } from "../src/store/audit.ts";
 import { countPendingDeliveries } from "../src/store/delivery-audit.ts";
-import { pullRequestEvent, pushEvent, SECRET, startAppHarness } from "../test/github/app-harness.ts";
-import { commitOnBranch, fixtureRepo, INSTALLATION } from "../test/github/fixture-repo.ts";
+import { SECRET, startAppHarness } from "../test/github/app-harness.ts";
+import { deliveryMix, interleaved } from "../test/github/delivery-mix.ts";
+import { INSTALLATION } from "../test/github/fixture-repo.ts";
 import { createTestDatabase } from "../test/harness/db.ts";
 import { buildWebhookPayload, type SendWebhookOptions, sendWebhook } from "../test/harness/webhooks.ts";
 import { startInTransactionIntake } from "./lib/in-transaction-intake.ts";
@@ -39,7 +40,6 @@ const REPOS = 10;
 const WORKERS = Number(process.env.BENCH_INTAKE_WORKERS ?? 2);
 const TARGET_P99_MS = 100;
 
-type Template = Omit<SendWebhookOptions, "url" | "secret">;
 interface Prepared {
   readonly event: SendWebhookOptions["event"];
   readonly rawBody: string;
@@ -67,10 +67,7 @@ async function sendRound(url: string, bodies: readonly Prepared[]): Promise<Roun
     deliveries: bodies.map((body, i) => ({ ...body, deliveryId: ids[i]! })),
   });
   const used = process.cpuUsage(cpu);
-  const errors = [
-    ...outcome.errors,
-    ...outcome.statuses.filter((status) => status !== 202).map((status) => `answered ${status}`),
-  ];
+  const errors = [...outcome.errors, ...outcome.refused.map((answer) => `answered ${answer}`)];
   return { ...outcome, errors, cpuMs: (used.user + used.system) / 1000, ids };
 }
 
@@ -105,41 +102,16 @@ async function main(): Promise<void> {
   const legacy = await startInTransactionIntake(database.store.db, await database.queue(), SECRET);
   try {
     h.gh.addInstallation({ id: INSTALLATION, account: "acme" });
-    const templates: Template[] = [];
-    const warmUp: Template[] = [];
-    for (let i = 0; i < REPOS; i++) {
-      const repo = fixtureRepo(h.gh, `intake-${i}`);
-      const head = commitOnBranch(repo, "feature", {
-        "src/data/rows.ts": 'import { page } from "../ui/page";\nexport const rows: number[] = [];\n',
-      });
-      h.gh.addPullRequest({ owner: repo.owner, repo: repo.name, number: 1, head: "feature", base: "main" });
-      const pr = {
-        owner: repo.owner,
-        repo: repo.name,
-        repoId: repo.id,
-        number: 1,
-        headRef: "feature",
-        headSha: head,
-        baseSha: repo.baseSha,
-        installationId: INSTALLATION,
-      };
-      warmUp.push(pullRequestEvent("opened", pr));
-      for (let k = 0; k < Math.ceil(DELIVERIES / REPOS); k++) {
-        const action = (["opened", "synchronize", "reopened", "synchronize"] as const)[k % 4] ?? "opened";
-        templates.push(
-          k % 5 === 4
-            ? pushEvent({ ...pr, ref: "feature", before: repo.baseSha, after: head })
-            : pullRequestEvent(action, pr),
-        );
-      }
-    }
+    const mix = deliveryMix(h.gh, {
+      prefix: "intake",
+      repositories: REPOS,
+      perRepository: Math.ceil(DELIVERIES / REPOS),
+    });
+    const warmUp = mix.opened;
     // Interleave the repositories, as concurrent pull requests would.
-    const perRepo = Math.ceil(DELIVERIES / REPOS);
-    const bodies: Prepared[] = templates
-      .map((t, i) => ({ t, order: (i % perRepo) * REPOS + Math.floor(i / perRepo) }))
-      .sort((a, b) => a.order - b.order)
+    const bodies: Prepared[] = interleaved(mix.byRepository)
       .slice(0, DELIVERIES)
-      .map(({ t }) => ({ event: t.event, rawBody: JSON.stringify(buildWebhookPayload(t)) }));
+      .map((t) => ({ event: t.event, rawBody: JSON.stringify(buildWebhookPayload(t)) }));
     // Each head analysed once before the clock starts: the rounds' jobs are the quick duplicates.
     if (WORKERS > 0) await Promise.all(warmUp.map((t) => h.deliver(t)));
     else await Promise.all(warmUp.map((t) => h.send(t)));

@@ -13,7 +13,8 @@ import { join } from "node:path";
 import { build } from "rolldown";
 
 const root = join(import.meta.dirname, "..");
-const out = join(root, "dist/bundle");
+/** MAESTRO_BUNDLE_OUT: elsewhere than dist/bundle (the bundle's own test builds into a temporary directory). */
+const out = process.env.MAESTRO_BUNDLE_OUT ?? join(root, "dist/bundle");
 
 /** Loaded by serve, worker, db, suppressions and audit only, or native: not bundled. */
 const EXTERNAL_PACKAGES = [
@@ -45,7 +46,9 @@ const started = performance.now();
 await build({
   input: {
     main: join(root, "src/cli/main.ts"),
+    // Started by path, not imported: each must sit next to the chunk that starts it.
     "extract-worker": join(root, "src/parallel/extract-worker.ts"),
+    child: join(root, "src/sandbox/child.ts"),
   },
   platform: "node",
   external,

@@ -12,6 +12,7 @@
  * second, then checks that nothing was lost: every delivery recorded, every job completed,
  * one analysis per head. Exit code 1 on any error or loss.
  */
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,10 +26,11 @@ import { DELIVERY_QUEUE, startQueue } from "../src/jobs/queue.ts";
 import { startApp } from "../src/server/app.ts";
 import { openStore, type Store } from "../src/store/connect.ts";
 import { migrateToLatest } from "../src/store/migrate.ts";
-import { FastOctokit, pullRequestEvent, pushEvent, SECRET } from "../test/github/app-harness.ts";
-import { commitOnBranch, fixtureRepo, INSTALLATION } from "../test/github/fixture-repo.ts";
+import { FastOctokit, SECRET } from "../test/github/app-harness.ts";
+import { deliveryMix } from "../test/github/delivery-mix.ts";
+import { INSTALLATION } from "../test/github/fixture-repo.ts";
 import { startFakeGitHub } from "../test/harness/fake-github/index.ts";
-import { buildWebhookPayload, type SendWebhookOptions, sendWebhook } from "../test/harness/webhooks.ts";
+import { buildWebhookPayload, sendConcurrentlyHere } from "../test/harness/webhooks.ts";
 
 const { values } = parseArgs({
   options: {
@@ -99,67 +101,33 @@ const app = await startApp(env, {
 });
 const hook = `${app.url}/api/github/webhooks`;
 
-const deliveries: Array<Omit<SendWebhookOptions, "url" | "secret">> = [];
-for (let i = 0; i < REPOS; i++) {
-  const repo = fixtureRepo(gh, `load-${i}`);
-  const head = commitOnBranch(repo, "feature", {
-    "src/data/rows.ts": 'import { page } from "../ui/page";\nexport const rows: number[] = [];\n',
-  });
-  gh.addPullRequest({ owner: repo.owner, repo: repo.name, number: 1, head: "feature", base: "main" });
-  const pr = {
-    owner: repo.owner,
-    repo: repo.name,
-    repoId: repo.id,
-    number: 1,
-    headRef: "feature",
-    headSha: head,
-    baseSha: repo.baseSha,
-    installationId: INSTALLATION,
-  };
-  for (let k = 0; k < Math.ceil(DELIVERIES / REPOS); k++) {
-    if (k % 5 === 4) {
-      deliveries.push(
-        pushEvent({ ...pr, repo: repo.name, ref: "feature", before: repo.baseSha, after: head }),
-      );
-    } else {
-      // Not `edited`: a base change re-analyses on purpose.
-      const action = (["opened", "synchronize", "reopened", "synchronize"] as const)[k % 4] ?? "opened";
-      deliveries.push(pullRequestEvent(action, pr));
-    }
-  }
-}
-deliveries.length = DELIVERIES;
+const deliveries = deliveryMix(gh, {
+  prefix: "load",
+  repositories: REPOS,
+  perRepository: Math.ceil(DELIVERIES / REPOS),
+})
+  .byRepository.flat()
+  .slice(0, DELIVERIES);
 // Payloads are built (and validated against GitHub's schema) before the clock starts.
 // Serialized up front too, so the sender spends no CPU on them while the app runs.
 const prepared = deliveries.map((d) => ({
-  ...d,
-  url: hook,
-  secret: SECRET,
+  event: d.event,
   rawBody: JSON.stringify(buildWebhookPayload(d)),
+  deliveryId: randomUUID(),
 }));
 
 process.stdout.write(
   `load: ${DELIVERIES} deliveries, ${REPOS} repositories, concurrency ${CONCURRENCY}, ${WORKERS} workers, ${database.describe}\n`,
 );
-const latencies: number[] = [];
-const errors: string[] = [];
 const started = performance.now();
-let next = 0;
-const sender = async () => {
-  while (next < prepared.length) {
-    const options = prepared[next++];
-    if (!options) break;
-    const t0 = performance.now();
-    try {
-      const result = await sendWebhook(options);
-      latencies.push(performance.now() - t0);
-      if (result.status !== 202) errors.push(`${result.status} ${result.body}`);
-    } catch (error) {
-      errors.push(String(error));
-    }
-  }
-};
-await Promise.all(Array.from({ length: CONCURRENCY }, sender));
+const sent = await sendConcurrentlyHere({
+  url: hook,
+  secret: SECRET,
+  concurrency: CONCURRENCY,
+  deliveries: prepared,
+});
+const { latencies } = sent;
+const errors = [...sent.errors, ...sent.refused];
 const acceptedAt = performance.now();
 
 const countJobs = async () => {

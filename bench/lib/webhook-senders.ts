@@ -5,29 +5,7 @@
  * the same file is the worker's body.
  */
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
-import { sendWebhook, type WebhookEvent } from "../../test/harness/webhooks.ts";
-
-export interface OutgoingDelivery {
-  readonly event: WebhookEvent;
-  readonly rawBody: string;
-  readonly deliveryId: string;
-}
-
-export interface SendJob {
-  readonly url: string;
-  readonly secret: string;
-  readonly concurrency: number;
-  readonly deliveries: readonly OutgoingDelivery[];
-}
-
-export interface SendOutcome {
-  /** Time to each answer, ms, in completion order. */
-  readonly latencies: number[];
-  readonly statuses: number[];
-  /** Requests that got no answer. */
-  readonly errors: string[];
-  readonly wallMs: number;
-}
+import { type SendJob, type SendOutcome, sendConcurrentlyHere } from "../../test/harness/webhooks.ts";
 
 /** Posts every delivery once from `concurrency` senders in a worker thread; resolves with the timings. */
 export function sendConcurrently(job: SendJob): Promise<SendOutcome> {
@@ -41,31 +19,7 @@ export function sendConcurrently(job: SendJob): Promise<SendOutcome> {
   });
 }
 
-async function run(job: SendJob): Promise<SendOutcome> {
-  const latencies: number[] = [];
-  const statuses: number[] = [];
-  const errors: string[] = [];
-  let next = 0;
-  const started = performance.now();
-  const sender = async () => {
-    for (let i = next++; i < job.deliveries.length; i = next++) {
-      const delivery = job.deliveries[i];
-      if (!delivery) break;
-      const t0 = performance.now();
-      try {
-        const result = await sendWebhook({ ...delivery, url: job.url, secret: job.secret });
-        latencies.push(performance.now() - t0);
-        statuses.push(result.status);
-      } catch (error) {
-        errors.push(String(error));
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: job.concurrency }, sender));
-  return { latencies, statuses, errors, wallMs: performance.now() - started };
-}
-
 if (!isMainThread && parentPort) {
   const port = parentPort;
-  void run(workerData as SendJob).then((outcome) => port.postMessage(outcome));
+  void sendConcurrentlyHere(workerData as SendJob).then((outcome) => port.postMessage(outcome));
 }

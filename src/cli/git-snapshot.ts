@@ -128,7 +128,7 @@ export function readWorkingTreeEntry(
   if (stats.size > MAX_FILE_BYTES) return { path, reason: "too-large" };
   const known = statCache?.lookup(path, stats);
   if (known !== undefined)
-    return "reason" in known ? { path, reason: known.reason } : lazyFile(full, path, known.blobSha);
+    return "reason" in known ? { path, reason: known.reason } : workingTreeFile(full, path, known.blobSha);
   const content = readExactly(full, stats.size);
   const reason = contentSkipReason(content);
   if (reason) {
@@ -137,7 +137,7 @@ export function readWorkingTreeEntry(
   }
   const blobSha = gitBlobSha(content);
   statCache?.record(path, stats, { blobSha });
-  return { path, blobSha, content };
+  return workingTreeFile(full, path, blobSha, content);
 }
 
 let lastDirectory: { readonly dir: string; readonly prefix: string } | undefined;
@@ -155,17 +155,20 @@ function underDirectory(dir: string, path: string): string {
 }
 
 /**
- * A file known by its blob SHA whose contents are read on first use, and checked against
- * the SHA: a file rewritten between the stat and the read is an error, never analysed as
- * something it is not (its extraction would be cached under the wrong key).
+ * A working-tree file: its bytes as read for hashing, or (known from the stat cache) read on
+ * first use; read again when they are gone, transferred to an extraction worker (which leaves
+ * the array detached here). What is read later is checked against the SHA: a file rewritten
+ * meanwhile is an error, never analysed as something it is not (its extraction would be
+ * cached under the wrong key).
  */
-function lazyFile(full: string, path: string, blobSha: string): SnapshotFile {
-  let content: Uint8Array | undefined;
+function workingTreeFile(full: string, path: string, blobSha: string, read?: Uint8Array): SnapshotFile {
+  let content = read;
   return {
     path,
     blobSha,
+    rereadable: true,
     get content(): Uint8Array {
-      if (content === undefined) {
+      if (content === undefined || detached(content)) {
         const bytes = new Uint8Array(readFileSync(full));
         if (gitBlobSha(bytes) !== blobSha)
           throw new GitError(`${path} changed during the analysis; run again`);
@@ -174,6 +177,11 @@ function lazyFile(full: string, path: string, blobSha: string): SnapshotFile {
       return content;
     },
   };
+}
+
+/** ArrayBuffer#detached is Node 22+; on Node 20 (the build supports it) an empty array is read again. */
+function detached(array: Uint8Array): boolean {
+  return (array.buffer as { detached?: boolean }).detached ?? array.byteLength === 0;
 }
 
 /**
@@ -218,12 +226,17 @@ export async function commitSnapshot(dir: string, commit: string, known?: Snapsh
     else if (Number(size) > MAX_FILE_BYTES) skipped.push({ path, reason: "too-large" });
     else if (type === "blob" && sha) wanted.push({ path, sha });
   }
-  const contents = new Map<string, Uint8Array>();
-  for (const file of known?.files ?? []) contents.set(file.blobSha, file.content);
-  const missing = new Set(wanted.map((entry) => entry.sha).filter((sha) => !contents.has(sha)));
-  for (const [sha, content] of await catFileBatch(dir, [...missing])) contents.set(sha, content);
+  const knownFiles = new Map<string, SnapshotFile>();
+  for (const file of known?.files ?? []) knownFiles.set(file.blobSha, file);
+  const missing = new Set(wanted.map((entry) => entry.sha).filter((sha) => !knownFiles.has(sha)));
+  const contents = await catFileBatch(dir, [...missing]);
   const files: SnapshotFile[] = [];
   for (const { path, sha } of wanted) {
+    const same = knownFiles.get(sha);
+    if (same !== undefined) {
+      files.push(sameContents(path, same));
+      continue;
+    }
     const content = contents.get(sha);
     if (!content) throw new GitError(`git cat-file returned no contents for ${path} (${sha})`);
     const reason = contentSkipReason(content);
@@ -231,6 +244,21 @@ export async function commitSnapshot(dir: string, commit: string, known?: Snapsh
     else files.push({ path, blobSha: sha, content });
   }
   return sortSnapshot({ commit, files, skipped });
+}
+
+/**
+ * A file of the commit whose blob `file` (of another snapshot) has: its contents are that
+ * file's, read through it (they may have moved to a worker and be read again), and were
+ * checked already (a snapshot's files are never skipped for their contents).
+ */
+function sameContents(path: string, file: SnapshotFile): SnapshotFile {
+  return {
+    path,
+    blobSha: file.blobSha,
+    get content(): Uint8Array {
+      return file.content;
+    },
+  };
 }
 
 /** Contents of many blobs from one `git cat-file --batch` process, parsed as they stream. */

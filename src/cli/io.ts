@@ -1,3 +1,7 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
 /** Where CLI commands write, so tests can run `main()` in-process and read the output. */
 export interface CliIo {
   out(text: string): void;
@@ -18,14 +22,27 @@ export function processIo(): CliIo {
 /** Thrown for bad arguments; main() prints it and exits 2. */
 export class UsageError extends Error {}
 
-/** An io that collects output, for tests. */
+/**
+ * An io that collects output, for tests. Unless `env` says where the cache goes (HOME,
+ * XDG_CACHE_HOME or MAESTRO_CACHE_DIR), it goes to one temporary directory per process, so
+ * tests never write to the user's own ~/.cache.
+ */
 export function memoryIo(
   cwd: string,
   env: NodeJS.ProcessEnv = {},
 ): CliIo & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  return { out: (t) => stdout.push(t), err: (t) => stderr.push(t), cwd, env, stdout, stderr };
+  const placed =
+    env.HOME !== undefined || env.XDG_CACHE_HOME !== undefined || env.MAESTRO_CACHE_DIR !== undefined;
+  const withCache = placed ? env : { ...env, XDG_CACHE_HOME: processTestCache() };
+  return { out: (t) => stdout.push(t), err: (t) => stderr.push(t), cwd, env: withCache, stdout, stderr };
+}
+
+let testCache: string | undefined;
+function processTestCache(): string {
+  testCache ??= mkdtempSync(join(tmpdir(), "maestro-test-cache-"));
+  return testCache;
 }
 
 /** Runs an argument parser, turning its complaint into a UsageError followed by the usage text. */

@@ -14,6 +14,11 @@ export interface SnapshotFile {
   /** Git blob SHA of the contents; the key of every content-addressed cache. */
   readonly blobSha: string;
   readonly content: Uint8Array;
+  /**
+   * `content` reads the file again (from disk) once its buffer has been transferred to another
+   * thread: the extraction pool then moves the bytes to its worker instead of copying them.
+   */
+  readonly rereadable?: true;
 }
 
 export type SkipReason = "binary" | "too-large" | "lfs-pointer" | "submodule" | "symlink" | "invalid-utf8";

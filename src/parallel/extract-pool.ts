@@ -6,7 +6,9 @@
  * I/O) finds every file already extracted and only resolves. Results are the ones the engine
  * would compute (same extractors, same cache keys); a file a worker cannot extract (binary,
  * invalid UTF-8, an extractor error) is left to the engine, which reports it as usual. Small
- * jobs stay on the main thread: starting workers costs more than it saves.
+ * jobs stay on the main thread: starting workers costs more than it saves. A file that can
+ * read its contents again (a working-tree file) hands its bytes to the worker rather than
+ * having them copied: the main thread no longer holds the whole tree's contents.
  */
 import * as nodeModule from "node:module";
 import { availableParallelism } from "node:os";
@@ -117,6 +119,8 @@ class ExtractionStream {
   private readonly startAt: number;
   /** Queued cache keys, each with the paths of the files that have those contents. */
   private readonly keys = new Map<string, string[]>();
+  /** Buffers of queued files that can read their contents again: moved to the worker, not copied. */
+  private readonly movable = new WeakSet<ArrayBuffer>();
   /** Paths whose results arrived before there was a listener. */
   private extractedPaths: string[] | undefined = [];
   private listener: ((paths: readonly string[]) => void) | undefined;
@@ -155,7 +159,9 @@ class ExtractionStream {
     this.keys.set(key, [file.path]);
     this.pending++;
     if (language === "python") this.pythonPending++;
-    this.filling.push({ key, path: file.path, language, content: file.content });
+    const content = file.content;
+    if (file.rereadable === true && ownsBuffer(content)) this.movable.add(content.buffer);
+    this.filling.push({ key, path: file.path, language, content });
     if (this.filling.length >= BATCH_FILES) this.enqueue();
   }
 
@@ -234,7 +240,11 @@ class ExtractionStream {
       }
       if (best === undefined) return;
       best.inFlight++;
-      best.worker.postMessage({ batch: this.batches++, jobs: this.queue.shift()! });
+      const jobs = this.queue.shift()!;
+      const transfer = new Set<ArrayBuffer>();
+      for (const { content } of jobs)
+        if (this.movable.has(content.buffer as ArrayBuffer)) transfer.add(content.buffer as ArrayBuffer);
+      best.worker.postMessage({ batch: this.batches++, jobs }, [...transfer]);
     }
   }
 
@@ -249,6 +259,15 @@ class ExtractionStream {
     }
     this.allDone?.();
   }
+}
+
+/** Whether `content` spans the whole of its own ArrayBuffer (then moving the buffer moves only it). */
+function ownsBuffer(content: Uint8Array): content is Uint8Array<ArrayBuffer> {
+  return (
+    content.buffer instanceof ArrayBuffer &&
+    content.byteOffset === 0 &&
+    content.byteLength === content.buffer.byteLength
+  );
 }
 
 /**

@@ -15,6 +15,7 @@
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { extname } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "pino";
 import type { ExtractResult } from "../core/acc/model.ts";
@@ -100,8 +101,9 @@ export interface SandboxCache {
   set(key: string, value: ExtractResult): void;
 }
 
+/** The child module next to this one, in whatever form this one runs (.ts sources, .js build, .mjs bundle). */
 const CHILD_ENTRY = fileURLToPath(
-  new URL(import.meta.url.endsWith(".ts") ? "./child.ts" : "./child.js", import.meta.url),
+  new URL(`./child${extname(fileURLToPath(import.meta.url))}`, import.meta.url),
 );
 const START_TIMEOUT_MS = 60_000;
 const WATCH_INTERVAL_MS = 200;

@@ -91,6 +91,28 @@ describe("git snapshots of a local checkout", () => {
     expect(text(reused.files.find((f) => f.path === "src/a.ts")!.content)).toBe("export const a = 1;\n");
   });
 
+  it("reads a working-tree file again once its bytes moved to another thread, checked against its SHA", async () => {
+    const tree = await workingTreeSnapshot(repo.dir);
+    const reused = await commitSnapshot(repo.dir, base, tree);
+    const file = tree.files.find((f) => f.path === "src/ü nicode name.ts")!;
+    const same = reused.files.find((f) => f.path === "src/ü nicode name.ts")!;
+    expect(file.rereadable).toBe(true);
+    const moved = file.content;
+    structuredClone(moved, { transfer: [moved.buffer as ArrayBuffer] }); // what the extraction pool does
+    expect(moved.byteLength).toBe(0);
+    expect(text(file.content)).toBe("export const u = 1;\n");
+    expect(text(same.content)).toBe("export const u = 1;\n"); // the commit's file reads through it
+    // Changed on disk since it was hashed: an error, never other contents under the old SHA.
+    const current = file.content;
+    structuredClone(current, { transfer: [current.buffer as ArrayBuffer] });
+    writeFiles(repo.dir, { "src/ü nicode name.ts": "export const u = 2;\n" });
+    try {
+      expect(() => file.content).toThrow(/changed during the analysis/);
+    } finally {
+      writeFiles(repo.dir, { "src/ü nicode name.ts": "export const u = 1;\n" });
+    }
+  });
+
   it("snapshots a subdirectory with paths relative to it", async () => {
     const snapshot = await commitSnapshot(`${repo.dir}/src`, base);
     expect(snapshot.files.map((f) => f.path)).toEqual(["a.ts", "ü nicode name.ts"]);

@@ -3,14 +3,14 @@
  * tests and bench: webhooks are real example payloads, signed, sent over HTTP; the app's
  * workers process them and talk to the fake GitHub, which validates every request.
  */
-import { randomUUID } from "node:crypto";
+import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { pino } from "pino";
 import { loadEnv } from "../../src/env/app-env.ts";
 import { analysisOptionsFromEnv } from "../../src/jobs/analysis-env.ts";
 import type { AnalysisOptions } from "../../src/jobs/analysis-job.ts";
 import { HandlerRegistry, registerDefaultHandlers } from "../../src/jobs/handlers.ts";
 import { DELIVERY_QUEUE, jobIdForDelivery } from "../../src/jobs/queue.ts";
-import { type RunningApp, startApp } from "../../src/server/app.ts";
+import { type RunningApp, type StartOptions, startApp } from "../../src/server/app.ts";
 import type { TestDatabase } from "../harness/db.ts";
 import { type FakeGitHub, startFakeGitHub } from "../harness/fake-github/index.ts";
 import { FastOctokit } from "../harness/fast-octokit.ts";
@@ -143,6 +143,49 @@ export async function startAppHarness(
       await gh.close();
     },
   };
+}
+
+export interface BareAppOptions {
+  /** The webhook secret the test signs its deliveries with. */
+  readonly secret: string;
+  readonly workers: number;
+  /** Only the handlers the test is about; none by default (a job then completes at once). */
+  readonly registry?: HandlerRegistry;
+  /** 0.5 s by default. */
+  readonly pollingIntervalSeconds?: number;
+  readonly deliveryAudit?: StartOptions["deliveryAudit"];
+}
+
+let bareAppKey: string | undefined;
+
+/**
+ * The app alone, with no fake GitHub: for the server's own tests (intake, queue, audit), whose
+ * handlers never call GitHub. The private key is generated once per test file.
+ */
+export async function startBareApp(database: TestDatabase, options: BareAppOptions): Promise<RunningApp> {
+  bareAppKey ??= generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+    publicKeyEncoding: { type: "spki", format: "pem" },
+  }).privateKey;
+  const env = loadEnv({
+    APP_ID: "4242",
+    PRIVATE_KEY: bareAppKey,
+    WEBHOOK_SECRET: options.secret,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    MAESTRO_WORKERS: String(options.workers),
+    MAESTRO_QUEUE_SCHEMA: database.bossSchema,
+    LOG_LEVEL: "silent",
+  });
+  return startApp(env, {
+    store: database.store,
+    boss: await database.queue(),
+    log: pino({ level: "silent" }),
+    pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5,
+    registry: options.registry ?? new HandlerRegistry(),
+    deliveryAudit: options.deliveryAudit,
+  });
 }
 
 export interface PullRequestEventOptions {

@@ -6,6 +6,7 @@ import { type FakeGitHub, startFakeGitHub } from "./fake-github/index.ts";
 import { GitRepo } from "./git-repo.ts";
 import {
   buildWebhookPayload,
+  sendConcurrentlyHere,
   sendWebhook,
   signWebhook,
   validateWebhookPayload,
@@ -244,5 +245,28 @@ describe("sending over HTTP to a Probot app", () => {
     expect(notJson.status).toBeGreaterThanOrEqual(400);
     expect(notJson.status).toBeLessThan(500);
     expect(received).toHaveLength(before);
+  });
+
+  it("posts every prepared delivery once, signed, from concurrent senders, and reports the answers other than 202", async () => {
+    const before = received.length;
+    const deliveries = Array.from({ length: 7 }, (_, i) => ({
+      event: "push" as const,
+      rawBody: JSON.stringify(buildWebhookPayload({ event: "push", installationId: INSTALLATION + i })),
+      deliveryId: `concurrent-${i}`,
+    }));
+    const outcome = await sendConcurrentlyHere({
+      url: webhookUrl,
+      secret: SECRET,
+      concurrency: 3,
+      deliveries,
+    });
+    expect(outcome.errors).toEqual([]);
+    expect(outcome.latencies).toHaveLength(7);
+    expect(outcome.statuses).toEqual(Array(7).fill(200));
+    // Probot answers 200 where the app answers 202: each answer is reported with its body.
+    expect(outcome.refused).toHaveLength(7);
+    expect(outcome.refused[0]).toMatch(/^200 /);
+    const ids = received.slice(before).map((r) => r.id);
+    expect(ids.toSorted()).toEqual(deliveries.map((d) => d.deliveryId).toSorted());
   });
 });

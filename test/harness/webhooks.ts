@@ -281,3 +281,55 @@ export async function sendWebhook(options: SendWebhookOptions): Promise<WebhookR
   });
   return { status: response.status, body: await response.text(), deliveryId, payload };
 }
+
+/** A delivery ready to post: its body serialised before the clock starts. */
+export interface OutgoingDelivery {
+  readonly event: WebhookEvent;
+  readonly rawBody: string;
+  readonly deliveryId: string;
+}
+
+export interface SendJob {
+  readonly url: string;
+  readonly secret: string;
+  readonly concurrency: number;
+  readonly deliveries: readonly OutgoingDelivery[];
+}
+
+export interface SendOutcome {
+  /** Time to each answer, ms, in completion order. */
+  readonly latencies: number[];
+  readonly statuses: number[];
+  /** The answers other than 202 (a fresh delivery recorded and queued): status and body. */
+  readonly refused: string[];
+  /** Requests that got no answer. */
+  readonly errors: string[];
+  readonly wallMs: number;
+}
+
+/** Signs and posts every delivery once from `concurrency` senders on this event loop; times each answer. */
+export async function sendConcurrentlyHere(job: SendJob): Promise<SendOutcome> {
+  const latencies: number[] = [];
+  const statuses: number[] = [];
+  const refused: string[] = [];
+  const errors: string[] = [];
+  let next = 0;
+  const started = performance.now();
+  const sender = async () => {
+    for (let i = next++; i < job.deliveries.length; i = next++) {
+      const delivery = job.deliveries[i];
+      if (!delivery) break;
+      const t0 = performance.now();
+      try {
+        const result = await sendWebhook({ ...delivery, url: job.url, secret: job.secret });
+        latencies.push(performance.now() - t0);
+        statuses.push(result.status);
+        if (result.status !== 202) refused.push(`${result.status} ${result.body}`);
+      } catch (error) {
+        errors.push(String(error));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: job.concurrency }, sender));
+  return { latencies, statuses, refused, errors, wallMs: performance.now() - started };
+}

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_LANGUAGES } from "../../src/core/acc/default-languages.ts";
 import { buildGraph, incrementalGraph } from "../../src/core/acc/graph.ts";
 import type { ExtractionCache, ExtractResult } from "../../src/core/acc/model.ts";
-import { gitBlobSha, type Snapshot } from "../../src/core/snapshot.ts";
+import { gitBlobSha, type Snapshot, type SnapshotFile } from "../../src/core/snapshot.ts";
 import { extractInParallel, streamingExtraction, threadsFromEnv } from "../../src/parallel/extract-pool.ts";
 
 const encoder = new TextEncoder();
@@ -170,6 +170,55 @@ describe("extraction in worker threads", () => {
       expect(cache.entries.get(key!)?.imports.map((item) => item.specifier)).toEqual([specifier]);
     }
     expect(shared.byteLength).toBeGreaterThan(0); // the main thread's bytes are never touched
+  });
+
+  it("moves the bytes of files that can read them again to the worker instead of copying them", async () => {
+    const sources = repository();
+    const originals: Uint8Array[] = [];
+    let rereads = 0;
+    // Like a working-tree file (git-snapshot.ts): read again once its array is detached.
+    const rereadable = (path: string, source: string | Uint8Array) => {
+      const bytes = () => (typeof source === "string" ? encoder.encode(source) : source.slice());
+      let content = bytes();
+      originals.push(content);
+      return {
+        path,
+        blobSha: gitBlobSha(content),
+        rereadable: true as const,
+        get content() {
+          if (content.byteLength === 0) {
+            rereads++;
+            content = bytes();
+          }
+          return content;
+        },
+      };
+    };
+    const files: SnapshotFile[] = Object.entries(sources)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([path, source]) => rereadable(path, source));
+    // One file that cannot read its bytes again, among them: copied, left intact.
+    const kept = encoder.encode('import "./m1";\n');
+    files.push({ path: "src/zz-kept.ts", blobSha: gitBlobSha(kept), content: kept });
+    const snapshot: Snapshot = { commit: null, files, skipped: [] };
+    const cache = mapCache();
+    const stats = await extractInParallel([snapshot], cache, {
+      exclude: ["vendor"],
+      threads: 2,
+      minFiles: 1,
+    });
+    expect(stats).toEqual({ pending: 311, extracted: 309, threads: 2 });
+    // Every offered file's array went to a worker; the others (config files, the excluded one) stayed.
+    const detached = originals.filter((array) => array.byteLength === 0).length;
+    expect(detached).toBe(310);
+    expect(kept.byteLength).toBeGreaterThan(0);
+    expect(rereads).toBe(0);
+    // The engine reads only what the workers did not extract, and builds the single-threaded graph.
+    const parallel = buildGraph(snapshot, { ...options, extractionCache: cache });
+    expect(rereads).toBe(2); // the binary and the undecodable file, rejected by the worker
+    const single = buildGraph(snapshot, options);
+    expect(parallel.graph).toEqual(single.graph);
+    expect(parallel.unreadable).toEqual(single.unreadable);
   });
 
   it("reads MAESTRO_THREADS as a positive integer only", () => {

@@ -6,11 +6,12 @@
  * with the same id, as GitHub's "Redeliver" does.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pullRequestEvent, SECRET } from "../github/app-harness.ts";
-import { commitOnBranch, fixtureRepo, INSTALLATION } from "../github/fixture-repo.ts";
+import { SECRET } from "../github/app-harness.ts";
+import { deliveryMix } from "../github/delivery-mix.ts";
+import { INSTALLATION } from "../github/fixture-repo.ts";
 import { type FakeGitHub, startFakeGitHub } from "../harness/fake-github/index.ts";
 import { type PostgresServer, startPostgresServer } from "../harness/postgres-server.ts";
-import { type SendWebhookOptions, sendWebhook } from "../harness/webhooks.ts";
+import { sendWebhook } from "../harness/webhooks.ts";
 import { BOUNDS, expectWithin } from "./bounds.ts";
 import { type AppProcess, jobStates, killApp, query, sleep, spawnApp, until } from "./helpers.ts";
 
@@ -58,28 +59,9 @@ describe("PostgreSQL restarted under load", () => {
     app = await spawnApp({ databaseUrl, gh, workers: 2 });
     expect(await readyz()).toBe(200);
 
-    const events: Array<Omit<SendWebhookOptions, "url" | "secret">> = [];
-    const prs: Array<{ owner: string; name: string; fullName: string; head: string }> = [];
-    for (let i = 0; i < 8; i++) {
-      const repo = fixtureRepo(gh, `restart-${i}`);
-      const head = commitOnBranch(repo, "feature", {
-        "src/data/rows.ts": 'import { page } from "../ui/page";\nexport const rows: number[] = [];\n',
-      });
-      gh.addPullRequest({ owner: repo.owner, repo: repo.name, number: 1, head: "feature", base: "main" });
-      prs.push({ owner: repo.owner, name: repo.name, fullName: repo.fullName, head });
-      events.push(
-        pullRequestEvent("opened", {
-          owner: repo.owner,
-          repo: repo.name,
-          repoId: repo.id,
-          number: 1,
-          headRef: "feature",
-          headSha: head,
-          baseSha: repo.baseSha,
-          installationId: INSTALLATION,
-        }),
-      );
-    }
+    const mix = deliveryMix(gh, { prefix: "restart", repositories: 8, perRepository: 0 });
+    const events = mix.opened;
+    const prs = mix.heads;
     // Slow GitHub answers keep the analyses in flight while the database goes away.
     gh.inject({ method: "GET", path: /\/tarball\//, delayMs: 400 });
 

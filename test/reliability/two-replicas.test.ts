@@ -5,11 +5,12 @@
  * one analysis row, four check runs, one comment; every job completes.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pullRequestEvent, pushEvent, SECRET } from "../github/app-harness.ts";
-import { commitOnBranch, fixtureRepo, INSTALLATION } from "../github/fixture-repo.ts";
+import { SECRET } from "../github/app-harness.ts";
+import { deliveryMix } from "../github/delivery-mix.ts";
+import { INSTALLATION } from "../github/fixture-repo.ts";
 import { type FakeGitHub, startFakeGitHub } from "../harness/fake-github/index.ts";
 import { type PostgresServer, startPostgresServer } from "../harness/postgres-server.ts";
-import { type SendWebhookOptions, sendWebhook } from "../harness/webhooks.ts";
+import { sendWebhook } from "../harness/webhooks.ts";
 import { BOUNDS, expectWithin } from "./bounds.ts";
 import { type AppProcess, jobStates, killApp, query, spawnApp, until } from "./helpers.ts";
 
@@ -53,47 +54,13 @@ describe("two app processes, one database", () => {
   it("analyses every (repository, head SHA) once, loses no job, duplicates no check run or comment", {
     timeout: 600_000,
   }, async () => {
-    const targets: Array<{ owner: string; name: string; fullName: string; head: string }> = [];
-    const deliveries: Array<Omit<SendWebhookOptions, "url" | "secret">> = [];
-    const perRepo = DELIVERIES / REPOS;
-    for (let i = 0; i < REPOS; i++) {
-      const repo = fixtureRepo(gh, `replica-${i}`);
-      const head = commitOnBranch(repo, "feature", {
-        "src/data/rows.ts": 'import { page } from "../ui/page";\nexport const rows: number[] = [];\n',
-      });
-      gh.addPullRequest({ owner: repo.owner, repo: repo.name, number: 1, head: "feature", base: "main" });
-      targets.push({ owner: repo.owner, name: repo.name, fullName: repo.fullName, head });
-      const pr = {
-        owner: repo.owner,
-        repo: repo.name,
-        repoId: repo.id,
-        number: 1,
-        headRef: "feature",
-        headSha: head,
-        baseSha: repo.baseSha,
-        installationId: INSTALLATION,
-      };
-      // Not `edited`: a base change re-analyses on purpose.
-      const actions = ["opened", "synchronize", "reopened", "synchronize"] as const;
-      for (let k = 0; k < perRepo; k++) {
-        if (k % 5 === 4) {
-          deliveries.push(
-            pushEvent({
-              owner: repo.owner,
-              repo: repo.name,
-              repoId: repo.id,
-              installationId: INSTALLATION,
-              ref: "feature",
-              before: repo.baseSha,
-              after: head,
-            }),
-          );
-        } else {
-          const action = actions[k % 4] as string;
-          deliveries.push(pullRequestEvent(action, pr));
-        }
-      }
-    }
+    const mix = deliveryMix(gh, {
+      prefix: "replica",
+      repositories: REPOS,
+      perRepository: DELIVERIES / REPOS,
+    });
+    const targets = mix.heads;
+    const deliveries = mix.byRepository.flat();
     // A fixed shuffle, so a failure reproduces.
     let seed = 42;
     const random = () => {

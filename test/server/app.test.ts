@@ -1,43 +1,24 @@
-import { generateKeyPairSync } from "node:crypto";
-import { pino } from "pino";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { loadEnv } from "../../src/env/app-env.ts";
 import { HandlerRegistry } from "../../src/jobs/handlers.ts";
 import { handleInstallation } from "../../src/jobs/installation-handlers.ts";
 import { DELIVERY_QUEUE } from "../../src/jobs/queue.ts";
-import { type RunningApp, startApp } from "../../src/server/app.ts";
+import type { RunningApp } from "../../src/server/app.ts";
 import { listAudit } from "../../src/store/audit.ts";
 import { countDeliveries, getDelivery } from "../../src/store/deliveries.ts";
 import { getInstallation } from "../../src/store/installations.ts";
+import { startBareApp } from "../github/app-harness.ts";
 import { describeEachDatabase } from "../harness/db.ts";
 import { buildWebhookPayload, sendWebhook, signWebhook } from "../harness/webhooks.ts";
 
 const SECRET = "it's a secret to everybody";
-const { privateKey } = generateKeyPairSync("rsa", {
-  modulusLength: 2048,
-  privateKeyEncoding: { type: "pkcs8", format: "pem" },
-  publicKeyEncoding: { type: "spki", format: "pem" },
-});
 
 describeEachDatabase("app server", (getDb) => {
   let app: RunningApp;
 
   beforeAll(async () => {
-    const env = loadEnv({
-      APP_ID: "4242",
-      PRIVATE_KEY: privateKey,
-      WEBHOOK_SECRET: SECRET,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      MAESTRO_WORKERS: "1",
-      MAESTRO_QUEUE_SCHEMA: getDb().bossSchema,
-      LOG_LEVEL: "silent",
-    });
-    app = await startApp(env, {
-      store: getDb().store,
-      boss: await getDb().queue(),
-      log: pino({ level: "silent" }),
-      pollingIntervalSeconds: 0.5,
+    app = await startBareApp(getDb(), {
+      secret: SECRET,
+      workers: 1,
       // Only the installation handlers: this file is about ingest, and the analysis handler
       // would reach for a GitHub these tests do not run.
       registry: new HandlerRegistry().on("installation", "installations", handleInstallation),

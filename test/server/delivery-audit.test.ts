@@ -4,52 +4,18 @@
  * itself), exactly once, in a chain that verifies — also when the process that acknowledged the
  * delivery never got to append it. Real app over HTTP, real database, real signed webhooks.
  */
-import { generateKeyPairSync } from "node:crypto";
-import { pino } from "pino";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { loadEnv } from "../../src/env/app-env.ts";
-import { HandlerRegistry } from "../../src/jobs/handlers.ts";
 import { DELIVERY_QUEUE } from "../../src/jobs/queue.ts";
-import { type RunningApp, type StartOptions, startApp } from "../../src/server/app.ts";
+import type { RunningApp } from "../../src/server/app.ts";
 import { listAudit, lockAuditChain, verifyAudit } from "../../src/store/audit.ts";
 import { countDeliveries } from "../../src/store/deliveries.ts";
 import { countPendingDeliveries } from "../../src/store/delivery-audit.ts";
-import { describeEachDatabase, type TestDatabase } from "../harness/db.ts";
+import { startBareApp } from "../github/app-harness.ts";
+import { describeEachDatabase } from "../harness/db.ts";
 import { type SendWebhookOptions, sendWebhook } from "../harness/webhooks.ts";
 
 const SECRET = "it's a secret to everybody";
-const { privateKey } = generateKeyPairSync("rsa", {
-  modulusLength: 2048,
-  privateKeyEncoding: { type: "pkcs8", format: "pem" },
-  publicKeyEncoding: { type: "spki", format: "pem" },
-});
 const HOUR = 3_600_000;
-
-async function start(
-  database: TestDatabase,
-  workers: number,
-  options: StartOptions = {},
-): Promise<RunningApp> {
-  const env = loadEnv({
-    APP_ID: "4242",
-    PRIVATE_KEY: privateKey,
-    WEBHOOK_SECRET: SECRET,
-    PORT: "0",
-    HOST: "127.0.0.1",
-    MAESTRO_WORKERS: String(workers),
-    MAESTRO_QUEUE_SCHEMA: database.bossSchema,
-    LOG_LEVEL: "silent",
-  });
-  return startApp(env, {
-    store: database.store,
-    boss: await database.queue(),
-    log: pino({ level: "silent" }),
-    pollingIntervalSeconds: 0.5,
-    // Pushes have no handler here: their jobs complete at once, auditing `job.completed`.
-    registry: new HandlerRegistry(),
-    ...options,
-  });
-}
 
 describeEachDatabase("webhook intake and the delivery audit appender", (getDb) => {
   // A replica whose appender never runs after start (and no workers): what it acknowledges
@@ -59,7 +25,13 @@ describeEachDatabase("webhook intake and the delivery audit appender", (getDb) =
   const sent: string[] = [];
 
   beforeAll(async () => {
-    stalled = await start(getDb(), 0, { deliveryAudit: { delayMs: HOUR, sweepMs: HOUR } });
+    // No handler for pushes (startBareApp's default registry): their jobs complete at once,
+    // auditing `job.completed`.
+    stalled = await startBareApp(getDb(), {
+      secret: SECRET,
+      workers: 0,
+      deliveryAudit: { delayMs: HOUR, sweepMs: HOUR },
+    });
   });
   afterAll(async () => {
     await next?.stop();
@@ -123,7 +95,7 @@ describeEachDatabase("webhook intake and the delivery audit appender", (getDb) =
 
   it("audits what a stalled replica acknowledged when the next one starts, each delivery once", async () => {
     const { db } = getDb().store;
-    next = await start(getDb(), 1, { deliveryAudit: { sweepMs: HOUR } });
+    next = await startBareApp(getDb(), { secret: SECRET, workers: 1, deliveryAudit: { sweepMs: HOUR } });
     await expect.poll(() => countPendingDeliveries(db, 41), { timeout: 20_000 }).toBe(0);
     const subjects = await received(41);
     expect(subjects.toSorted()).toEqual(sent.map((id) => `delivery:${id}`).toSorted());
@@ -138,7 +110,11 @@ describeEachDatabase("webhook intake and the delivery audit appender", (getDb) =
     const boss = await getDb().queue();
     // Recorded by a replica whose appender does not run; the job runs on `next`'s worker,
     // which must append the delivery's row itself before its own.
-    const late = await start(getDb(), 0, { deliveryAudit: { delayMs: HOUR, sweepMs: HOUR } });
+    const late = await startBareApp(getDb(), {
+      secret: SECRET,
+      workers: 0,
+      deliveryAudit: { delayMs: HOUR, sweepMs: HOUR },
+    });
     let id: string;
     try {
       const result = await push(late, 42);

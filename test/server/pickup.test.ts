@@ -4,47 +4,18 @@
  * interval here is 10 s, so a job that waited for the poll would start seconds after it was created;
  * the bound (1 s) is on the job's own timestamps in the database, not on a wall clock.
  */
-import { generateKeyPairSync } from "node:crypto";
 import type { PgBoss } from "pg-boss";
-import { pino } from "pino";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { loadEnv } from "../../src/env/app-env.ts";
 import { HandlerRegistry } from "../../src/jobs/handlers.ts";
 import { handleInstallation } from "../../src/jobs/installation-handlers.ts";
 import { DELIVERY_QUEUE } from "../../src/jobs/queue.ts";
-import { type RunningApp, startApp } from "../../src/server/app.ts";
-import { describeEachDatabase, type TestDatabase } from "../harness/db.ts";
+import type { RunningApp } from "../../src/server/app.ts";
+import { startBareApp } from "../github/app-harness.ts";
+import { describeEachDatabase } from "../harness/db.ts";
 import { sendWebhook } from "../harness/webhooks.ts";
 
 const SECRET = "pick-up secret";
 const POLL_SECONDS = 10;
-const { privateKey } = generateKeyPairSync("rsa", {
-  modulusLength: 2048,
-  privateKeyEncoding: { type: "pkcs8", format: "pem" },
-  publicKeyEncoding: { type: "spki", format: "pem" },
-});
-const registry = () => new HandlerRegistry().on("installation", "installations", handleInstallation);
-
-async function start(db: TestDatabase, workers: number): Promise<RunningApp> {
-  const env = loadEnv({
-    APP_ID: "4242",
-    PRIVATE_KEY: privateKey,
-    WEBHOOK_SECRET: SECRET,
-    PORT: "0",
-    HOST: "127.0.0.1",
-    MAESTRO_WORKERS: String(workers),
-    MAESTRO_QUEUE_SCHEMA: db.bossSchema,
-    LOG_LEVEL: "silent",
-  });
-  return startApp(env, {
-    store: db.store,
-    boss: await db.queue(),
-    log: pino({ level: "silent" }),
-    pollingIntervalSeconds: POLL_SECONDS,
-    registry: registry(),
-  });
-}
-
 /** Sends one delivery and returns how long its job waited in the queue, from the job's timestamps. */
 async function pickUpMs(app: RunningApp, boss: PgBoss, installationId: number): Promise<number> {
   const sent = await sendWebhook({
@@ -69,7 +40,12 @@ async function pickUpMs(app: RunningApp, boss: PgBoss, installationId: number): 
 describeEachDatabase("queue pick-up", (getDb) => {
   let app: RunningApp;
   beforeAll(async () => {
-    app = await start(getDb(), 2);
+    app = await startBareApp(getDb(), {
+      secret: SECRET,
+      workers: 2,
+      pollingIntervalSeconds: POLL_SECONDS,
+      registry: new HandlerRegistry().on("installation", "installations", handleInstallation),
+    });
   });
   afterAll(async () => {
     await app?.stop();

@@ -13,6 +13,7 @@ import {
   verifyAudit,
 } from "../../store/audit.ts";
 import { openStore, type Store, storeOptionsFromEnv } from "../../store/connect.ts";
+import { countPendingDeliveries } from "../../store/delivery-audit.ts";
 import type { AuditEvent } from "../../store/schema.ts";
 import { type CliIo, UsageError } from "../io.ts";
 import { requireCurrentSchema } from "./db.ts";
@@ -20,7 +21,8 @@ import { requireCurrentSchema } from "./db.ts";
 export const AUDIT_USAGE = `Usage: maestro-hive audit <list|verify|export|anchor> [filters]
 
   list     one line per event, oldest first
-  verify   walk every hash chain; exit 1 and name the first broken row of each broken chain
+  verify   walk every hash chain; exit 1 and name the first broken row of each broken chain;
+           also counts deliveries received but not yet in the trail (the app appends them)
            --anchor HASH|FILE   also check the chains against an anchor taken earlier (a row
                                 hash, or a file written by \`anchor\` / \`export --anchor-out\`):
                                 finds a deleted tail and a chain rewritten with recomputed hashes
@@ -126,7 +128,8 @@ async function verify(
     ...(options.chain === undefined ? {} : { chain: options.chain }),
     ...(options.anchor === undefined ? {} : { anchor: options.anchor }),
   });
-  if (format === "json") io.out(JSON.stringify(result));
+  const pendingDeliveries = await countPendingDeliveries(store.db, options.chain);
+  if (format === "json") io.out(JSON.stringify({ ...result, pendingDeliveries }));
   else if (result.ok) {
     io.out(
       `audit trail intact: ${result.events} events in ${result.chains} chain(s)${options.anchor ? ", consistent with the anchor" : ""}`,
@@ -135,6 +138,11 @@ async function verify(
     io.out(`audit trail BROKEN (${result.breaks.length} problem(s)):`);
     for (const b of result.breaks) io.out(`  ${describeBreak(b)}`);
   }
+  // Not a break: a running app appends these rows within seconds. Many that stay mean no app runs.
+  if (format !== "json" && pendingDeliveries > 0)
+    io.out(
+      `${pendingDeliveries} received deliver${pendingDeliveries === 1 ? "y is" : "ies are"} not in the trail yet: a running app appends them within seconds; if the count stays, no app is running`,
+    );
   return result.ok ? 0 : 1;
 }
 

@@ -8,6 +8,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { setFlagsFromString } from "node:v8";
 import type { AccResult } from "../../core/acc/index.ts";
 import type { Snapshot } from "../../core/snapshot.ts";
 import { cacheDirectory } from "../disk-cache.ts";
@@ -96,6 +97,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (!existsSync(options.dir)) throw new UsageError(`directory not found: ${options.dir}`);
+  keepYoungGenerationSmall();
   const cacheDir = cacheDirectory(options.dir, io.env);
   const warmFile = warmStateFile(cacheDir, options.dir);
   const warm = loadWarmState(warmFile, options.dir);
@@ -181,6 +183,18 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 
   io.out(engine.render(result, options.format, loaded.config.acc?.components));
   return result.gate.passed ? 0 : 1;
+}
+
+/**
+ * Stops V8 from growing the young generation (two semi-spaces, up to 16 MB each here) past its
+ * initial size, in this thread and the extraction workers (V8 flags are per process). A check
+ * keeps most of what it allocates (contents, results, the graph), so a bigger nursery saves
+ * little collection work but stays resident: on sympy the peak RSS drops by about 35 MB and
+ * neither a cold nor a warm run gets slower (TypeScript on typeorm alike). The factor is read
+ * at each growth, so unlike --max-semi-space-size it still applies once the process has started.
+ */
+function keepYoungGenerationSmall(): void {
+  setFlagsFromString("--semi-space-growth-factor=1");
 }
 
 /** Up to this many changed source files are parsed rather than looked up in the extraction cache. */

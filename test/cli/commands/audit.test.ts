@@ -8,6 +8,8 @@ import { runWithStore } from "../../../src/cli/commands/audit.ts";
 import { memoryIo } from "../../../src/cli/io.ts";
 import { main } from "../../../src/cli/main.ts";
 import { appendAudit } from "../../../src/store/audit.ts";
+import { recordDeliveries } from "../../../src/store/deliveries.ts";
+import { auditPendingDeliveries } from "../../../src/store/delivery-audit.ts";
 import { describeEachDatabase } from "../../harness/db.ts";
 
 const NOW = new Date("2026-11-24T12:00:00Z");
@@ -79,6 +81,34 @@ describeEachDatabase("maestro-hive audit", (getDb) => {
     const broken = await cli("verify");
     expect(broken.code).toBe(1);
     expect(broken.stdout).toMatch(/chain 5: row seq \d+ — its hash is [0-9a-f]{64}, expected [0-9a-f]{64}/);
+  });
+
+  it("counts the deliveries whose audit row is still pending, without calling the trail broken", async () => {
+    const { db } = getDb().store;
+    const delivery = (id: string, installationId: number) => ({
+      deliveryId: id,
+      event: "ping",
+      action: null,
+      installationId,
+      repository: "acme/web",
+      payload: { zen: "pending" },
+    });
+    await recordDeliveries(db, [
+      delivery("pending-1", 41),
+      delivery("pending-2", 41),
+      delivery("pending-3", 42),
+    ]);
+    // Per chain: the first test left chain 5 broken on purpose.
+    const some = await cli("verify", "--chain", "41");
+    expect(some.code).toBe(0);
+    expect(some.stdout).toContain("2 received deliveries are not in the trail yet");
+    const one = await cli("verify", "--chain", "42", "--format", "json");
+    expect(JSON.parse(one.stdout)).toMatchObject({ ok: true, pendingDeliveries: 1 });
+    await auditPendingDeliveries(db, 41);
+    await auditPendingDeliveries(db, 42);
+    const flushed = await cli("verify", "--chain", "41");
+    expect(flushed.stdout).not.toContain("not in the trail yet");
+    expect(flushed.stdout).toMatch(/audit trail intact: 2 events in 1 chain/);
   });
 
   it("exports the chains' anchor with every export and verifies a deleted tail against it", async () => {
