@@ -52,12 +52,14 @@ export function buildApp(): void {
 
 /**
  * The Node flags and mode the image runs the app with (the Dockerfile's NODE_OPTIONS and
- * NODE_ENV), so the app is measured as deployed.
+ * NODE_ENV, and the flags its CMD gives node before the script), so the app is measured as deployed.
  */
 export function deployedNodeFlags(): string[] {
   const dockerfile = readFileSync(join(ROOT, "Dockerfile"), "utf8");
-  const flags = /NODE_OPTIONS="([^"]*)"/.exec(dockerfile)?.[1];
-  return flags ? flags.split(" ").filter(Boolean) : [];
+  const options = /NODE_OPTIONS="([^"]*)"/.exec(dockerfile)?.[1]?.split(" ").filter(Boolean) ?? [];
+  const command = /^CMD (\[.*\])$/m.exec(dockerfile)?.[1];
+  const argv = command ? (JSON.parse(command) as string[]) : [];
+  return [...options, ...argv.slice(1).filter((arg) => arg.startsWith("--"))];
 }
 
 /**

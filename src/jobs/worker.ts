@@ -8,9 +8,8 @@ import { Context, type Probot, type ProbotOctokit } from "probot";
 import type { DeliveryContext } from "../github/delivery.ts";
 import { appendAudit } from "../store/audit.ts";
 import type { Db } from "../store/db.ts";
-import { deliveryChain, getDelivery } from "../store/deliveries.ts";
+import { deliveryChain, getDelivery, type RecordedDelivery } from "../store/deliveries.ts";
 import { auditPendingDeliveries, chainOfInstallation } from "../store/delivery-audit.ts";
-import type { Delivery } from "../store/schema.ts";
 import { activeSpan, inSpan } from "../telemetry/spans.ts";
 import type { HandlerRegistry } from "./handlers.ts";
 import { DELIVERY_QUEUE, type DeliveryJobData } from "./queue.ts";
@@ -104,7 +103,12 @@ class HandlerError extends Error {
   }
 }
 
-function deliveryContext(deps: WorkerDeps, delivery: Delivery, jobId: string, log: Logger): DeliveryContext {
+function deliveryContext(
+  deps: WorkerDeps,
+  delivery: RecordedDelivery,
+  jobId: string,
+  log: Logger,
+): DeliveryContext {
   const payload = (delivery.payload ?? {}) as Record<string, unknown>;
   const chain = delivery.installation_id ?? 0;
   let octokit: Promise<ProbotOctokit> | undefined;

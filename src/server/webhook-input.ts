@@ -100,6 +100,7 @@ export function parseDelivery(deliveryId: string, event: string, body: Buffer): 
     installationId: numberAt(record, "installation", "id"),
     repository: stringAt(record, "repository", "full_name"),
     payload,
+    body,
   };
 }
 

@@ -11,6 +11,7 @@ import pg from "pg";
 import type { Database } from "./schema.ts";
 
 const INT8_OID = 20;
+const BYTEA_OID = 17;
 
 export type Backend = "pglite" | "postgres";
 
@@ -68,14 +69,23 @@ export function openStore(options: StoreOptions): Store {
 const PGLITE_SHARED_BUFFERS = "16MB";
 
 /**
- * A PGlite instance whose bigint columns read as numbers, like the pg pool's. `loadDataDir`
- * starts it from a dump (PGlite's dumpDataDir) instead of running initdb.
+ * A PGlite instance whose bigint columns read as numbers and bytea as Buffers, like the pg
+ * pool's. `loadDataDir` starts it from a dump (PGlite's dumpDataDir) instead of running initdb.
  */
 export function openPglite(dataDir?: string, options: { loadDataDir?: Blob } = {}): PGlite {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  return new PGlite(dataDir, {
+  // One options object: `new PGlite(undefined, options)` ignores `options` (it reads a first
+  // argument that is not a string as the options), so an in-memory database lost all of these.
+  return new PGlite({
+    ...(dataDir ? { dataDir } : {}),
     startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${PGLITE_SHARED_BUFFERS}`],
-    parsers: { [INT8_OID]: (value: string) => Number(value) },
+    parsers: {
+      [INT8_OID]: (value: string) => Number(value),
+      // PGlite's own bytea codecs go through one JS string or number per byte; blobs and
+      // payloads are megabytes. A Uint8Array parameter is sent as binary, unconverted.
+      [BYTEA_OID]: (value: string) => Buffer.from(value.slice(2), "hex"),
+    },
+    serializers: { [BYTEA_OID]: (value: unknown) => value as string },
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
   });
 }

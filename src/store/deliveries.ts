@@ -1,6 +1,15 @@
-/** Webhook deliveries, keyed by GitHub's X-GitHub-Delivery id. */
+/**
+ * Webhook deliveries, keyed by GitHub's X-GitHub-Delivery id. The payload is stored as the
+ * zlib-compressed JSON body (migration 0007), compressed and decompressed on libuv's thread pool:
+ * neither the database nor the thread that answers webhooks spends time on it.
+ */
+import { promisify } from "node:util";
+import { deflate, inflate, constants as zlib } from "node:zlib";
 import type { Kysely, Transaction } from "kysely";
 import type { Database, Delivery } from "./schema.ts";
+
+const deflateAsync = promisify(deflate);
+const inflateAsync = promisify(inflate);
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -11,7 +20,23 @@ export interface DeliveryRecord {
   installationId: number | null;
   repository: string | null;
   payload: unknown;
+  /**
+   * The body as received, when the payload was parsed from it (the webhook): stored as is, so the
+   * payload reads back as exactly these bytes. Otherwise the payload is stored as JSON.stringify.
+   */
+  body?: Uint8Array | undefined;
+  /** That body (or JSON) already compressed by `compressPayload`, so a transaction need not wait for it. */
+  compressed?: Uint8Array | undefined;
 }
+
+/** The stored form of a delivery's payload: zlib of its body, or of JSON.stringify(payload). */
+export function compressPayload(delivery: DeliveryRecord): Promise<Uint8Array> {
+  if (delivery.compressed) return Promise.resolve(delivery.compressed);
+  return deflateAsync(delivery.body ?? JSON.stringify(delivery.payload), { level: zlib.Z_BEST_SPEED });
+}
+
+/** A recorded delivery, its payload decompressed and parsed (whichever column holds it). */
+export type RecordedDelivery = Omit<Delivery, "payload" | "payload_deflated"> & { payload: unknown };
 
 /**
  * Records a delivery, its `delivery.received` audit row pending (delivery-audit.ts appends it);
@@ -32,16 +57,19 @@ export async function recordDeliveries(
   deliveries: readonly DeliveryRecord[],
 ): Promise<Set<string>> {
   if (deliveries.length === 0) return new Set();
+  const deflated = await Promise.all(deliveries.map(compressPayload));
   const rows = await db
     .insertInto("deliveries")
     .values(
-      deliveries.map((delivery) => ({
+      deliveries.map((delivery, i) => ({
         delivery_id: delivery.deliveryId,
         event: delivery.event,
         action: delivery.action,
         installation_id: delivery.installationId,
         repository: delivery.repository,
-        payload: JSON.stringify(delivery.payload),
+        payload: null,
+        payload_deflated: deflated[i]!,
+        sender: senderLogin(delivery.payload),
         audit_pending: true,
       })),
     )
@@ -51,8 +79,24 @@ export async function recordDeliveries(
   return new Set(rows.map((row) => row.delivery_id));
 }
 
-export async function getDelivery(db: Executor, deliveryId: string): Promise<Delivery | undefined> {
-  return db.selectFrom("deliveries").selectAll().where("delivery_id", "=", deliveryId).executeTakeFirst();
+export async function getDelivery(db: Executor, deliveryId: string): Promise<RecordedDelivery | undefined> {
+  const row = await db
+    .selectFrom("deliveries")
+    .selectAll()
+    .where("delivery_id", "=", deliveryId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { payload_deflated: deflated, payload, ...rest } = row;
+  return {
+    ...rest,
+    payload: deflated ? JSON.parse((await inflateAsync(deflated)).toString("utf8")) : payload,
+  };
+}
+
+/** The payload's sender.login, when it is a string. */
+function senderLogin(payload: unknown): string | null {
+  const sender = (payload as { sender?: { login?: unknown } } | null)?.sender;
+  return typeof sender?.login === "string" ? sender.login : null;
 }
 
 export async function countDeliveries(db: Executor): Promise<number> {

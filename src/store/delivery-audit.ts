@@ -88,8 +88,8 @@ async function auditBatch(trx: Tx, chain: number, batchSize: number): Promise<st
   // Read under the lock: what an earlier holder appended is no longer pending.
   const { rows } = await sql<PendingDelivery>`
     select delivery_id, event, action, repository, received_at,
-           case when jsonb_typeof(payload #> '{sender,login}') = 'string'
-                then payload #>> '{sender,login}' end as sender
+           coalesce(sender, case when jsonb_typeof(payload #> '{sender,login}') = 'string'
+                                 then payload #>> '{sender,login}' end) as sender
     from deliveries
     where audit_pending and ${chainFilter(chain)}
     order by installation_id, received_at, delivery_id

@@ -38,7 +38,12 @@ export interface DeliveriesTable {
   installation_id: number | null;
   repository: string | null;
   received_at: CreatedAt;
-  payload: Json;
+  /** The payload of deliveries recorded before migration 0007; null since (payload_deflated). */
+  payload: Json | null;
+  /** zlib of the delivery's JSON body (migration 0007); null for older rows. */
+  payload_deflated: Uint8Array | null;
+  /** The payload's sender.login (migration 0007); null for older rows and deliveries without one. */
+  sender: string | null;
   /** True until the delivery's `delivery.received` audit row is appended (migration 0005). */
   audit_pending: Generated<boolean>;
 }

@@ -1,7 +1,7 @@
 /**
  * The embedded database's memory: PGlite's shared buffers live in the app process, so the app's
- * database on disk keeps them small (src/store/connect.ts). (PGlite in memory, as tests run it,
- * does not take the start parameter and keeps its 128 MB.)
+ * database on disk keeps them small (src/store/connect.ts), and so does PGlite in memory, as
+ * tests run it.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -24,6 +24,19 @@ describe("embedded database", () => {
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("takes the same settings in memory", async () => {
+    const pglite = openPglite();
+    try {
+      const { rows } = await pglite.query<{ shared_buffers: string }>("show shared_buffers");
+      expect(rows).toEqual([{ shared_buffers: "16MB" }]);
+      // The bigint parser: a count is a number, not a string or a BigInt.
+      const count = await pglite.query<{ n: unknown }>("select count(*) as n from pg_class where false");
+      expect(count.rows).toEqual([{ n: 0 }]);
+    } finally {
+      await pglite.close();
     }
   });
 });

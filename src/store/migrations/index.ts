@@ -9,6 +9,7 @@ import * as analysisKeys from "./0003_analysis_keys.ts";
 import * as bdvResults from "./0004_bdv_results.ts";
 import * as deliveryAudit from "./0005_delivery_audit.ts";
 import * as publishDigests from "./0006_publish_digests.ts";
+import * as deflatedPayloads from "./0007_deflated_payloads.ts";
 
 export const MIGRATIONS: Record<string, Migration> = {
   "0001_foundation": foundation,
@@ -17,4 +18,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0004_bdv_results": bdvResults,
   "0005_delivery_audit": deliveryAudit,
   "0006_publish_digests": publishDigests,
+  "0007_deflated_payloads": deflatedPayloads,
 };
