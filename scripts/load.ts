@@ -26,7 +26,7 @@ import { DELIVERY_QUEUE, startQueue } from "../src/jobs/queue.ts";
 import { startApp } from "../src/server/app.ts";
 import { openStore, type Store } from "../src/store/connect.ts";
 import { migrateToLatest } from "../src/store/migrate.ts";
-import { FastOctokit, SECRET } from "../test/github/app-harness.ts";
+import { FastOctokit, fakeGitHubAppEnv, SECRET } from "../test/github/app-harness.ts";
 import { deliveryMix } from "../test/github/delivery-mix.ts";
 import { INSTALLATION } from "../test/github/fixture-repo.ts";
 import { startFakeGitHub } from "../test/harness/fake-github/index.ts";
@@ -83,12 +83,7 @@ const { store } = database;
 await migrateToLatest(store.db);
 const boss = await startQueue(store, { schema: "pgboss" });
 const env = loadEnv({
-  APP_ID: String(gh.app.id),
-  PRIVATE_KEY: gh.app.privateKey,
-  WEBHOOK_SECRET: SECRET,
-  GITHUB_API_URL: gh.url,
-  PORT: "0",
-  HOST: "127.0.0.1",
+  ...fakeGitHubAppEnv(gh),
   MAESTRO_WORKERS: String(WORKERS),
 });
 const app = await startApp(env, {

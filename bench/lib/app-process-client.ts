@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { SECRET } from "../../test/github/app-harness.ts";
+import { fakeGitHubAppEnv, SECRET } from "../../test/github/app-harness.ts";
 import type { FakeGitHub } from "../../test/harness/fake-github/index.ts";
 import type { AppProcessReply, AppProcessRequest } from "./app-process.ts";
 
@@ -76,12 +76,7 @@ export async function startAppProcess(
   const databaseUrl = process.env.DATABASE_URL;
   const childEnv: Record<string, string | undefined> = {
     PATH: process.env.PATH ?? "",
-    APP_ID: String(gh.app.id),
-    PRIVATE_KEY: gh.app.privateKey,
-    WEBHOOK_SECRET: SECRET,
-    GITHUB_API_URL: gh.url,
-    PORT: "0",
-    HOST: "127.0.0.1",
+    ...fakeGitHubAppEnv(gh),
     LOG_LEVEL: "silent",
     NODE_ENV: "production",
     MAESTRO_DATA_DIR: dataDir,

@@ -1,7 +1,8 @@
 /**
  * The webhook endpoint. It only verifies, records and enqueues — in one transaction keyed by
- * X-GitHub-Delivery, shared with the deliveries arriving alongside (delivery-intake.ts) — then answers, well inside GitHub's 10-second limit. A redelivery of a
- * recorded id is acknowledged without a second job. If recording or enqueueing fails the
+ * X-GitHub-Delivery, shared with the deliveries arriving alongside (delivery-intake.ts) — then
+ * answers, well inside GitHub's 10-second limit. A redelivery of a recorded id is acknowledged
+ * without a second job. If recording or enqueueing fails the
  * answer is 5xx, so the delivery shows as failed on GitHub and can be redelivered.
  *
  * The transaction takes no per-installation lock: the delivery's `delivery.received` audit row

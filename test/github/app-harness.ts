@@ -19,6 +19,18 @@ import { type SendWebhookOptions, sendWebhook, type WebhookResponse } from "../h
 
 export const SECRET = "maestro-webhook-secret";
 
+/** What an app needs to talk to the fake GitHub as its App, and to listen on a free local port. */
+export function fakeGitHubAppEnv(gh: FakeGitHub): Record<string, string> {
+  return {
+    APP_ID: String(gh.app.id),
+    PRIVATE_KEY: gh.app.privateKey,
+    WEBHOOK_SECRET: SECRET,
+    GITHUB_API_URL: gh.url,
+    PORT: "0",
+    HOST: "127.0.0.1",
+  };
+}
+
 export { FastOctokit };
 
 export interface AppHarness {

@@ -12,7 +12,7 @@ import { loadEnv } from "../../src/env/app-env.ts";
 import { HandlerRegistry, registerDefaultHandlers } from "../../src/jobs/handlers.ts";
 import { DELIVERY_QUEUE, jobIdForDelivery } from "../../src/jobs/queue.ts";
 import { type RunningApp, startApp } from "../../src/server/app.ts";
-import { pullRequestEvent, SECRET } from "../github/app-harness.ts";
+import { fakeGitHubAppEnv, pullRequestEvent, SECRET } from "../github/app-harness.ts";
 import { commitOnBranch, fixtureRepo, INSTALLATION } from "../github/fixture-repo.ts";
 import { createTestDatabase, type TestDatabase } from "../harness/db.ts";
 import type { RecordedRequest as RequestRecord } from "../harness/fake-github/index.ts";
@@ -41,12 +41,7 @@ describe("GitHub faults", () => {
     gh = await startFakeGitHub();
     gh.addInstallation({ id: INSTALLATION, account: "acme" });
     const env = loadEnv({
-      APP_ID: String(gh.app.id),
-      PRIVATE_KEY: gh.app.privateKey,
-      WEBHOOK_SECRET: SECRET,
-      GITHUB_API_URL: gh.url,
-      PORT: "0",
-      HOST: "127.0.0.1",
+      ...fakeGitHubAppEnv(gh),
       MAESTRO_WORKERS: "1",
       MAESTRO_QUEUE_SCHEMA: database.bossSchema,
     });

@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { DELIVERY_QUEUE, jobIdForDelivery } from "../../src/jobs/queue.ts";
-import { SECRET } from "../github/app-harness.ts";
+import { fakeGitHubAppEnv } from "../github/app-harness.ts";
 import type { FakeGitHub } from "../harness/fake-github/index.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -33,15 +33,10 @@ export async function spawnApp(options: {
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
-      APP_ID: String(options.gh.app.id),
-      PRIVATE_KEY: options.gh.app.privateKey,
-      WEBHOOK_SECRET: SECRET,
-      GITHUB_API_URL: options.gh.url,
+      ...fakeGitHubAppEnv(options.gh),
       DATABASE_URL: options.databaseUrl,
       MAESTRO_QUEUE_SCHEMA: options.queueSchema ?? "pgboss",
       MAESTRO_WORKERS: String(options.workers ?? 1),
-      PORT: "0",
-      HOST: "127.0.0.1",
       LOG_LEVEL: "info",
       ...options.extraEnv,
     },
