@@ -12,7 +12,7 @@
  * the running CLI, the Node version): any other build's state is ignored. A file that does not
  * deserialize or has the wrong shape is ignored too; the run is then simply cold.
  */
-import { createHash } from "node:crypto";
+
 import {
   closeSync,
   mkdirSync,
@@ -37,6 +37,7 @@ import type {
   RawImport,
   ResolvedImport,
 } from "../core/acc/model.ts";
+import { createHash } from "../core/hash.ts";
 import type { ConfigMemo } from "./project-config.ts";
 import type { StatRecord } from "./stat-cache.ts";
 
@@ -70,8 +71,18 @@ const MAGIC = "MHW1";
 
 /** The state file of `dir` inside the cache directory (several folders may share one). */
 export function warmStateFile(cacheDirectory: string, dir: string): string {
-  const tag = createHash("sha256").update(resolve(dir)).digest("hex").slice(0, 16);
-  return join(cacheDirectory, `warm-v${FORMAT}-${tag}.bin`);
+  return join(cacheDirectory, `warm-v${FORMAT}-${pathTag(resolve(dir))}.bin`);
+}
+
+/**
+ * FNV-1a (64 bits) of the path's UTF-16 code units, as 16 hex digits: a file name, not a
+ * secret (the file's header names its folder, checked at load), and no node:crypto to load.
+ */
+function pathTag(path: string): string {
+  let hash = 0xcbf29ce484222325n;
+  for (let i = 0; i < path.length; i++)
+    hash = ((hash ^ BigInt(path.charCodeAt(i))) * 0x100000001b3n) & 0xffffffffffffffffn;
+  return hash.toString(16).padStart(16, "0");
 }
 
 /** The state the last run on `dir` left, or an empty one. */
