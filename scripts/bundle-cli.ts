@@ -60,6 +60,9 @@ await build({
     format: "esm",
     entryFileNames: "[name].mjs",
     chunkFileNames: "[name]-[hash].mjs",
+    // Without comments and whitespace: about 30% fewer bytes for Node to read, decode and
+    // hash against its compile cache at each start (names and code stay as written).
+    minify: { compress: false, mangle: false, codegen: { removeWhitespace: true } },
   },
 });
 console.log(`bundled the CLI into ${out} in ${Math.round(performance.now() - started)} ms`);
