@@ -43,16 +43,17 @@ function external(id: string): boolean {
 
 /**
  * `import { a, b as c } from "node:fs"` in our modules becomes
- * `const { a, b: c } = process.getBuiltinModule("node:fs")`. The first ES import of node:fs
- * builds its module facade, which reads every export, lazy getters included (ReadStream loads
- * fs streams, fs/promises and readline): about 10 ms of every start, for functions we never use.
+ * `const { a, b: c } = process.getBuiltinModule("node:fs")` (node:util alike). The first ES
+ * import of such a module builds its facade, which reads every export, lazy getters included
+ * (fs: ReadStream loads fs streams, fs/promises and readline; util: its diff and colours):
+ * about 10 ms of every start each, for functions we never use.
  */
-const FS_IMPORT = /import\s*\{([^}]*)\}\s*from\s*"node:fs";/g;
+const FACADE_IMPORT = /import\s*\{([^}]*)\}\s*from\s*"(node:fs|node:util)";/g;
 const fsWithoutFacade: Plugin = {
   name: "fs-without-esm-facade",
   transform(code, id) {
-    if (!id.startsWith(join(root, "src") + sep) || !code.includes('"node:fs"')) return null;
-    return code.replace(FS_IMPORT, (_, names: string) => {
+    if (!id.startsWith(join(root, "src") + sep) || !/"node:(fs|util)"/.test(code)) return null;
+    return code.replace(FACADE_IMPORT, (_, names: string, builtin: string) => {
       const bindings = names
         .split(",")
         .map((name) => name.trim())
@@ -60,7 +61,7 @@ const fsWithoutFacade: Plugin = {
         .map((name) => name.replace(/\s+as\s+/, ": "));
       return bindings.length === 0
         ? ""
-        : `const { ${bindings.join(", ")} } = process.getBuiltinModule("node:fs");`;
+        : `const { ${bindings.join(", ")} } = process.getBuiltinModule("${builtin}");`;
     });
   },
 };
