@@ -265,7 +265,7 @@ function encodeMemo(
     const { extracted, file } = entry;
     if (file.path !== path || !knownKeys(extracted, EXTRACT_KEYS)) return abandon(ints, start);
     ints.push(id(path), id(file.language), extracted.error ? id(JSON.stringify(extracted.error)) : -1);
-    const packed = (extracted as { [PACKED]?: PackedRaws })[PACKED];
+    const packed = packedRaws.get(extracted);
     if (packed !== undefined) repackRaws(packed, ints, id);
     else if (!packRaws(extracted.imports, ints, id)) return abandon(ints, start);
     ints.push(file.imports.length);
@@ -321,7 +321,7 @@ function repackRaws(packed: PackedRaws, ints: IntWriter, id: (value: string) => 
  * Raw imports are only read by the engine when a file is resolved again, which a memoised file
  * is not: they stay packed until something reads them (and are copied packed on the next save).
  */
-const PACKED = Symbol("packed raw imports");
+const packedRaws = new WeakMap<ExtractResult, PackedRaws>();
 
 interface PackedRaws {
   readonly ints: Int32Array;
@@ -331,14 +331,23 @@ interface PackedRaws {
 
 function lazyExtracted(packed: PackedRaws, error: ExtractError | null): ExtractResult {
   let imports: RawImport[] | undefined;
-  const result = {
-    get imports(): RawImport[] {
-      imports ??= unpackRaws(packed);
-      return imports;
-    },
-    ...(error === null ? {} : { error }),
-  };
-  Object.defineProperty(result, PACKED, { value: packed, enumerable: false });
+  // Two literals rather than a spread or defineProperty: thousands of these are made per load.
+  const result: ExtractResult =
+    error === null
+      ? {
+          get imports(): RawImport[] {
+            imports ??= unpackRaws(packed);
+            return imports;
+          },
+        }
+      : {
+          get imports(): RawImport[] {
+            imports ??= unpackRaws(packed);
+            return imports;
+          },
+          error,
+        };
+  packedRaws.set(result, packed);
   return result;
 }
 
