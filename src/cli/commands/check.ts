@@ -152,8 +152,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     base: snapshots.base,
     config: loaded.config,
     now: new Date(),
-    // Not performance.now: the `performance` global loads perf_hooks (a few ms of start-up).
-    clock: () => Number(process.hrtime.bigint()) / 1e6,
+    clock: monotonicMs,
     extractionCache: cache,
     headPrevious: reuse && engine.restoredAcc(warm.acc, reuse, snapshots.head),
     keepHeadAcc: (acc, configKey) => {
@@ -197,6 +196,11 @@ export async function run(args: string[], io: CliIo): Promise<number> {
  */
 function keepYoungGenerationSmall(): void {
   setFlagsFromString("--semi-space-growth-factor=1");
+}
+
+/** Not performance.now: the `performance` global loads perf_hooks (a few ms of start-up). */
+function monotonicMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
 }
 
 /** Up to this many changed source files are parsed rather than looked up in the extraction cache. */
