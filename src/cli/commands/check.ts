@@ -106,7 +106,6 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const listing = localSnapshots(options.dir, options.base, statCache);
   listing.catch(() => {}); // awaited below, unless the config is invalid
   const engine = await import("../check-engine.ts");
-
   const loaded = await engine.readProjectConfig(options.dir, io.cwd, options.config, warm.config);
   if (!loaded.ok) {
     io.err(`maestro-hive check: invalid config\n${engine.formatConfigErrors(loaded.errors)}`);
