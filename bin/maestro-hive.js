@@ -6,9 +6,12 @@
 //   the bundle (dist/bundle, `npm run bundle`: a few files instead of the ~400 modules the
 //   sources load), else the compiled build (`npm run build` writes dist/; it runs on Node 20).
 // Node's compile cache keeps V8's compiled code between runs (in the OS temp directory).
-import { existsSync } from "node:fs";
 import * as nodeModule from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
+
+// Not `import … from "node:fs"`: its ES module facade loads fs streams, fs/promises and
+// readline (~10 ms of each start); the bundle's modules avoid it too (scripts/bundle-cli.ts).
+const { existsSync } = nodeModule.createRequire(import.meta.url)("node:fs");
 
 nodeModule.enableCompileCache?.();
 

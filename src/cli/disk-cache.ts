@@ -11,11 +11,11 @@
  * committed by accident.
  */
 
-import { createHash } from "node:crypto";
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, isAbsolute, join, resolve } from "node:path";
 import type { ExtractionCache, ExtractResult } from "../core/acc/model.ts";
+import { createHash } from "../core/hash.ts";
 
 export const CACHE_APP_DIR = "maestro-hive";
 const CACHE_FILE = "extract-v1.jsonl";

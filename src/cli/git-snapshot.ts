@@ -69,20 +69,7 @@ export async function workingTreeSnapshot(
   reading: TreeReading = {},
 ): Promise<Snapshot> {
   const { onFile, onListed, readFirst } = reading;
-  const { staged, untracked } = await listing;
-  const entries: { path: string; mode: string | null }[] = [];
-  const seen = new Set<string>();
-  for (const record of splitNul(staged)) {
-    // "<mode> <sha> <stage>\t<path>"; a conflicted file appears once per stage.
-    const tab = record.indexOf("\t");
-    const path = record.slice(tab + 1);
-    if (seen.has(path)) continue;
-    seen.add(path);
-    entries.push({ path, mode: record.slice(0, record.indexOf(" ")) });
-  }
-  for (const path of splitNul(untracked)) {
-    if (!seen.has(path)) entries.push({ path, mode: null });
-  }
+  const entries = listedEntries(await listing);
   onListed?.(entries.map((entry) => entry.path));
   const files: SnapshotFile[] = [];
   const skipped: SkippedFile[] = [];
@@ -109,19 +96,51 @@ export async function workingTreeSnapshot(
   return sortSnapshot({ commit: null, files, skipped });
 }
 
-/** The raw output of `git ls-files` for the working tree of DIR. */
+/** The raw output of `git ls-files -t` for the working tree of DIR (listWorkingTree). */
 export interface WorkingTreeListing {
-  readonly staged: Buffer;
-  readonly untracked: Buffer;
+  readonly output: Buffer;
 }
 
-/** Lists the working tree: tracked and untracked files, two git processes at once. */
+/**
+ * Lists the working tree: tracked and untracked files, from one git process. Each record is
+ * tagged (`-t`): "? <path>" for an untracked file, "<tag> <mode> <sha> <stage>\t<path>" for
+ * an index entry (H, or S, M, … for skip-worktree, unmerged and the like); git lists the
+ * untracked files first.
+ */
 export async function listWorkingTree(dir: string): Promise<WorkingTreeListing> {
-  const [staged, untracked] = await Promise.all([
-    git(dir, ["ls-files", "-z", "--stage", "--", "."]),
-    git(dir, ["ls-files", "-z", "--others", "--exclude-standard", "--", "."]),
+  const output = await git(dir, [
+    "ls-files",
+    "-z",
+    "-t",
+    "--stage",
+    "--others",
+    "--exclude-standard",
+    "--",
+    ".",
   ]);
-  return { staged, untracked };
+  return { output };
+}
+
+/** The listing's paths, tracked ones first (in index order), then the untracked ones not in the index. */
+function listedEntries({ output }: WorkingTreeListing): { path: string; mode: string | null }[] {
+  const entries: { path: string; mode: string | null }[] = [];
+  const untracked: string[] = [];
+  const seen = new Set<string>();
+  for (const record of splitNul(output)) {
+    if (record.startsWith("? ")) {
+      untracked.push(record.slice(2));
+      continue;
+    }
+    // "<tag> <mode> <sha> <stage>\t<path>"; a conflicted file appears once per stage.
+    const tab = record.indexOf("\t");
+    const path = record.slice(tab + 1);
+    if (seen.has(path)) continue;
+    seen.add(path);
+    const modeAt = record.indexOf(" ") + 1;
+    entries.push({ path, mode: record.slice(modeAt, record.indexOf(" ", modeAt)) });
+  }
+  for (const path of untracked) if (!seen.has(path)) entries.push({ path, mode: null });
+  return entries;
 }
 
 /**

@@ -12,7 +12,7 @@
  * the running CLI, the Node version): any other build's state is ignored. A file that does not
  * deserialize or has the wrong shape is ignored too; the run is then simply cold.
  */
-import { createHash } from "node:crypto";
+
 import {
   closeSync,
   mkdirSync,
@@ -37,6 +37,7 @@ import type {
   RawImport,
   ResolvedImport,
 } from "../core/acc/model.ts";
+import { createHash } from "../core/hash.ts";
 import type { ConfigMemo } from "./project-config.ts";
 import type { StatRecord } from "./stat-cache.ts";
 
@@ -70,8 +71,18 @@ const MAGIC = "MHW1";
 
 /** The state file of `dir` inside the cache directory (several folders may share one). */
 export function warmStateFile(cacheDirectory: string, dir: string): string {
-  const tag = createHash("sha256").update(resolve(dir)).digest("hex").slice(0, 16);
-  return join(cacheDirectory, `warm-v${FORMAT}-${tag}.bin`);
+  return join(cacheDirectory, `warm-v${FORMAT}-${pathTag(resolve(dir))}.bin`);
+}
+
+/**
+ * FNV-1a (64 bits) of the path's UTF-16 code units, as 16 hex digits: a file name, not a
+ * secret (the file's header names its folder, checked at load), and no node:crypto to load.
+ */
+function pathTag(path: string): string {
+  let hash = 0xcbf29ce484222325n;
+  for (let i = 0; i < path.length; i++)
+    hash = ((hash ^ BigInt(path.charCodeAt(i))) * 0x100000001b3n) & 0xffffffffffffffffn;
+  return hash.toString(16).padStart(16, "0");
 }
 
 /** The state the last run on `dir` left, or an empty one. */
@@ -119,6 +130,8 @@ interface Header {
 
 interface StoredHeader extends Header {
   readonly strings: string[];
+  /** How many strings the table held when it was last written from scratch (see Carried). */
+  readonly fresh: number;
   readonly floats: number;
   readonly ints: number;
   readonly memo: { readonly maxBytes: number; readonly maxNesting: number | null } | null;
@@ -142,8 +155,10 @@ interface Tail {
  * decode several times faster this way than through v8.deserialize or JSON.parse.
  */
 function encode(header: Header, { stats, memo, acc, config }: WarmState): Uint8Array[] {
-  const strings: string[] = [];
+  const carried = memo === null ? null : carriedFrom(memo);
+  const strings: string[] = carried === null ? [] : [...carried.strings];
   const index = new Map<string, number>();
+  for (let i = 0; i < strings.length; i++) index.set(strings[i]!, i);
   const id = (value: string | null | undefined): number => {
     if (value === null || value === undefined) return -1;
     let found = index.get(value);
@@ -155,12 +170,13 @@ function encode(header: Header, { stats, memo, acc, config }: WarmState): Uint8A
     return found;
   };
   const floats: number[] = [];
-  const ints: number[] = [stats.size];
+  const ints = new IntWriter();
+  ints.push(stats.size);
   for (const [path, record] of stats) {
     floats.push(record[0], record[1], record[2], record[3], record[4]);
     ints.push(id(path), id(record[5]));
   }
-  const memoHeader = memo === null ? null : encodeMemo(memo, ints, id);
+  const memoHeader = memo === null ? null : encodeMemo(memo, ints, id, carried);
   let accHeader: StoredHeader["acc"] = null;
   let accTail: Tail["acc"] = null;
   if (memoHeader !== null && acc?.paths.every((path) => memo?.files.has(path)) === true) {
@@ -175,6 +191,7 @@ function encode(header: Header, { stats, memo, acc, config }: WarmState): Uint8A
     JSON.stringify({
       ...header,
       strings,
+      fresh: carried === null ? strings.length : carried.fresh,
       floats: floats.length,
       ints: ints.length,
       memo: memoHeader,
@@ -188,17 +205,49 @@ function encode(header: Header, { stats, memo, acc, config }: WarmState): Uint8A
   start.write(MAGIC, 0, "latin1");
   start.writeUInt32LE(head.length, 4);
   // Typed arrays are little-endian on every platform this runs on (as decode assumes).
-  const numbers = [Float64Array.from(floats), Int32Array.from(ints)].map(
+  const numbers = [Float64Array.from(floats), ints.written()].map(
     (array) => new Uint8Array(array.buffer, array.byteOffset, array.byteLength),
   );
   return [start, head, Buffer.alloc(floatsAt - headerEnd), ...numbers, tail];
 }
 
+/** The int32 part as it is written: an array that grows by doubling (no array of JS numbers). */
+class IntWriter {
+  length = 0;
+  private array = new Int32Array(1 << 16);
+
+  push(...values: number[]): void {
+    this.reserve(values.length);
+    for (const value of values) this.array[this.length++] = value;
+  }
+
+  /** Appends `from[start..end)`. */
+  copy(from: Int32Array, start: number, end: number): void {
+    this.reserve(end - start);
+    this.array.set(from.subarray(start, end), this.length);
+    this.length += end - start;
+  }
+
+  written(): Int32Array {
+    return this.array.subarray(0, this.length);
+  }
+
+  private reserve(count: number): void {
+    if (this.length + count <= this.array.length) return;
+    let size = this.array.length * 2;
+    while (size < this.length + count) size *= 2;
+    const grown = new Int32Array(size);
+    grown.set(this.array.subarray(0, this.length));
+    this.array = grown;
+  }
+}
+
 /** Appends the memo to `ints`; null when it holds something this format does not know (not kept). */
 function encodeMemo(
   memo: StoredMemo,
-  ints: number[],
+  ints: IntWriter,
   id: (value: string | null | undefined) => number,
+  carried: Carried | null,
 ): StoredHeader["memo"] {
   const start = ints.length;
   ints.push(memo.blobs.size);
@@ -206,10 +255,17 @@ function encodeMemo(
   ints.push(memo.reads.size);
   for (const path of memo.reads) ints.push(id(path));
   ints.push(memo.files.size);
-  for (const [path, { extracted, file }] of memo.files) {
+  for (const [path, entry] of memo.files) {
+    const span = carried?.spans.get(entry);
+    if (span !== undefined) {
+      // Stored by the last run with the same string table: its ints are copied as they are.
+      ints.copy(carried!.ints, span.start, span.end);
+      continue;
+    }
+    const { extracted, file } = entry;
     if (file.path !== path || !knownKeys(extracted, EXTRACT_KEYS)) return abandon(ints, start);
     ints.push(id(path), id(file.language), extracted.error ? id(JSON.stringify(extracted.error)) : -1);
-    const packed = (extracted as { [PACKED]?: PackedRaws })[PACKED];
+    const packed = packedRaws.get(extracted);
     if (packed !== undefined) repackRaws(packed, ints, id);
     else if (!packRaws(extracted.imports, ints, id)) return abandon(ints, start);
     ints.push(file.imports.length);
@@ -229,7 +285,7 @@ function encodeMemo(
 }
 
 /** Raw imports as stored: [count, then per import: specifier, line, kind, flags, level, names count, names…]. */
-function packRaws(raws: readonly RawImport[], ints: number[], id: (value: string) => number): boolean {
+function packRaws(raws: readonly RawImport[], ints: IntWriter, id: (value: string) => number): boolean {
   ints.push(raws.length);
   for (const raw of raws) {
     if (!knownKeys(raw, RAW_KEYS)) return false;
@@ -241,7 +297,7 @@ function packRaws(raws: readonly RawImport[], ints: number[], id: (value: string
 }
 
 /** Copies raw imports still packed from the last load, with their strings re-indexed. */
-function repackRaws(packed: PackedRaws, ints: number[], id: (value: string) => number): void {
+function repackRaws(packed: PackedRaws, ints: IntWriter, id: (value: string) => number): void {
   const { ints: from, strings } = packed;
   let at = packed.start;
   const count = from[at++]!;
@@ -265,7 +321,7 @@ function repackRaws(packed: PackedRaws, ints: number[], id: (value: string) => n
  * Raw imports are only read by the engine when a file is resolved again, which a memoised file
  * is not: they stay packed until something reads them (and are copied packed on the next save).
  */
-const PACKED = Symbol("packed raw imports");
+const packedRaws = new WeakMap<ExtractResult, PackedRaws>();
 
 interface PackedRaws {
   readonly ints: Int32Array;
@@ -275,14 +331,23 @@ interface PackedRaws {
 
 function lazyExtracted(packed: PackedRaws, error: ExtractError | null): ExtractResult {
   let imports: RawImport[] | undefined;
-  const result = {
-    get imports(): RawImport[] {
-      imports ??= unpackRaws(packed);
-      return imports;
-    },
-    ...(error === null ? {} : { error }),
-  };
-  Object.defineProperty(result, PACKED, { value: packed, enumerable: false });
+  // Two literals rather than a spread or defineProperty: thousands of these are made per load.
+  const result: ExtractResult =
+    error === null
+      ? {
+          get imports(): RawImport[] {
+            imports ??= unpackRaws(packed);
+            return imports;
+          },
+        }
+      : {
+          get imports(): RawImport[] {
+            imports ??= unpackRaws(packed);
+            return imports;
+          },
+          error,
+        };
+  packedRaws.set(result, packed);
   return result;
 }
 
@@ -310,7 +375,7 @@ function unpackRaws({ ints, strings, start }: PackedRaws): RawImport[] {
   return raws;
 }
 
-function abandon(ints: number[], start: number): null {
+function abandon(ints: IntWriter, start: number): null {
   ints.length = start;
   return null;
 }
@@ -329,6 +394,33 @@ const RESOLVED_KEYS: ReadonlySet<string> = new Set([
 function knownKeys(value: object, keys: ReadonlySet<string>): boolean {
   for (const key in value) if (!keys.has(key)) return false;
   return true;
+}
+
+/**
+ * What a run carries over from the state it loaded, so that saving after a small change does
+ * not re-encode everything: the loaded string table is kept as the start of the new one (new
+ * strings are appended), so the ints of every memo entry the engine took over unchanged (the
+ * very object decoded) are copied as they are. Strings that fell out of use stay in the table
+ * until it has grown by half since it was last written from scratch; then it is rebuilt.
+ */
+interface Carried {
+  readonly strings: readonly string[];
+  readonly ints: Int32Array;
+  readonly fresh: number;
+  /** Where each decoded memo entry's ints are (path to the end of its resolved imports). */
+  readonly spans: WeakMap<object, { readonly start: number; readonly end: number }>;
+}
+
+/** The entries of each loaded memo's files map, by that map (the engine copies the entries, not the map). */
+const carriedByEntry = new WeakMap<object, Carried>();
+
+function carriedFrom(memo: StoredMemo): Carried | null {
+  for (const entry of memo.files.values()) {
+    const carried = carriedByEntry.get(entry);
+    if (carried === undefined || carried.strings.length > carried.fresh * 1.5 + 1024) return null;
+    return carried;
+  }
+  return null;
 }
 
 /** Reads the int32 part in order; every index and count is checked against the data. */
@@ -401,7 +493,8 @@ function decode(bytes: Buffer): { header: StoredHeader; state: WarmState } {
   for (let n = reader.int(); n > 0; n--) blobs.set(reader.str(), reader.str());
   const reads = new Set<string>();
   for (let n = reader.int(); n > 0; n--) reads.add(reader.str());
-  const files = decodeFiles(reader);
+  const fresh = typeof header.fresh === "number" ? header.fresh : header.strings.length;
+  const files = decodeFiles(reader, fresh);
   let acc: StoredAcc | null = null;
   if (header.acc !== null) {
     const paths: string[] = [];
@@ -418,9 +511,14 @@ function decode(bytes: Buffer): { header: StoredHeader; state: WarmState } {
   return { header, state: { stats, memo: { blobs, reads, files, maxBytes, maxNesting }, acc, config } };
 }
 
-function decodeFiles(reader: Reader): Map<string, { extracted: ExtractResult; file: GraphFile }> {
+function decodeFiles(
+  reader: Reader,
+  fresh: number,
+): Map<string, { extracted: ExtractResult; file: GraphFile }> {
   const files = new Map<string, { extracted: ExtractResult; file: GraphFile }>();
+  const carried: Carried = { strings: reader.strings, ints: reader.ints, fresh, spans: new WeakMap() };
   for (let n = reader.int(); n > 0; n--) {
+    const start = reader.at;
     const path = reader.str();
     const language = reader.str() as Language;
     const error = reader.strOrNull();
@@ -452,7 +550,10 @@ function decodeFiles(reader: Reader): Map<string, { extracted: ExtractResult; fi
       { ints: reader.ints, strings: reader.strings, start: rawStart },
       error === null ? null : (JSON.parse(error) as ExtractError),
     );
-    files.set(path, { extracted, file: { path, language, imports } });
+    const entry = { extracted, file: { path, language, imports } };
+    carried.spans.set(entry, { start, end: reader.at });
+    carriedByEntry.set(entry, carried);
+    files.set(path, entry);
   }
   return files;
 }

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash } from "./hash.ts";
 
 export type Severity = "error" | "warning" | "info";
 export type StreamName = "acc" | "bdv" | "dde";

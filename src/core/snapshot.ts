@@ -3,8 +3,9 @@
  * with their git blob SHA and contents. The app builds it from the GitHub API, the CLI
  * from a local git checkout; the engine never reads anything else.
  */
-import { createHash } from "node:crypto";
+
 import { looksBinary } from "./binary.ts";
+import { createHash } from "./hash.ts";
 
 export { looksBinary } from "./binary.ts";
 

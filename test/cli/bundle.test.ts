@@ -7,7 +7,7 @@ import { fork, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const PROJECT = fileURLToPath(new URL("../..", import.meta.url));
@@ -27,6 +27,33 @@ describe("the bundled CLI", () => {
   it("holds the modules it starts by path, next to the chunks that start them", () => {
     expect(existsSync(join(out, "extract-worker.mjs"))).toBe(true);
     expect(existsSync(join(out, "child.mjs"))).toBe(true);
+  });
+
+  it("checks an empty repository, warm, without loading what it does not use", () => {
+    const repo = mkdtempSync(join(tmpdir(), "maestro-bundle-empty-"));
+    try {
+      spawnSync("git", ["init", "-q"], { cwd: repo });
+      // An ES module that imports nothing itself: what it reports loaded, the check loaded.
+      const script = `
+        const { main } = await import(${JSON.stringify(pathToFileURL(join(out, "main.mjs")).href)});
+        const io = { out() {}, err() {}, cwd: process.cwd(), env: { ...process.env, MAESTRO_CACHE_DIR: ${JSON.stringify(join(repo, ".cache"))} } };
+        const codes = [await main(["check", ${JSON.stringify(repo)}], io), await main(["check", ${JSON.stringify(repo)}], io)];
+        const packages = Object.keys(process.getBuiltinModule("node:module").createRequire(import.meta.url).cache);
+        console.log(JSON.stringify({ codes, builtins: process.moduleLoadList, packages }));`;
+      const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+      expect(run.stderr).toBe("");
+      const { codes, builtins, packages } = JSON.parse(run.stdout) as {
+        codes: number[];
+        builtins: string[];
+        packages: string[];
+      };
+      expect(codes).toEqual([0, 0]);
+      for (const unused of ["crypto", "worker_threads", "readline", "perf_hooks", "internal/fs/streams"])
+        expect(builtins).not.toContain(`NativeModule ${unused}`);
+      expect(packages.filter((path) => /[\\/](re2js|yaml|oxc-parser)[\\/]/.test(path))).toEqual([]);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
   });
 
   it("starts the sandbox child from the bundle", async () => {

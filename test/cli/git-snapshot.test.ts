@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   commitSnapshot,
@@ -124,6 +125,24 @@ describe("git snapshots of a local checkout", () => {
       expect(() => file.content).toThrow(/changed during the analysis/);
     } finally {
       writeFiles(repo.dir, { "src/ü nicode name.ts": "export const u = 1;\n" });
+    }
+  });
+
+  it("lists each path once, tracked or not, whatever its name looks like (one tagged git listing)", async () => {
+    const other = GitRepo.create();
+    try {
+      other.commit("names", { "? tracked.ts": "export const q = 1;\n", "both.ts": "export const b = 1;\n" });
+      writeFiles(other.dir, { "H 100644 untracked.ts": "export const h = 1;\n" });
+      // A conflicted file: the index holds stages 1 to 3 of it.
+      const blob = other.hashObject("export const b = 1;\n");
+      const stages = [1, 2, 3].map((stage) => `100644 ${blob} ${stage}\tboth.ts`).join("\n");
+      other.git("update-index", "--force-remove", "both.ts");
+      execFileSync("git", ["update-index", "--index-info"], { cwd: other.dir, input: `${stages}\n` });
+      const tree = await workingTreeSnapshot(other.dir);
+      expect(tree.files.map((f) => f.path)).toEqual(["? tracked.ts", "H 100644 untracked.ts", "both.ts"]);
+      expect(tree.files.find((f) => f.path === "both.ts")!.blobSha).toBe(blob);
+    } finally {
+      other.cleanup();
     }
   });
 

@@ -7,8 +7,9 @@ import { GitError, workingTreeSnapshot } from "../../src/cli/git-snapshot.ts";
 import { memoryIo } from "../../src/cli/io.ts";
 import { main } from "../../src/cli/main.ts";
 import { RACY_MS, StatCache, type StatRecord } from "../../src/cli/stat-cache.ts";
-import { loadWarmState, saveWarmState, warmStateFile } from "../../src/cli/warm-state.ts";
+import { loadWarmState, saveWarmState, type WarmState, warmStateFile } from "../../src/cli/warm-state.ts";
 import { runAcc } from "../../src/core/acc/index.ts";
+import type { ExtractResult, GraphFile } from "../../src/core/acc/model.ts";
 import { loadConfig } from "../../src/core/config/load.ts";
 import { GitRepo } from "../harness/git-repo.ts";
 import { writeFiles } from "./worktree.ts";
@@ -247,5 +248,83 @@ describe("the stat cache", () => {
     } finally {
       rmSync(shared, { recursive: true, force: true });
     }
+  });
+});
+
+describe("saving the warm state after a load", () => {
+  const dir = mkdtempSync(join(tmpdir(), "maestro-warm-carry-"));
+  const file = join(dir, "state.bin");
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  type Entry = { extracted: ExtractResult; file: GraphFile };
+  const entry = (path: string, names: readonly string[]): Entry => ({
+    extracted: {
+      imports: [
+        { specifier: "./b", line: 1, kind: "import" },
+        { specifier: "m", line: 2, kind: "import", sideEffect: true },
+        ...(names.length > 0 ? [{ specifier: ".x", line: 3, kind: "import" as const, names, level: 1 }] : []),
+      ],
+    },
+    file: {
+      path,
+      language: "typescript",
+      imports: [
+        { specifier: "./b", line: 1, kind: "import", target: "b.ts", external: null },
+        { specifier: "m", line: 2, kind: "import", target: null, external: "m", sideEffect: true },
+      ],
+    },
+  });
+  const state = (files: Map<string, Entry>): WarmState => ({
+    stats: new Map(
+      [...files.keys()].map((path): [string, StatRecord] => [path, [1, 2, 3, 4, 5, `sha-${path}`]]),
+    ),
+    memo: {
+      blobs: new Map([...files.keys()].map((path) => [path, `blob-${path}`])),
+      reads: new Set(["tsconfig.json"]),
+      files,
+      maxBytes: 1000,
+      maxNesting: null,
+    },
+    acc: null,
+    config: null,
+  });
+  /** What a state decodes to, its lazily decoded raw imports read. */
+  const plain = (loaded: WarmState) => ({
+    ...loaded,
+    memo: loaded.memo && {
+      ...loaded.memo,
+      files: new Map(
+        [...loaded.memo.files].map(([path, e]) => [path, { imports: e.extracted.imports, file: e.file }]),
+      ),
+    },
+  });
+  const stringCount = () => {
+    const bytes = readFileSync(file);
+    return (JSON.parse(bytes.toString("utf8", 8, 8 + bytes.readUInt32LE(4))) as { strings: unknown[] })
+      .strings.length;
+  };
+
+  it("keeps the entries it took over exactly, and rebuilds the string table once it has grown by half", () => {
+    const first = new Map(["a.ts", "b.ts", "c.ts"].map((path) => [path, entry(path, [])]));
+    saveWarmState(file, dir, state(first));
+    expect(plain(loadWarmState(file, dir))).toEqual(plain(state(first)));
+    const initial = stringCount();
+    let counts: number[] = [];
+    for (let round = 0; round < 8; round++) {
+      const loaded = loadWarmState(file, dir);
+      // Two entries taken over as decoded, one new with strings of its own.
+      const names = Array.from({ length: 400 }, (_, n) => `name-${round}-${n}`);
+      const next = new Map(loaded.memo!.files);
+      next.set("c.ts", entry("c.ts", names));
+      saveWarmState(file, dir, state(next));
+      const reloaded = plain(loadWarmState(file, dir));
+      expect(reloaded).toEqual(plain(state(new Map([...first, ["c.ts", entry("c.ts", names)]]))));
+      counts = [...counts, stringCount()];
+    }
+    // Appended to while small enough (the old names stay), then written from scratch again.
+    expect(counts[1]).toBeGreaterThan(counts[0]! + 300);
+    const rebuilt = counts.findIndex((count, n) => n > 0 && count < counts[n - 1]!);
+    expect(rebuilt).toBeGreaterThan(1);
+    expect(counts[rebuilt]).toBeLessThan(initial + 450); // only the strings in use
   });
 });

@@ -106,7 +106,6 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const listing = localSnapshots(options.dir, options.base, statCache);
   listing.catch(() => {}); // awaited below, unless the config is invalid
   const engine = await import("../check-engine.ts");
-
   const loaded = await engine.readProjectConfig(options.dir, io.cwd, options.config, warm.config);
   if (!loaded.ok) {
     io.err(`maestro-hive check: invalid config\n${engine.formatConfigErrors(loaded.errors)}`);
@@ -152,6 +151,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     base: snapshots.base,
     config: loaded.config,
     now: new Date(),
+    clock: monotonicMs,
     extractionCache: cache,
     headPrevious: reuse && engine.restoredAcc(warm.acc, reuse, snapshots.head),
     keepHeadAcc: (acc, configKey) => {
@@ -195,6 +195,11 @@ export async function run(args: string[], io: CliIo): Promise<number> {
  */
 function keepYoungGenerationSmall(): void {
   setFlagsFromString("--semi-space-growth-factor=1");
+}
+
+/** Not performance.now: the `performance` global loads perf_hooks (a few ms of start-up). */
+function monotonicMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
 }
 
 /** Up to this many changed source files are parsed rather than looked up in the extraction cache. */

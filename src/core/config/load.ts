@@ -224,7 +224,7 @@ function salvage(raw: unknown): CheckableConfig {
               Object.entries(components).map(([name, value]) => [name, globs(value) ?? null]),
             )
           : {},
-      rules: list(rawRules, (item) => ruleSchema.safeParse(item).data ?? null),
+      rules: list(rawRules, (item) => ruleSchema().safeParse(item).data ?? null),
       suppressions: list(acc.suppressions, suppression),
       rawRuleIds: rawRules.map((rule) => {
         const id = valueAt(rule, ["id"]);

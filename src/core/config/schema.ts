@@ -43,7 +43,7 @@ export const accSchema = z.strictObject({
   /** Enforce the import-linter / dependency-cruiser contracts the repository already declares (issue 12). */
   adopt: z.union([z.literal("auto"), z.literal(false)]).default("auto"),
   components: z.record(z.string().min(1), globList.min(1, "a component needs at least one glob")).default({}),
-  rules: z.array(ruleSchema).default([]),
+  rules: z.array(ruleSchema()).default([]),
   suppressions: z.array(configSuppressionSchema).default([]),
 });
 
@@ -87,7 +87,7 @@ export const ddeExpectSchema = z
     changed: z.union([z.string().min(1), globList.min(1)]).optional(),
     exists: z.union([z.string().min(1), globList.min(1)]).optional(),
     message: z.string().min(1).optional(),
-    severity: severitySchema.default("error"),
+    severity: severitySchema().default("error"),
   })
   .refine((rule) => rule.changed !== undefined || rule.exists !== undefined, {
     message: "an expect rule needs `changed` or `exists`",

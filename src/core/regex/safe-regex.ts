@@ -1,4 +1,5 @@
-import { type Matcher, RE2JS, RE2JSException } from "re2js";
+import { createRequire } from "node:module";
+import type { Matcher, RE2JS } from "re2js";
 import { RegexError } from "./errors.ts";
 import { type Translation, translateJavaScript } from "./translate-javascript.ts";
 import { translatePython } from "./translate-python.ts";
@@ -66,6 +67,14 @@ const CACHE_SIZE = 2_000;
 
 const cache = new Map<string, SafeRegex | RegexError>();
 
+let library: typeof import("re2js") | undefined;
+
+/** RE2JS, loaded when the first pattern compiles: a large module that most checks never need. */
+function re2js(): typeof import("re2js") {
+  library ??= createRequire(import.meta.url)("re2js") as typeof import("re2js");
+  return library;
+}
+
 /**
  * Compiles a pattern for linear-time matching, or throws a RegexError (syntax, unsupported,
  * too-large) that names the pattern and the position. Results — errors too — are cached.
@@ -117,9 +126,10 @@ function build(pattern: string, dialect: RegexDialect, flags: string): SafeRegex
     );
   }
   const translation = translate(pattern, dialect, flags);
+  const { RE2JS: Engine, RE2JSException } = re2js();
   let re2: RE2JS;
   try {
-    re2 = RE2JS.compile(translation.source, translation.lookbehind ? RE2JS.LOOKBEHINDS : 0);
+    re2 = Engine.compile(translation.source, translation.lookbehind ? Engine.LOOKBEHINDS : 0);
   } catch (error) {
     if (!(error instanceof RE2JSException)) throw error;
     const reason = error.message.replace(/^error parsing regexp: /, "");

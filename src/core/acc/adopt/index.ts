@@ -151,9 +151,9 @@ function uniqueId(prefix: AdoptedRulePrefix, name: string, taken: Set<string>): 
 
 /** The draft as a rule (schema defaults applied, semantic checks passed), or why it is not one. */
 function buildRule(draft: RuleDraft, id: string, components: ReadonlySet<string>): AccRule | string {
-  if (!adoptedRuleIdSchema.safeParse(id).success) return `"${id}" is not a valid rule id`;
+  if (!adoptedRuleIdSchema().safeParse(id).success) return `"${id}" is not a valid rule id`;
   // The schema's id is the users' (no ":"): parse with a placeholder, then set the adopted id.
-  const parsed = ruleSchema.safeParse({ ...draft.rule, id: "adopted" });
+  const parsed = ruleSchema().safeParse({ ...draft.rule, id: "adopted" });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue && issue.path.length > 0 ? ` (${issue.path.join(".")})` : "";

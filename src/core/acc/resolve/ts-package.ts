@@ -3,8 +3,9 @@
  * subpath patterns, as Node specifies them), and workspace discovery (npm/yarn
  * `workspaces`, pnpm-workspace.yaml, lerna.json).
  */
+
+import { createRequire } from "node:module";
 import { minimatch } from "minimatch";
-import { parse as parseYaml } from "yaml";
 import type { ProjectFiles } from "../model.ts";
 import { parseJsonc } from "./ts-jsonc.ts";
 import { dirname } from "./ts-paths.ts";
@@ -152,7 +153,7 @@ export function workspacePatterns(project: ProjectFiles): string[] {
   const pnpm = project.read("pnpm-workspace.yaml") ?? project.read("pnpm-workspace.yml");
   if (pnpm !== undefined) {
     try {
-      const doc: unknown = parseYaml(pnpm);
+      const doc: unknown = yaml().parse(pnpm);
       if (isRecord(doc) && Array.isArray(doc.packages)) {
         patterns.push(...doc.packages.filter((item): item is string => typeof item === "string"));
       }
@@ -202,4 +203,12 @@ function normalisePattern(pattern: string): string {
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+let yamlLibrary: typeof import("yaml") | undefined;
+
+/** The YAML parser, loaded for the first pnpm-workspace.yaml: most projects have none. */
+function yaml(): typeof import("yaml") {
+  yamlLibrary ??= createRequire(import.meta.url)("yaml") as typeof import("yaml");
+  return yamlLibrary;
 }

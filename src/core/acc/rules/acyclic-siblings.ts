@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ruleBase } from "../../config/primitives.ts";
 import type { ConfigIssue } from "../../config/validate.ts";
 import type { Finding } from "../../findings.ts";
+import { once } from "../../once.ts";
 import { CycleFinder, cyclicComponents } from "../cycles.ts";
 import { importRuleOptions } from "../select/schema.ts";
 import type { AccContext } from "./context.ts";
@@ -12,19 +13,21 @@ import { type Container, expandContainers } from "./layer-containers.ts";
 import { ruleView } from "./selection.ts";
 import { checkImportOptions, checkSelector } from "./validation.ts";
 
-export const acyclicSiblingsSchema = z.strictObject({
-  ...ruleBase,
-  type: z.literal("acyclic-siblings"),
-  /** The packages whose children are checked: `module:pkg`, `module:pkg.*`, or folders `glob:src/*`. */
-  ancestors: z.array(z.string().min(1)).min(1),
-  /** Generations below the ancestors also checked (0: only the ancestors' children). */
-  depth: z.number().int().min(0).default(10),
-  /** Packages whose children are not checked (they still count inside their parents). */
-  skipDescendants: z.array(z.string().min(1)).default([]),
-  ...importRuleOptions,
-});
+export const acyclicSiblingsSchema = once(() =>
+  z.strictObject({
+    ...ruleBase(),
+    type: z.literal("acyclic-siblings"),
+    /** The packages whose children are checked: `module:pkg`, `module:pkg.*`, or folders `glob:src/*`. */
+    ancestors: z.array(z.string().min(1)).min(1),
+    /** Generations below the ancestors also checked (0: only the ancestors' children). */
+    depth: z.number().int().min(0).default(10),
+    /** Packages whose children are not checked (they still count inside their parents). */
+    skipDescendants: z.array(z.string().min(1)).default([]),
+    ...importRuleOptions(),
+  }),
+);
 
-export type AcyclicSiblingsRule = z.output<typeof acyclicSiblingsSchema>;
+export type AcyclicSiblingsRule = z.output<ReturnType<typeof acyclicSiblingsSchema>>;
 
 /**
  * `acyclic-siblings` (import-linter acyclic_siblings): the children of each ancestor must

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ruleBase } from "../../config/primitives.ts";
 import type { ConfigIssue } from "../../config/validate.ts";
 import type { Finding } from "../../findings.ts";
+import { once } from "../../once.ts";
 import { formFilter, formOf } from "../kinds.ts";
 import type { ResolvedImport } from "../model.ts";
 import type { CompiledSelector } from "../select/compile.ts";
@@ -13,24 +14,28 @@ import { unmatchedExemptionFindings } from "./edges.ts";
 import { compileSelector, ruleView } from "./selection.ts";
 import { checkImportOptions, checkSelector } from "./validation.ts";
 
-const allowEntrySchema = z.strictObject({
-  /** Files this entry applies to (every constrained file when absent). */
-  from: selectorSchema.optional(),
-  to: selectorSchema,
-  kinds: z.array(importKindSchema).min(1).optional(),
-  ignoreKinds: z.array(importKindSchema).min(1).optional(),
-});
+const allowEntrySchema = once(() =>
+  z.strictObject({
+    /** Files this entry applies to (every constrained file when absent). */
+    from: selectorSchema().optional(),
+    to: selectorSchema(),
+    kinds: z.array(importKindSchema()).min(1).optional(),
+    ignoreKinds: z.array(importKindSchema()).min(1).optional(),
+  }),
+);
 
-export const allowedSchema = z.strictObject({
-  ...ruleBase,
-  type: z.literal("allowed"),
-  /** The files whose imports must each be allowed by an entry (all analysed files when absent). */
-  from: selectorSchema.optional(),
-  allow: z.array(allowEntrySchema).min(1),
-  ...importRuleOptions,
-});
+export const allowedSchema = once(() =>
+  z.strictObject({
+    ...ruleBase(),
+    type: z.literal("allowed"),
+    /** The files whose imports must each be allowed by an entry (all analysed files when absent). */
+    from: selectorSchema().optional(),
+    allow: z.array(allowEntrySchema()).min(1),
+    ...importRuleOptions(),
+  }),
+);
 
-export type AllowedRule = z.output<typeof allowedSchema>;
+export type AllowedRule = z.output<ReturnType<typeof allowedSchema>>;
 
 /**
  * `allowed` (dependency-cruiser's `allowed` section, "not-in-allowed"): every import of the

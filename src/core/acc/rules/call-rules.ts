@@ -17,7 +17,7 @@ import { checkCallTargets, checkComponent } from "./validation.ts";
 
 export function callRuleSchema<T extends "can-call" | "must-not-call">(type: T, minTargets: number) {
   return z.strictObject({
-    ...ruleBase,
+    ...ruleBase(),
     type: z.literal(type),
     from: z.string().min(1),
     to: z.array(z.string().min(1)).min(minTargets),

@@ -1,13 +1,14 @@
 import type { z } from "zod";
 import type { Finding } from "../../findings.ts";
+import { once } from "../../once.ts";
 import { callFindings, callRuleSchema, validateCallRule } from "./call-rules.ts";
 import type { AccContext } from "./context.ts";
 import { describeRule } from "./descriptor.ts";
 import { importsPackage, listedComponents, listedPackages } from "./packages.ts";
 
-export const canCallSchema = callRuleSchema("can-call", 0);
+export const canCallSchema = once(() => callRuleSchema("can-call", 0));
 
-export type CanCallRule = z.output<typeof canCallSchema>;
+export type CanCallRule = z.output<ReturnType<typeof canCallSchema>>;
 
 export const canCallRule = describeRule<CanCallRule>({
   type: "can-call",

@@ -2,23 +2,26 @@ import { z } from "zod";
 import { ruleBase } from "../../config/primitives.ts";
 import type { ConfigIssue } from "../../config/validate.ts";
 import type { Finding } from "../../findings.ts";
+import { once } from "../../once.ts";
 import { type CouplingMetrics, componentMetrics, fanIn } from "../metrics.ts";
 import type { AccContext } from "./context.ts";
 import { describeRule } from "./descriptor.ts";
 import { accFinding } from "./finding.ts";
 import { checkComponent } from "./validation.ts";
 
-export const couplingSchema = z.strictObject({
-  ...ruleBase,
-  type: z.literal("coupling"),
-  /** Only files (or, with scope component, only this component) are measured; all when absent. */
-  from: z.string().min(1).optional(),
-  metric: z.enum(["fan-in", "fan-out", "total"]).default("total"),
-  scope: z.enum(["file", "component"]).default("file"),
-  max: z.number().int().nonnegative(),
-});
+export const couplingSchema = once(() =>
+  z.strictObject({
+    ...ruleBase(),
+    type: z.literal("coupling"),
+    /** Only files (or, with scope component, only this component) are measured; all when absent. */
+    from: z.string().min(1).optional(),
+    metric: z.enum(["fan-in", "fan-out", "total"]).default("total"),
+    scope: z.enum(["file", "component"]).default("file"),
+    max: z.number().int().nonnegative(),
+  }),
+);
 
-export type CouplingRule = z.output<typeof couplingSchema>;
+export type CouplingRule = z.output<ReturnType<typeof couplingSchema>>;
 
 export const couplingRule = describeRule<CouplingRule>({
   type: "coupling",

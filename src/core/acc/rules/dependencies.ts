@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ruleBase } from "../../config/primitives.ts";
 import type { Finding } from "../../findings.ts";
+import { once } from "../../once.ts";
 import { DECLARED_CLASSES, type DeclaredClass, importRuleOptions, selectorSchema } from "../select/schema.ts";
 import type { AccContext } from "./context.ts";
 import { describeRule, type RuleRun } from "./descriptor.ts";
@@ -9,17 +10,19 @@ import { accFinding } from "./finding.ts";
 import { compileSelector, ruleView, scopedSources } from "./selection.ts";
 import { FILES, validateSelectors } from "./validation.ts";
 
-export const dependenciesSchema = z.strictObject({
-  ...ruleBase,
-  type: z.literal("dependencies"),
-  /** The files checked (all analysed files when absent); typically production code, e.g. `glob:src/**`. */
-  from: selectorSchema.optional(),
-  /** How a package may not be declared for these files: e.g. [dev, undeclared] for production code. */
-  forbid: z.array(z.enum(DECLARED_CLASSES)).min(1).default(["undeclared", "no-manifest"]),
-  ...importRuleOptions,
-});
+export const dependenciesSchema = once(() =>
+  z.strictObject({
+    ...ruleBase(),
+    type: z.literal("dependencies"),
+    /** The files checked (all analysed files when absent); typically production code, e.g. `glob:src/**`. */
+    from: selectorSchema().optional(),
+    /** How a package may not be declared for these files: e.g. [dev, undeclared] for production code. */
+    forbid: z.array(z.enum(DECLARED_CLASSES)).min(1).default(["undeclared", "no-manifest"]),
+    ...importRuleOptions(),
+  }),
+);
 
-export type DependenciesRule = z.output<typeof dependenciesSchema>;
+export type DependenciesRule = z.output<ReturnType<typeof dependenciesSchema>>;
 
 const EXPLAIN: Readonly<Record<DeclaredClass, string>> = {
   production: "declared in the production dependencies",

@@ -41,7 +41,7 @@ export interface RuleRun {
 export interface RuleDescriptor<R extends BaseRule = BaseRule> {
   readonly type: R["type"];
   /** The strict zod schema of the rule as written in the config (`type` a literal). */
-  readonly schema: z.ZodType<R>;
+  readonly schema: () => z.ZodType<R>;
   /** What the rule checks, in one sentence (README rule table, docs). */
   readonly summary: string;
   /** Checks that need more than the schema: known components, selector syntax, option combinations. */

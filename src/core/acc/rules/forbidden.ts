@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ruleBase } from "../../config/primitives.ts";
 import type { Finding } from "../../findings.ts";
+import { once } from "../../once.ts";
 import type { CompiledSelector, FileMatch } from "../select/compile.ts";
 import { importRuleOptions, indirectSchema, selectorSchema } from "../select/schema.ts";
 import type { AccContext } from "./context.ts";
@@ -10,18 +11,20 @@ import { describeSelector, unmatchedExemptionFindings } from "./edges.ts";
 import { compileSelector, ruleView } from "./selection.ts";
 import { ANYTHING, FILES, validateSelectors } from "./validation.ts";
 
-export const forbiddenSchema = z.strictObject({
-  ...ruleBase,
-  type: z.literal("forbidden"),
-  from: selectorSchema,
-  to: selectorSchema,
-  indirect: indirectSchema.default(true),
-  /** skip: a source unit may import a target unit it shares files with (import-linter's overlapping modules). */
-  overlapping: z.enum(["check", "skip"]).default("check"),
-  ...importRuleOptions,
-});
+export const forbiddenSchema = once(() =>
+  z.strictObject({
+    ...ruleBase(),
+    type: z.literal("forbidden"),
+    from: selectorSchema(),
+    to: selectorSchema(),
+    indirect: indirectSchema().default(true),
+    /** skip: a source unit may import a target unit it shares files with (import-linter's overlapping modules). */
+    overlapping: z.enum(["check", "skip"]).default("check"),
+    ...importRuleOptions(),
+  }),
+);
 
-export type ForbiddenRule = z.output<typeof forbiddenSchema>;
+export type ForbiddenRule = z.output<ReturnType<typeof forbiddenSchema>>;
 
 /**
  * `forbidden`: files of `from` must not import files or packages of `to`, directly or (by

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ruleBase } from "../../config/primitives.ts";
 import type { Finding } from "../../findings.ts";
+import { once } from "../../once.ts";
 import { importRuleOptions, indirectSchema, selectorSchema } from "../select/schema.ts";
 import type { AccContext } from "./context.ts";
 import { judgeImports } from "./dependency-findings.ts";
@@ -9,19 +10,21 @@ import { unmatchedExemptionFindings } from "./edges.ts";
 import { compileSelector, ruleView } from "./selection.ts";
 import { FILES, validateSelectors } from "./validation.ts";
 
-export const independenceSchema = z.strictObject({
-  ...ruleBase,
-  type: z.literal("independence"),
-  /**
-   * The modules that must not depend on each other: each listed entry, each module a wildcard
-   * matches, each component, or each value of a capture (`glob:packages/{pkg}/**`) is one module.
-   */
-  modules: selectorSchema,
-  indirect: indirectSchema.default(true),
-  ...importRuleOptions,
-});
+export const independenceSchema = once(() =>
+  z.strictObject({
+    ...ruleBase(),
+    type: z.literal("independence"),
+    /**
+     * The modules that must not depend on each other: each listed entry, each module a wildcard
+     * matches, each component, or each value of a capture (`glob:packages/{pkg}/**`) is one module.
+     */
+    modules: selectorSchema(),
+    indirect: indirectSchema().default(true),
+    ...importRuleOptions(),
+  }),
+);
 
-export type IndependenceRule = z.output<typeof independenceSchema>;
+export type IndependenceRule = z.output<ReturnType<typeof independenceSchema>>;
 
 /**
  * `independence` (import-linter independence): no module of the set may import another,

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ruleBase } from "../../config/primitives.ts";
 import type { ConfigIssue } from "../../config/validate.ts";
 import type { Finding } from "../../findings.ts";
+import { once } from "../../once.ts";
 import type { CompiledSelector } from "../select/compile.ts";
 import {
   importRuleOptions,
@@ -19,36 +20,40 @@ import { type Container, expandContainers, memberSelector } from "./layer-contai
 import { compileSelector, ruleView } from "./selection.ts";
 import { checkComponent, checkImportOptions, checkSelector } from "./validation.ts";
 
-const optional = z.boolean().optional();
+const optional = once(() => z.boolean().optional());
 
-const layerEntrySchema = z.union(
-  [
-    z.string().min(1),
-    z.strictObject({ layer: selectorSchema, optional }),
-    z.strictObject({ independent: z.array(selectorSchema).min(2), optional }),
-    z.strictObject({ siblings: z.array(selectorSchema).min(2), optional }),
-  ],
-  {
-    error:
-      "a layer is a component (or selector) string, { layer, optional }, { independent: [two or more] } or { siblings: [two or more] }",
-  },
+const layerEntrySchema = once(() =>
+  z.union(
+    [
+      z.string().min(1),
+      z.strictObject({ layer: selectorSchema(), optional: optional() }),
+      z.strictObject({ independent: z.array(selectorSchema()).min(2), optional: optional() }),
+      z.strictObject({ siblings: z.array(selectorSchema()).min(2), optional: optional() }),
+    ],
+    {
+      error:
+        "a layer is a component (or selector) string, { layer, optional }, { independent: [two or more] } or { siblings: [two or more] }",
+    },
+  ),
 );
 
-export const layersSchema = z.strictObject({
-  ...ruleBase,
-  type: z.literal("layers"),
-  /** Top to bottom. A string is a component (or a prefixed selector); `independent` / `siblings` share a level. */
-  layers: z.array(layerEntrySchema).min(2, "a layers rule lists at least two components"),
-  /** Parents the layers repeat in: Python module expressions (`module:pkg.*`) or folder globs (`glob:src/features/*`). */
-  containers: z.array(z.string().min(1)).min(1).optional(),
-  /** With containers: every child of a container must be a listed layer (or in exhaustiveIgnores). */
-  exhaustive: z.boolean().default(false),
-  exhaustiveIgnores: z.array(z.string().min(1)).default([]),
-  indirect: indirectSchema.default(true),
-  ...importRuleOptions,
-});
+export const layersSchema = once(() =>
+  z.strictObject({
+    ...ruleBase(),
+    type: z.literal("layers"),
+    /** Top to bottom. A string is a component (or a prefixed selector); `independent` / `siblings` share a level. */
+    layers: z.array(layerEntrySchema()).min(2, "a layers rule lists at least two components"),
+    /** Parents the layers repeat in: Python module expressions (`module:pkg.*`) or folder globs (`glob:src/features/*`). */
+    containers: z.array(z.string().min(1)).min(1).optional(),
+    /** With containers: every child of a container must be a listed layer (or in exhaustiveIgnores). */
+    exhaustive: z.boolean().default(false),
+    exhaustiveIgnores: z.array(z.string().min(1)).default([]),
+    indirect: indirectSchema().default(true),
+    ...importRuleOptions(),
+  }),
+);
 
-export type LayersRule = z.output<typeof layersSchema>;
+export type LayersRule = z.output<ReturnType<typeof layersSchema>>;
 type LayerEntry = LayersRule["layers"][number];
 
 /** One level of a layers rule: its members, whether they are independent of each other, whether they may be absent. */

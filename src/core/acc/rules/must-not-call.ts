@@ -1,13 +1,14 @@
 import type { z } from "zod";
 import type { Finding } from "../../findings.ts";
+import { once } from "../../once.ts";
 import { callFindings, callRuleSchema, validateCallRule } from "./call-rules.ts";
 import type { AccContext } from "./context.ts";
 import { describeRule } from "./descriptor.ts";
 import { importsPackage, listedComponents, listedPackages } from "./packages.ts";
 
-export const mustNotCallSchema = callRuleSchema("must-not-call", 1);
+export const mustNotCallSchema = once(() => callRuleSchema("must-not-call", 1));
 
-export type MustNotCallRule = z.output<typeof mustNotCallSchema>;
+export type MustNotCallRule = z.output<ReturnType<typeof mustNotCallSchema>>;
 
 export const mustNotCallRule = describeRule<MustNotCallRule>({
   type: "must-not-call",

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ruleBase } from "../../config/primitives.ts";
 import type { ConfigIssue } from "../../config/validate.ts";
 import type { Finding, Notice } from "../../findings.ts";
+import { once } from "../../once.ts";
 import { CycleFinder, cyclicComponents } from "../cycles.ts";
 import type { CompiledSelector } from "../select/compile.ts";
 import { exemptionSchema, kindOptions, selectorSchema, unmatchedAlertSchema } from "../select/schema.ts";
@@ -14,25 +15,27 @@ import { Budget, DEFAULT_REACH_BUDGET } from "./reach.ts";
 import { compileSelector, ruleView } from "./selection.ts";
 import { checkImportOptions, checkSelector } from "./validation.ts";
 
-export const noCyclesSchema = z.strictObject({
-  ...ruleBase,
-  type: z.literal("no-cycles"),
-  scope: z.enum(["file", "component"]).default("file"),
-  /** Cycles only through these import kinds (e.g. ignoreKinds: [type-only] for run-time cycles). */
-  ...kindOptions,
-  exempt: z.array(exemptionSchema).default([]),
-  unmatchedExemptions: unmatchedAlertSchema.default("notice"),
-  /** Only cycles whose files all match (dependency-cruiser viaOnly). */
-  viaOnly: selectorSchema.optional(),
-  /** Only cycle groups with at least one file that matches (dependency-cruiser via). */
-  via: selectorSchema.optional(),
-  /** group: one finding per cycle group; import: one per import that closes a cycle (dependency-cruiser). */
-  report: z.enum(["group", "import"]).default("group"),
-  /** With report: import, only imports from these files (their captures may be used in via). */
-  from: selectorSchema.optional(),
-});
+export const noCyclesSchema = once(() =>
+  z.strictObject({
+    ...ruleBase(),
+    type: z.literal("no-cycles"),
+    scope: z.enum(["file", "component"]).default("file"),
+    /** Cycles only through these import kinds (e.g. ignoreKinds: [type-only] for run-time cycles). */
+    ...kindOptions(),
+    exempt: z.array(exemptionSchema()).default([]),
+    unmatchedExemptions: unmatchedAlertSchema().default("notice"),
+    /** Only cycles whose files all match (dependency-cruiser viaOnly). */
+    viaOnly: selectorSchema().optional(),
+    /** Only cycle groups with at least one file that matches (dependency-cruiser via). */
+    via: selectorSchema().optional(),
+    /** group: one finding per cycle group; import: one per import that closes a cycle (dependency-cruiser). */
+    report: z.enum(["group", "import"]).default("group"),
+    /** With report: import, only imports from these files (their captures may be used in via). */
+    from: selectorSchema().optional(),
+  }),
+);
 
-export type NoCyclesRule = z.output<typeof noCyclesSchema>;
+export type NoCyclesRule = z.output<ReturnType<typeof noCyclesSchema>>;
 
 const MAX_LISTED_MEMBERS = 50;
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ruleBase } from "../../config/primitives.ts";
 import type { Finding } from "../../findings.ts";
+import { once } from "../../once.ts";
 import { kindOptions, selectorSchema } from "../select/schema.ts";
 import type { AccContext } from "./context.ts";
 import { describeRule } from "./descriptor.ts";
@@ -8,15 +9,17 @@ import { accFinding } from "./finding.ts";
 import { compileSelector, ruleView } from "./selection.ts";
 import { FILES, validateSelectors } from "./validation.ts";
 
-export const orphansSchema = z.strictObject({
-  ...ruleBase,
-  type: z.literal("orphans"),
-  /** The files checked (all analysed files when absent); e.g. `{ glob: "src/**", not: "glob:**\/*.d.ts" }`. */
-  files: selectorSchema.optional(),
-  ...kindOptions,
-});
+export const orphansSchema = once(() =>
+  z.strictObject({
+    ...ruleBase(),
+    type: z.literal("orphans"),
+    /** The files checked (all analysed files when absent); e.g. `{ glob: "src/**", not: "glob:**\/*.d.ts" }`. */
+    files: selectorSchema().optional(),
+    ...kindOptions(),
+  }),
+);
 
-export type OrphansRule = z.output<typeof orphansSchema>;
+export type OrphansRule = z.output<ReturnType<typeof orphansSchema>>;
 
 /**
  * `orphans` (dependency-cruiser `orphan`): a file that imports nothing (no file, no package,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ruleBase } from "../../config/primitives.ts";
 import type { Finding } from "../../findings.ts";
+import { once } from "../../once.ts";
 import { importRuleOptions, indirectSchema, selectorSchema } from "../select/schema.ts";
 import type { AccContext } from "./context.ts";
 import { judgeImports } from "./dependency-findings.ts";
@@ -9,18 +10,20 @@ import { describeSelector, unmatchedExemptionFindings } from "./edges.ts";
 import { compileSelector, ruleView } from "./selection.ts";
 import { FILES, validateSelectors } from "./validation.ts";
 
-export const protectedSchema = z.strictObject({
-  ...ruleBase,
-  type: z.literal("protected"),
-  /** The protected modules; files of one protected module may import each other. */
-  modules: selectorSchema,
-  /** The only files allowed to import them (none when absent). */
-  allowedImporters: selectorSchema.optional(),
-  indirect: indirectSchema.default(false),
-  ...importRuleOptions,
-});
+export const protectedSchema = once(() =>
+  z.strictObject({
+    ...ruleBase(),
+    type: z.literal("protected"),
+    /** The protected modules; files of one protected module may import each other. */
+    modules: selectorSchema(),
+    /** The only files allowed to import them (none when absent). */
+    allowedImporters: selectorSchema().optional(),
+    indirect: indirectSchema().default(false),
+    ...importRuleOptions(),
+  }),
+);
 
-export type ProtectedRule = z.output<typeof protectedSchema>;
+export type ProtectedRule = z.output<ReturnType<typeof protectedSchema>>;
 
 /** `protected` (import-linter protected): only `allowedImporters` may import the protected modules (direct imports by default). */
 export const protectedRule = describeRule<ProtectedRule>({

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ruleBase } from "../../config/primitives.ts";
 import type { Finding } from "../../findings.ts";
+import { once } from "../../once.ts";
 import { importRuleOptions, selectorSchema } from "../select/schema.ts";
 import type { AccContext } from "./context.ts";
 import { describeRule, type RuleRun } from "./descriptor.ts";
@@ -9,18 +10,20 @@ import { accFinding } from "./finding.ts";
 import { compileSelector, ruleView, scopedSources } from "./selection.ts";
 import { FILES, validateSelectors } from "./validation.ts";
 
-export const requiredSchema = z.strictObject({
-  ...ruleBase,
-  type: z.literal("required"),
-  /** The files that must depend on `to`. */
-  module: selectorSchema,
-  to: selectorSchema,
-  /** false: a direct import is needed; any: reaching `to` through other files is enough (dependency-cruiser `reachable`). */
-  indirect: z.union([z.literal(false), z.literal("any")]).default(false),
-  ...importRuleOptions,
-});
+export const requiredSchema = once(() =>
+  z.strictObject({
+    ...ruleBase(),
+    type: z.literal("required"),
+    /** The files that must depend on `to`. */
+    module: selectorSchema(),
+    to: selectorSchema(),
+    /** false: a direct import is needed; any: reaching `to` through other files is enough (dependency-cruiser `reachable`). */
+    indirect: z.union([z.literal(false), z.literal("any")]).default(false),
+    ...importRuleOptions(),
+  }),
+);
 
-export type RequiredRule = z.output<typeof requiredSchema>;
+export type RequiredRule = z.output<ReturnType<typeof requiredSchema>>;
 
 /** `required` (dependency-cruiser `required`): every file of `module` (that is not itself a `to` file) must import a `to` file. */
 export const requiredRule = describeRule<RequiredRule>({

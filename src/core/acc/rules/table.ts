@@ -4,6 +4,7 @@
  * and one line here.
  */
 import { z } from "zod";
+import { once } from "../../once.ts";
 import { acyclicSiblingsRule } from "./acyclic-siblings.ts";
 import { allowedRule } from "./allowed.ts";
 import { canCallRule } from "./can-call.ts";
@@ -45,10 +46,15 @@ type RuleOf<D> = D extends RuleDescriptor<infer R> ? R : never;
 export type AccRule = RuleOf<(typeof RULE_TYPES)[number]>;
 
 /** The schema of one ACC rule: a union discriminated by `type` (every descriptor's schema is a strict object). */
-export const ruleSchema = z.discriminatedUnion(
-  "type",
-  RULE_TYPES.map((descriptor) => descriptor.schema) as unknown as Parameters<typeof z.discriminatedUnion>[1],
-) as unknown as z.ZodType<AccRule>;
+export const ruleSchema = once(
+  () =>
+    z.discriminatedUnion(
+      "type",
+      RULE_TYPES.map((descriptor) => descriptor.schema()) as unknown as Parameters<
+        typeof z.discriminatedUnion
+      >[1],
+    ) as unknown as z.ZodType<AccRule>,
+);
 
 const BY_TYPE = new Map<string, RuleDescriptor>(
   RULE_TYPES.map((descriptor) => [descriptor.type, descriptor as unknown as RuleDescriptor]),

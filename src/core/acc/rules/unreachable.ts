@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ruleBase } from "../../config/primitives.ts";
 import type { Finding } from "../../findings.ts";
+import { once } from "../../once.ts";
 import { kindOptions, selectorSchema } from "../select/schema.ts";
 import type { AccContext } from "./context.ts";
 import { describeRule } from "./descriptor.ts";
@@ -9,17 +10,19 @@ import { accFinding } from "./finding.ts";
 import { compileSelector, ruleView } from "./selection.ts";
 import { FILES, validateSelectors } from "./validation.ts";
 
-export const unreachableSchema = z.strictObject({
-  ...ruleBase,
-  type: z.literal("unreachable"),
-  /** The entry points. */
-  from: selectorSchema,
-  /** The files every one of which must be reachable from an entry point (captures of `from` may be used). */
-  to: selectorSchema,
-  ...kindOptions,
-});
+export const unreachableSchema = once(() =>
+  z.strictObject({
+    ...ruleBase(),
+    type: z.literal("unreachable"),
+    /** The entry points. */
+    from: selectorSchema(),
+    /** The files every one of which must be reachable from an entry point (captures of `from` may be used). */
+    to: selectorSchema(),
+    ...kindOptions(),
+  }),
+);
 
-export type UnreachableRule = z.output<typeof unreachableSchema>;
+export type UnreachableRule = z.output<ReturnType<typeof unreachableSchema>>;
 
 /** `unreachable` (dependency-cruiser `reachable: false`): a `to` file no entry point reaches is dead code. */
 export const unreachableRule = describeRule<UnreachableRule>({

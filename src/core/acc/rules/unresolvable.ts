@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ruleBase } from "../../config/primitives.ts";
 import type { Finding } from "../../findings.ts";
+import { once } from "../../once.ts";
 import { wildcardRegex } from "../select/regex.ts";
 import { importRuleOptions, selectorSchema } from "../select/schema.ts";
 import type { AccContext } from "./context.ts";
@@ -10,17 +11,19 @@ import { accFinding } from "./finding.ts";
 import { compileSelector, ruleView, scopedSources } from "./selection.ts";
 import { FILES, validateSelectors } from "./validation.ts";
 
-export const unresolvableSchema = z.strictObject({
-  ...ruleBase,
-  type: z.literal("unresolvable"),
-  /** The files checked (all analysed files when absent). */
-  from: selectorSchema.optional(),
-  /** Specifiers to leave alone (`*` wildcards), e.g. virtual modules of a bundler. */
-  ignore: z.array(z.string().min(1)).default([]),
-  ...importRuleOptions,
-});
+export const unresolvableSchema = once(() =>
+  z.strictObject({
+    ...ruleBase(),
+    type: z.literal("unresolvable"),
+    /** The files checked (all analysed files when absent). */
+    from: selectorSchema().optional(),
+    /** Specifiers to leave alone (`*` wildcards), e.g. virtual modules of a bundler. */
+    ignore: z.array(z.string().min(1)).default([]),
+    ...importRuleOptions(),
+  }),
+);
 
-export type UnresolvableRule = z.output<typeof unresolvableSchema>;
+export type UnresolvableRule = z.output<ReturnType<typeof unresolvableSchema>>;
 
 /**
  * `unresolvable` (dependency-cruiser `couldNotResolve`): an import that resolves neither to a

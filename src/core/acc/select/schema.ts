@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { once } from "../../once.ts";
 import { IMPORT_KINDS } from "../kinds.ts";
 
 /**
@@ -34,7 +35,7 @@ export const DECLARED_CLASSES = [
 ] as const;
 export type DeclaredClass = (typeof DECLARED_CLASSES)[number];
 
-const oneOrMore = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+const oneOrMore = once(() => z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]));
 
 export interface SelectorObject {
   readonly component?: string | readonly string[] | undefined;
@@ -49,62 +50,70 @@ export interface SelectorObject {
 
 export type SelectorValue = string | SelectorObject | readonly (string | SelectorObject)[];
 
-const selectorObjectSchema: z.ZodType<SelectorObject> = z.lazy(() =>
-  z.strictObject({
-    component: oneOrMore.optional(),
-    glob: oneOrMore.optional(),
-    module: oneOrMore.optional(),
-    regex: oneOrMore.optional(),
-    package: oneOrMore.optional(),
-    declared: z.array(z.enum(DECLARED_CLASSES)).min(1).optional(),
-    unresolved: oneOrMore.optional(),
-    not: selectorSchema.optional(),
-  }),
+const selectorObjectSchema = once(
+  (): z.ZodType<SelectorObject> =>
+    z.lazy(() =>
+      z.strictObject({
+        component: oneOrMore().optional(),
+        glob: oneOrMore().optional(),
+        module: oneOrMore().optional(),
+        regex: oneOrMore().optional(),
+        package: oneOrMore().optional(),
+        declared: z.array(z.enum(DECLARED_CLASSES)).min(1).optional(),
+        unresolved: oneOrMore().optional(),
+        not: selectorSchema().optional(),
+      }),
+    ),
 );
 
-export const selectorSchema: z.ZodType<SelectorValue> = z.lazy(() =>
-  z.union([
-    z.string().min(1, "a selector must not be empty"),
-    selectorObjectSchema,
-    z.array(z.union([z.string().min(1, "a selector must not be empty"), selectorObjectSchema])).min(1),
-  ]),
+export const selectorSchema = once(
+  (): z.ZodType<SelectorValue> =>
+    z.lazy(() =>
+      z.union([
+        z.string().min(1, "a selector must not be empty"),
+        selectorObjectSchema(),
+        z.array(z.union([z.string().min(1, "a selector must not be empty"), selectorObjectSchema()])).min(1),
+      ]),
+    ),
 );
 
-export const importKindSchema = z.enum(IMPORT_KINDS);
+export const importKindSchema = once(() => z.enum(IMPORT_KINDS));
 
 /** `{ from, to }`: imports from `from` files to `to` files or packages that a rule ignores (import-linter ignore_imports). */
-export const exemptionSchema = z.strictObject({
-  from: selectorSchema,
-  to: selectorSchema,
-  /** Only imports written with a specifier matching one of these (`*` wildcards): `"#*"` for subpath imports. */
-  specifier: oneOrMore.optional(),
-  reason: z.string().optional(),
-});
+export const exemptionSchema = once(() =>
+  z.strictObject({
+    from: selectorSchema(),
+    to: selectorSchema(),
+    /** Only imports written with a specifier matching one of these (`*` wildcards): `"#*"` for subpath imports. */
+    specifier: oneOrMore().optional(),
+    reason: z.string().optional(),
+  }),
+);
 
 /**
  * What an exemption that matches no import becomes (import-linter's
  * unmatched_ignore_imports_alerting): a finding of that severity, a notice, or nothing.
  */
-export const unmatchedAlertSchema = z.enum(["error", "warning", "info", "notice", "off"]);
+export const unmatchedAlertSchema = once(() => z.enum(["error", "warning", "info", "notice", "off"]));
 
 /** `indirect`: false = direct imports only; true = chains that leave the rule's sets (import-linter); any = any path (dependency-cruiser `reachable`). */
-export const indirectSchema = z.union([z.boolean(), z.literal("any")]);
+export const indirectSchema = once(() => z.union([z.boolean(), z.literal("any")]));
 
 /** Which imports a rule considers, by kind (kinds.ts). */
-export const kindOptions = {
-  kinds: z.array(importKindSchema).min(1).optional(),
-  ignoreKinds: z.array(importKindSchema).min(1).optional(),
-};
+export const kindOptions = once(() => ({
+  kinds: z.array(importKindSchema()).min(1).optional(),
+  ignoreKinds: z.array(importKindSchema()).min(1).optional(),
+}));
 
 /** Options shared by the rules that judge imports. */
-export const importRuleOptions = {
-  ...kindOptions,
-  exempt: z.array(exemptionSchema).default([]),
-  unmatchedExemptions: unmatchedAlertSchema.default("notice"),
+export const importRuleOptions = once(() => ({
+  ...kindOptions(),
+  exempt: z.array(exemptionSchema()).default([]),
+  unmatchedExemptions: unmatchedAlertSchema().default("notice"),
   /** Module selectors include their descendants (import-linter as_packages). */
   asPackages: z.boolean().default(true),
-};
+}));
 
-export type Exemption = z.output<typeof exemptionSchema>;
-export type UnmatchedAlert = z.output<typeof unmatchedAlertSchema>;
-export type Indirect = z.output<typeof indirectSchema>;
+export type Exemption = z.output<ReturnType<typeof exemptionSchema>>;
+export type UnmatchedAlert = z.output<ReturnType<typeof unmatchedAlertSchema>>;
+export type Indirect = z.output<ReturnType<typeof indirectSchema>>;
