@@ -60,7 +60,7 @@ export function memoExtractionKeys(memo: GraphMemo | null): string[] {
     const blob = memo.blobs.get(path);
     const family = file.language === "python" ? "python" : "typescript";
     if (blob !== undefined)
-      keys.push(extractionCacheKey(file.language, DEFAULT_LANGUAGES[family].extractorVersion, blob));
+      keys.push(extractionCacheKey(file.language, DEFAULT_LANGUAGES[family].extractorVersion, path, blob));
   }
   return keys;
 }

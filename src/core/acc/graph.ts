@@ -7,6 +7,7 @@ import {
 } from "../guards/nesting.ts";
 import { looksBinary, type SkipReason, type Snapshot, type SnapshotFile } from "../snapshot.ts";
 import { DEFAULT_LANGUAGES } from "./default-languages.ts";
+import { parseDialectOf } from "./languages/typescript.ts";
 import type {
   ExtractionCache,
   ExtractResult,
@@ -125,9 +126,19 @@ function familyOf(language: Language): LanguageFamily {
   return language === "python" ? "python" : "typescript";
 }
 
-/** Extraction cache key: content-addressed, so an unchanged blob is never parsed twice. */
-export function extractionCacheKey(language: Language, extractorVersion: string, blobSha: string): string {
-  return `${language}:${extractorVersion}:${blobSha}`;
+/**
+ * Extraction cache key: content-addressed, so an unchanged blob is never parsed twice. A TS/JS
+ * key names the parse dialect of the path too (.ts, .tsx, .d.ts, .mjs parse the same bytes
+ * differently).
+ */
+export function extractionCacheKey(
+  language: Language,
+  extractorVersion: string,
+  path: string,
+  blobSha: string,
+): string {
+  if (language === "python") return `${language}:${extractorVersion}:${blobSha}`;
+  return `${language}:${extractorVersion}:${parseDialectOf(path)}:${blobSha}`;
 }
 
 /**
@@ -465,7 +476,7 @@ function extractWithCache(
 ): { result: ExtractResult } | { skip: Notice } | { unreadable: UnreadableFile } {
   const { maxBytes, counts } = build;
   const cache = build.options.extractionCache;
-  const key = extractionCacheKey(language, support.extractorVersion, file.blobSha);
+  const key = extractionCacheKey(language, support.extractorVersion, file.path, file.blobSha);
   const cached = cache?.get(key);
   if (cached) {
     counts.cacheHits++;

@@ -243,6 +243,39 @@ describe("buildGraph", () => {
     expect(result.notices[0]!.message.length).toBeGreaterThan(0);
   });
 
+  it("keys the cache on the parse dialect: the same bytes in .ts and .tsx extract each in their own way", () => {
+    // A generic arrow in .ts; in .tsx `<T>` opens a JSX element and the file does not parse.
+    const source = 'import "./dep";\nexport const id = <T>(x: T) => x;\n';
+    const files = { "src/a.ts": source, "src/b.tsx": source, "src/dep.ts": "export {};\n" };
+    for (const order of [
+      ["src/a.ts", "src/b.tsx"],
+      ["src/b.tsx", "src/a.ts"],
+    ]) {
+      const cache = new MapCache();
+      // Warm the cache with one of the two first, then build the whole snapshot from it.
+      buildGraph(snapshotOf({ [order[0]!]: source }), {
+        languages: { typescript: typescriptSupport() },
+        extractionCache: cache,
+      });
+      const result = buildGraph(snapshotOf(files), {
+        languages: { typescript: typescriptSupport() },
+        extractionCache: cache,
+      });
+      const notices = result.notices
+        .filter((notice) => notice.kind === "parse-error")
+        .map((notice) => notice.file);
+      expect(notices).toEqual(["src/b.tsx"]);
+      const a = result.graph.files.find((file) => file.path === "src/a.ts");
+      expect(a?.imports.map((edge) => edge.target)).toEqual(["src/dep.ts"]);
+    }
+    const sha = gitBlobSha(new TextEncoder().encode(source));
+    expect(extractionCacheKey("typescript", "ts-3", "src/a.ts", sha)).toBe(`typescript:ts-3:ts:${sha}`);
+    expect(extractionCacheKey("typescript", "ts-3", "src/b.tsx", sha)).toBe(`typescript:ts-3:tsx:${sha}`);
+    expect(extractionCacheKey("typescript", "ts-3", "types/x.d.ts", sha)).toBe(`typescript:ts-3:dts:${sha}`);
+    expect(extractionCacheKey("javascript", "ts-3", "x.mjs", sha)).toBe(`javascript:ts-3:jsx-module:${sha}`);
+    expect(extractionCacheKey("python", "py-1", "x.py", sha)).toBe(`python:py-1:${sha}`);
+  });
+
   it("never extracts an unchanged blob twice: the cache is keyed by language, extractor version and blob SHA", () => {
     const cache = new MapCache();
     const first = counting(typescriptSupport());
@@ -250,8 +283,8 @@ describe("buildGraph", () => {
     buildGraph(snapshotOf(files), { languages: { typescript: first.support }, extractionCache: cache });
     expect(first.calls.sort()).toEqual(["a.ts", "b.ts", "c.js"]);
     const sha = gitBlobSha(new TextEncoder().encode(files["c.js"]));
-    expect(cache.entries.has(extractionCacheKey("javascript", "test-1", sha))).toBe(true);
-    expect(cache.entries.has(`javascript:test-1:${sha}`)).toBe(true);
+    expect(cache.entries.has(extractionCacheKey("javascript", "test-1", "c.js", sha))).toBe(true);
+    expect(cache.entries.has(`javascript:test-1:jsx:${sha}`)).toBe(true);
 
     const second = counting(typescriptSupport());
     const changed = { ...files, "b.ts": 'import "./a";\n' };

@@ -80,7 +80,7 @@ function extract(path: string, source: string): ExtractResult {
     };
   }
   const lang = oxcLangOf(path);
-  const sourceType: OxcSourceType = lang === "jsx" && !path.endsWith(".mjs") ? "unambiguous" : "module";
+  const sourceType = sourceTypeOf(path, lang);
   const parsed = parseLazy(path, source, lang, sourceType);
   let found: Found[];
   let firstError: { readonly message: string; readonly offset: number | undefined } | undefined;
@@ -332,6 +332,20 @@ function extensionOf(path: string): string | undefined {
   if (dot === -1 || dot < path.lastIndexOf("/")) return undefined;
   const ext = path.slice(dot);
   return TS_JS_EXTENSIONS.includes(ext) ? ext : undefined;
+}
+
+/**
+ * How `extract` parses `path`: oxc's language, and for JavaScript whether it is a module. Files
+ * with the same bytes and another dialect can extract differently (`<T>(x: T) => x` is a generic
+ * arrow in .ts and JSX in .tsx), so the extraction cache keys on it.
+ */
+export function parseDialectOf(path: string): string {
+  const lang = oxcLangOf(path);
+  return sourceTypeOf(path, lang) === "module" && lang === "jsx" ? "jsx-module" : lang;
+}
+
+function sourceTypeOf(path: string, lang: OxcLang): OxcSourceType {
+  return lang === "jsx" && !path.endsWith(".mjs") ? "unambiguous" : "module";
 }
 
 function oxcLangOf(path: string): OxcLang {
