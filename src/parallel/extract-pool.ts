@@ -176,7 +176,12 @@ class ExtractionStream {
     const language = languageOfPath(file.path);
     if (language === null) return;
     const family = language === "python" ? "python" : "typescript";
-    const key = extractionCacheKey(language, DEFAULT_LANGUAGES[family].extractorVersion, file.path, file.blobSha);
+    const key = extractionCacheKey(
+      language,
+      DEFAULT_LANGUAGES[family].extractorVersion,
+      file.path,
+      file.blobSha,
+    );
     const sameContents = this.keys.get(key);
     if (sameContents !== undefined) {
       if (!sameContents.includes(file.path)) sameContents.push(file.path);
