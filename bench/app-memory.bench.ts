@@ -25,7 +25,13 @@ import { pullRequestEvent } from "../test/github/app-harness.ts";
 import { type FakeGitHub, startFakeGitHub } from "../test/harness/fake-github/index.ts";
 import { GitRepo } from "../test/harness/git-repo.ts";
 import { sendWebhook } from "../test/harness/webhooks.ts";
-import { type AppProcess, buildApp, deployedNodeFlags, startAppProcess } from "./lib/app-process-client.ts";
+import {
+  type AppProcess,
+  buildApp,
+  deployedMallocEnv,
+  deployedNodeFlags,
+  startAppProcess,
+} from "./lib/app-process-client.ts";
 import { BIG_REPOSITORY_CONFIG, bigRepositoryFiles, changedServices } from "./lib/big-repository.ts";
 import { finish, machine, verdict } from "./lib/measure.ts";
 import { processCpuMs, processMemory, sampleTree, treeMemory } from "./lib/process-memory.ts";
@@ -353,7 +359,11 @@ async function main(): Promise<void> {
   }
   const app = await startAppProcess(gh, { dataDir });
   console.log(
-    `app process ${app.pid} (${process.env.BENCH_APP_SOURCES === "1" ? "TypeScript sources" : "compiled"}, ${app.backend}, the image's flags: ${deployedNodeFlags().join(" ") || "none"}), sandbox ${process.env.MAESTRO_ANALYSIS_SANDBOX ?? "on"}`,
+    `app process ${app.pid} (${process.env.BENCH_APP_SOURCES === "1" ? "TypeScript sources" : "compiled"}, ${app.backend}, the image's flags: ${deployedNodeFlags().join(" ") || "none"}, its ${
+      Object.entries(deployedMallocEnv())
+        .map(([name, value]) => `${name}=${value}`)
+        .join(" ") || "no malloc settings"
+    }), sandbox ${process.env.MAESTRO_ANALYSIS_SANDBOX ?? "on"}`,
   );
   try {
     if (process.env.BENCH_PHASE !== "b") await coldAnalysis(gh, app);

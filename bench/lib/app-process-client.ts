@@ -62,6 +62,14 @@ export function deployedNodeFlags(): string[] {
   return [...options, ...argv.slice(1).filter((arg) => arg.startsWith("--"))];
 }
 
+/** The C library's settings the image gives the app (the Dockerfile's MALLOC_* variables). */
+export function deployedMallocEnv(): Record<string, string> {
+  const dockerfile = readFileSync(join(ROOT, "Dockerfile"), "utf8");
+  return Object.fromEntries(
+    [...dockerfile.matchAll(/^\s*(MALLOC_[A-Z_]+)=(\S+?)\s*\\?$/gm)].map((m) => [m[1]!, m[2]!]),
+  );
+}
+
 /**
  * Starts the app on `gh`. `dataDir`: the embedded database's directory, kept on stop (to start
  * the app again on the same database); otherwise a temporary one, removed on stop.
@@ -79,6 +87,7 @@ export async function startAppProcess(
     ...fakeGitHubAppEnv(gh),
     LOG_LEVEL: "silent",
     NODE_ENV: "production",
+    ...deployedMallocEnv(),
     MAESTRO_DATA_DIR: dataDir,
     // The deployment's settings (MAESTRO_ANALYSIS_SANDBOX, MAESTRO_ANALYSIS_HEAP_MB, MAESTRO_WORKERS…).
     ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith("MAESTRO_"))),

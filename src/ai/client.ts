@@ -2,14 +2,17 @@
  * One call to the Anthropic Messages API through @anthropic-ai/sdk, bounded (max_tokens,
  * per-request timeout, few retries, the caller's abort signal), with the reply validated
  * and every failure turned into a one-line reason a PR author can read.
+ *
+ * The SDK (~250 modules) is imported on the first client, not with the app: most deployments
+ * never explain a finding, and its code would stay in every app process (bench/app-memory).
  */
-import Anthropic, {
-  APIConnectionError,
-  APIConnectionTimeoutError,
-  APIError,
-  APIUserAbortError,
-} from "@anthropic-ai/sdk";
+import type Anthropic from "@anthropic-ai/sdk";
 import { z } from "zod";
+
+type Sdk = typeof import("@anthropic-ai/sdk");
+
+/** The SDK once a client was made; the errors describeFailure sees can only come from it then. */
+let sdk: Sdk | undefined;
 
 /** A current model; override per repository (`ai.model`) or per deployment (MAESTRO_AI_MODEL). */
 export const DEFAULT_MODEL = "claude-sonnet-4-6";
@@ -26,8 +29,9 @@ export interface AnthropicSettings {
   readonly maxRetries?: number | undefined;
 }
 
-export function createAnthropicClient(settings: AnthropicSettings): Anthropic {
-  return new Anthropic({
+export async function createAnthropicClient(settings: AnthropicSettings): Promise<Anthropic> {
+  sdk ??= await import("@anthropic-ai/sdk");
+  return new sdk.default({
     apiKey: settings.apiKey,
     authToken: null,
     ...(settings.baseURL !== undefined ? { baseURL: settings.baseURL } : {}),
@@ -111,6 +115,21 @@ export interface Failure {
 }
 
 export function describeFailure(error: unknown): Failure {
+  const sdkFailure = sdk ? describeSdkFailure(sdk, error) : null;
+  if (sdkFailure) return sdkFailure;
+  if (error instanceof InvalidReplyError || error instanceof SyntaxError) {
+    return { kind: "invalid-reply", reason: "the Anthropic API sent an invalid reply" };
+  }
+  if (error instanceof Error && error.name === "AbortError") {
+    return { kind: "aborted", reason: "the time budget ran out" };
+  }
+  return { kind: "other", reason: "the explanation request failed" };
+}
+
+function describeSdkFailure(
+  { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError }: Sdk,
+  error: unknown,
+): Failure | null {
   if (error instanceof APIUserAbortError) return { kind: "aborted", reason: "the time budget ran out" };
   if (error instanceof APIConnectionTimeoutError)
     return { kind: "timeout", reason: "the Anthropic API timed out" };
@@ -126,11 +145,5 @@ export function describeFailure(error: unknown): Failure {
     }
     return { kind: "refused", reason: `the Anthropic API refused the request (${status})` };
   }
-  if (error instanceof InvalidReplyError || error instanceof SyntaxError) {
-    return { kind: "invalid-reply", reason: "the Anthropic API sent an invalid reply" };
-  }
-  if (error instanceof Error && error.name === "AbortError") {
-    return { kind: "aborted", reason: "the time budget ran out" };
-  }
-  return { kind: "other", reason: "the explanation request failed" };
+  return null;
 }

@@ -202,7 +202,7 @@ async function explainBatch(input: ExplainFindingsInput): Promise<ExplainResult>
       ),
     );
   } else if (pending.length > 0 && apiKey !== undefined) {
-    const client = createClient(input.settings, apiKey);
+    const client = await createClient(input.settings, apiKey);
     const budgetMs = input.settings?.budgetMs ?? DEFAULT_BUDGET_MS;
     const concurrency = Math.max(1, input.settings?.concurrency ?? DEFAULT_CONCURRENCY);
     await withBudget(budgetMs, (signal) =>
@@ -287,7 +287,7 @@ export async function explainOne(input: ExplainOneInput): Promise<ExplainOneResu
     if (hit) return { ok: true, text: hit.text, cached: true };
     const apiKey = input.settings?.apiKey;
     if (apiKey === undefined) return { ok: false, reason: "ANTHROPIC_API_KEY is not set on this deployment" };
-    const client = createClient(input.settings, apiKey);
+    const client = await createClient(input.settings, apiKey);
     const budgetMs = input.settings?.budgetMs ?? DEFAULT_BUDGET_MS;
     const outcome = await withBudget(budgetMs, (signal) =>
       explainItem(input, client, item, model, signal, { trigger: "command", actor: input.actor }),
@@ -420,7 +420,7 @@ function maxTokensFor(settings: ExplainerSettings | undefined): number {
   return Math.min(MAX_TOKENS_CEILING, Math.max(16, settings?.maxTokens ?? DEFAULT_MAX_TOKENS));
 }
 
-function createClient(settings: ExplainerSettings | undefined, apiKey: string): Anthropic {
+function createClient(settings: ExplainerSettings | undefined, apiKey: string): Promise<Anthropic> {
   return createAnthropicClient({
     apiKey,
     baseURL: settings?.baseURL,

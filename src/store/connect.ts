@@ -62,12 +62,14 @@ export function openStore(options: StoreOptions): Store {
 }
 
 /**
- * PostgreSQL's 128 MB of shared buffers live in PGlite's WebAssembly memory, inside the app
- * process, resident once used: ~150 MB of the embedded database's ~380 MB at rest (bench/app-memory).
- * The embedded database serves one app; its pages are in the OS page cache anyway.
+ * PostgreSQL's shared memory lives in PGlite's WebAssembly memory, inside the app process, and
+ * all of it is resident from the start (Emscripten zero-fills it): 24 MB with 16 MB of shared
+ * buffers and the default 100 connections' lock and process tables (bench/app-memory). The
+ * embedded database serves one app through one backend (PGlite runs PostgreSQL in single-user
+ * mode), and its pages are in the OS page cache anyway: 8 MB of buffers and room for 5
+ * connections (the fewest PostgreSQL starts with, above its 3 reserved ones) bring it to 12 MB.
  */
-const PGLITE_SHARED_BUFFERS = "16MB";
-
+const PGLITE_SETTINGS = ["shared_buffers=8MB", "max_connections=5"];
 /**
  * A PGlite instance whose bigint columns read as numbers and bytea as Buffers, like the pg
  * pool's. `loadDataDir` starts it from a dump (PGlite's dumpDataDir) instead of running initdb.
@@ -78,7 +80,7 @@ export function openPglite(dataDir?: string, options: { loadDataDir?: Blob } = {
   // argument that is not a string as the options), so an in-memory database lost all of these.
   return new PGlite({
     ...(dataDir ? { dataDir } : {}),
-    startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${PGLITE_SHARED_BUFFERS}`],
+    startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((setting) => ["-c", setting])],
     parsers: {
       [INT8_OID]: (value: string) => Number(value),
       // PGlite's own bytea codecs go through one JS string or number per byte; blobs and

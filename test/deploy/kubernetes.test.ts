@@ -158,6 +158,11 @@ describe("deploy/kubernetes", () => {
     expect(imageFlags).toContain("--max-semi-space-size=4");
     const podFlags = app.env.find((e: { name: string }) => e.name === "NODE_OPTIONS").value.split(" ");
     for (const flag of imageFlags) expect(podFlags).toContain(flag);
+    // The image's malloc settings (bench/app-memory measures the app with them too) are not replaced.
+    const imageMalloc = [...dockerfile.matchAll(/^\s*(MALLOC_[A-Z_]+)=/gm)].map((m) => m[1]);
+    expect(imageMalloc).toContain("MALLOC_MMAP_THRESHOLD_");
+    for (const name of imageMalloc)
+      expect(app.env.find((e: { name: string }) => e.name === name)).toBeUndefined();
   });
 
   describe("against the running app", () => {

@@ -1,6 +1,6 @@
 /**
- * The embedded database's memory: PGlite's shared buffers live in the app process, so the app's
- * database on disk keeps them small (src/store/connect.ts), and so does PGlite in memory, as
+ * The embedded database's memory: PostgreSQL's shared memory lives in the app process (all of it
+ * resident), so the app's database on disk keeps it small (8 MB of buffers, 5 connections) (src/store/connect.ts), and so does PGlite in memory, as
  * tests run it.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -10,13 +10,15 @@ import { describe, expect, it } from "vitest";
 import { openPglite } from "../../src/store/connect.ts";
 
 describe("embedded database", () => {
-  it("runs with 16 MB of shared buffers, created and reopened", async () => {
+  it("runs with 8 MB of shared buffers and 12 MB of shared memory, created and reopened", async () => {
     const dir = mkdtempSync(join(tmpdir(), "maestro-pglite-"));
     try {
       for (let open = 0; open < 2; open++) {
         const pglite = openPglite(join(dir, "data"));
         const { rows } = await pglite.query<{ shared_buffers: string }>("show shared_buffers");
-        expect(rows).toEqual([{ shared_buffers: "16MB" }]);
+        expect(rows).toEqual([{ shared_buffers: "8MB" }]);
+        const size = await pglite.query<{ shared_memory_size: string }>("show shared_memory_size");
+        expect(size.rows).toEqual([{ shared_memory_size: "12MB" }]);
         // Still PGlite's own settings (single user, no parallel workers).
         const workers = await pglite.query<{ max_worker_processes: string }>("show max_worker_processes");
         expect(workers.rows[0]?.max_worker_processes).toBe("0");
@@ -31,7 +33,9 @@ describe("embedded database", () => {
     const pglite = openPglite();
     try {
       const { rows } = await pglite.query<{ shared_buffers: string }>("show shared_buffers");
-      expect(rows).toEqual([{ shared_buffers: "16MB" }]);
+      expect(rows).toEqual([{ shared_buffers: "8MB" }]);
+      const connections = await pglite.query<{ max_connections: string }>("show max_connections");
+      expect(connections.rows).toEqual([{ max_connections: "5" }]);
       // The bigint parser: a count is a number, not a string or a BigInt.
       const count = await pglite.query<{ n: unknown }>("select count(*) as n from pg_class where false");
       expect(count.rows).toEqual([{ n: 0 }]);
