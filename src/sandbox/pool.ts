@@ -11,7 +11,8 @@
  * analyses, or when it goes idle holding more than `idleResidentMb`: V8 keeps the heap a large
  * repository grew, and whatever a long-lived process accumulates never reaches the next jobs.
  * One idle child stays warm; more (after concurrent analyses) end after `idleMs` without work.
- * Children get an empty environment: no secret of the app reaches code that parses hostile input.
+ * Children get an empty environment but for the C allocator's tuning (allocatorSettings): no secret
+ * of the app reaches code that parses hostile input.
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -133,7 +134,7 @@ class Child {
   constructor(settings: SandboxSettings) {
     this.process = fork(CHILD_ENTRY, [], {
       execArgv: [`--max-old-space-size=${settings.heapMb}`, `--max-semi-space-size=${SEMI_SPACE_MB}`],
-      env: {},
+      env: allocatorSettings(process.env),
       serialization: "advanced",
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
@@ -422,6 +423,19 @@ export class AnalysisSandbox {
       });
     });
   }
+}
+
+/**
+ * The C allocator's tuning the app was started with (the image's MALLOC_* variables; glibc reads
+ * them at process start): the only part of the environment a child gets. They hold numbers, no
+ * secret.
+ */
+export function allocatorSettings(env: NodeJS.ProcessEnv): Record<string, string> {
+  const settings: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (/^MALLOC_[A-Z_]+$/.test(name) && value !== undefined && /^\d+$/.test(value)) settings[name] = value;
+  }
+  return settings;
 }
 
 /** The sandbox the environment asks for (AppEnv.analysisSandbox), one warm child per worker. */
