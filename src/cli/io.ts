@@ -1,6 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { once } from "../core/once.ts";
 
 /** Where CLI commands write, so tests can run `main()` in-process and read the output. */
 export interface CliIo {
@@ -39,11 +40,7 @@ export function memoryIo(
   return { out: (t) => stdout.push(t), err: (t) => stderr.push(t), cwd, env: withCache, stdout, stderr };
 }
 
-let testCache: string | undefined;
-function processTestCache(): string {
-  testCache ??= mkdtempSync(join(tmpdir(), "maestro-test-cache-"));
-  return testCache;
-}
+const processTestCache = once(() => mkdtempSync(join(tmpdir(), "maestro-test-cache-")));
 
 /** Runs an argument parser, turning its complaint into a UsageError followed by the usage text. */
 export function parseOrUsage<T>(parse: () => T, usage: string): T {

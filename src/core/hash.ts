@@ -1,4 +1,5 @@
 import type { Hash } from "node:crypto";
+import { once } from "./once.ts";
 
 /**
  * node:crypto's createHash, with the module loaded on first use: loading it takes about 10 ms
@@ -6,8 +7,7 @@ import type { Hash } from "node:crypto";
  * re-check whose files are all known) never spends.
  */
 export function createHash(algorithm: string): Hash {
-  crypto ??= process.getBuiltinModule("node:crypto");
-  return crypto.createHash(algorithm);
+  return crypto().createHash(algorithm);
 }
 
-let crypto: typeof import("node:crypto") | undefined;
+const crypto = once(() => process.getBuiltinModule("node:crypto"));

@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import type { Matcher, RE2JS } from "re2js";
+import { once } from "../once.ts";
 import { RegexError } from "./errors.ts";
 import { type Translation, translateJavaScript } from "./translate-javascript.ts";
 import { translatePython } from "./translate-python.ts";
@@ -67,13 +68,8 @@ const CACHE_SIZE = 2_000;
 
 const cache = new Map<string, SafeRegex | RegexError>();
 
-let library: typeof import("re2js") | undefined;
-
 /** RE2JS, loaded when the first pattern compiles: a large module that most checks never need. */
-function re2js(): typeof import("re2js") {
-  library ??= createRequire(import.meta.url)("re2js") as typeof import("re2js");
-  return library;
-}
+const re2js = once(() => createRequire(import.meta.url)("re2js") as typeof import("re2js"));
 
 /**
  * Compiles a pattern for linear-time matching, or throws a RegexError (syntax, unsupported,

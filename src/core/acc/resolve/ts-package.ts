@@ -6,6 +6,7 @@
 
 import { createRequire } from "node:module";
 import { minimatch } from "minimatch";
+import { once } from "../../once.ts";
 import type { ProjectFiles } from "../model.ts";
 import { parseJsonc } from "./ts-jsonc.ts";
 import { dirname } from "./ts-paths.ts";
@@ -205,10 +206,5 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-let yamlLibrary: typeof import("yaml") | undefined;
-
 /** The YAML parser, loaded for the first pnpm-workspace.yaml: most projects have none. */
-function yaml(): typeof import("yaml") {
-  yamlLibrary ??= createRequire(import.meta.url)("yaml") as typeof import("yaml");
-  return yamlLibrary;
-}
+const yaml = once(() => createRequire(import.meta.url)("yaml") as typeof import("yaml"));
