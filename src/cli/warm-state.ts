@@ -39,9 +39,9 @@ import type {
 } from "../core/acc/model.ts";
 import { createHash } from "../core/hash.ts";
 import type { ConfigMemo } from "./project-config.ts";
-import type { StatRecord } from "./stat-cache.ts";
+import { EMPTY_STAT_TABLE, STAT_NUMBERS, StatTable } from "./stat-cache.ts";
 
-const FORMAT = 1;
+const FORMAT = 2;
 
 /** A graph memo built with the default languages (GraphMemo.languages: DEFAULT_LANGUAGES). */
 export type StoredMemo = Omit<GraphMemo, "languages">;
@@ -57,7 +57,7 @@ export interface StoredAcc
 }
 
 export interface WarmState {
-  readonly stats: ReadonlyMap<string, StatRecord>;
+  readonly stats: StatTable;
   /** The caller must only store a memo built with the default languages, and adds them back at load. */
   readonly memo: StoredMemo | null;
   /** Only with a memo holding every file of its graph. */
@@ -66,7 +66,7 @@ export interface WarmState {
   readonly config: ConfigMemo | null;
 }
 
-const EMPTY: WarmState = { stats: new Map(), memo: null, acc: null, config: null };
+const EMPTY: WarmState = { stats: EMPTY_STAT_TABLE, memo: null, acc: null, config: null };
 const MAGIC = "MHW1";
 
 /** The state file of `dir` inside the cache directory (several folders may share one). */
@@ -156,11 +156,14 @@ interface Tail {
  */
 function encode(header: Header, { stats, memo, acc, config }: WarmState): Uint8Array[] {
   const carried = memo === null ? null : carriedFrom(memo);
-  const strings: string[] = carried === null ? [] : [...carried.strings];
-  const index = new Map<string, number>();
-  for (let i = 0; i < strings.length; i++) index.set(strings[i]!, i);
+  const strings: string[] = carried === null ? [] : carried.strings.slice();
+  let index: Map<string, number> | undefined;
   const id = (value: string | null | undefined): number => {
     if (value === null || value === undefined) return -1;
+    if (index === undefined) {
+      index = new Map();
+      for (let i = 0; i < strings.length; i++) index.set(strings[i]!, i);
+    }
     let found = index.get(value);
     if (found === undefined) {
       found = strings.length;
@@ -169,19 +172,25 @@ function encode(header: Header, { stats, memo, acc, config }: WarmState): Uint8A
     }
     return found;
   };
-  const floats: number[] = [];
   const ints = new IntWriter();
   ints.push(stats.size);
-  for (const [path, record] of stats) {
-    floats.push(record[0], record[1], record[2], record[3], record[4]);
-    ints.push(id(path), id(record[5]));
+  // Records the stat cache took over from the loaded state keep their string indexes.
+  const kept = carried !== null && stats.carried?.strings === carried.strings ? stats.carried.ids : null;
+  const { paths, values } = stats;
+  const at = ints.reserve(2 * paths.length);
+  const array = ints.array;
+  for (let r = 0; r < paths.length; r++) {
+    const path = kept === null ? -1 : kept[2 * r]!;
+    const value = kept === null ? -1 : kept[2 * r + 1]!;
+    array[at + 2 * r] = path !== -1 ? path : id(paths[r]);
+    array[at + 2 * r + 1] = value !== -1 ? value : id(values[r]);
   }
-  const memoHeader = memo === null ? null : encodeMemo(memo, ints, id, carried);
+  const memoHeader = memo === null ? null : encodeMemo(memo, ints, id, carried, kept === null ? null : stats);
   let accHeader: StoredHeader["acc"] = null;
   let accTail: Tail["acc"] = null;
   if (memoHeader !== null && acc?.paths.every((path) => memo?.files.has(path)) === true) {
     ints.push(acc.paths.length);
-    for (const path of acc.paths) ints.push(id(path));
+    for (let i = 0; i < acc.paths.length; i++) ints.push(id(acc.paths[i]));
     const { findings, notices, metrics, stats: accStats } = acc;
     accTail = { findings, notices, metrics, stats: accStats };
     accHeader = { configKey: acc.configKey, factsKey: acc.factsKey };
@@ -192,7 +201,7 @@ function encode(header: Header, { stats, memo, acc, config }: WarmState): Uint8A
       ...header,
       strings,
       fresh: carried === null ? strings.length : carried.fresh,
-      floats: floats.length,
+      floats: stats.numbers.length,
       ints: ints.length,
       memo: memoHeader,
       acc: accHeader,
@@ -205,7 +214,7 @@ function encode(header: Header, { stats, memo, acc, config }: WarmState): Uint8A
   start.write(MAGIC, 0, "latin1");
   start.writeUInt32LE(head.length, 4);
   // Typed arrays are little-endian on every platform this runs on (as decode assumes).
-  const numbers = [Float64Array.from(floats), ints.written()].map(
+  const numbers = [stats.numbers, ints.written()].map(
     (array) => new Uint8Array(array.buffer, array.byteOffset, array.byteLength),
   );
   return [start, head, Buffer.alloc(floatsAt - headerEnd), ...numbers, tail];
@@ -214,26 +223,32 @@ function encode(header: Header, { stats, memo, acc, config }: WarmState): Uint8A
 /** The int32 part as it is written: an array that grows by doubling (no array of JS numbers). */
 class IntWriter {
   length = 0;
-  private array = new Int32Array(1 << 16);
+  array = new Int32Array(1 << 16);
 
-  push(...values: number[]): void {
-    this.reserve(values.length);
-    for (const value of values) this.array[this.length++] = value;
+  push(value: number): void {
+    if (this.length === this.array.length) this.grow(1);
+    this.array[this.length++] = value;
   }
 
   /** Appends `from[start..end)`. */
   copy(from: Int32Array, start: number, end: number): void {
-    this.reserve(end - start);
-    this.array.set(from.subarray(start, end), this.length);
-    this.length += end - start;
+    const at = this.reserve(end - start);
+    this.array.set(from.subarray(start, end), at);
   }
 
   written(): Int32Array {
     return this.array.subarray(0, this.length);
   }
 
-  private reserve(count: number): void {
-    if (this.length + count <= this.array.length) return;
+  /** Room for `count` more ints, written by the caller into `array` from the index returned. */
+  reserve(count: number): number {
+    const at = this.length;
+    if (at + count > this.array.length) this.grow(count);
+    this.length = at + count;
+    return at;
+  }
+
+  private grow(count: number): void {
     let size = this.array.length * 2;
     while (size < this.length + count) size *= 2;
     const grown = new Int32Array(size);
@@ -248,39 +263,68 @@ function encodeMemo(
   ints: IntWriter,
   id: (value: string | null | undefined) => number,
   carried: Carried | null,
+  stats: StatTable | null,
 ): StoredHeader["memo"] {
   const start = ints.length;
   ints.push(memo.blobs.size);
-  for (const [path, blob] of memo.blobs) ints.push(id(path), id(blob));
+  // The snapshot's files are mostly the stat records, in much the same order, with their
+  // string indexes known (carried): blob entries that match one take its indexes.
+  const paths = stats?.paths ?? [];
+  const values = stats?.values ?? [];
+  const ids = stats?.carried?.ids;
+  let next = 0;
+  for (const [path, blob] of memo.blobs) {
+    const s = paths[next] === path ? next : stats === null ? -1 : stats.indexOf(path);
+    if (s !== -1) next = s + 1;
+    if (s !== -1 && ids !== undefined && values[s] === blob && ids[2 * s] !== -1) {
+      ints.push(ids[2 * s]!);
+      ints.push(ids[2 * s + 1]!);
+    } else {
+      ints.push(id(path));
+      ints.push(id(blob));
+    }
+  }
   ints.push(memo.reads.size);
   for (const path of memo.reads) ints.push(id(path));
   ints.push(memo.files.size);
+  // Entries stored by the last run with the same string table: their ints are copied as they
+  // are, consecutive ones at once.
+  let runStart = -1;
+  let runEnd = -1;
   for (const [path, entry] of memo.files) {
-    const span = carried?.spans.get(entry);
-    if (span !== undefined) {
-      // Stored by the last run with the same string table: its ints are copied as they are.
-      ints.copy(carried!.ints, span.start, span.end);
+    if (entry instanceof DecodedEntry && entry.carried === carried) {
+      if (entry.start !== runEnd) {
+        if (runStart !== -1) ints.copy(carried.ints, runStart, runEnd);
+        runStart = entry.start;
+      }
+      runEnd = entry.end;
       continue;
     }
+    if (runStart !== -1) {
+      ints.copy(carried!.ints, runStart, runEnd);
+      runStart = runEnd = -1;
+    }
     const { extracted, file } = entry;
-    if (file.path !== path || !knownKeys(extracted, EXTRACT_KEYS)) return abandon(ints, start);
-    ints.push(id(path), id(file.language), extracted.error ? id(JSON.stringify(extracted.error)) : -1);
-    const packed = packedRaws.get(extracted);
-    if (packed !== undefined) repackRaws(packed, ints, id);
+    const packed = extracted instanceof PackedExtract ? extracted : null;
+    if (file.path !== path || (packed === null && !knownKeys(extracted, EXTRACT_KEYS)))
+      return abandon(ints, start);
+    ints.push(id(path));
+    ints.push(id(file.language));
+    ints.push(extracted.error ? id(JSON.stringify(extracted.error)) : -1);
+    if (packed !== null) packed.repack(ints, id);
     else if (!packRaws(extracted.imports, ints, id)) return abandon(ints, start);
     ints.push(file.imports.length);
     for (const edge of file.imports) {
       if (!knownKeys(edge, RESOLVED_KEYS)) return abandon(ints, start);
-      ints.push(
-        id(edge.specifier),
-        edge.line,
-        id(edge.kind),
-        edge.sideEffect ? 1 : 0,
-        id(edge.target),
-        id(edge.external),
-      );
+      ints.push(id(edge.specifier));
+      ints.push(edge.line);
+      ints.push(id(edge.kind));
+      ints.push(edge.sideEffect ? 1 : 0);
+      ints.push(id(edge.target));
+      ints.push(id(edge.external));
     }
   }
+  if (runStart !== -1) ints.copy(carried!.ints, runStart, runEnd);
   return { maxBytes: memo.maxBytes, maxNesting: memo.maxNesting };
 }
 
@@ -290,89 +334,133 @@ function packRaws(raws: readonly RawImport[], ints: IntWriter, id: (value: strin
   for (const raw of raws) {
     if (!knownKeys(raw, RAW_KEYS)) return false;
     const flags = (raw.sideEffect ? 1 : 0) | (raw.names ? 2 : 0) | (raw.level !== undefined ? 4 : 0);
-    ints.push(id(raw.specifier), raw.line, id(raw.kind), flags, raw.level ?? 0, raw.names?.length ?? 0);
+    ints.push(id(raw.specifier));
+    ints.push(raw.line);
+    ints.push(id(raw.kind));
+    ints.push(flags);
+    ints.push(raw.level ?? 0);
+    ints.push(raw.names?.length ?? 0);
     for (const name of raw.names ?? []) ints.push(id(name));
   }
   return true;
 }
 
-/** Copies raw imports still packed from the last load, with their strings re-indexed. */
-function repackRaws(packed: PackedRaws, ints: IntWriter, id: (value: string) => number): void {
-  const { ints: from, strings } = packed;
-  let at = packed.start;
-  const count = from[at++]!;
-  ints.push(count);
-  for (let r = 0; r < count; r++) {
-    ints.push(
-      id(strings[from[at]!]!),
-      from[at + 1]!,
-      id(strings[from[at + 2]!]!),
-      from[at + 3]!,
-      from[at + 4]!,
-    );
-    const names = from[at + 5]!;
-    ints.push(names);
-    at += 6;
-    for (let k = 0; k < names; k++) ints.push(id(strings[from[at++]!]!));
+/**
+ * Raw imports are only read by the engine when a file is resolved again, which a memoised file
+ * is not: they stay packed until something reads them (and are copied packed on the next save).
+ * A class, not an object literal with a getter: thousands are made per load, and a literal's
+ * getter is a new closure each time. Its own enumerable properties are those of the plain
+ * result (`error` only when there is one); `imports` is an accessor, listed by toJSON.
+ */
+class PackedExtract implements ExtractResult {
+  readonly #ints: Int32Array;
+  readonly #strings: readonly string[];
+  readonly #start: number;
+  #imports: RawImport[] | undefined;
+
+  constructor(ints: Int32Array, strings: readonly string[], start: number) {
+    this.#ints = ints;
+    this.#strings = strings;
+    this.#start = start;
+  }
+
+  get imports(): RawImport[] {
+    this.#imports ??= this.#unpack();
+    return this.#imports;
+  }
+
+  toJSON(): ExtractResult {
+    const { error } = this as ExtractResult;
+    return error === undefined ? { imports: this.imports } : { imports: this.imports, error };
+  }
+
+  /** Copies the raw imports, still packed, with their strings re-indexed. */
+  repack(ints: IntWriter, id: (value: string) => number): void {
+    const from = this.#ints;
+    const strings = this.#strings;
+    let at = this.#start;
+    const count = from[at++]!;
+    ints.push(count);
+    for (let r = 0; r < count; r++) {
+      ints.push(id(strings[from[at]!]!));
+      ints.push(from[at + 1]!);
+      ints.push(id(strings[from[at + 2]!]!));
+      ints.push(from[at + 3]!);
+      ints.push(from[at + 4]!);
+      const names = from[at + 5]!;
+      ints.push(names);
+      at += 6;
+      for (let k = 0; k < names; k++) ints.push(id(strings[from[at++]!]!));
+    }
+  }
+
+  #unpack(): RawImport[] {
+    const ints = this.#ints;
+    const strings = this.#strings;
+    let at = this.#start;
+    const raws: RawImport[] = [];
+    for (let r = ints[at++]!; r > 0; r--) {
+      const specifier = strings[ints[at]!]!;
+      const line = ints[at + 1]!;
+      const kind = strings[ints[at + 2]!] as ImportKind;
+      const flags = ints[at + 3]!;
+      const level = ints[at + 4]!;
+      const names: string[] = [];
+      for (let k = ints[at + 5]!, n = at + 6; k > 0; k--, n++) names.push(strings[ints[n]!]!);
+      at += 6 + names.length;
+      raws.push({
+        specifier,
+        line,
+        kind,
+        ...(flags & 1 ? { sideEffect: true as const } : {}),
+        ...(flags & 2 ? { names } : {}),
+        ...(flags & 4 ? { level } : {}),
+      });
+    }
+    return raws;
+  }
+}
+
+/** A packed result with an extraction error: `error` is then an own, enumerable property. */
+class PackedExtractWithError extends PackedExtract {
+  readonly error: ExtractError;
+
+  constructor(ints: Int32Array, strings: readonly string[], start: number, error: ExtractError) {
+    super(ints, strings, start);
+    this.error = error;
   }
 }
 
 /**
- * Raw imports are only read by the engine when a file is resolved again, which a memoised file
- * is not: they stay packed until something reads them (and are copied packed on the next save).
+ * A memo entry as decoded, with where its ints are (path to the end of its resolved imports)
+ * in the state it came from: saved again unchanged, they are copied as they are.
  */
-const packedRaws = new WeakMap<ExtractResult, PackedRaws>();
+class DecodedEntry {
+  readonly extracted: ExtractResult;
+  readonly file: GraphFile;
+  readonly #carried: Carried;
+  readonly #start: number;
+  readonly #end: number;
 
-interface PackedRaws {
-  readonly ints: Int32Array;
-  readonly strings: readonly string[];
-  readonly start: number;
-}
-
-function lazyExtracted(packed: PackedRaws, error: ExtractError | null): ExtractResult {
-  let imports: RawImport[] | undefined;
-  // Two literals rather than a spread or defineProperty: thousands of these are made per load.
-  const result: ExtractResult =
-    error === null
-      ? {
-          get imports(): RawImport[] {
-            imports ??= unpackRaws(packed);
-            return imports;
-          },
-        }
-      : {
-          get imports(): RawImport[] {
-            imports ??= unpackRaws(packed);
-            return imports;
-          },
-          error,
-        };
-  packedRaws.set(result, packed);
-  return result;
-}
-
-function unpackRaws({ ints, strings, start }: PackedRaws): RawImport[] {
-  let at = start;
-  const raws: RawImport[] = [];
-  for (let r = ints[at++]!; r > 0; r--) {
-    const specifier = strings[ints[at]!]!;
-    const line = ints[at + 1]!;
-    const kind = strings[ints[at + 2]!] as ImportKind;
-    const flags = ints[at + 3]!;
-    const level = ints[at + 4]!;
-    const names: string[] = [];
-    for (let k = ints[at + 5]!, n = at + 6; k > 0; k--, n++) names.push(strings[ints[n]!]!);
-    at += 6 + names.length;
-    raws.push({
-      specifier,
-      line,
-      kind,
-      ...(flags & 1 ? { sideEffect: true as const } : {}),
-      ...(flags & 2 ? { names } : {}),
-      ...(flags & 4 ? { level } : {}),
-    });
+  constructor(extracted: ExtractResult, file: GraphFile, carried: Carried, start: number, end: number) {
+    this.extracted = extracted;
+    this.file = file;
+    this.#carried = carried;
+    this.#start = start;
+    this.#end = end;
   }
-  return raws;
+
+  get carried(): Carried {
+    return this.#carried;
+  }
+
+  get start(): number {
+    return this.#start;
+  }
+
+  get end(): number {
+    return this.#end;
+  }
 }
 
 function abandon(ints: IntWriter, start: number): null {
@@ -400,25 +488,22 @@ function knownKeys(value: object, keys: ReadonlySet<string>): boolean {
  * What a run carries over from the state it loaded, so that saving after a small change does
  * not re-encode everything: the loaded string table is kept as the start of the new one (new
  * strings are appended), so the ints of every memo entry the engine took over unchanged (the
- * very object decoded) are copied as they are. Strings that fell out of use stay in the table
- * until it has grown by half since it was last written from scratch; then it is rebuilt.
+ * very object decoded) are copied as they are, and so are the string indexes of the stat
+ * records the stat cache took over. Strings that fell out of use stay in the table until it
+ * has grown by half since it was last written from scratch; then it is rebuilt.
  */
 interface Carried {
   readonly strings: readonly string[];
   readonly ints: Int32Array;
   readonly fresh: number;
-  /** Where each decoded memo entry's ints are (path to the end of its resolved imports). */
-  readonly spans: WeakMap<object, { readonly start: number; readonly end: number }>;
 }
 
-/** The entries of each loaded memo's files map, by that map (the engine copies the entries, not the map). */
-const carriedByEntry = new WeakMap<object, Carried>();
-
+/** The loaded state the memo's entries come from (the engine copies the entries, not the map). */
 function carriedFrom(memo: StoredMemo): Carried | null {
   for (const entry of memo.files.values()) {
-    const carried = carriedByEntry.get(entry);
-    if (carried === undefined || carried.strings.length > carried.fresh * 1.5 + 1024) return null;
-    return carried;
+    if (!(entry instanceof DecodedEntry)) continue;
+    const { carried } = entry;
+    return carried.strings.length > carried.fresh * 1.5 + 1024 ? null : carried;
   }
   return null;
 }
@@ -473,21 +558,17 @@ function decode(bytes: Buffer): { header: StoredHeader; state: WarmState } {
   const floats = new Float64Array(bytes.buffer.slice(bytes.byteOffset + floatsAt, bytes.byteOffset + intsAt));
   const ints = new Int32Array(bytes.buffer.slice(bytes.byteOffset + intsAt, bytes.byteOffset + tailAt));
   const reader = new Reader(ints, header.strings);
-  const stats = new Map<string, StatRecord>();
   const statCount = reader.int();
-  if (statCount * 5 !== floats.length) throw new Error("bad stats");
+  if (statCount * STAT_NUMBERS !== floats.length) throw new Error("bad stats");
+  const idsAt = reader.at;
+  const paths: string[] = [];
+  const values: string[] = [];
   for (let i = 0; i < statCount; i++) {
-    const f = i * 5;
-    const path = reader.str();
-    stats.set(path, [
-      floats[f]!,
-      floats[f + 1]!,
-      floats[f + 2]!,
-      floats[f + 3]!,
-      floats[f + 4]!,
-      reader.str(),
-    ]);
+    paths.push(reader.str());
+    values.push(reader.str());
   }
+  const ids = ints.subarray(idsAt, reader.at);
+  const stats = new StatTable(paths, floats, values, { strings: header.strings, ids });
   if (header.memo === null) return { header, state: { stats, memo: null, acc: null, config } };
   const blobs = new Map<string, string>();
   for (let n = reader.int(); n > 0; n--) blobs.set(reader.str(), reader.str());
@@ -516,7 +597,7 @@ function decodeFiles(
   fresh: number,
 ): Map<string, { extracted: ExtractResult; file: GraphFile }> {
   const files = new Map<string, { extracted: ExtractResult; file: GraphFile }>();
-  const carried: Carried = { strings: reader.strings, ints: reader.ints, fresh, spans: new WeakMap() };
+  const carried: Carried = { strings: reader.strings, ints: reader.ints, fresh };
   for (let n = reader.int(); n > 0; n--) {
     const start = reader.at;
     const path = reader.str();
@@ -546,14 +627,11 @@ function decodeFiles(
           : { specifier, line, kind, target, external },
       );
     }
-    const extracted = lazyExtracted(
-      { ints: reader.ints, strings: reader.strings, start: rawStart },
-      error === null ? null : (JSON.parse(error) as ExtractError),
-    );
-    const entry = { extracted, file: { path, language, imports } };
-    carried.spans.set(entry, { start, end: reader.at });
-    carriedByEntry.set(entry, carried);
-    files.set(path, entry);
+    const extracted =
+      error === null
+        ? new PackedExtract(reader.ints, reader.strings, rawStart)
+        : new PackedExtractWithError(reader.ints, reader.strings, rawStart, JSON.parse(error) as ExtractError);
+    files.set(path, new DecodedEntry(extracted, { path, language, imports }, carried, start, reader.at));
   }
   return files;
 }

@@ -6,7 +6,13 @@ import { cacheDirectory } from "../../src/cli/disk-cache.ts";
 import { GitError, workingTreeSnapshot } from "../../src/cli/git-snapshot.ts";
 import { memoryIo } from "../../src/cli/io.ts";
 import { main } from "../../src/cli/main.ts";
-import { RACY_MS, StatCache, type StatRecord } from "../../src/cli/stat-cache.ts";
+import {
+  EMPTY_STAT_TABLE,
+  RACY_MS,
+  StatCache,
+  type StatRecord,
+  StatTable,
+} from "../../src/cli/stat-cache.ts";
 import { loadWarmState, saveWarmState, type WarmState, warmStateFile } from "../../src/cli/warm-state.ts";
 import { runAcc } from "../../src/core/acc/index.ts";
 import type { ExtractResult, GraphFile } from "../../src/core/acc/model.ts";
@@ -165,15 +171,15 @@ describe("check's warm state: a warm run reports exactly what a cold run does", 
     const saved = readFileSync(file);
     expect(loadWarmState(file, repo.dir).memo).not.toBeNull();
     expect(loadWarmState(file, join(repo.dir, "src"))).toEqual({
-      stats: new Map(),
+      stats: EMPTY_STAT_TABLE,
       memo: null,
       acc: null,
       config: null,
     });
     writeFileSync(file, saved.subarray(0, saved.length - 9));
-    expect(loadWarmState(file, repo.dir)).toEqual({ stats: new Map(), memo: null, acc: null, config: null });
+    expect(loadWarmState(file, repo.dir)).toEqual({ stats: EMPTY_STAT_TABLE, memo: null, acc: null, config: null });
     writeFileSync(file, Buffer.from("not a state file"));
-    expect(loadWarmState(file, repo.dir)).toEqual({ stats: new Map(), memo: null, acc: null, config: null });
+    expect(loadWarmState(file, repo.dir)).toEqual({ stats: EMPTY_STAT_TABLE, memo: null, acc: null, config: null });
     // A run after a broken state is cold, and right.
     await expectWarmEqualsCold();
   });
@@ -189,7 +195,7 @@ describe("the stat cache", () => {
 
   it("takes unchanged files' blob SHAs from the records and reads their contents only on use", async () => {
     const later = Date.now() + 10 * RACY_MS; // as if the files were read long after their last change
-    const first = new StatCache(new Map(), later);
+    const first = new StatCache(EMPTY_STAT_TABLE, later);
     const cold = await workingTreeSnapshot(repo.dir, first);
     expect(first.hashed).toBe(2);
     const second = new StatCache(first.records(), later);
@@ -208,7 +214,7 @@ describe("the stat cache", () => {
   });
 
   it("does not record files changed within the racy window, and rejects contents that do not match", async () => {
-    const now = new StatCache(new Map());
+    const now = new StatCache(EMPTY_STAT_TABLE);
     writeFiles(repo.dir, { "a.ts": "export const a = 3;\n" });
     await workingTreeSnapshot(repo.dir, now);
     expect(now.records().has("a.ts")).toBe(false);
@@ -222,7 +228,7 @@ describe("the stat cache", () => {
       stats.mode,
       "0".repeat(40),
     ];
-    const snapshot = await workingTreeSnapshot(repo.dir, new StatCache(new Map([["a.ts", forged]])));
+    const snapshot = await workingTreeSnapshot(repo.dir, new StatCache(StatTable.fromRecords([["a.ts", forged]])));
     const file = snapshot.files.find((f) => f.path === "a.ts")!;
     expect(file.blobSha).toBe("0".repeat(40));
     expect(() => file.content).toThrow(GitError);
@@ -233,13 +239,13 @@ describe("the stat cache", () => {
     try {
       expect(warmStateFile(shared, "/a")).not.toBe(warmStateFile(shared, "/b"));
       saveWarmState(warmStateFile(shared, "/a"), "/a", {
-        stats: new Map(),
+        stats: EMPTY_STAT_TABLE,
         memo: null,
         acc: null,
         config: null,
       });
       expect(loadWarmState(warmStateFile(shared, "/a"), "/a")).toEqual({
-        stats: new Map(),
+        stats: EMPTY_STAT_TABLE,
         memo: null,
         acc: null,
         config: null,
@@ -275,7 +281,7 @@ describe("saving the warm state after a load", () => {
     },
   });
   const state = (files: Map<string, Entry>): WarmState => ({
-    stats: new Map(
+    stats: StatTable.fromRecords(
       [...files.keys()].map((path): [string, StatRecord] => [path, [1, 2, 3, 4, 5, `sha-${path}`]]),
     ),
     memo: {
@@ -326,5 +332,21 @@ describe("saving the warm state after a load", () => {
     const rebuilt = counts.findIndex((count, n) => n > 0 && count < counts[n - 1]!);
     expect(rebuilt).toBeGreaterThan(1);
     expect(counts[rebuilt]).toBeLessThan(initial + 450); // only the strings in use
+  });
+
+  it("round-trips a state bigger than the writer's first buffer", () => {
+    const names = Array.from({ length: 70_000 }, (_, n) => `big-${n}`);
+    const big = new Map(["a.ts", "b.ts"].map((path) => [path, entry(path, names)]));
+    saveWarmState(file, dir, state(big));
+    const loaded = loadWarmState(file, dir);
+    expect(plain(loaded)).toEqual(plain(state(big)));
+    // Saved again as loaded (copied ints), then with one entry replaced.
+    saveWarmState(file, dir, loaded);
+    const next = new Map(loadWarmState(file, dir).memo!.files);
+    next.set("b.ts", entry("b.ts", names.slice(1)));
+    saveWarmState(file, dir, state(next));
+    expect(plain(loadWarmState(file, dir))).toEqual(
+      plain(state(new Map([...big, ["b.ts", entry("b.ts", names.slice(1))]]))),
+    );
   });
 });
