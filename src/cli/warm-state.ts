@@ -630,7 +630,12 @@ function decodeFiles(
     const extracted =
       error === null
         ? new PackedExtract(reader.ints, reader.strings, rawStart)
-        : new PackedExtractWithError(reader.ints, reader.strings, rawStart, JSON.parse(error) as ExtractError);
+        : new PackedExtractWithError(
+            reader.ints,
+            reader.strings,
+            rawStart,
+            JSON.parse(error) as ExtractError,
+          );
     files.set(path, new DecodedEntry(extracted, { path, language, imports }, carried, start, reader.at));
   }
   return files;

@@ -177,9 +177,19 @@ describe("check's warm state: a warm run reports exactly what a cold run does", 
       config: null,
     });
     writeFileSync(file, saved.subarray(0, saved.length - 9));
-    expect(loadWarmState(file, repo.dir)).toEqual({ stats: EMPTY_STAT_TABLE, memo: null, acc: null, config: null });
+    expect(loadWarmState(file, repo.dir)).toEqual({
+      stats: EMPTY_STAT_TABLE,
+      memo: null,
+      acc: null,
+      config: null,
+    });
     writeFileSync(file, Buffer.from("not a state file"));
-    expect(loadWarmState(file, repo.dir)).toEqual({ stats: EMPTY_STAT_TABLE, memo: null, acc: null, config: null });
+    expect(loadWarmState(file, repo.dir)).toEqual({
+      stats: EMPTY_STAT_TABLE,
+      memo: null,
+      acc: null,
+      config: null,
+    });
     // A run after a broken state is cold, and right.
     await expectWarmEqualsCold();
   });
@@ -228,7 +238,10 @@ describe("the stat cache", () => {
       stats.mode,
       "0".repeat(40),
     ];
-    const snapshot = await workingTreeSnapshot(repo.dir, new StatCache(StatTable.fromRecords([["a.ts", forged]])));
+    const snapshot = await workingTreeSnapshot(
+      repo.dir,
+      new StatCache(StatTable.fromRecords([["a.ts", forged]])),
+    );
     const file = snapshot.files.find((f) => f.path === "a.ts")!;
     expect(file.blobSha).toBe("0".repeat(40));
     expect(() => file.content).toThrow(GitError);
