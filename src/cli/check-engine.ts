@@ -52,17 +52,19 @@ export function render(
   }
 }
 
-/** The extraction cache keys of the results `memo` holds (compaction must keep them). */
-export function memoExtractionKeys(memo: GraphMemo | null): string[] {
-  if (memo === null) return [];
-  const keys: string[] = [];
+/**
+ * The extraction cache keys of the results `memo` holds (compaction must keep them), made as
+ * they are iterated: only a compaction reads them, and a warm run that parsed a few files
+ * only appends.
+ */
+export function* memoExtractionKeys(memo: GraphMemo | null): Generator<string> {
+  if (memo === null) return;
   for (const [path, { file }] of memo.files) {
     const blob = memo.blobs.get(path);
     const family = file.language === "python" ? "python" : "typescript";
     if (blob !== undefined)
-      keys.push(extractionCacheKey(file.language, DEFAULT_LANGUAGES[family].extractorVersion, path, blob));
+      yield extractionCacheKey(file.language, DEFAULT_LANGUAGES[family].extractorVersion, path, blob);
   }
-  return keys;
 }
 
 /**
