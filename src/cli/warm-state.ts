@@ -106,10 +106,16 @@ export function loadWarmState(file: string, dir: string): WarmState {
 export function saveWarmState(file: string, dir: string, state: WarmState): void {
   const header = { format: FORMAT, engine: engineFingerprint(), dir: resolve(dir) };
   const parts = encode(header, state);
-  mkdirSync(dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
   // Written part by part: the file is never assembled in memory (its size again in the peak RSS).
-  const fd = openSync(temporary, "w");
+  let fd: number;
+  try {
+    fd = openSync(temporary, "w");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    mkdirSync(dirname(file), { recursive: true });
+    fd = openSync(temporary, "w");
+  }
   try {
     for (const part of parts) writeAll(fd, part);
   } finally {
@@ -129,7 +135,12 @@ interface Header {
 }
 
 interface StoredHeader extends Header {
-  readonly strings: string[];
+  /**
+   * The string table: its length, its strings joined by NULs right after the header (bytes:
+   * `stringBytes`); or, when a string holds a NUL, the strings themselves.
+   */
+  readonly strings: number | string[];
+  readonly stringBytes: number;
   /** How many strings the table held when it was last written from scratch (see Carried). */
   readonly fresh: number;
   readonly floats: number;
@@ -148,8 +159,8 @@ interface Tail {
 }
 
 /*
- * Layout: "MHW1", the header's byte length (uint32), the header (JSON: the string table and
- * counts), padding to 8 bytes, the stat numbers (float64), then everything else as int32
+ * Layout: "MHW1", the header's byte length (uint32), the header (JSON: counts and keys), the
+ * string table (UTF-8, NUL-separated: splitting it is faster than JSON), padding to 8 bytes, the stat numbers (float64), then everything else as int32
  * (strings as indexes into the table, -1 for null), then the ACC result's findings, notices
  * and metrics (V8-serialized: a few objects, kept exactly). Tens of thousands of small objects
  * decode several times faster this way than through v8.deserialize or JSON.parse.
@@ -157,13 +168,11 @@ interface Tail {
 function encode(header: Header, { stats, memo, acc, config }: WarmState): Uint8Array[] {
   const carried = memo === null ? null : carriedFrom(memo);
   const strings: string[] = carried === null ? [] : carried.strings.slice();
-  let index: Map<string, number> | undefined;
+  // Strings new to a carried table are not looked up in it (they may repeat one of its strings,
+  // until it is rebuilt): what is taken over keeps its indexes, the rest is a few hundred strings.
+  const index = new Map<string, number>();
   const id = (value: string | null | undefined): number => {
     if (value === null || value === undefined) return -1;
-    if (index === undefined) {
-      index = new Map();
-      for (let i = 0; i < strings.length; i++) index.set(strings[i]!, i);
-    }
     let found = index.get(value);
     if (found === undefined) {
       found = strings.length;
@@ -188,18 +197,18 @@ function encode(header: Header, { stats, memo, acc, config }: WarmState): Uint8A
   const memoHeader = memo === null ? null : encodeMemo(memo, ints, id, carried, kept === null ? null : stats);
   let accHeader: StoredHeader["acc"] = null;
   let accTail: Tail["acc"] = null;
-  if (memoHeader !== null && acc?.paths.every((path) => memo?.files.has(path)) === true) {
-    ints.push(acc.paths.length);
-    for (let i = 0; i < acc.paths.length; i++) ints.push(id(acc.paths[i]));
+  if (memoHeader !== null && acc !== null && encodeAccPaths(acc.paths, memo!, ints, id, carried)) {
     const { findings, notices, metrics, stats: accStats } = acc;
     accTail = { findings, notices, metrics, stats: accStats };
     accHeader = { configKey: acc.configKey, factsKey: acc.factsKey };
   }
   const tail = serialize({ acc: accTail, config } satisfies Tail);
+  const joined = strings.some((value) => value.includes("\0")) ? null : Buffer.from(strings.join("\0"));
   const head = Buffer.from(
     JSON.stringify({
       ...header,
-      strings,
+      strings: joined === null ? strings : strings.length,
+      stringBytes: joined === null ? 0 : joined.length,
       fresh: carried === null ? strings.length : carried.fresh,
       floats: stats.numbers.length,
       ints: ints.length,
@@ -208,7 +217,7 @@ function encode(header: Header, { stats, memo, acc, config }: WarmState): Uint8A
       tail: tail.length,
     } satisfies StoredHeader),
   );
-  const headerEnd = 8 + head.length;
+  const headerEnd = 8 + head.length + (joined?.length ?? 0);
   const floatsAt = Math.ceil(headerEnd / 8) * 8;
   const start = Buffer.alloc(8);
   start.write(MAGIC, 0, "latin1");
@@ -217,7 +226,41 @@ function encode(header: Header, { stats, memo, acc, config }: WarmState): Uint8A
   const numbers = [stats.numbers, ints.written()].map(
     (array) => new Uint8Array(array.buffer, array.byteOffset, array.byteLength),
   );
-  return [start, head, Buffer.alloc(floatsAt - headerEnd), ...numbers, tail];
+  return [
+    start,
+    head,
+    ...(joined === null ? [] : [joined]),
+    Buffer.alloc(floatsAt - headerEnd),
+    ...numbers,
+    tail,
+  ];
+}
+
+/**
+ * Appends the ACC result's paths (graph files, all in the memo: else false, nothing appended);
+ * a path of a memo entry taken over unchanged has the index its entry starts with.
+ */
+function encodeAccPaths(
+  paths: readonly string[],
+  memo: StoredMemo,
+  ints: IntWriter,
+  id: (value: string) => number,
+  carried: Carried | null,
+): boolean {
+  const at = ints.reserve(paths.length + 1);
+  ints.array[at] = paths.length;
+  for (let i = 0; i < paths.length; i++) {
+    const path = paths[i]!;
+    const entry = memo.files.get(path);
+    if (entry === undefined) {
+      ints.length = at;
+      return false;
+    }
+    // id() adds strings only: the writer's array stays where it is.
+    ints.array[at + 1 + i] =
+      entry instanceof DecodedEntry && entry.carried === carried ? carried.ints[entry.start]! : id(path);
+  }
+  return true;
 }
 
 /** The int32 part as it is written: an array that grows by doubling (no array of JS numbers). */
@@ -546,8 +589,10 @@ function decode(bytes: Buffer): { header: StoredHeader; state: WarmState } {
   if (bytes.toString("latin1", 0, 4) !== MAGIC) throw new Error("not a warm state file");
   const headerLength = bytes.readUInt32LE(4);
   const header = JSON.parse(bytes.toString("utf8", 8, 8 + headerLength)) as StoredHeader;
-  if (header.format !== FORMAT || !Array.isArray(header.strings)) throw new Error("other format");
-  const floatsAt = Math.ceil((8 + headerLength) / 8) * 8;
+  if (header.format !== FORMAT) throw new Error("other format");
+  const stringsEnd = 8 + headerLength + header.stringBytes;
+  const strings = stringTable(header, bytes.toString("utf8", 8 + headerLength, stringsEnd));
+  const floatsAt = Math.ceil(stringsEnd / 8) * 8;
   const intsAt = floatsAt + header.floats * 8;
   const tailAt = intsAt + header.ints * 4;
   if (tailAt + header.tail !== bytes.length) throw new Error("truncated");
@@ -557,7 +602,7 @@ function decode(bytes: Buffer): { header: StoredHeader; state: WarmState } {
   // Copies: the buffer's offset need not be aligned for typed-array views.
   const floats = new Float64Array(bytes.buffer.slice(bytes.byteOffset + floatsAt, bytes.byteOffset + intsAt));
   const ints = new Int32Array(bytes.buffer.slice(bytes.byteOffset + intsAt, bytes.byteOffset + tailAt));
-  const reader = new Reader(ints, header.strings);
+  const reader = new Reader(ints, strings);
   const statCount = reader.int();
   if (statCount * STAT_NUMBERS !== floats.length) throw new Error("bad stats");
   const idsAt = reader.at;
@@ -568,13 +613,13 @@ function decode(bytes: Buffer): { header: StoredHeader; state: WarmState } {
     values.push(reader.str());
   }
   const ids = ints.subarray(idsAt, reader.at);
-  const stats = new StatTable(paths, floats, values, { strings: header.strings, ids });
+  const stats = new StatTable(paths, floats, values, { strings, ids });
   if (header.memo === null) return { header, state: { stats, memo: null, acc: null, config } };
   const blobs = new Map<string, string>();
   for (let n = reader.int(); n > 0; n--) blobs.set(reader.str(), reader.str());
   const reads = new Set<string>();
   for (let n = reader.int(); n > 0; n--) reads.add(reader.str());
-  const fresh = typeof header.fresh === "number" ? header.fresh : header.strings.length;
+  const fresh = typeof header.fresh === "number" ? header.fresh : strings.length;
   const files = decodeFiles(reader, fresh);
   let acc: StoredAcc | null = null;
   if (header.acc !== null) {
@@ -590,6 +635,14 @@ function decode(bytes: Buffer): { header: StoredHeader; state: WarmState } {
   if (reader.at !== ints.length) throw new Error("trailing data");
   const { maxBytes, maxNesting } = header.memo;
   return { header, state: { stats, memo: { blobs, reads, files, maxBytes, maxNesting }, acc, config } };
+}
+
+function stringTable(header: StoredHeader, joined: string): readonly string[] {
+  if (Array.isArray(header.strings)) return header.strings;
+  if (typeof header.strings !== "number") throw new Error("no string table");
+  const strings = header.strings === 0 ? [] : joined.split("\0");
+  if (strings.length !== header.strings) throw new Error("bad string table");
+  return strings;
 }
 
 function decodeFiles(
