@@ -5,8 +5,9 @@
  * hashing the file again. Its contents are then read only if the analysis asks for them.
  *
  * Racy entries are never trusted: a file modified within RACY_MS of the moment it was read
- * could change again without its timestamps changing (coarse file-system clocks), so it is
- * not recorded and gets read and hashed on the next run.
+ * could change again without its timestamps changing (coarse file-system clocks), so its
+ * record holds no stat data (NaN, equal to nothing) and it gets read and hashed on the next
+ * run. It keeps its place: the next run's lookups still find the records in listing order.
  */
 import type { Stats } from "node:fs";
 import type { SkipReason } from "../core/snapshot.ts";
@@ -155,9 +156,10 @@ export class StatCache {
   /** Remembers what `path` held when it had `stats`, unless the change is too recent to trust. */
   record(path: string, stats: Stats, outcome: StatOutcome): void {
     this.hashed++;
-    if (Math.max(stats.mtimeMs, stats.ctimeMs) > this.readAt - RACY_MS) return;
     const value = "blobSha" in outcome ? outcome.blobSha : outcome.reason;
-    this.add(path, stats.mtimeMs, stats.ctimeMs, stats.size, stats.ino, stats.mode, value, -1);
+    if (Math.max(stats.mtimeMs, stats.ctimeMs) > this.readAt - RACY_MS)
+      this.add(path, Number.NaN, Number.NaN, Number.NaN, Number.NaN, Number.NaN, value, -1);
+    else this.add(path, stats.mtimeMs, stats.ctimeMs, stats.size, stats.ino, stats.mode, value, -1);
   }
 
   /** The records to keep for the next run: this run's files only. */

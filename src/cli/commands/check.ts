@@ -129,14 +129,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const cache = engine.openDiskCache(cacheDir);
   if (loaded.config.acc) {
     const threads = engine.threadsFromEnv(io.env);
-    // Files the memo holds with the same blob are not extracted again (unless the memo turns
-    // out stale; the engine then extracts what the cache lacks itself).
-    const head = withoutMemoised(snapshots.head, reuse);
+    // Selected source files only, and not those the memo holds with the same blob (unless the
+    // memo turns out stale; the engine then extracts what the cache lacks itself).
     const selected = engine.createPathSelector(loaded.config.acc);
-    const toExtract = head.files.filter(
-      (file) => engine.languageOfPath(file.path) !== null && selected(file.path),
-    ).length;
-    if (snapshots.base === null && toExtract <= FEW_FILES && memoHolds(reuse, snapshots.head))
+    const wanted = (path: string) => engine.languageOfPath(path) !== null && selected(path);
+    const head = withoutMemoised(snapshots.head, reuse, wanted);
+    if (snapshots.base === null && head.files.length <= FEW_FILES && memoHolds(reuse, snapshots.head))
       cache.skipLookups();
     // A re-check parses a few files here, on the main thread: without raw transfer (ts-oxc.ts).
     engine.standardTransferFor(FEW_FILES);
@@ -235,13 +233,18 @@ function warmStateChanged(statCache: StatCache, warm: WarmState, next: WarmState
   return next.acc?.configKey !== warm.acc?.configKey || next.acc?.factsKey !== warm.acc?.factsKey;
 }
 
-/** The snapshot without the files `memo` holds with the same blob. */
-function withoutMemoised(snapshot: Snapshot, memo: StoredMemo | null): Snapshot {
-  if (memo === null) return snapshot;
+/** The snapshot's files to extract: `wanted`, and not held by `memo` with the same blob. */
+function withoutMemoised(
+  snapshot: Snapshot,
+  memo: StoredMemo | null,
+  wanted: (path: string) => boolean,
+): Snapshot {
   return {
     ...snapshot,
     files: snapshot.files.filter(
-      (file) => memo.blobs.get(file.path) !== file.blobSha || !memo.files.has(file.path),
+      (file) =>
+        (memo === null || memo.blobs.get(file.path) !== file.blobSha || !memo.files.has(file.path)) &&
+        wanted(file.path),
     ),
   };
 }
