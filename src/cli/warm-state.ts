@@ -28,6 +28,7 @@ import { fileURLToPath } from "node:url";
 import { deserialize, serialize } from "node:v8";
 import type { GraphMemo } from "../core/acc/graph.ts";
 import type { AccResult } from "../core/acc/index.ts";
+import type { AccMetrics, FileMetrics } from "../core/acc/metrics.ts";
 import type {
   ExtractError,
   ExtractResult,
@@ -150,11 +151,17 @@ interface StoredHeader extends Header {
   readonly acc: { readonly configKey: string; readonly factsKey: string } | null;
   /** Bytes of the V8-serialized tail (Tail). */
   readonly tail: number;
+  /** Bytes of the V8-serialized file metrics after it (when Tail's metrics are split). */
+  readonly metricsFiles: number;
 }
 
 /** Exact (V8-serialized): the ACC result's findings, notices and metrics, and the config. */
 interface Tail {
-  readonly acc: Pick<AccResult, "findings" | "notices" | "metrics" | "stats"> | null;
+  /** `metrics` whole, or only its components (its files follow the tail). */
+  readonly acc:
+    | (Pick<AccResult, "findings" | "notices" | "stats"> &
+        ({ readonly metrics: AccMetrics } | { readonly components: AccMetrics["components"] }))
+    | null;
   readonly config: ConfigMemo | null;
 }
 
@@ -197,9 +204,14 @@ function encode(header: Header, { stats, memo, acc, config }: WarmState): Uint8A
   const memoHeader = memo === null ? null : encodeMemo(memo, ints, id, carried, kept === null ? null : stats);
   let accHeader: StoredHeader["acc"] = null;
   let accTail: Tail["acc"] = null;
+  let metricsPart: Uint8Array | null = null;
   if (memoHeader !== null && acc !== null && encodeAccPaths(acc.paths, memo!, ints, id, carried)) {
     const { findings, notices, metrics, stats: accStats } = acc;
-    accTail = { findings, notices, metrics, stats: accStats };
+    if (knownKeys(metrics, METRICS_KEYS)) {
+      // The files' metrics as loaded (never read since) are written back as they were read.
+      metricsPart = packedMetricsFiles.get(metrics) ?? serialize(metrics.files);
+      accTail = { findings, notices, components: metrics.components, stats: accStats };
+    } else accTail = { findings, notices, metrics, stats: accStats };
     accHeader = { configKey: acc.configKey, factsKey: acc.factsKey };
   }
   const tail = serialize({ acc: accTail, config } satisfies Tail);
@@ -215,6 +227,7 @@ function encode(header: Header, { stats, memo, acc, config }: WarmState): Uint8A
       memo: memoHeader,
       acc: accHeader,
       tail: tail.length,
+      metricsFiles: metricsPart?.length ?? 0,
     } satisfies StoredHeader),
   );
   const headerEnd = 8 + head.length + (joined?.length ?? 0);
@@ -233,6 +246,7 @@ function encode(header: Header, { stats, memo, acc, config }: WarmState): Uint8A
     Buffer.alloc(floatsAt - headerEnd),
     ...numbers,
     tail,
+    ...(metricsPart === null ? [] : [metricsPart]),
   ];
 }
 
@@ -595,8 +609,9 @@ function decode(bytes: Buffer): { header: StoredHeader; state: WarmState } {
   const floatsAt = Math.ceil(stringsEnd / 8) * 8;
   const intsAt = floatsAt + header.floats * 8;
   const tailAt = intsAt + header.ints * 4;
-  if (tailAt + header.tail !== bytes.length) throw new Error("truncated");
-  const tail = deserialize(bytes.subarray(tailAt)) as Tail;
+  const metricsAt = tailAt + header.tail;
+  if (metricsAt + header.metricsFiles !== bytes.length) throw new Error("truncated");
+  const tail = deserialize(bytes.subarray(tailAt, metricsAt)) as Tail;
   if (typeof tail !== "object" || tail === null) throw new Error("bad tail");
   const config = isConfigMemo(tail.config) ? tail.config : null;
   // Copies: the buffer's offset need not be aligned for typed-array views.
@@ -626,9 +641,11 @@ function decode(bytes: Buffer): { header: StoredHeader; state: WarmState } {
     const paths: string[] = [];
     for (let n = reader.int(); n > 0; n--) paths.push(reader.str());
     if (tail.acc === null || typeof tail.acc !== "object") throw new Error("no ACC result");
-    const { findings, notices, metrics, stats: accStats } = tail.acc;
+    const { findings, notices, stats: accStats } = tail.acc;
     if (!Array.isArray(findings) || !Array.isArray(notices) || typeof accStats !== "object")
       throw new Error("bad ACC result");
+    const metrics =
+      "metrics" in tail.acc ? tail.acc.metrics : lazyMetrics(bytes.slice(metricsAt), tail.acc.components);
     const { configKey, factsKey } = header.acc;
     acc = { configKey, factsKey, paths, findings, notices, metrics, stats: accStats };
   }
@@ -692,6 +709,34 @@ function decodeFiles(
     files.set(path, new DecodedEntry(extracted, { path, language, imports }, carried, start, reader.at));
   }
   return files;
+}
+
+const METRICS_KEYS: ReadonlySet<string> = new Set(["files", "components"]);
+
+/** The serialized file metrics of each metrics object decoded, while its files are not read. */
+const packedMetricsFiles = new WeakMap<AccMetrics, Uint8Array>();
+
+/**
+ * Metrics whose files (one object per graph file) are deserialized on first read: a re-check
+ * whose graph did not change takes them over unread, and saves them back as they were.
+ */
+function lazyMetrics(bytes: Uint8Array, components: AccMetrics["components"]): AccMetrics {
+  if (!Array.isArray(components)) throw new Error("bad metrics");
+  let files: FileMetrics[] | undefined;
+  const metrics: AccMetrics = {
+    get files(): FileMetrics[] {
+      if (files === undefined) {
+        const read = deserialize(bytes) as unknown;
+        if (!Array.isArray(read)) throw new Error("warm state: unreadable file metrics");
+        files = read as FileMetrics[];
+        packedMetricsFiles.delete(metrics);
+      }
+      return files;
+    },
+    components,
+  };
+  packedMetricsFiles.set(metrics, bytes);
+  return metrics;
 }
 
 function isConfigMemo(value: unknown): value is ConfigMemo {

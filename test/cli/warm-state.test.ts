@@ -352,6 +352,36 @@ describe("saving the warm state after a load", () => {
     expect(counts[rebuilt]).toBeLessThan(initial + 450); // only the strings in use
   });
 
+  it("keeps the ACC result, its file metrics read only on use and saved back as loaded", () => {
+    const files = new Map(["a.ts", "b.ts"].map((path) => [path, entry(path, [])]));
+    const metric = (path: string, ca: number) => ({
+      path,
+      component: path === "a.ts" ? "ui" : null,
+      ca,
+      ce: 1,
+      total: ca + 1,
+      instability: 1 / (ca + 1),
+    });
+    const acc = {
+      configKey: "{}",
+      factsKey: "facts",
+      paths: ["a.ts", "b.ts"],
+      findings: [],
+      notices: [{ file: null, kind: "k", message: "m" }],
+      metrics: {
+        files: [metric("a.ts", 0), metric("b.ts", 2)],
+        components: [{ name: "ui", files: 1, ca: 0, ce: 0, total: 0, instability: 0 }],
+      },
+      stats: { candidates: 2 },
+    } as unknown as NonNullable<WarmState["acc"]>;
+    saveWarmState(file, dir, { ...state(files), acc });
+    const loaded = loadWarmState(file, dir);
+    saveWarmState(file, dir, loaded); // metrics unread: written back as they were
+    const again = loadWarmState(file, dir);
+    expect(JSON.parse(JSON.stringify(again.acc))).toEqual(acc);
+    expect(JSON.parse(JSON.stringify(loaded.acc))).toEqual(acc);
+  });
+
   it("round-trips a state bigger than the writer's first buffer", () => {
     // One name holds a NUL: the string table is then stored as JSON.
     const names = Array.from({ length: 70_000 }, (_, n) => (n === 5 ? "nul\0name" : `big-${n}`));
