@@ -134,6 +134,7 @@ export class StatCache {
   lookup(path: string, stats: Stats): StatOutcome | undefined {
     const previous = this.previous;
     let i = this.cursor;
+    while (i < this.cursor + 3 && previous.paths[i] !== path) i++; // a file or two deleted
     if (previous.paths[i] !== path) i = previous.indexOf(path);
     if (i === -1) return undefined;
     this.cursor = i + 1;

@@ -201,11 +201,12 @@ function encode(header: Header, { stats, memo, acc, config }: WarmState): Uint8A
     array[at + 2 * r] = path !== -1 ? path : id(paths[r]);
     array[at + 2 * r + 1] = value !== -1 ? value : id(values[r]);
   }
-  const memoHeader = memo === null ? null : encodeMemo(memo, ints, id, carried, kept === null ? null : stats);
+  const encoded = memo === null ? null : encodeMemo(memo, ints, id, carried, kept === null ? null : stats);
+  const memoHeader = encoded?.header ?? null;
   let accHeader: StoredHeader["acc"] = null;
   let accTail: Tail["acc"] = null;
   let metricsPart: Uint8Array | null = null;
-  if (memoHeader !== null && acc !== null && encodeAccPaths(acc.paths, memo!, ints, id, carried)) {
+  if (memoHeader !== null && acc !== null && encodeAccPaths(acc.paths, encoded!.order, memo!, ints, id)) {
     const { findings, notices, metrics, stats: accStats } = acc;
     if (knownKeys(metrics, METRICS_KEYS)) {
       // The files' metrics as loaded (never read since) are written back as they were read.
@@ -251,28 +252,27 @@ function encode(header: Header, { stats, memo, acc, config }: WarmState): Uint8A
 }
 
 /**
- * Appends the ACC result's paths (graph files, all in the memo: else false, nothing appended);
- * a path of a memo entry taken over unchanged has the index its entry starts with.
+ * Appends the ACC result's paths (graph files, all in the memo: else false, nothing appended),
+ * with the indexes the memo's paths got when they are in the same order (they usually are).
  */
 function encodeAccPaths(
   paths: readonly string[],
+  order: MemoPaths,
   memo: StoredMemo,
   ints: IntWriter,
   id: (value: string) => number,
-  carried: Carried | null,
 ): boolean {
   const at = ints.reserve(paths.length + 1);
   ints.array[at] = paths.length;
   for (let i = 0; i < paths.length; i++) {
     const path = paths[i]!;
-    const entry = memo.files.get(path);
-    if (entry === undefined) {
+    if (order.paths[i] === path) ints.array[at + 1 + i] = order.ids[i]!;
+    else if (memo.files.has(path))
+      ints.array[at + 1 + i] = id(path); // id() adds strings only
+    else {
       ints.length = at;
       return false;
     }
-    // id() adds strings only: the writer's array stays where it is.
-    ints.array[at + 1 + i] =
-      entry instanceof DecodedEntry && entry.carried === carried ? carried.ints[entry.start]! : id(path);
   }
   return true;
 }
@@ -314,14 +314,24 @@ class IntWriter {
   }
 }
 
-/** Appends the memo to `ints`; null when it holds something this format does not know (not kept). */
+/** The memo's file paths in order, with their string indexes (for the ACC result's paths). */
+interface MemoPaths {
+  readonly paths: string[];
+  readonly ids: number[];
+}
+
+/**
+ * Appends the memo to `ints`; null when it holds something this format does not know (not
+ * kept). Map.forEach rather than for-of: this runs once per process, unoptimized, where each
+ * for-of step over a map allocates.
+ */
 function encodeMemo(
   memo: StoredMemo,
   ints: IntWriter,
   id: (value: string | null | undefined) => number,
   carried: Carried | null,
   stats: StatTable | null,
-): StoredHeader["memo"] {
+): { readonly header: NonNullable<StoredHeader["memo"]>; readonly order: MemoPaths } | null {
   const start = ints.length;
   ints.push(memo.blobs.size);
   // The snapshot's files are mostly the stat records, in much the same order, with their
@@ -330,8 +340,10 @@ function encodeMemo(
   const values = stats?.values ?? [];
   const ids = stats?.carried?.ids;
   let next = 0;
-  for (const [path, blob] of memo.blobs) {
-    const s = paths[next] === path ? next : stats === null ? -1 : stats.indexOf(path);
+  memo.blobs.forEach((blob, path) => {
+    let s = next;
+    while (s < next + 3 && paths[s] !== path) s++; // a skipped file or two has a record, no blob
+    if (paths[s] !== path) s = stats === null ? -1 : stats.indexOf(path);
     if (s !== -1) next = s + 1;
     if (s !== -1 && ids !== undefined && values[s] === blob && ids[2 * s] !== -1) {
       ints.push(ids[2 * s]!);
@@ -340,49 +352,71 @@ function encodeMemo(
       ints.push(id(path));
       ints.push(id(blob));
     }
-  }
+  });
   ints.push(memo.reads.size);
   for (const path of memo.reads) ints.push(id(path));
   ints.push(memo.files.size);
+  const order: MemoPaths = { paths: [], ids: [] };
   // Entries stored by the last run with the same string table: their ints are copied as they
   // are, consecutive ones at once.
   let runStart = -1;
   let runEnd = -1;
-  for (const [path, entry] of memo.files) {
+  let known = true;
+  memo.files.forEach((entry, path) => {
+    if (!known) return;
     if (entry instanceof DecodedEntry && entry.carried === carried) {
       if (entry.start !== runEnd) {
         if (runStart !== -1) ints.copy(carried.ints, runStart, runEnd);
         runStart = entry.start;
       }
       runEnd = entry.end;
-      continue;
+      order.paths.push(path);
+      order.ids.push(carried.ints[entry.start]!);
+      return;
     }
     if (runStart !== -1) {
       ints.copy(carried!.ints, runStart, runEnd);
       runStart = runEnd = -1;
     }
-    const { extracted, file } = entry;
-    const packed = extracted instanceof PackedExtract ? extracted : null;
-    if (file.path !== path || (packed === null && !knownKeys(extracted, EXTRACT_KEYS)))
-      return abandon(ints, start);
-    ints.push(id(path));
-    ints.push(id(file.language));
-    ints.push(extracted.error ? id(JSON.stringify(extracted.error)) : -1);
-    if (packed !== null) packed.repack(ints, id);
-    else if (!packRaws(extracted.imports, ints, id)) return abandon(ints, start);
-    ints.push(file.imports.length);
-    for (const edge of file.imports) {
-      if (!knownKeys(edge, RESOLVED_KEYS)) return abandon(ints, start);
-      ints.push(id(edge.specifier));
-      ints.push(edge.line);
-      ints.push(id(edge.kind));
-      ints.push(edge.sideEffect ? 1 : 0);
-      ints.push(id(edge.target));
-      ints.push(id(edge.external));
-    }
+    const pathId = id(path);
+    order.paths.push(path);
+    order.ids.push(pathId);
+    known = encodeEntry(entry, path, pathId, ints, id);
+  });
+  if (!known) {
+    ints.length = start;
+    return null;
   }
   if (runStart !== -1) ints.copy(carried!.ints, runStart, runEnd);
-  return { maxBytes: memo.maxBytes, maxNesting: memo.maxNesting };
+  return { header: { maxBytes: memo.maxBytes, maxNesting: memo.maxNesting }, order };
+}
+
+/** One memo entry's ints; false when it holds something this format does not know. */
+function encodeEntry(
+  { extracted, file }: StoredMemo["files"] extends ReadonlyMap<string, infer E> ? E : never,
+  path: string,
+  pathId: number,
+  ints: IntWriter,
+  id: (value: string | null | undefined) => number,
+): boolean {
+  const packed = extracted instanceof PackedExtract ? extracted : null;
+  if (file.path !== path || (packed === null && !knownKeys(extracted, EXTRACT_KEYS))) return false;
+  ints.push(pathId);
+  ints.push(id(file.language));
+  ints.push(extracted.error ? id(JSON.stringify(extracted.error)) : -1);
+  if (packed !== null) packed.repack(ints, id);
+  else if (!packRaws(extracted.imports, ints, id)) return false;
+  ints.push(file.imports.length);
+  for (const edge of file.imports) {
+    if (!knownKeys(edge, RESOLVED_KEYS)) return false;
+    ints.push(id(edge.specifier));
+    ints.push(edge.line);
+    ints.push(id(edge.kind));
+    ints.push(edge.sideEffect ? 1 : 0);
+    ints.push(id(edge.target));
+    ints.push(id(edge.external));
+  }
+  return true;
 }
 
 /** Raw imports as stored: [count, then per import: specifier, line, kind, flags, level, names count, names…]. */
@@ -518,11 +552,6 @@ class DecodedEntry {
   get end(): number {
     return this.#end;
   }
-}
-
-function abandon(ints: IntWriter, start: number): null {
-  ints.length = start;
-  return null;
 }
 
 const EXTRACT_KEYS: ReadonlySet<string> = new Set(["imports", "error"]);
