@@ -684,7 +684,10 @@ function decode(bytes: Buffer): { header: StoredHeader; state: WarmState } {
 }
 
 function stringTable(header: StoredHeader, joined: string): readonly string[] {
-  if (Array.isArray(header.strings)) return header.strings;
+  if (Array.isArray(header.strings)) {
+    if (!header.strings.every((value) => typeof value === "string")) throw new Error("bad string table");
+    return header.strings;
+  }
   if (typeof header.strings !== "number") throw new Error("no string table");
   const strings = header.strings === 0 ? [] : joined.split("\0");
   if (strings.length !== header.strings) throw new Error("bad string table");
@@ -695,31 +698,45 @@ function decodeFiles(
   reader: Reader,
   fresh: number,
 ): Map<string, { extracted: ExtractResult; file: GraphFile }> {
+  // Indexes and counts are checked inline rather than through Reader's methods: this reads most
+  // of the file's ints, once per process (unoptimized code, where every call counts).
+  const { ints, strings } = reader;
+  const end = ints.length;
+  const size = strings.length;
   const files = new Map<string, { extracted: ExtractResult; file: GraphFile }>();
-  const carried: Carried = { strings: reader.strings, ints: reader.ints, fresh };
-  for (let n = reader.int(); n > 0; n--) {
-    const start = reader.at;
-    const path = reader.str();
-    const language = reader.str() as Language;
-    const error = reader.strOrNull();
+  const carried: Carried = { strings, ints, fresh };
+  let at = reader.at;
+  if (at >= end) badEntry();
+  for (let n = ints[at++]!; n > 0; n--) {
+    const start = at;
+    if (at + 4 > end) badEntry(); // path, language, error and the raw imports' count
+    const path = strings[ints[at]!] ?? badEntry();
+    const language = (strings[ints[at + 1]!] ?? badEntry()) as Language;
+    const error = ints[at + 2] === -1 ? null : (strings[ints[at + 2]!] ?? badEntry());
+    at += 3;
     // Skipped over (bounds and string indexes checked), decoded only if read.
-    const rawStart = reader.at;
-    for (let r = reader.int(); r > 0; r--) {
-      reader.str();
-      reader.int();
-      reader.str();
-      reader.int();
-      reader.int();
-      for (let k = reader.int(); k > 0; k--) reader.str();
+    const rawStart = at;
+    for (let r = ints[at++]!; r > 0; r--) {
+      if (at + 6 > end) badEntry();
+      const names = ints[at + 5]!;
+      const specifier = ints[at]!;
+      const kind = ints[at + 2]!;
+      if (specifier < 0 || specifier >= size || kind < 0 || kind >= size) badEntry();
+      at += 6;
+      if (names > 0 && at + names > end) badEntry();
+      for (let k = 0; k < names; k++, at++) if (ints[at]! < 0 || ints[at]! >= size) badEntry();
     }
+    if (at >= end) badEntry();
     const imports: ResolvedImport[] = [];
-    for (let r = reader.int(); r > 0; r--) {
-      const specifier = reader.str();
-      const line = reader.int();
-      const kind = reader.str() as ImportKind;
-      const sideEffect = reader.int() === 1;
-      const target = reader.strOrNull();
-      const external = reader.strOrNull();
+    for (let r = ints[at++]!; r > 0; r--) {
+      if (at + 6 > end) badEntry();
+      const specifier = strings[ints[at]!] ?? badEntry();
+      const line = ints[at + 1]!;
+      const kind = (strings[ints[at + 2]!] ?? badEntry()) as ImportKind;
+      const sideEffect = ints[at + 3] === 1;
+      const target = ints[at + 4] === -1 ? null : (strings[ints[at + 4]!] ?? badEntry());
+      const external = ints[at + 5] === -1 ? null : (strings[ints[at + 5]!] ?? badEntry());
+      at += 6;
       imports.push(
         sideEffect
           ? { specifier, line, kind, target, external, sideEffect: true }
@@ -728,16 +745,16 @@ function decodeFiles(
     }
     const extracted =
       error === null
-        ? new PackedExtract(reader.ints, reader.strings, rawStart)
-        : new PackedExtractWithError(
-            reader.ints,
-            reader.strings,
-            rawStart,
-            JSON.parse(error) as ExtractError,
-          );
-    files.set(path, new DecodedEntry(extracted, { path, language, imports }, carried, start, reader.at));
+        ? new PackedExtract(ints, strings, rawStart)
+        : new PackedExtractWithError(ints, strings, rawStart, JSON.parse(error) as ExtractError);
+    files.set(path, new DecodedEntry(extracted, { path, language, imports }, carried, start, at));
   }
+  reader.at = at;
   return files;
+}
+
+function badEntry(): never {
+  throw new Error("bad memo entry");
 }
 
 const METRICS_KEYS: ReadonlySet<string> = new Set(["files", "components"]);
