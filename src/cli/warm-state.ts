@@ -650,17 +650,23 @@ function decode(bytes: Buffer): { header: StoredHeader; state: WarmState } {
   const statCount = reader.int();
   if (statCount * STAT_NUMBERS !== floats.length) throw new Error("bad stats");
   const idsAt = reader.at;
+  if (idsAt + 2 * statCount > ints.length) throw new Error("truncated");
   const paths: string[] = [];
   const values: string[] = [];
-  for (let i = 0; i < statCount; i++) {
-    paths.push(reader.str());
-    values.push(reader.str());
+  for (let i = 0, at = idsAt; i < statCount; i++, at += 2) {
+    paths.push(strings[ints[at]!] ?? badEntry());
+    values.push(strings[ints[at + 1]!] ?? badEntry());
   }
+  reader.at = idsAt + 2 * statCount;
   const ids = ints.subarray(idsAt, reader.at);
   const stats = new StatTable(paths, floats, values, { strings, ids });
   if (header.memo === null) return { header, state: { stats, memo: null, acc: null, config } };
   const blobs = new Map<string, string>();
-  for (let n = reader.int(); n > 0; n--) blobs.set(reader.str(), reader.str());
+  const blobCount = reader.int();
+  if (reader.at + 2 * blobCount > ints.length) throw new Error("truncated");
+  for (let n = 0, at = reader.at; n < blobCount; n++, at += 2)
+    blobs.set(strings[ints[at]!] ?? badEntry(), strings[ints[at + 1]!] ?? badEntry());
+  reader.at += 2 * Math.max(blobCount, 0);
   const reads = new Set<string>();
   for (let n = reader.int(); n > 0; n--) reads.add(reader.str());
   const fresh = typeof header.fresh === "number" ? header.fresh : strings.length;
