@@ -542,7 +542,8 @@ interface SnapshotProjectFiles extends ProjectFiles {
 
 /** ProjectFiles over the whole snapshot (not only the selected files); text decoded lazily, once. */
 export function createProjectFiles(snapshotFiles: readonly SnapshotFile[]): SnapshotProjectFiles {
-  const byPath = new Map(snapshotFiles.map((file) => [file.path, file]));
+  const byPath = new Map<string, SnapshotFile>();
+  for (const file of snapshotFiles) byPath.set(file.path, file);
   const decoded = new Map<string, string | undefined>();
   const decoder = new TextDecoder("utf-8", { fatal: true });
   const decode = (file: SnapshotFile): string | undefined => {
