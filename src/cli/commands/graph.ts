@@ -6,8 +6,8 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import type { importGraph } from "../../core/acc/graph-config.ts";
 import type { ExtractionCache } from "../../core/acc/model.ts";
-import type { importGraph } from "../../core/analyze.ts";
 import type { AccConfig, MaestroConfig } from "../../core/config/schema.ts";
 import type { Collapse } from "../../core/report/graph-view.ts";
 import { DEFAULT_MAX_EDGES, DEFAULT_MAX_NODES } from "../../core/report/graph-view-limits.ts";
@@ -108,16 +108,17 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const collapse = parseCollapse(values.collapse, loaded.config);
-  const view = engine.buildGraphView(graph, {
+  const views = await engine.viewEngine();
+  const view = views.buildGraphView(graph, {
     collapse,
     ...(values.focus !== undefined ? { focus: values.focus } : {}),
     depth: positiveInt(values.depth, "--depth", 1),
     maxNodes: positiveInt(values["max-nodes"], "--max-nodes", DEFAULT_MAX_NODES),
     maxEdges: positiveInt(values["max-edges"], "--max-edges", DEFAULT_MAX_EDGES),
-    violating: await violatingImports(engine, snapshot, loaded.config, cache),
+    violating: await violatingImports(views, snapshot, loaded.config, cache),
   });
   for (const note of view.notes) io.err(`maestro-hive graph: ${note}`);
-  io.out(format === "dot" ? engine.renderViewDot(view) : engine.renderViewMermaid(view));
+  io.out(format === "dot" ? views.renderViewDot(view) : views.renderViewMermaid(view));
   return 0;
 }
 
@@ -169,7 +170,7 @@ function positiveInt(value: string | undefined, name: string, fallback: number):
 
 /** Importing file → imported file pairs an ACC rule reports. */
 async function violatingImports(
-  engine: Engine,
+  engine: typeof import("../graph-view-engine.ts"),
   snapshot: Snapshot,
   config: MaestroConfig,
   cache: DiskCache,
