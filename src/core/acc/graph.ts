@@ -157,8 +157,11 @@ export function buildGraph(snapshot: Snapshot, options: BuildGraphOptions): Buil
  * `buildGraph` returns: each early file's outcome is kept apart and merged in path order.
  */
 export interface IncrementalGraph {
-  /** Extracts (through the cache) and resolves one selected source file now; other paths are ignored. */
-  add(path: string): void;
+  /**
+   * Extracts (through the cache) and resolves one selected source file now, and returns its
+   * graph entry (undefined when it is left out); other paths, and paths added already, are ignored.
+   */
+  add(path: string): GraphFile | undefined;
   /** Every file not added yet, then the graph. */
   finish(): BuildGraphResult;
 }
@@ -177,7 +180,9 @@ export function incrementalGraph(snapshot: Snapshot, options: BuildGraphOptions)
   return {
     add(path) {
       const index = indexOf.get(path);
-      if (index !== undefined && added[index] === 0) addAt(index);
+      if (index === undefined || added[index] !== 0) return undefined;
+      addAt(index);
+      return build.outcomes[index]?.file;
     },
     finish() {
       for (let index = 0; index < sources.length; index++) if (added[index] === 0) addAt(index);
