@@ -278,21 +278,33 @@ function underDirectory(dir: string, path: string): string {
  * cached under the wrong key).
  */
 function workingTreeFile(full: string, path: string, blobSha: string, read?: Uint8Array): SnapshotFile {
-  let content = read;
-  return {
-    path,
-    blobSha,
-    rereadable: true,
-    get content(): Uint8Array {
-      if (content === undefined || detached(content)) {
-        const bytes = new Uint8Array(readFileSync(full));
-        if (gitBlobSha(bytes) !== blobSha)
-          throw new GitError(`${path} changed during the analysis; run again`);
-        content = bytes;
-      }
-      return content;
-    },
-  };
+  return new WorkingTreeFile(full, path, blobSha, read);
+}
+
+/** A class rather than an object literal with a getter: no closure and getter per file, one shape for all. */
+class WorkingTreeFile implements SnapshotFile {
+  readonly path: string;
+  readonly blobSha: string;
+  readonly rereadable = true;
+  readonly #full: string;
+  #content: Uint8Array | undefined;
+
+  constructor(full: string, path: string, blobSha: string, content: Uint8Array | undefined) {
+    this.path = path;
+    this.blobSha = blobSha;
+    this.#full = full;
+    this.#content = content;
+  }
+
+  get content(): Uint8Array {
+    const content = this.#content;
+    if (content !== undefined && !detached(content)) return content;
+    const bytes = new Uint8Array(readFileSync(this.#full));
+    if (gitBlobSha(bytes) !== this.blobSha)
+      throw new GitError(`${this.path} changed during the analysis; run again`);
+    this.#content = bytes;
+    return bytes;
+  }
 }
 
 /** ArrayBuffer#detached is Node 22+; on Node 20 (the build supports it) an empty array is read again. */
