@@ -12,8 +12,7 @@
  */
 
 import { type PolicyFiles, policyFilesOf, withAdoptedRules } from "./acc/adopt/index.ts";
-import { DEFAULT_LANGUAGES } from "./acc/default-languages.ts";
-import { type GraphStats, type IncrementalGraph, incrementalGraph, languageOfPath } from "./acc/graph.ts";
+import { type GraphStats, languageOfPath } from "./acc/graph.ts";
 import { type AccResult, runAcc } from "./acc/index.ts";
 import type { ExtractionCache, ImportGraph } from "./acc/model.ts";
 import type {
@@ -435,33 +434,8 @@ function suppressionReport(prepared: PreparedSuppressions, now: Date): Suppressi
   };
 }
 
-/**
- * The import graph of one snapshot with the config's include/exclude (the default ACC
- * config when there is none), for `maestro-hive graph`: the same extraction and
- * resolution as the ACC stream, without rules.
- */
-export function importGraph(
-  snapshot: Snapshot,
-  acc: AccConfig,
-  extractionCache?: ExtractionCache,
-): { readonly graph: ImportGraph; readonly notices: readonly Notice[]; readonly stats: GraphStats } {
-  return startImportGraph(snapshot, acc, extractionCache).finish();
-}
-
-/** `importGraph` with files resolved one at a time as their extraction lands in the cache (`add`), the rest at `finish`. */
-export function startImportGraph(
-  snapshot: Snapshot,
-  acc: AccConfig,
-  extractionCache?: ExtractionCache,
-): IncrementalGraph {
-  return incrementalGraph(snapshot, {
-    include: acc.include,
-    exclude: acc.exclude,
-    defaultExcludes: acc.defaultExcludes,
-    languages: DEFAULT_LANGUAGES,
-    ...(extractionCache ? { extractionCache } : {}),
-  });
-}
+// In a module of their own: `maestro-hive graph` loads them without the rest of the engine.
+export { importGraph, startImportGraph } from "./acc/graph-config.ts";
 
 /** Configured: its section is present and `gate.streams` lists it. */
 export function isConfigured(config: MaestroConfig, stream: StreamName): boolean {

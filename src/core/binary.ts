@@ -13,7 +13,8 @@ const BINARY_PROBE_BYTES = 8000;
  * archives and compiled files are full of control bytes and invalid sequences.
  */
 export function looksBinary(content: Uint8Array): boolean {
-  const probe = content.subarray(0, BINARY_PROBE_BYTES);
+  // Most files are shorter than the probe: no view of them to allocate.
+  const probe = content.byteLength > BINARY_PROBE_BYTES ? content.subarray(0, BINARY_PROBE_BYTES) : content;
   if (!probe.includes(0)) return false;
   let controls = 0;
   for (const byte of probe) if (isControlByte(byte)) controls++;

@@ -1,4 +1,6 @@
 import { execFileSync } from "node:child_process";
+import { mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   commitSnapshot,
@@ -8,6 +10,7 @@ import {
   resolveCommit,
   workingTreeSnapshot,
 } from "../../src/cli/git-snapshot.ts";
+import { StatCache } from "../../src/cli/stat-cache.ts";
 import { GitRepo } from "../harness/git-repo.ts";
 import { writeFiles } from "./worktree.ts";
 
@@ -141,6 +144,46 @@ describe("git snapshots of a local checkout", () => {
       const tree = await workingTreeSnapshot(other.dir);
       expect(tree.files.map((f) => f.path)).toEqual(["? tracked.ts", "H 100644 untracked.ts", "both.ts"]);
       expect(tree.files.find((f) => f.path === "both.ts")!.blobSha).toBe(blob);
+    } finally {
+      other.cleanup();
+    }
+  });
+
+  it("reads each kind of working-tree entry as the stat cache's path does (no lstat for regular files)", async () => {
+    const other = GitRepo.create();
+    try {
+      other.commit("kinds", {
+        "empty.ts": "",
+        "limit.txt": "y".repeat(MAX_FILE_BYTES),
+        "over.txt": "y".repeat(MAX_FILE_BYTES + 1),
+        "fifo.ts": "export const f = 1;\n",
+        "folder.ts": "export const d = 1;\n",
+        "gone.ts": "export const g = 1;\n",
+      });
+      rmSync(join(other.dir, "fifo.ts"));
+      execFileSync("mkfifo", [join(other.dir, "fifo.ts")]);
+      rmSync(join(other.dir, "folder.ts"));
+      mkdirSync(join(other.dir, "folder.ts"));
+      rmSync(join(other.dir, "gone.ts"));
+      symlinkSync("missing.ts", join(other.dir, "dangling.ts"));
+      const fast = await workingTreeSnapshot(other.dir);
+      const stated = await workingTreeSnapshot(other.dir, new StatCache(new Map()));
+      const summary = (snapshot: typeof fast) => ({
+        files: snapshot.files.map((f) => [f.path, f.blobSha, f.content.byteLength]),
+        skipped: snapshot.skipped,
+      });
+      expect(summary(fast)).toEqual(summary(stated));
+      expect(summary(fast)).toEqual({
+        files: [
+          ["empty.ts", other.hashObject(""), 0],
+          ["limit.txt", other.hashObject("y".repeat(MAX_FILE_BYTES)), MAX_FILE_BYTES],
+        ],
+        skipped: [
+          { path: "dangling.ts", reason: "symlink" },
+          { path: "folder.ts", reason: "submodule" },
+          { path: "over.txt", reason: "too-large" },
+        ],
+      });
     } finally {
       other.cleanup();
     }

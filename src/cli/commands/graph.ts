@@ -6,8 +6,8 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import type { ExtractionCache } from "../../core/acc/model.ts";
-import type { importGraph } from "../../core/analyze.ts";
+import type { importGraph } from "../../core/acc/graph-config.ts";
+import type { ExtractionCache, GraphFile } from "../../core/acc/model.ts";
 import type { AccConfig, MaestroConfig } from "../../core/config/schema.ts";
 import type { Collapse } from "../../core/report/graph-view.ts";
 import { DEFAULT_MAX_EDGES, DEFAULT_MAX_NODES } from "../../core/report/graph-view-limits.ts";
@@ -83,7 +83,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       readFirst: extraction.wants,
     };
     snapshot = (await localSnapshots(dir, undefined, undefined, reading)).head;
-    resolving = resolveAsExtracted(engine, snapshot, acc, cache, extraction);
+    resolving = resolveAsExtracted(engine, snapshot, acc, cache, extraction, format === "json");
   } catch (error) {
     if (error instanceof GitError) {
       io.err(`maestro-hive graph: ${error.message}`);
@@ -93,7 +93,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   } finally {
     await extraction.finish();
   }
-  const { graph, notices } = resolving?.finish() ?? engine.importGraph(snapshot, acc, cache);
+  const built = resolving?.finish();
+  const { graph, notices } = built ?? engine.importGraph(snapshot, acc, cache);
   try {
     cache.flush();
   } catch (error) {
@@ -104,26 +105,28 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   for (const notice of notices)
     io.err(`maestro-hive graph: ${notice.file ? `${notice.file}: ` : ""}${notice.message}`);
   if (format === "json") {
-    io.out(engine.renderGraphJson(graph));
+    io.out(engine.renderGraphJson(graph, built === undefined ? undefined : resolving?.rendered));
     return 0;
   }
   const collapse = parseCollapse(values.collapse, loaded.config);
-  const view = engine.buildGraphView(graph, {
+  const views = await engine.viewEngine();
+  const view = views.buildGraphView(graph, {
     collapse,
     ...(values.focus !== undefined ? { focus: values.focus } : {}),
     depth: positiveInt(values.depth, "--depth", 1),
     maxNodes: positiveInt(values["max-nodes"], "--max-nodes", DEFAULT_MAX_NODES),
     maxEdges: positiveInt(values["max-edges"], "--max-edges", DEFAULT_MAX_EDGES),
-    violating: await violatingImports(engine, snapshot, loaded.config, cache),
+    violating: await violatingImports(views, snapshot, loaded.config, cache),
   });
   for (const note of view.notes) io.err(`maestro-hive graph: ${note}`);
-  io.out(format === "dot" ? engine.renderViewDot(view) : engine.renderViewMermaid(view));
+  io.out(format === "dot" ? views.renderViewDot(view) : views.renderViewMermaid(view));
   return 0;
 }
 
 /**
  * The graph built while the workers still extract: the snapshot is complete, so each file
- * is resolved as soon as its result arrives, on the main thread that would otherwise wait.
+ * is resolved as soon as its result arrives, on the main thread that would otherwise wait,
+ * and (`renderJson`) rendered too, so that little is left to do once the last result is in.
  * Should resolving a file ever throw, the graph is built again from scratch at the end.
  */
 function resolveAsExtracted(
@@ -132,18 +135,23 @@ function resolveAsExtracted(
   acc: AccConfig,
   cache: ExtractionCache,
   extraction: StreamingExtraction,
-): { finish(): ReturnType<typeof importGraph> | undefined } {
+  renderJson: boolean,
+): { finish(): ReturnType<typeof importGraph> | undefined; readonly rendered: Map<GraphFile, string> } {
   const build = engine.startImportGraph(snapshot, acc, cache);
+  const rendered = new Map<GraphFile, string>();
   let failed = false;
   extraction.onExtracted((paths) => {
     if (failed) return;
     try {
-      for (const path of paths) build.add(path);
+      for (const path of paths) {
+        const file = build.add(path);
+        if (renderJson && file !== undefined) rendered.set(file, engine.renderGraphFileJson(file));
+      }
     } catch {
       failed = true;
     }
   });
-  return { finish: () => (failed ? undefined : build.finish()) };
+  return { finish: () => (failed ? undefined : build.finish()), rendered };
 }
 
 function parseCollapse(option: string | undefined, config: MaestroConfig): Collapse {
@@ -169,7 +177,7 @@ function positiveInt(value: string | undefined, name: string, fallback: number):
 
 /** Importing file → imported file pairs an ACC rule reports. */
 async function violatingImports(
-  engine: Engine,
+  engine: typeof import("../graph-view-engine.ts"),
   snapshot: Snapshot,
   config: MaestroConfig,
   cache: DiskCache,

@@ -157,58 +157,58 @@ export function buildGraph(snapshot: Snapshot, options: BuildGraphOptions): Buil
  * `buildGraph` returns: each early file's outcome is kept apart and merged in path order.
  */
 export interface IncrementalGraph {
-  /** Extracts (through the cache) and resolves one selected source file now; other paths are ignored. */
-  add(path: string): void;
+  /**
+   * Extracts (through the cache) and resolves one selected source file now, and returns its
+   * graph entry (undefined when it is left out); other paths, and paths added already, are ignored.
+   */
+  add(path: string): GraphFile | undefined;
   /** Every file not added yet, then the graph. */
   finish(): BuildGraphResult;
 }
 
-/** What adding one source produced, merged into the build by `finish`. */
-interface SourceOutcome {
-  readonly notices: Notice[];
-  readonly unreadable: UnreadableFile[];
-  readonly files: GraphFile[];
-  readonly memoFiles: Map<string, { extracted: ExtractResult; file: GraphFile }>;
-}
-
 export function incrementalGraph(snapshot: Snapshot, options: BuildGraphOptions): IncrementalGraph {
-  const build = startBuild(snapshot, options);
-  const sources = selectSources(snapshot, options, build.notices);
-  const byPath = new Map(sources.map((source) => [source.file.path, source]));
-  const early = new Map<string, SourceOutcome>();
+  const notices: Notice[] = [];
+  const sources = selectSources(snapshot, options, notices);
+  const build = startBuild(snapshot, options, notices, sources.length);
+  const indexOf = new Map<string, number>();
+  for (let index = 0; index < sources.length; index++) indexOf.set(sources[index]!.file.path, index);
+  const added = new Uint8Array(sources.length);
+  const addAt = (index: number) => {
+    added[index] = 1;
+    addSource(build, sources[index]!, index);
+  };
   return {
     add(path) {
-      const source = byPath.get(path);
-      if (source === undefined || early.has(path)) return;
-      const outcome: SourceOutcome = { notices: [], unreadable: [], files: [], memoFiles: new Map() };
-      addSource({ ...build, ...outcome }, source);
-      early.set(path, outcome);
+      const index = indexOf.get(path);
+      if (index === undefined || added[index] !== 0) return undefined;
+      addAt(index);
+      return build.outcomes[index]?.file;
     },
-    finish: () => finishBuild(build, snapshot, sources, early),
+    finish() {
+      for (let index = 0; index < sources.length; index++) if (added[index] === 0) addAt(index);
+      return finishBuild(build, snapshot, sources.length);
+    },
   };
 }
 
-function finishBuild(
-  build: Build,
-  snapshot: Snapshot,
-  sources: readonly Source[],
-  early: ReadonlyMap<string, SourceOutcome>,
-): BuildGraphResult {
-  const { options } = build;
-  for (const source of sources) {
-    const outcome = early.get(source.file.path);
-    if (outcome === undefined) {
-      addSource(build, source);
-      continue;
-    }
-    build.notices.push(...outcome.notices);
-    build.unreadable.push(...outcome.unreadable);
-    build.files.push(...outcome.files);
-    for (const [path, entry] of outcome.memoFiles) build.memoFiles.set(path, entry);
+/**
+ * The graph of a build whose sources were all added: their outcomes, kept by index, in path
+ * order (files, the memo, notices), whatever order they were added in.
+ */
+function finishBuild(build: Build, snapshot: Snapshot, sourceCount: number): BuildGraphResult {
+  const { options, outcomes, sourceNotices, notices } = build;
+  const files: GraphFile[] = [];
+  const memoFiles = new Map<string, { extracted: ExtractResult; file: GraphFile }>();
+  for (let index = 0; index < sourceCount; index++) {
+    const outcome = outcomes[index];
+    if (outcome === undefined) continue;
+    files.push(outcome.file);
+    if (outcome.memo) memoFiles.set(outcome.file.path, outcome.memo);
   }
+  for (const index of [...sourceNotices.keys()].sort((a, b) => a - b))
+    notices.push(...sourceNotices.get(index)!);
   addSkippedSources(build, snapshot, options);
-  const { files, notices, unreadable, counts, blobs, reads, memoFiles, languages, maxBytes, maxNesting } =
-    build;
+  const { unreadable, counts, blobs, reads, languages, maxBytes, maxNesting } = build;
   unreadable.sort((a, b) => compare(a.path, b.path));
   const unresolved = unresolvedImportsNotice(files);
   if (unresolved !== null) notices.push(unresolved);
@@ -219,6 +219,12 @@ function finishBuild(
     stats: { ...counts, files: files.length },
     memo: { blobs, reads, files: memoFiles, languages, maxBytes, maxNesting },
   };
+}
+
+/** A source file in the graph: its entry, and what the memo keeps (absent after a resolve error). */
+interface SourceOutcome {
+  readonly file: GraphFile;
+  readonly memo: { extracted: ExtractResult; file: GraphFile } | undefined;
 }
 
 type Counts = { -readonly [K in Exclude<keyof GraphStats, "files">]: number };
@@ -235,12 +241,16 @@ interface Build {
   readonly blobs: ReadonlyMap<string, string>;
   readonly reuse: GraphMemo | null;
   readonly reads: Set<string>;
-  readonly memoFiles: Map<string, { extracted: ExtractResult; file: GraphFile }>;
   readonly resolvers: Map<LanguageFamily, Resolver>;
+  /** Notices of the build as a whole (the selection's); those of single sources are in sourceNotices. */
   readonly notices: Notice[];
+  /** Notices of the sources that had any, by source index. */
+  readonly sourceNotices: Map<number, Notice[]>;
+  /** Unreadable files, in any order (finishBuild sorts them by path). */
   readonly unreadable: UnreadableFile[];
   readonly counts: Counts;
-  readonly files: GraphFile[];
+  /** Graph entry (and memo) per source index, once added; absent for a source left out. */
+  readonly outcomes: (SourceOutcome | undefined)[];
 }
 
 interface Source {
@@ -248,7 +258,12 @@ interface Source {
   readonly language: Language;
 }
 
-function startBuild(snapshot: Snapshot, options: BuildGraphOptions): Build {
+function startBuild(
+  snapshot: Snapshot,
+  options: BuildGraphOptions,
+  notices: Notice[],
+  sourceCount: number,
+): Build {
   const languages = options.languages ?? DEFAULT_LANGUAGES;
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const maxNesting =
@@ -287,12 +302,12 @@ function startBuild(snapshot: Snapshot, options: BuildGraphOptions): Build {
     blobs,
     reuse,
     reads,
-    memoFiles: new Map(),
     resolvers: new Map(),
-    notices: [],
+    notices,
+    sourceNotices: new Map(),
     unreadable: [],
     counts,
-    files: [],
+    outcomes: new Array<SourceOutcome | undefined>(sourceCount).fill(undefined),
   };
 }
 
@@ -340,13 +355,13 @@ const SKIP_MESSAGES: Partial<Record<SkipReason, string>> = {
 };
 
 /** One source file into the graph: reused from the memo, or extracted and resolved. */
-function addSource(build: Build, { file, language }: Source): void {
-  const { counts, notices } = build;
+function addSource(build: Build, { file, language }: Source, index: number): void {
+  const { counts } = build;
   counts.candidates++;
   const support = build.languages[familyOf(language)];
   if (!support) {
     counts.skipped++;
-    notices.push({
+    addNotice(build, index, {
       file: file.path,
       kind: "unsupported-language",
       message: `no ${language} support is configured`,
@@ -359,7 +374,7 @@ function addSource(build: Build, { file, language }: Source): void {
   const extracted = reused ? { result: reused.extracted } : extractWithCache(build, file, language, support);
   if ("skip" in extracted) {
     counts.skipped++;
-    notices.push(extracted.skip);
+    addNotice(build, index, extracted.skip);
     return;
   }
   if ("unreadable" in extracted) {
@@ -376,18 +391,32 @@ function addSource(build: Build, { file, language }: Source): void {
     });
     return;
   }
-  if (extracted.result.error) notices.push(parseErrorNotice(file.path, extracted.result.error));
+  if (extracted.result.error) addNotice(build, index, parseErrorNotice(file.path, extracted.result.error));
   if (reused) {
     countEdges(counts, reused.file.imports);
-    build.files.push(reused.file);
-    build.memoFiles.set(file.path, reused);
+    build.outcomes[index] = { file: reused.file, memo: reused };
     return;
   }
-  const { imports, failed } = resolveImports(build, file.path, language, support, extracted.result.imports);
+  const { imports, failed } = resolveImports(
+    build,
+    index,
+    file.path,
+    language,
+    support,
+    extracted.result.imports,
+  );
   countEdges(counts, imports);
   const graphFile: GraphFile = { path: file.path, language, imports };
-  build.files.push(graphFile);
-  if (!failed) build.memoFiles.set(file.path, { extracted: extracted.result, file: graphFile });
+  build.outcomes[index] = {
+    file: graphFile,
+    memo: failed ? undefined : { extracted: extracted.result, file: graphFile },
+  };
+}
+
+function addNotice(build: Build, index: number, notice: Notice): void {
+  const notices = build.sourceNotices.get(index);
+  if (notices === undefined) build.sourceNotices.set(index, [notice]);
+  else notices.push(notice);
 }
 
 function parseErrorNotice(path: string, error: NonNullable<ExtractResult["error"]>): Notice {
@@ -406,6 +435,7 @@ function parseErrorNotice(path: string, error: NonNullable<ExtractResult["error"
  */
 function resolveImports(
   build: Build,
+  index: number,
   path: string,
   language: Language,
   support: LanguageSupport,
@@ -425,7 +455,7 @@ function resolveImports(
       resolved = resolver(path, raw);
     } catch (error) {
       failed = true;
-      build.notices.push({
+      addNotice(build, index, {
         file: path,
         line: raw.line,
         kind: "resolve-error",
@@ -517,7 +547,8 @@ interface SnapshotProjectFiles extends ProjectFiles {
 
 /** ProjectFiles over the whole snapshot (not only the selected files); text decoded lazily, once. */
 export function createProjectFiles(snapshotFiles: readonly SnapshotFile[]): SnapshotProjectFiles {
-  const byPath = new Map(snapshotFiles.map((file) => [file.path, file]));
+  const byPath = new Map<string, SnapshotFile>();
+  for (const file of snapshotFiles) byPath.set(file.path, file);
   const decoded = new Map<string, string | undefined>();
   const decoder = new TextDecoder("utf-8", { fatal: true });
   const decode = (file: SnapshotFile): string | undefined => {

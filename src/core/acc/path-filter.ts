@@ -40,6 +40,9 @@ export class PathFilter {
   private readonly pathPrefixes: string[] = [];
   /** Whether a folder (or a folder above it) matches; paths of one folder share the answer. */
   private readonly directoryMemo = new Map<string, boolean>();
+  /** The folder of the path tested last, and its answer: paths come folder by folder. */
+  private lastDirectory = "";
+  private lastDirectoryMatches = false;
   /** No pattern at all (an absent exclude): nothing matches. */
   private readonly none: boolean;
 
@@ -74,8 +77,17 @@ export class PathFilter {
   matches(path: string): boolean {
     if (this.none) return false; // e.g. no exclude: nothing to walk for every path
     const slash = path.lastIndexOf("/");
-    if (slash > 0 && this.directoryMatches(path.slice(0, slash))) return true;
+    if (slash > 0 && this.fileDirectoryMatches(path, slash)) return true;
     return this.entryMatches(slash < 0 ? path : path.slice(slash + 1), path, false);
+  }
+
+  /** directoryMatches of the folder of `path` (up to `slash`), without slicing it out for a run of one folder's paths. */
+  private fileDirectoryMatches(path: string, slash: number): boolean {
+    if (slash !== this.lastDirectory.length || !path.startsWith(this.lastDirectory)) {
+      this.lastDirectory = path.slice(0, slash);
+      this.lastDirectoryMatches = this.directoryMatches(this.lastDirectory);
+    }
+    return this.lastDirectoryMatches;
   }
 
   private directoryMatches(directory: string): boolean {
@@ -135,7 +147,16 @@ export interface SelectionOptions {
 /** Decides which snapshot paths are analysed: included (all when no include) and not excluded. */
 export function createPathSelector(options: SelectionOptions): (path: string) => boolean {
   const selection = new PathSelection(options, []);
-  return (path) => selection.selected(path);
+  // Callers ask about one path several times (the extraction pool: as listed, as read).
+  const verdicts = new Map<string, boolean>();
+  return (path) => {
+    let verdict = verdicts.get(path);
+    if (verdict === undefined) {
+      verdict = selection.selected(path);
+      verdicts.set(path, verdict);
+    }
+    return verdict;
+  };
 }
 
 /**

@@ -6,10 +6,24 @@
  * external packages are drawn as separate, dashed nodes.
  */
 import { kindsOf } from "../acc/kinds.ts";
-import type { ImportGraph } from "../acc/model.ts";
+import type { GraphFile, ImportGraph } from "../acc/model.ts";
 
-export function renderGraphJson(graph: ImportGraph): string {
-  const files = graph.files.map((file) => ({
+/**
+ * `files` may hold some files already rendered (renderGraphFileJson): `graph` renders each file
+ * as soon as it is resolved, while the extraction workers still run, not all at the end.
+ */
+export function renderGraphJson(graph: ImportGraph, rendered?: ReadonlyMap<GraphFile, string>): string {
+  if (graph.files.length === 0) return `${JSON.stringify({ files: [] }, null, 2)}\n`;
+  const parts = graph.files.map((file) => rendered?.get(file) ?? renderGraphFileJson(file));
+  return `{\n  "files": [\n    ${parts.join(",\n    ")}\n  ]\n}\n`;
+}
+
+/**
+ * One element of the `files` array of renderGraphJson, indented as it is there: what
+ * `JSON.stringify({ files }, null, 2)` writes for it.
+ */
+export function renderGraphFileJson(file: GraphFile): string {
+  const json = {
     path: file.path,
     language: file.language,
     imports: file.imports.map((imp) => ({
@@ -20,9 +34,14 @@ export function renderGraphJson(graph: ImportGraph): string {
       target: imp.target,
       external: imp.external,
     })),
-  }));
-  return `${JSON.stringify({ files }, null, 2)}\n`;
+  };
+  // Two levels down, as in the whole graph: `[\n  [\n    {…}\n  ]\n]` without its brackets.
+  const nested = JSON.stringify([[json]], null, 2);
+  return nested.slice(NESTING_OPEN.length, -NESTING_CLOSE.length);
 }
+
+const NESTING_OPEN = "[\n  [\n    ";
+const NESTING_CLOSE = "\n  ]\n]";
 
 interface Edges {
   readonly nodes: string[];

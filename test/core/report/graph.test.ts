@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { ImportGraph } from "../../../src/core/acc/model.ts";
-import { renderGraphDot, renderGraphJson, renderGraphMermaid } from "../../../src/core/report/graph.ts";
+import {
+  renderGraphDot,
+  renderGraphFileJson,
+  renderGraphJson,
+  renderGraphMermaid,
+} from "../../../src/core/report/graph.ts";
 
 const GRAPH: ImportGraph = {
   files: [
@@ -19,6 +24,17 @@ const GRAPH: ImportGraph = {
 };
 
 describe("graph formats", () => {
+  it("json is JSON.stringify's indented text, whether files were rendered one by one beforehand or not", () => {
+    const parsed = JSON.parse(renderGraphJson(GRAPH));
+    const expected = `${JSON.stringify(parsed, null, 2)}\n`;
+    expect(renderGraphJson(GRAPH)).toBe(expected);
+    const some = new Map([[GRAPH.files[1]!, renderGraphFileJson(GRAPH.files[1]!)]]);
+    expect(renderGraphJson(GRAPH, some)).toBe(expected);
+    const all = new Map(GRAPH.files.map((file) => [file, renderGraphFileJson(file)]));
+    expect(renderGraphJson(GRAPH, all)).toBe(expected);
+    expect(renderGraphJson({ files: [] })).toBe(`${JSON.stringify({ files: [] }, null, 2)}\n`);
+  });
+
   it("json is exactly the contract, with the import kinds rules filter on beside `kind`", () => {
     const parsed = JSON.parse(renderGraphJson(GRAPH));
     const kinds = [["static"], ["static", "type-only"], ["require"], ["dynamic"]];

@@ -37,8 +37,8 @@ export const EXPORT_CONDITIONS: ReadonlySet<string> = new Set([
  * must not land on a declaration file).
  */
 export function importConditions(typescript: boolean, require: boolean): ReadonlySet<string> {
-  const key = `${typescript ? "ts" : "js"}-${require ? "require" : "import"}`;
-  let conditions = CONDITION_SETS.get(key);
+  const index = (typescript ? 2 : 0) + (require ? 1 : 0);
+  let conditions = CONDITION_SETS[index];
   if (!conditions) {
     conditions = new Set([
       ...(typescript ? ["types"] : []),
@@ -46,12 +46,13 @@ export function importConditions(typescript: boolean, require: boolean): Readonl
       "node",
       "default",
     ]);
-    CONDITION_SETS.set(key, conditions);
+    CONDITION_SETS[index] = conditions;
   }
   return conditions;
 }
 
-const CONDITION_SETS = new Map<string, ReadonlySet<string>>();
+/** By (typescript, require) as bits: asked for every import, so no key to build. */
+const CONDITION_SETS: (ReadonlySet<string> | undefined)[] = [undefined, undefined, undefined, undefined];
 
 export function readManifest(project: ProjectFiles, dir: string): PackageManifest | undefined {
   const text = project.read(dir === "" ? "package.json" : `${dir}/package.json`);

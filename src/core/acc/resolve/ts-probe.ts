@@ -61,7 +61,7 @@ export class FileIndex {
 
   constructor(paths: readonly string[], has: (path: string) => boolean) {
     this.files = { has };
-    let previousDir: string | undefined;
+    let previousDir = "";
     for (const path of paths) {
       const stem = stemOf(path);
       if (stem !== undefined) {
@@ -72,10 +72,10 @@ export class FileIndex {
       }
       const slash = path.lastIndexOf("/");
       if (slash <= 0) continue;
-      const dir = path.slice(0, slash);
-      if (dir === previousDir) continue;
-      previousDir = dir;
-      this.addDirectory(dir);
+      // The folder of the previous path (paths come folder by folder): nothing to slice out.
+      if (slash === previousDir.length && path.startsWith(previousDir)) continue;
+      previousDir = path.slice(0, slash);
+      this.addDirectory(previousDir);
     }
   }
 

@@ -45,23 +45,23 @@ export const createTypeScriptResolver: ResolverFactory = (project) => {
   const engine = new TypeScriptResolution(project);
   let lastFile = "";
   let lastDir = "";
+  let typescript = false;
+  let commonjs = false;
   return (fromFile: string, raw: RawImport): readonly ResolvedImport[] => {
-    // Imports of one file are resolved one after the other: compute its directory once.
+    // Imports of one file are resolved one after the other: what depends on the file only
+    // (its directory, whether it is TypeScript or CommonJS) is computed once.
     if (fromFile !== lastFile) {
       lastFile = fromFile;
       lastDir = dirname(fromFile);
+      typescript = /\.[cm]?tsx?$/.test(fromFile);
+      commonjs = /\.c[jt]s$/.test(fromFile);
     }
-    const resolution = engine.resolve(lastDir, raw.specifier, conditionsFor(fromFile, raw.kind));
+    // The `exports` / `imports` conditions of the import, by importing file and kind.
+    const conditions = importConditions(typescript, commonjs || raw.kind === "require");
+    const resolution = engine.resolve(lastDir, raw.specifier, conditions);
     return [resolved(raw.specifier, raw.line, raw.kind, resolution)];
   };
 };
-
-/** The `exports` / `imports` conditions of an import (importConditions), by importing file and kind. */
-function conditionsFor(fromFile: string, kind: ImportKind): ReadonlySet<string> {
-  const typescript = /\.[cm]?tsx?$/.test(fromFile);
-  const commonjs = kind === "require" || /\.c[jt]s$/.test(fromFile);
-  return importConditions(typescript, commonjs);
-}
 
 function resolved(specifier: string, line: number, kind: ImportKind, resolution: Resolution): ResolvedImport {
   return { specifier, line, kind, target: resolution.target, external: resolution.external };
@@ -72,8 +72,11 @@ class TypeScriptResolution {
   private readonly files: FileIndex;
   private readonly manifests = new Map<string, PackageManifest | null>();
   private readonly nearestManifest = new Map<string, PackageManifest | null>();
-  /** Keyed by directory (relative and `#` specifiers) or by tsconfig (bare specifiers). */
-  private readonly cache = new Map<unknown, Map<string, Resolution>>();
+  /**
+   * Keyed by directory (relative and `#` specifiers) or by tsconfig (bare specifiers), then by
+   * conditions, then by specifier.
+   */
+  private readonly cache = new Map<unknown, Map<ReadonlySet<string>, Map<string, Resolution>>>();
   private readonly tsconfigs: TsConfigs;
   private packagesByName: Map<string, PackageManifest> | undefined;
   private readonly entryReader = { entryOf: (dir: string) => this.manifest(dir)?.entries[0] };
@@ -97,12 +100,16 @@ class TypeScriptResolution {
     }
     // Only `#` and workspace-package specifiers depend on the conditions; keying every
     // specifier by them keeps the cache simple (four condition sets at most).
-    const key = `${conditionsKey(conditions)}\u0000${specifier}`;
-    let result = perScope.get(key);
+    let perConditions = perScope.get(conditions);
+    if (perConditions === undefined) {
+      perConditions = new Map();
+      perScope.set(conditions, perConditions);
+    }
+    let result = perConditions.get(specifier);
     if (result === undefined) {
       this.conditions = conditions;
       result = this.compute(dir, specifier, 0);
-      perScope.set(key, result);
+      perConditions.set(specifier, result);
     }
     return result;
   }
@@ -231,17 +238,6 @@ class TypeScriptResolution {
     }
     return found ?? undefined;
   }
-}
-
-const conditionKeys = new WeakMap<ReadonlySet<string>, string>();
-
-function conditionsKey(conditions: ReadonlySet<string>): string {
-  let key = conditionKeys.get(conditions);
-  if (key === undefined) {
-    key = [...conditions].join(",");
-    conditionKeys.set(conditions, key);
-  }
-  return key;
 }
 
 function isDirectorySpecific(specifier: string): boolean {
