@@ -8,6 +8,7 @@
  */
 import type { parseSync } from "oxc-parser";
 import { oxcParser } from "./oxc-loader.ts";
+import { rawRecordParser } from "./oxc-raw.ts";
 
 /** Exported by oxc-parser's JavaScript but missing from its type declarations. */
 function experimentalGetLazyVisitor(): unknown {
@@ -189,6 +190,8 @@ export function parseLazy(path: string, source: string, lang: OxcLang, sourceTyp
     };
   }
   const options = { lang, sourceType, experimentalLazy: true };
+  const direct = rawRecordParser();
+  if (direct !== undefined) return direct.parse(path, source, options);
   const raw = oxcParser().parseSync(
     path,
     source,
