@@ -230,7 +230,10 @@ class ExtractionStream {
   private startWorkers(mostlyPython: boolean): void {
     const url = workerUrl();
     const count = mostlyPython ? Math.min(this.wanted, PYTHON_THREADS) : this.wanted;
-    const workerData: ExtractWorkerData = { compileCache: compileCacheDirectory() };
+    const workerData: ExtractWorkerData = {
+      compileCache: compileCacheDirectory(),
+      warmTypeScript: !mostlyPython,
+    };
     this.workers = Array.from({ length: count }, () => {
       // Loaded here, not imported: a run that starts no worker (a few files) skips it (~8 ms).
       const { Worker } = process.getBuiltinModule("node:worker_threads");
