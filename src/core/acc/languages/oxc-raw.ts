@@ -38,6 +38,8 @@ export interface RawParse {
   readonly module: OxcModuleRecord;
   readonly errors: readonly OxcError[];
   visit(handlers: object): void;
+  /** The spans of the comments (read on demand, before `dispose`). */
+  comments(): { start: number; end: number }[];
   dispose(): void;
 }
 
@@ -48,6 +50,7 @@ export interface RawRecordParser {
 /** Byte offsets and sizes, from constructors.js of RAW_LAYOUT_VERSION. */
 const DATA_POINTER_POS_32 = 536870890;
 const MODULE = 168; // RawTransferData.module (EcmaScriptModule)
+const COMMENTS = 144; // RawTransferData.comments (Vec<Comment>)
 const ERRORS = 272; // RawTransferData.errors (Vec<Error>)
 const STATIC_IMPORTS = 0;
 const STATIC_EXPORTS = 24;
@@ -59,6 +62,7 @@ const EXPORT_ENTRY_SIZE = 144; // start 0, end 4, moduleRequest (Option<NameSpan
 const DYNAMIC_IMPORT_SIZE = 16; // start 0, end 4
 const ERROR_SIZE = 80; // message 0, labels 16
 const ERROR_LABEL_SIZE = 24; // start 0, end 4
+const COMMENT_SIZE = 24; // start 0, end 4
 const NAME_SPAN_VALUE = 8; // NameSpan: start 0, end 4, value (Str) 8
 
 let loaded: RawRecordParser | null | undefined;
@@ -129,6 +133,10 @@ function parseRaw(
             token: TOKEN,
           };
           walkProgram(data, ast, getVisitorsArr(new Visitor(handlers)));
+        },
+        comments() {
+          if (buffered === null) throw new Error("the parse was disposed");
+          return reader.spans(data + COMMENTS, COMMENT_SIZE);
         },
         dispose,
       };
@@ -215,6 +223,14 @@ class Reader {
     for (let i = 0; i < count; i++, at += DYNAMIC_IMPORT_SIZE)
       dynamicImports.push({ start: this.i32(at), end: this.i32(at + 4) });
     return { staticImports, staticExports, dynamicImports };
+  }
+
+  /** A `Vec` of structs that start with a span. */
+  spans(pos: number, size: number): { start: number; end: number }[] {
+    const spans: { start: number; end: number }[] = [];
+    let [at, count] = this.vec(pos);
+    for (let i = 0; i < count; i++, at += size) spans.push({ start: this.i32(at), end: this.i32(at + 4) });
+    return spans;
   }
 
   errors(pos: number): OxcError[] {

@@ -27,6 +27,7 @@ import {
   type OxcModuleRecord,
   type OxcNode,
   type OxcSourceType,
+  type OxcSpan,
   parseLazy,
   visitEager,
 } from "./ts-oxc.ts";
@@ -160,8 +161,13 @@ function collectFromAst(
   }
   if (!mayCallRequire(source) && importCalls === 0 && parsed.module.dynamicImports.length === 0) return;
   const lazyFound: Found[] = [];
-  parsed.visit(importHandlers(lazyFound));
-  if (isTs && countImportCalls(lazyFound) < importCalls) {
+  const literals: OxcSpan[] | undefined = isTs && importCalls > 0 ? [] : undefined;
+  parsed.visit(importHandlers(lazyFound), literals && ((span) => literals.push(span)));
+  if (
+    isTs &&
+    countImportCalls(lazyFound) < importCalls &&
+    countImportCalls(lazyFound) < importCallCandidatesInCode(source, literals!, parsed.commentSpans())
+  ) {
     const eagerFound: Found[] = [];
     parsed.dispose();
     visitEager(path, source, lang, sourceType, importHandlers(eagerFound));
@@ -257,14 +263,42 @@ function literalText(node: OxcNode | undefined): string | undefined {
 /** Occurrences of `import` followed (after blanks) by "(" or by a comment. */
 function countImportCallCandidates(source: string): number {
   let count = 0;
+  forEachImportCallCandidate(source, () => count++);
+  return count;
+}
+
+function forEachImportCallCandidate(source: string, found: (index: number) => void): void {
   let index = source.indexOf("import");
   while (index !== -1) {
     let next = index + 6;
     while (next < source.length && isBlank(source.charCodeAt(next))) next++;
     const code = source.charCodeAt(next);
-    if (code === 0x28 /* ( */ || code === 0x2f /* / */) count++;
+    if (code === 0x28 /* ( */ || code === 0x2f /* / */) found(index);
     index = source.indexOf("import", next);
   }
+}
+
+/**
+ * The candidates outside comments and outside the string and template literal texts the walk
+ * met: an import call the lazy walk missed is code, so it is among them. Text that only
+ * mentions `import(` (JSDoc, generated code in a template) then skips the eager walk.
+ */
+function importCallCandidatesInCode(
+  source: string,
+  literals: readonly OxcSpan[],
+  comments: readonly OxcSpan[],
+): number {
+  const spans = [...literals, ...comments].sort((a, b) => a.start - b.start);
+  let count = 0;
+  let span = 0;
+  forEachImportCallCandidate(source, (index) => {
+    while (span < spans.length && spans[span]!.end <= index) span++;
+    // Spans do not overlap except nested literals, which lie inside the earlier one.
+    let inside = false;
+    for (let i = span; i < spans.length && spans[i]!.start <= index; i++)
+      if (index < spans[i]!.end) inside = true;
+    if (!inside) count++;
+  });
   return count;
 }
 

@@ -344,3 +344,27 @@ describe("extractTypeScript: failures never throw", () => {
     );
   });
 });
+
+describe("extractTypeScript: import( in text that is not code", () => {
+  it("ignores it in comments, strings and templates, and still finds the calls the lazy walk skips", () => {
+    const source = lines(
+      "/** @typedef {import('./in-comment').A} A */",
+      'const text = "import(\\"./in-string\\")";',
+      "const template = `/** @typedef {import('./in-template').B} B */ ${f(import(\"./in-substitution\"))}`;",
+      'const typed: import("./in-annotation").T = value;',
+    );
+    expect(extractTypeScript("src/x.ts", source)).toEqual({
+      imports: [
+        { specifier: "./in-substitution", line: 3, kind: "dynamic" },
+        { specifier: "./in-annotation", line: 4, kind: "type" },
+      ],
+    });
+  });
+
+  it("finds a type-position import( the lazy walk skips when text elsewhere only mentions one", () => {
+    const source = lines("// see import('./elsewhere')", 'const typed: import("./m").T = value;');
+    expect(extractTypeScript("src/x.ts", source).imports).toEqual([
+      { specifier: "./m", line: 2, kind: "type" },
+    ]);
+  });
+});
