@@ -167,9 +167,9 @@ class Reader {
     return this.int32[pos >> 2]!;
   }
 
-  /** A `Vec`: its first element's position and its length. */
-  private vec(pos: number): [number, number] {
-    return [this.i32(pos), this.i32(pos + 8)];
+  /** A `Vec` is its first element's position (at `pos`) and its length (at `pos + 8`). */
+  private length(pos: number): number {
+    return this.i32(pos + 8);
   }
 
   /** A `&str`: in an ASCII source a slice of the text, else decoded from the buffer (as oxc's constructStr). */
@@ -187,11 +187,12 @@ class Reader {
 
   module(pos: number): OxcModuleRecord {
     const staticImports: OxcStaticImport[] = [];
-    let [at, count] = this.vec(pos + STATIC_IMPORTS);
+    let at = this.i32(pos + STATIC_IMPORTS);
+    let count = this.length(pos + STATIC_IMPORTS);
     for (let i = 0; i < count; i++, at += STATIC_IMPORT_SIZE) {
       const entries: { isType: boolean }[] = [];
-      let [entry, entryCount] = this.vec(at + 32);
-      for (let j = 0; j < entryCount; j++, entry += IMPORT_ENTRY_SIZE)
+      const entryCount = this.length(at + 32);
+      for (let j = 0, entry = this.i32(at + 32); j < entryCount; j++, entry += IMPORT_ENTRY_SIZE)
         entries.push({ isType: this.buffer[entry + 88] === 1 });
       staticImports.push({
         start: this.i32(at),
@@ -201,11 +202,12 @@ class Reader {
       });
     }
     const staticExports: OxcStaticExport[] = [];
-    [at, count] = this.vec(pos + STATIC_EXPORTS);
+    at = this.i32(pos + STATIC_EXPORTS);
+    count = this.length(pos + STATIC_EXPORTS);
     for (let i = 0; i < count; i++, at += STATIC_EXPORT_SIZE) {
       const entries: OxcStaticExport["entries"][number][] = [];
-      let [entry, entryCount] = this.vec(at + 8);
-      for (let j = 0; j < entryCount; j++, entry += EXPORT_ENTRY_SIZE) {
+      const entryCount = this.length(at + 8);
+      for (let j = 0, entry = this.i32(at + 8); j < entryCount; j++, entry += EXPORT_ENTRY_SIZE) {
         const request = entry + 16;
         // None: a null string pointer (oxc's constructOptionNameSpan).
         const none = this.i32(request + 8) === 0 && this.i32(request + 12) === 0;
@@ -218,31 +220,23 @@ class Reader {
       }
       staticExports.push({ start: this.i32(at), end: this.i32(at + 4), entries });
     }
-    const dynamicImports: { start: number; end: number }[] = [];
-    [at, count] = this.vec(pos + DYNAMIC_IMPORTS);
-    for (let i = 0; i < count; i++, at += DYNAMIC_IMPORT_SIZE)
-      dynamicImports.push({ start: this.i32(at), end: this.i32(at + 4) });
+    const dynamicImports = this.spans(pos + DYNAMIC_IMPORTS, DYNAMIC_IMPORT_SIZE);
     return { staticImports, staticExports, dynamicImports };
   }
 
   /** A `Vec` of structs that start with a span. */
   spans(pos: number, size: number): { start: number; end: number }[] {
     const spans: { start: number; end: number }[] = [];
-    let [at, count] = this.vec(pos);
-    for (let i = 0; i < count; i++, at += size) spans.push({ start: this.i32(at), end: this.i32(at + 4) });
+    const count = this.length(pos);
+    for (let i = 0, at = this.i32(pos); i < count; i++, at += size) spans.push({ start: this.i32(at), end: this.i32(at + 4) });
     return spans;
   }
 
   errors(pos: number): OxcError[] {
     const errors: OxcError[] = [];
-    let [at, count] = this.vec(pos);
-    for (let i = 0; i < count; i++, at += ERROR_SIZE) {
-      const labels: { start: number; end: number }[] = [];
-      let [label, labelCount] = this.vec(at + 16);
-      for (let j = 0; j < labelCount; j++, label += ERROR_LABEL_SIZE)
-        labels.push({ start: this.i32(label), end: this.i32(label + 4) });
-      errors.push({ message: this.str(at), labels });
-    }
+    const count = this.length(pos);
+    for (let i = 0, at = this.i32(pos); i < count; i++, at += ERROR_SIZE)
+      errors.push({ message: this.str(at), labels: this.spans(at + 16, ERROR_LABEL_SIZE) });
     return errors;
   }
 }
