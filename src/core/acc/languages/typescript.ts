@@ -159,7 +159,8 @@ function collectFromAst(
     });
     return;
   }
-  if (!mayCallRequire(source) && importCalls === 0 && parsed.module.dynamicImports.length === 0) return;
+  const requireCalls = mayCallRequire(source) && !requireOnlyInText(source, lang, parsed);
+  if (!requireCalls && importCalls === 0 && parsed.module.dynamicImports.length === 0) return;
   const lazyFound: Found[] = [];
   const literals: OxcSpan[] | undefined = isTs && importCalls > 0 ? [] : undefined;
   parsed.visit(importHandlers(lazyFound), literals && ((span) => literals.push(span)));
@@ -321,6 +322,56 @@ function mayCallRequire(source: string): boolean {
 
 /** What may follow "require" in a call: white space (JavaScript's, Unicode included), then `(`, `/`, `<` or `?`. */
 const REQUIRE_CALL = /\s*[(/<?]/y;
+
+/**
+ * Whether every place `mayCallRequire` matched is, provably, not code: inside a comment (the
+ * parser's) or inside a one-line string literal. Then no walk is needed for `require` calls.
+ * Only for TypeScript without JSX (JSX text may hold quotes) and without escapes.
+ */
+function requireOnlyInText(source: string, lang: OxcLang, parsed: LazyParse): boolean {
+  if ((lang !== "ts" && lang !== "dts") || source.includes("\\u")) return false;
+  let comments: readonly OxcSpan[] | undefined;
+  let continued: number | undefined;
+  for (let index = source.indexOf("require"); index !== -1; index = source.indexOf("require", index + 7)) {
+    REQUIRE_CALL.lastIndex = index + 7;
+    if (!REQUIRE_CALL.test(source)) continue;
+    comments ??= parsed.commentSpans();
+    if (comments.some((comment) => comment.start <= index && index < comment.end)) continue;
+    continued ??= firstIndexOf(source, LINE_CONTINUATION);
+    if (!inOneLineString(source, index, continued)) return false;
+  }
+  return true;
+}
+
+/** A backslash before a line terminator: a string literal that goes on on the next line. */
+const LINE_CONTINUATION = /\\[\n\r\u2028\u2029]/;
+
+function firstIndexOf(source: string, pattern: RegExp): number {
+  const found = pattern.exec(source);
+  return found === null ? source.length : found.index;
+}
+
+/**
+ * Whether `at` is inside a '…' or "…" literal opened earlier on its line. Provable only when
+ * the line starts in code: no template literal and no continued string before `at` (a block
+ * comment that spans the line start ends with a "/" before `at`), and no "/" outside strings
+ * between the line start and `at` (a comment or a regular expression could hold a quote).
+ */
+function inOneLineString(source: string, at: number, continued: number): boolean {
+  const backtick = source.indexOf("`");
+  if ((backtick !== -1 && backtick < at) || continued < at) return false;
+  const lineStart = Math.max(source.lastIndexOf("\n", at - 1), source.lastIndexOf("\r", at - 1)) + 1;
+  let quote = 0;
+  for (let i = lineStart; i < at; i++) {
+    const code = source.charCodeAt(i);
+    if (quote !== 0) {
+      if (code === 0x5c /* \\ */) i++;
+      else if (code === quote) quote = 0;
+    } else if (code === 0x2f /* / */) return false;
+    else if (code === 0x22 /* " */ || code === 0x27 /* ' */) quote = code;
+  }
+  return quote !== 0;
+}
 
 function isBlank(code: number): boolean {
   return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
