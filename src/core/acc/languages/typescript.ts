@@ -154,7 +154,7 @@ function collectFromAst(
     // space, which V8 answers with a full memory-reducing GC).
     parsed.dispose();
     visitEager(path, source, lang, sourceType, {
-      ...importHandlers(found),
+      ...importHandlers(found, source),
       ...nestedDeclarationHandlers(found, topLevel),
     });
     return;
@@ -163,7 +163,7 @@ function collectFromAst(
   if (!requireCalls && importCalls === 0 && parsed.module.dynamicImports.length === 0) return;
   const lazyFound: Found[] = [];
   const literals: OxcSpan[] | undefined = isTs && importCalls > 0 ? [] : undefined;
-  parsed.visit(importHandlers(lazyFound), literals && ((span) => literals.push(span)));
+  parsed.visit(importHandlers(lazyFound, source), literals && ((span) => literals.push(span)));
   if (
     isTs &&
     countImportCalls(lazyFound) < importCalls &&
@@ -171,7 +171,7 @@ function collectFromAst(
   ) {
     const eagerFound: Found[] = [];
     parsed.dispose();
-    visitEager(path, source, lang, sourceType, importHandlers(eagerFound));
+    visitEager(path, source, lang, sourceType, importHandlers(eagerFound, source));
     found.push(...eagerFound);
     return;
   }
@@ -218,9 +218,13 @@ function countImportCalls(found: readonly Found[]): number {
   return count;
 }
 
-function importHandlers(found: Found[]): ImportVisitorHandlers {
+function importHandlers(found: Found[], source: string): ImportVisitorHandlers {
+  // A call starts with its callee: unless an escape may spell it, `require` starts with its "r".
+  // Other calls are dismissed without reading their callee (each read builds a lazy node).
+  const escapes = source.includes("\\u");
   return {
     CallExpression(node) {
+      if (!escapes && source.charCodeAt(node.start) !== 0x72 /* r */) return;
       const callee = node.callee;
       if (callee === undefined || callee.name !== "require") return;
       if (callee.type !== "Identifier" && callee.type !== "IdentifierReference") return;
