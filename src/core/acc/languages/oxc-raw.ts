@@ -228,7 +228,8 @@ class Reader {
   spans(pos: number, size: number): { start: number; end: number }[] {
     const spans: { start: number; end: number }[] = [];
     const count = this.length(pos);
-    for (let i = 0, at = this.i32(pos); i < count; i++, at += size) spans.push({ start: this.i32(at), end: this.i32(at + 4) });
+    for (let i = 0, at = this.i32(pos); i < count; i++, at += size)
+      spans.push({ start: this.i32(at), end: this.i32(at + 4) });
     return spans;
   }
 

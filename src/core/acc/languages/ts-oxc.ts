@@ -178,12 +178,18 @@ interface RawStandardResult {
 }
 
 /** Lazy nodes: `StringLiteral` and `TemplateElement` (oxc's names). */
-function withLazyLiterals(handlers: ImportVisitorHandlers, literal: ((span: OxcSpan) => void) | undefined): object {
+function withLazyLiterals(
+  handlers: ImportVisitorHandlers,
+  literal: ((span: OxcSpan) => void) | undefined,
+): object {
   return literal === undefined ? handlers : { ...handlers, StringLiteral: literal, TemplateElement: literal };
 }
 
 /** ESTree nodes: a string `Literal` and `TemplateElement`. */
-function withEstreeLiterals(handlers: ImportVisitorHandlers, literal: ((span: OxcSpan) => void) | undefined): object {
+function withEstreeLiterals(
+  handlers: ImportVisitorHandlers,
+  literal: ((span: OxcSpan) => void) | undefined,
+): object {
   if (literal === undefined) return handlers;
   return {
     ...handlers,

@@ -103,7 +103,9 @@ function official(path: string, source: string): Parsed {
 describe("oxc-raw: the module record read from oxc's transfer buffer", () => {
   it("is read for the installed oxc-parser (its layout is the one the offsets describe)", () => {
     const require = createRequire(import.meta.url);
-    const { version } = require(require.resolve("oxc-parser").replace(/src-js\/index\.js$/, "package.json")) as {
+    const { version } = require(
+      require.resolve("oxc-parser").replace(/src-js\/index\.js$/, "package.json"),
+    ) as {
       version: string;
     };
     // On another version the reader steps aside (slower, same results): re-derive the offsets
