@@ -317,11 +317,26 @@ function mayCallRequire(source: string): boolean {
   if (index === -1) return false;
   if (source.includes("\\u")) return true;
   while (index !== -1) {
-    REQUIRE_CALL.lastIndex = index + 7;
-    if (REQUIRE_CALL.test(source)) return true;
+    if (requireCallAt(source, index)) return true;
     index = source.indexOf("require", index + 7);
   }
   return false;
+}
+
+/** Whether "require" at `index` is followed as in a call (REQUIRE_CALL). */
+function requireCallAt(source: string, index: number): boolean {
+  // Most are words that go on ("required", "requireAll"): no regex for those.
+  const next = source.charCodeAt(index + 7);
+  if (
+    (next >= 0x61 && next <= 0x7a) ||
+    (next >= 0x41 && next <= 0x5a) ||
+    (next >= 0x30 && next <= 0x39) ||
+    next === 0x5f ||
+    next === 0x24
+  )
+    return false;
+  REQUIRE_CALL.lastIndex = index + 7;
+  return REQUIRE_CALL.test(source);
 }
 
 /** What may follow "require" in a call: white space (JavaScript's, Unicode included), then `(`, `/`, `<` or `?`. */
@@ -337,8 +352,7 @@ function requireOnlyInText(source: string, lang: OxcLang, parsed: LazyParse): bo
   let comments: readonly OxcSpan[] | undefined;
   let continued: number | undefined;
   for (let index = source.indexOf("require"); index !== -1; index = source.indexOf("require", index + 7)) {
-    REQUIRE_CALL.lastIndex = index + 7;
-    if (!REQUIRE_CALL.test(source)) continue;
+    if (!requireCallAt(source, index)) continue;
     comments ??= parsed.commentSpans();
     if (comments.some((comment) => comment.start <= index && index < comment.end)) continue;
     continued ??= firstIndexOf(source, LINE_CONTINUATION);
