@@ -8,6 +8,7 @@
  */
 import type { parseSync } from "oxc-parser";
 import { oxcParser } from "./oxc-loader.ts";
+import { rawRecordParser } from "./oxc-raw.ts";
 
 /** Exported by oxc-parser's JavaScript but missing from its type declarations. */
 function experimentalGetLazyVisitor(): unknown {
@@ -85,8 +86,13 @@ export interface ImportVisitorHandlers {
 export interface LazyParse {
   readonly module: OxcModuleRecord;
   readonly errors: readonly OxcError[];
-  /** Walks the whole program with the handlers. */
-  visit(handlers: ImportVisitorHandlers): void;
+  /**
+   * Walks the whole program with the handlers; `literal`, if given, gets the span of every
+   * string literal and template literal text the walk meets (not necessarily all of them).
+   */
+  visit(handlers: ImportVisitorHandlers, literal?: (span: OxcSpan) => void): void;
+  /** The spans of the comments. Read it before `dispose`. */
+  commentSpans(): readonly OxcSpan[];
   /**
    * Returns the transfer buffer to oxc's pool; the result must not be used afterwards. Calling
    * it again does nothing.
@@ -97,6 +103,7 @@ export interface LazyParse {
 interface RawLazyResult {
   module: OxcModuleRecord;
   errors: readonly OxcError[];
+  comments: readonly OxcSpan[];
   visit(visitor: unknown): void;
   dispose(): void;
 }
@@ -167,6 +174,30 @@ interface RawStandardResult {
   program: unknown;
   module: OxcModuleRecord;
   errors: OxcError[];
+  comments: OxcSpan[];
+}
+
+/** Lazy nodes: `StringLiteral` and `TemplateElement` (oxc's names). */
+function withLazyLiterals(
+  handlers: ImportVisitorHandlers,
+  literal: ((span: OxcSpan) => void) | undefined,
+): object {
+  return literal === undefined ? handlers : { ...handlers, StringLiteral: literal, TemplateElement: literal };
+}
+
+/** ESTree nodes: a string `Literal` and `TemplateElement`. */
+function withEstreeLiterals(
+  handlers: ImportVisitorHandlers,
+  literal: ((span: OxcSpan) => void) | undefined,
+): object {
+  if (literal === undefined) return handlers;
+  return {
+    ...handlers,
+    Literal: (node: OxcNode) => {
+      if (typeof node.value === "string") literal(node);
+    },
+    TemplateElement: literal,
+  };
 }
 
 function parseStandard(path: string, source: string, lang: OxcLang, sourceType: OxcSourceType) {
@@ -181,14 +212,28 @@ export function parseLazy(path: string, source: string, lang: OxcLang, sourceTyp
     return {
       module: standard.module,
       errors: standard.errors,
-      visit(handlers) {
-        const visitor = new (oxcParser().Visitor)(handlers as unknown as VisitorHandlers);
+      visit(handlers, literal) {
+        const visitor = new (oxcParser().Visitor)(
+          withEstreeLiterals(handlers, literal) as unknown as VisitorHandlers,
+        );
         visitor.visit(standard.program as VisitedProgram);
       },
+      commentSpans: () => standard.comments,
       dispose() {},
     };
   }
   const options = { lang, sourceType, experimentalLazy: true };
+  const direct = rawRecordParser();
+  if (direct !== undefined) {
+    const parse = direct.parse(path, source, options);
+    return {
+      module: parse.module,
+      errors: parse.errors,
+      visit: (handlers, literal) => parse.visit(withLazyLiterals(handlers, literal)),
+      commentSpans: () => parse.comments(),
+      dispose: () => parse.dispose(),
+    };
+  }
   const raw = oxcParser().parseSync(
     path,
     source,
@@ -198,9 +243,10 @@ export function parseLazy(path: string, source: string, lang: OxcLang, sourceTyp
   return {
     module: raw.module,
     errors: raw.errors,
-    visit(handlers) {
-      raw.visit(new (lazyVisitor())(handlers));
+    visit(handlers, literal) {
+      raw.visit(new (lazyVisitor())(withLazyLiterals(handlers, literal) as ImportVisitorHandlers));
     },
+    commentSpans: () => Array.from(raw.comments, ({ start, end }) => ({ start, end })),
     dispose() {
       if (disposed) return;
       disposed = true;

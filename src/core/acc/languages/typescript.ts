@@ -27,6 +27,7 @@ import {
   type OxcModuleRecord,
   type OxcNode,
   type OxcSourceType,
+  type OxcSpan,
   parseLazy,
   visitEager,
 } from "./ts-oxc.ts";
@@ -153,18 +154,24 @@ function collectFromAst(
     // space, which V8 answers with a full memory-reducing GC).
     parsed.dispose();
     visitEager(path, source, lang, sourceType, {
-      ...importHandlers(found),
+      ...importHandlers(found, source),
       ...nestedDeclarationHandlers(found, topLevel),
     });
     return;
   }
-  if (!mayCallRequire(source) && importCalls === 0 && parsed.module.dynamicImports.length === 0) return;
+  const requireCalls = mayCallRequire(source) && !requireOnlyInText(source, lang, parsed);
+  if (!requireCalls && importCalls === 0 && parsed.module.dynamicImports.length === 0) return;
   const lazyFound: Found[] = [];
-  parsed.visit(importHandlers(lazyFound));
-  if (isTs && countImportCalls(lazyFound) < importCalls) {
+  const literals: OxcSpan[] | undefined = isTs && importCalls > 0 ? [] : undefined;
+  parsed.visit(importHandlers(lazyFound, source), literals && ((span) => literals.push(span)));
+  if (
+    isTs &&
+    countImportCalls(lazyFound) < importCalls &&
+    countImportCalls(lazyFound) < importCallCandidatesInCode(source, literals!, parsed.commentSpans())
+  ) {
     const eagerFound: Found[] = [];
     parsed.dispose();
-    visitEager(path, source, lang, sourceType, importHandlers(eagerFound));
+    visitEager(path, source, lang, sourceType, importHandlers(eagerFound, source));
     found.push(...eagerFound);
     return;
   }
@@ -211,9 +218,13 @@ function countImportCalls(found: readonly Found[]): number {
   return count;
 }
 
-function importHandlers(found: Found[]): ImportVisitorHandlers {
+function importHandlers(found: Found[], source: string): ImportVisitorHandlers {
+  // A call starts with its callee: unless an escape may spell it, `require` starts with its "r".
+  // Other calls are dismissed without reading their callee (each read builds a lazy node).
+  const escapes = source.includes("\\u");
   return {
     CallExpression(node) {
+      if (!escapes && source.charCodeAt(node.start) !== 0x72 /* r */) return;
       const callee = node.callee;
       if (callee === undefined || callee.name !== "require") return;
       if (callee.type !== "Identifier" && callee.type !== "IdentifierReference") return;
@@ -257,14 +268,42 @@ function literalText(node: OxcNode | undefined): string | undefined {
 /** Occurrences of `import` followed (after blanks) by "(" or by a comment. */
 function countImportCallCandidates(source: string): number {
   let count = 0;
+  forEachImportCallCandidate(source, () => count++);
+  return count;
+}
+
+function forEachImportCallCandidate(source: string, found: (index: number) => void): void {
   let index = source.indexOf("import");
   while (index !== -1) {
     let next = index + 6;
     while (next < source.length && isBlank(source.charCodeAt(next))) next++;
     const code = source.charCodeAt(next);
-    if (code === 0x28 /* ( */ || code === 0x2f /* / */) count++;
+    if (code === 0x28 /* ( */ || code === 0x2f /* / */) found(index);
     index = source.indexOf("import", next);
   }
+}
+
+/**
+ * The candidates outside comments and outside the string and template literal texts the walk
+ * met: an import call the lazy walk missed is code, so it is among them. Text that only
+ * mentions `import(` (JSDoc, generated code in a template) then skips the eager walk.
+ */
+function importCallCandidatesInCode(
+  source: string,
+  literals: readonly OxcSpan[],
+  comments: readonly OxcSpan[],
+): number {
+  const spans = [...literals, ...comments].sort((a, b) => a.start - b.start);
+  let count = 0;
+  let span = 0;
+  forEachImportCallCandidate(source, (index) => {
+    while (span < spans.length && spans[span]!.end <= index) span++;
+    // Spans do not overlap except nested literals, which lie inside the earlier one.
+    let inside = false;
+    for (let i = span; i < spans.length && spans[i]!.start <= index; i++)
+      if (index < spans[i]!.end) inside = true;
+    if (!inside) count++;
+  });
   return count;
 }
 
@@ -278,15 +317,79 @@ function mayCallRequire(source: string): boolean {
   if (index === -1) return false;
   if (source.includes("\\u")) return true;
   while (index !== -1) {
-    REQUIRE_CALL.lastIndex = index + 7;
-    if (REQUIRE_CALL.test(source)) return true;
+    if (requireCallAt(source, index)) return true;
     index = source.indexOf("require", index + 7);
   }
   return false;
 }
 
+/** Whether "require" at `index` is followed as in a call (REQUIRE_CALL). */
+function requireCallAt(source: string, index: number): boolean {
+  // Most are words that go on ("required", "requireAll"): no regex for those.
+  const next = source.charCodeAt(index + 7);
+  if (
+    (next >= 0x61 && next <= 0x7a) ||
+    (next >= 0x41 && next <= 0x5a) ||
+    (next >= 0x30 && next <= 0x39) ||
+    next === 0x5f ||
+    next === 0x24
+  )
+    return false;
+  REQUIRE_CALL.lastIndex = index + 7;
+  return REQUIRE_CALL.test(source);
+}
+
 /** What may follow "require" in a call: white space (JavaScript's, Unicode included), then `(`, `/`, `<` or `?`. */
 const REQUIRE_CALL = /\s*[(/<?]/y;
+
+/**
+ * Whether every place `mayCallRequire` matched is, provably, not code: inside a comment (the
+ * parser's) or inside a one-line string literal. Then no walk is needed for `require` calls.
+ * Only for TypeScript without JSX (JSX text may hold quotes) and without escapes.
+ */
+function requireOnlyInText(source: string, lang: OxcLang, parsed: LazyParse): boolean {
+  if ((lang !== "ts" && lang !== "dts") || source.includes("\\u")) return false;
+  let comments: readonly OxcSpan[] | undefined;
+  let continued: number | undefined;
+  for (let index = source.indexOf("require"); index !== -1; index = source.indexOf("require", index + 7)) {
+    if (!requireCallAt(source, index)) continue;
+    comments ??= parsed.commentSpans();
+    if (comments.some((comment) => comment.start <= index && index < comment.end)) continue;
+    continued ??= firstIndexOf(source, LINE_CONTINUATION);
+    if (!inOneLineString(source, index, continued)) return false;
+  }
+  return true;
+}
+
+/** A backslash before a line terminator: a string literal that goes on on the next line. */
+const LINE_CONTINUATION = /\\[\n\r\u2028\u2029]/;
+
+function firstIndexOf(source: string, pattern: RegExp): number {
+  const found = pattern.exec(source);
+  return found === null ? source.length : found.index;
+}
+
+/**
+ * Whether `at` is inside a '…' or "…" literal opened earlier on its line. Provable only when
+ * the line starts in code: no template literal and no continued string before `at` (a block
+ * comment that spans the line start ends with a "/" before `at`), and no "/" outside strings
+ * between the line start and `at` (a comment or a regular expression could hold a quote).
+ */
+function inOneLineString(source: string, at: number, continued: number): boolean {
+  const backtick = source.indexOf("`");
+  if ((backtick !== -1 && backtick < at) || continued < at) return false;
+  const lineStart = Math.max(source.lastIndexOf("\n", at - 1), source.lastIndexOf("\r", at - 1)) + 1;
+  let quote = 0;
+  for (let i = lineStart; i < at; i++) {
+    const code = source.charCodeAt(i);
+    if (quote !== 0) {
+      if (code === 0x5c /* \\ */) i++;
+      else if (code === quote) quote = 0;
+    } else if (code === 0x2f /* / */) return false;
+    else if (code === 0x22 /* " */ || code === 0x27 /* ' */) quote = code;
+  }
+  return quote !== 0;
+}
 
 function isBlank(code: number): boolean {
   return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;

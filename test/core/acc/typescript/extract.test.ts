@@ -344,3 +344,53 @@ describe("extractTypeScript: failures never throw", () => {
     );
   });
 });
+
+describe("extractTypeScript: import( in text that is not code", () => {
+  it("ignores it in comments, strings and templates, and still finds the calls the lazy walk skips", () => {
+    const source = lines(
+      "/** @typedef {import('./in-comment').A} A */",
+      'const text = "import(\\"./in-string\\")";',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the source holds a template
+      "const template = `/** @typedef {import('./in-template').B} B */ ${f(import(\"./in-substitution\"))}`;",
+      'const typed: import("./in-annotation").T = value;',
+    );
+    expect(extractTypeScript("src/x.ts", source)).toEqual({
+      imports: [
+        { specifier: "./in-substitution", line: 3, kind: "dynamic" },
+        { specifier: "./in-annotation", line: 4, kind: "type" },
+      ],
+    });
+  });
+
+  it("finds a type-position import( the lazy walk skips when text elsewhere only mentions one", () => {
+    const source = lines("// see import('./elsewhere')", 'const typed: import("./m").T = value;');
+    expect(extractTypeScript("src/x.ts", source).imports).toEqual([
+      { specifier: "./m", line: 2, kind: "type" },
+    ]);
+  });
+});
+
+describe("extractTypeScript: require( in text that is not code", () => {
+  // The walk is skipped only when every candidate is provably in a comment or a one-line string.
+  it.each([
+    ["a.ts", 'const r = /"/; const a = require("./a");', ["./a"]],
+    ["b.ts", 'const s = "it\'s"; require("./b");', ["./b"]],
+    ["c.ts", "const t = `x`; const u = \"require('./c')\";", []],
+    ["d.ts", "const v = \"a\\\nrequire('./d')\";", []],
+    ["e.ts", 'const x = \'require("./e")\'; const y = require("./f");', ["./f"]],
+    ["g.tsx", 'const el = <div>it\'s</div>; const a = require("./g");', ["./g"]],
+    ["h.ts", '/* it\'s */ const h = require("./h");', ["./h"]],
+    ["i.ts", 'const s = "don\\"t"; const i = require("./i");', ["./i"]],
+    ["j.ts", "const s = 'a\\\\'; const j = require('./j');", ["./j"]],
+    [
+      "k.ts",
+      '// require("./not")\nconst k = "require(\'./not-either\')";\nconst real = require("./k");',
+      ["./k"],
+    ],
+    ["l.ts", 'const l = "x" + require("./l") + "y";', ["./l"]],
+    ["m.ts", 'const m = "require(\'./not\')"; /*\n*/ const real = require("./m");', ["./m"]],
+    ["n.ts", "if (name === \"require('./fake')\") total -= 1;", []],
+  ])("%s", (path, source, specifiers) => {
+    expect(extractTypeScript(path, source).imports.map((item) => item.specifier)).toEqual(specifiers);
+  });
+});
