@@ -39,6 +39,8 @@ export class TurnTakingPGlite extends PGlite {
 
   /** Waits for the statements and transactions asked for before it, as PGlite's own close does. */
   override async close(): Promise<void> {
+    // As PGlite's own close: the statements asked for before it, also waiting for the start, go first.
+    await this._checkReady();
     await this.#acquire(false);
     try {
       await super.close();
