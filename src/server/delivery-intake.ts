@@ -15,6 +15,7 @@ import type { PgBoss } from "pg-boss";
 import { enqueueDeliveries, enqueueDelivery } from "../jobs/queue.ts";
 import { type Db, inTransaction, type Tx } from "../store/db.ts";
 import { compressPayload, type DeliveryRecord, recordDeliveries } from "../store/deliveries.ts";
+import { urgently } from "../store/pglite-turns.ts";
 
 export type IntakeOutcome = { recorded: false } | { recorded: true; jobId: string };
 
@@ -72,7 +73,7 @@ export class DeliveryIntake {
       while ((await nextTurn()) && this.#waiting.length > 0) {
         const batch = this.#waiting.splice(0, INTAKE_BATCH);
         try {
-          settle(batch, await inTransaction(this.#db, (trx) => this.#write(trx, batch)));
+          settle(batch, await this.#transaction(batch));
         } catch (error) {
           // Only a row the database refused is worth trying alone; a lost connection or a database
           // that is down would fail each one again, one timeout after another.
@@ -88,11 +89,16 @@ export class DeliveryIntake {
   async #oneByOne(batch: readonly Waiting[]): Promise<void> {
     for (const waiting of batch) {
       try {
-        settle([waiting], await inTransaction(this.#db, (trx) => this.#write(trx, [waiting])));
+        settle([waiting], await this.#transaction([waiting]));
       } catch (error) {
         waiting.reject(error);
       }
     }
+  }
+
+  /** A sender waits for it: on the embedded database it goes ahead of the jobs' statements. */
+  #transaction(batch: readonly Waiting[]): Promise<Array<string | undefined>> {
+    return urgently(() => inTransaction(this.#db, (trx) => this.#write(trx, batch)));
   }
 
   /** The job id of each delivery of the batch that is new; undefined for a redelivery. */

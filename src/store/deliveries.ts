@@ -1,10 +1,10 @@
 /**
  * Webhook deliveries, keyed by GitHub's X-GitHub-Delivery id. The payload is stored as the
- * zlib-compressed JSON body (migration 0007), compressed and decompressed on libuv's thread pool:
- * neither the database nor the thread that answers webhooks spends time on it.
+ * zlib-compressed JSON body (migration 0007); large ones are compressed and decompressed on libuv's
+ * thread pool, so the thread that answers webhooks never spends long on one.
  */
 import { promisify } from "node:util";
-import { deflate, inflate, constants as zlib } from "node:zlib";
+import { deflate, deflateSync, inflate, constants as zlib } from "node:zlib";
 import type { Kysely, Transaction } from "kysely";
 import type { Database, Delivery } from "./schema.ts";
 
@@ -29,10 +29,20 @@ export interface DeliveryRecord {
   compressed?: Uint8Array | undefined;
 }
 
+/**
+ * Bodies up to this size are compressed on the calling thread. Sending one to the thread pool
+ * cost that thread more than compressing it (a 30 KB webhook: 0.07 ms of stream set-up against
+ * 0.05 ms for deflateSync), and on a busy machine the woken pool thread took the core from it.
+ */
+export const COMPRESS_INLINE_BYTES = 256 * 1024;
+
 /** The stored form of a delivery's payload: zlib of its body, or of JSON.stringify(payload). */
 export function compressPayload(delivery: DeliveryRecord): Promise<Uint8Array> {
   if (delivery.compressed) return Promise.resolve(delivery.compressed);
-  return deflateAsync(delivery.body ?? JSON.stringify(delivery.payload), { level: zlib.Z_BEST_SPEED });
+  const input = delivery.body ?? JSON.stringify(delivery.payload);
+  const options = { level: zlib.Z_BEST_SPEED };
+  if (Buffer.byteLength(input) <= COMPRESS_INLINE_BYTES) return Promise.resolve(deflateSync(input, options));
+  return deflateAsync(input, options);
 }
 
 /** A recorded delivery, its payload decompressed and parsed (whichever column holds it). */
