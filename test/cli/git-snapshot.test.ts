@@ -10,7 +10,7 @@ import {
   resolveCommit,
   workingTreeSnapshot,
 } from "../../src/cli/git-snapshot.ts";
-import { StatCache } from "../../src/cli/stat-cache.ts";
+import { EMPTY_STAT_TABLE, StatCache } from "../../src/cli/stat-cache.ts";
 import { GitRepo } from "../harness/git-repo.ts";
 import { writeFiles } from "./worktree.ts";
 
@@ -167,7 +167,7 @@ describe("git snapshots of a local checkout", () => {
       rmSync(join(other.dir, "gone.ts"));
       symlinkSync("missing.ts", join(other.dir, "dangling.ts"));
       const fast = await workingTreeSnapshot(other.dir);
-      const stated = await workingTreeSnapshot(other.dir, new StatCache(new Map()));
+      const stated = await workingTreeSnapshot(other.dir, new StatCache(EMPTY_STAT_TABLE));
       const summary = (snapshot: typeof fast) => ({
         files: snapshot.files.map((f) => [f.path, f.blobSha, f.content.byteLength]),
         skipped: snapshot.skipped,
