@@ -115,12 +115,10 @@ export class EmbeddedMaintenance {
 
   async #runOnce(): Promise<void> {
     try {
-      const run = await vacuumEmbedded(this.#pglite);
-      if (run.tables.length > 0) {
-        const { deadTuples, durationMs } = run;
-        this.#log.info({ tables: run.tables.length, deadTuples, durationMs }, "embedded database vacuumed");
-      }
-      else this.#log.debug({ durationMs: run.durationMs }, "embedded database: nothing to vacuum");
+      const { tables, deadTuples, durationMs } = await vacuumEmbedded(this.#pglite);
+      const message =
+        tables.length > 0 ? "embedded database vacuumed" : "embedded database: nothing to vacuum";
+      this.#log.info({ tables: tables.length, deadTuples, durationMs }, message);
     } catch (error) {
       this.#log.warn({ err: error }, "could not vacuum the embedded database; the next period tries again");
     }
