@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
+import { EMBEDDED_VACUUM_INTERVAL_MS } from "../store/embedded-maintenance.ts";
 
 const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
 
@@ -53,6 +54,7 @@ const EnvSchema = z.object({
   ),
   MAESTRO_DATA_DIR: optionalText,
   MAESTRO_WORKERS: optionalText.pipe(integerText(0, 64).optional()),
+  MAESTRO_EMBEDDED_VACUUM_MS: optionalText.pipe(integerText(0, 86_400_000).optional()),
   MAESTRO_QUEUE_SCHEMA: optionalText.pipe(
     z
       .string()
@@ -107,6 +109,8 @@ export interface AppEnv {
   githubHost: string;
   databaseUrl: string | undefined;
   dataDir: string;
+  /** Period of the embedded database's VACUUM (ANALYZE) (embedded-maintenance.ts); 0: never. */
+  embeddedVacuumMs: number;
   /** Concurrent in-process job workers; 0 runs no worker in the app process. */
   workers: number;
   queueSchema: string;
@@ -189,6 +193,7 @@ export function loadEnv(source: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     githubHost: env.GHE_HOST ?? "github.com",
     databaseUrl: env.DATABASE_URL,
     dataDir: resolve(cwd, env.MAESTRO_DATA_DIR ?? ".data"),
+    embeddedVacuumMs: env.MAESTRO_EMBEDDED_VACUUM_MS ?? EMBEDDED_VACUUM_INTERVAL_MS,
     workers: env.MAESTRO_WORKERS ?? 2,
     queueSchema: env.MAESTRO_QUEUE_SCHEMA ?? "pgboss",
     port: env.PORT ?? 3000,

@@ -13,6 +13,7 @@ import { HandlerRegistry, registerDefaultHandlers } from "../jobs/handlers.ts";
 import { DELIVERY_QUEUE, startQueue } from "../jobs/queue.ts";
 import { startWorkers, wakeWorkers } from "../jobs/worker.ts";
 import { openStore, type Store } from "../store/connect.ts";
+import { EmbeddedMaintenance } from "../store/embedded-maintenance.ts";
 import { migrateIfAllowed } from "../store/migrate.ts";
 import { inSpan, SpanKind } from "../telemetry/spans.ts";
 import { startTracing, type Tracing } from "../telemetry/tracing.ts";
@@ -84,6 +85,11 @@ export async function startApp(env: AppEnv, options: StartOptions = {}): Promise
   // The deliveries' audit rows, appended off the webhook's answer (and, at start, what a crash left).
   const deliveryAudit = new DeliveryAuditAppender(store.db, log, options.deliveryAudit);
   deliveryAudit.start();
+  // PGlite has no autovacuum; PostgreSQL vacuums itself.
+  const maintenance = store.pglite
+    ? new EmbeddedMaintenance(store.pglite, log, { intervalMs: env.embeddedVacuumMs })
+    : undefined;
+  maintenance?.start();
   // 2. The queue, watched for /readyz.
   const boss = options.boss ?? (await startQueue(store, { schema: env.queueSchema }));
   const queue = watchQueue(boss, log);
@@ -123,6 +129,7 @@ export async function startApp(env: AppEnv, options: StartOptions = {}): Promise
       workerId,
       anchorLog,
       deliveryAudit,
+      maintenance,
       analysis,
       tracing,
       log,
@@ -264,6 +271,7 @@ interface StopParts {
   readonly workerId: string | undefined;
   readonly anchorLog: AuditAnchorLog;
   readonly deliveryAudit: DeliveryAuditAppender;
+  readonly maintenance: EmbeddedMaintenance | undefined;
   readonly analysis: AnalysisSetup | undefined;
   readonly tracing: Tracing | undefined;
   readonly log: Logger;
@@ -279,6 +287,7 @@ async function stopApp({
   workerId,
   anchorLog,
   deliveryAudit,
+  maintenance,
   analysis,
   tracing,
   log,
@@ -296,6 +305,8 @@ async function stopApp({
     await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
   }
   analysis?.stop();
+  // A vacuum in progress ends (it holds the database meanwhile); none starts after it.
+  await maintenance?.stop();
   // After the server closed: the audit rows of every delivery it acknowledged, before the anchor's last line.
   await deliveryAudit.stop();
   if (ownsBoss) await boss.stop({ graceful: true, close: true, timeout: 10_000 });
