@@ -6,7 +6,9 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
-import { EMBEDDED_VACUUM_INTERVAL_MS } from "../store/embedded-maintenance.ts";
+
+/** Default period of the embedded database's VACUUM (ANALYZE) (store/embedded-maintenance.ts). */
+const EMBEDDED_VACUUM_INTERVAL_MS = 10 * 60_000;
 
 const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
 

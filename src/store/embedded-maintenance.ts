@@ -12,8 +12,6 @@
 import type { PGlite } from "@electric-sql/pglite";
 import type { Logger } from "pino";
 
-/** Default period between runs. */
-export const EMBEDDED_VACUUM_INTERVAL_MS = 10 * 60_000;
 /**
  * VACUUM's dead-tuple list and ANALYZE's sample live in PGlite's memory, inside the app process
  * (kept ≤ 300 MB resident, bench/app-memory): 4 MB holds ~700,000 dead tuple ids a pass, far more
@@ -85,10 +83,11 @@ export class EmbeddedMaintenance {
   #running: Promise<void> | undefined;
   #stopped = false;
 
-  constructor(pglite: PGlite, log: Logger, options: { intervalMs?: number | undefined } = {}) {
+  /** `intervalMs`: the period between runs (the app's MAESTRO_EMBEDDED_VACUUM_MS); 0 or less: never. */
+  constructor(pglite: PGlite, log: Logger, options: { intervalMs: number }) {
     this.#pglite = pglite;
     this.#log = log;
-    this.#intervalMs = options.intervalMs ?? EMBEDDED_VACUUM_INTERVAL_MS;
+    this.#intervalMs = options.intervalMs;
   }
 
   start(): void {
