@@ -19,6 +19,7 @@ import {
   type Stats,
 } from "node:fs";
 import { join, normalize, sep } from "node:path";
+import { hashHex } from "../core/hash.ts";
 import { once } from "../core/once.ts";
 import {
   contentSkipReason,
@@ -239,8 +240,6 @@ function readRegularFile(full: string, path: string): SnapshotFile | SkippedFile
   return workingTreeFile(full, path, blobShaInPlace(buffer, size), content);
 }
 
-const crypto = once(() => process.getBuiltinModule("node:crypto"));
-
 /**
  * gitBlobSha of the `size` bytes at HEADER_ROOM in `buffer`, its header written just before
  * them: one hash call over both, without a Hash object per file (crypto.hash: Node 20.12+).
@@ -250,10 +249,7 @@ function blobShaInPlace(buffer: Uint8Array, size: number): string {
   const start = HEADER_ROOM - header.length;
   for (let i = 0; i < header.length; i++) buffer[start + i] = header.charCodeAt(i);
   const bytes = buffer.subarray(start, HEADER_ROOM + size);
-  const { hash, createHash } = crypto();
-  return typeof hash === "function"
-    ? hash("sha1", bytes, "hex")
-    : createHash("sha1").update(bytes).digest("hex");
+  return hashHex("sha1", bytes);
 }
 
 let lastDirectory: { readonly dir: string; readonly prefix: string } | undefined;

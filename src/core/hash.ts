@@ -10,4 +10,12 @@ export function createHash(algorithm: string): Hash {
   return crypto().createHash(algorithm);
 }
 
+/** The hex digest of `bytes`: one call, no Hash object where Node has crypto.hash (20.12+). */
+export function hashHex(algorithm: string, bytes: Uint8Array): string {
+  const { hash } = crypto();
+  return typeof hash === "function"
+    ? hash(algorithm, bytes, "hex")
+    : crypto().createHash(algorithm).update(bytes).digest("hex");
+}
+
 const crypto = once(() => process.getBuiltinModule("node:crypto"));
