@@ -93,6 +93,11 @@ export function cacheDirectory(dir: string, env: NodeJS.ProcessEnv): string {
   return join(userCache, CACHE_APP_DIR, `${name}-${tag}`);
 }
 
+/** Whether `directory` holds a cache file (else every file of a run gets extracted). */
+export function hasCacheFile(directory: string): boolean {
+  return existsSync(join(directory, CACHE_FILE));
+}
+
 /**
  * The cache of `directory`. The file is read on first use, not at open: a warm run whose
  * files all come from the graph memo never needs it.

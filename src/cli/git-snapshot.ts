@@ -17,6 +17,7 @@ import {
   readFileSync,
   readSync,
   type Stats,
+  statSync,
 } from "node:fs";
 import { join, normalize, sep } from "node:path";
 import { hashHex } from "../core/hash.ts";
@@ -110,6 +111,15 @@ export async function workingTreeSnapshot(
 /** The raw output of `git ls-files -t` for the working tree of DIR (listWorkingTree). */
 export interface WorkingTreeListing {
   readonly output: Buffer;
+}
+
+/**
+ * The size of `dir`'s git index (`dir/.git/index`), 0 when there is none there (no work tree,
+ * or a folder below its top): a hint, before git has listed anything, of how many files
+ * the tree tracks (about 100–150 bytes each).
+ */
+export function gitIndexBytes(dir: string): number {
+  return statSync(join(dir, ".git", "index"), { throwIfNoEntry: false })?.size ?? 0;
 }
 
 /**

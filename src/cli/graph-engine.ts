@@ -8,8 +8,8 @@
 export { importGraph, startImportGraph } from "../core/acc/graph-config.ts";
 export { accSchema } from "../core/config/schema.ts";
 export { renderGraphFileJson, renderGraphJson } from "../core/report/graph.ts";
-export { streamingExtraction, threadsFromEnv } from "../parallel/extract-pool.ts";
-export { cacheDirectory, openDiskCache } from "./disk-cache.ts";
+export { streamingExtraction } from "../parallel/extract-pool.ts";
+export { openDiskCache } from "./disk-cache.ts";
 export { formatConfigErrors, readProjectConfig } from "./project-config.ts";
 
 export const viewEngine = (): Promise<typeof import("./graph-view-engine.ts")> =>

@@ -11,17 +11,17 @@
  * read its contents again (a working-tree file) hands its bytes to the worker rather than
  * having them copied: the main thread no longer holds the whole tree's contents.
  */
-import * as nodeModule from "node:module";
 import { availableParallelism } from "node:os";
-import { basename, dirname, extname } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Worker } from "node:worker_threads";
 import { DEFAULT_LANGUAGES } from "../core/acc/default-languages.ts";
 import { DEFAULT_MAX_FILE_BYTES, extractionCacheKey, languageOfPath } from "../core/acc/graph.ts";
 import type { ExtractionCache } from "../core/acc/model.ts";
 import { createPathSelector } from "../core/acc/path-filter.ts";
 import type { Snapshot, SnapshotFile } from "../core/snapshot.ts";
-import type { ExtractAnswer, ExtractJob, ExtractWorkerData } from "./extract-worker.ts";
+import type { ExtractAnswer, ExtractBatch, ExtractJob, WarmTypeScript } from "./extract-worker.ts";
+import { startExtractWorker, streamingWorkerThreads } from "./extract-worker-start.ts";
+
+export { streamingWorkerThreads, threadsFromEnv } from "./extract-worker-start.ts";
 
 /** Below this many files to extract, one thread is faster than starting workers. */
 export const MIN_PARALLEL_FILES = 200;
@@ -46,50 +46,17 @@ export interface ParallelExtractionOptions {
    */
   readonly threads?: number | undefined;
   readonly minFiles?: number | undefined;
+  /**
+   * A worker the caller started early (startExtractWorker, TypeScript not warmed): the first
+   * worker the stream starts is this one; terminated at finish if the stream starts none.
+   */
+  readonly started?: Worker | undefined;
 }
 
 export interface ParallelExtractionStats {
   readonly pending: number;
   readonly extracted: number;
   readonly threads: number;
-}
-
-/**
- * Streaming, one worker per core but one: the main thread is busy all along (reading the
- * snapshot, then resolving each file as its result arrives), and a worker more than the free
- * cores only shares them. On 2 cores one worker keeps pace with the reading (`graph` on
- * typeorm, 3,300 files: 15% less CPU than two, wall time no worse); on one core the main
- * thread extracts alone.
- */
-export function streamingWorkerThreads(): number {
-  return availableParallelism() - 1;
-}
-
-/** MAESTRO_THREADS=n caps the worker threads (1: extract on the main thread only). */
-export function threadsFromEnv(env: NodeJS.ProcessEnv): number | undefined {
-  const value = Number(env.MAESTRO_THREADS);
-  return Number.isInteger(value) && value >= 1 ? value : undefined;
-}
-
-/**
- * Node's compile cache directory when this thread uses one (the CLI's launcher turns it on):
- * a worker thread does not inherit it, and would otherwise compile the parser's big
- * JavaScript (oxc's raw-transfer deserializer) afresh on every run.
- */
-function compileCacheDirectory(): string | undefined {
-  // Node 22.8+; the compiled build also runs on Node 20, which lacks it.
-  const module = nodeModule as { getCompileCacheDir?: () => string | undefined };
-  const directory = module.getCompileCacheDir?.();
-  // It names the directory with Node's version appended, which enableCompileCache appends again.
-  return directory !== undefined && basename(directory).startsWith(`v${process.versions.node}-`)
-    ? dirname(directory)
-    : directory;
-}
-
-/** The worker module next to this one, in whatever form this one runs (.ts sources, .js build, .mjs bundle). */
-function workerUrl(): URL {
-  const extension = extname(fileURLToPath(import.meta.url));
-  return new URL(`./extract-worker${extension}`, import.meta.url);
 }
 
 /**
@@ -156,6 +123,7 @@ class ExtractionStream {
   private readonly queue: ExtractJob[][] = [];
   private filling: ExtractJob[] = [];
   private workers: PoolWorker[] = [];
+  private started: Worker | undefined;
   private pending = 0;
   private pythonPending = 0;
   private extracted = 0;
@@ -176,6 +144,7 @@ class ExtractionStream {
           ? options.threads
           : 0;
     this.startAt = Math.max(options.minFiles ?? MIN_PARALLEL_FILES, BATCH_FILES + 1);
+    this.started = options.started;
   }
 
   wants(path: string): boolean {
@@ -223,6 +192,8 @@ class ExtractionStream {
 
   async finish(): Promise<ParallelExtractionStats> {
     if (this.filling.length > 0) this.enqueue();
+    void this.started?.terminate();
+    this.started = undefined;
     if (this.workers.length === 0) return { pending: this.pending, extracted: 0, threads: 0 };
     const done = new Promise<void>((resolve) => {
       this.allDone = resolve;
@@ -250,16 +221,9 @@ class ExtractionStream {
   }
 
   private startWorkers(mostlyPython: boolean): void {
-    const url = workerUrl();
     const count = mostlyPython ? Math.min(this.wanted, PYTHON_THREADS) : this.wanted;
-    const workerData: ExtractWorkerData = {
-      compileCache: compileCacheDirectory(),
-      warmTypeScript: !mostlyPython,
-    };
     this.workers = Array.from({ length: count }, () => {
-      // Loaded here, not imported: a run that starts no worker (a few files) skips it (~8 ms).
-      const { Worker } = process.getBuiltinModule("node:worker_threads");
-      const entry: PoolWorker = { worker: new Worker(url, { workerData }), inFlight: 0, alive: true };
+      const entry: PoolWorker = { worker: this.adoptOrStart(mostlyPython), inFlight: 0, alive: true };
       entry.worker.on("message", (answer: ExtractAnswer) => {
         const paths: string[] = [];
         for (const { key, result } of answer.results) {
@@ -288,6 +252,14 @@ class ExtractionStream {
     });
   }
 
+  private adoptOrStart(mostlyPython: boolean): Worker {
+    const started = this.started;
+    if (started === undefined) return startExtractWorker(!mostlyPython);
+    this.started = undefined;
+    if (!mostlyPython) started.postMessage({ warmTypeScript: true } satisfies WarmTypeScript);
+    return started;
+  }
+
   /**
    * Hands queued batches to live workers with room: each holds at most MAX_IN_FLIGHT, and the
    * rest stay for whoever is free. A lone worker takes every batch at once: there is no one to
@@ -309,7 +281,7 @@ class ExtractionStream {
       const transfer = new Set<ArrayBuffer>();
       for (const { content } of jobs)
         if (this.movable.has(content.buffer as ArrayBuffer)) transfer.add(content.buffer as ArrayBuffer);
-      best.worker.postMessage({ batch: this.batches++, jobs }, [...transfer]);
+      best.worker.postMessage({ batch: this.batches++, jobs } satisfies ExtractBatch, [...transfer]);
     }
   }
 

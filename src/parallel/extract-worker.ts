@@ -35,6 +35,17 @@ export interface ExtractWorkerData {
   readonly warmTypeScript?: boolean;
 }
 
+/** A batch of files to extract. */
+export interface ExtractBatch {
+  readonly batch: number;
+  readonly jobs: ExtractJob[];
+}
+
+/** Sent to a worker started before its files' languages were known, once most are TypeScript. */
+export interface WarmTypeScript {
+  readonly warmTypeScript: true;
+}
+
 export interface ExtractAnswer {
   readonly batch: number;
   readonly results: { readonly key: string; readonly result: ExtractResult }[];
@@ -74,12 +85,14 @@ let typeScript: Promise<Extractor> | undefined;
 const loadTypeScript = () =>
   (typeScript ??= import("../core/acc/languages/typescript.ts").then((module) => module.extractTypeScript));
 
-// A failed load is left to the first batch, which meets it as before.
-if (warmTypeScript === true)
+/** Loads the parser and parses once. A failed load is left to the first batch, which meets it as before. */
+const warmUpTypeScript = (): void => {
   loadTypeScript().then(
     (extractTypeScript) => extractTypeScript("warm-up.ts", ""),
     () => {},
   );
+};
+if (warmTypeScript === true) warmUpTypeScript();
 
 function extract(
   job: ExtractJob,
@@ -103,7 +116,11 @@ function extract(
   }
 }
 
-parentPort?.on("message", async (message: { batch: number; jobs: ExtractJob[] }) => {
+parentPort?.on("message", async (message: ExtractBatch | WarmTypeScript) => {
+  if ("warmTypeScript" in message) {
+    warmUpTypeScript();
+    return;
+  }
   const needsTypeScript = message.jobs.some((job) => job.language !== "python");
   const extractTypeScript = needsTypeScript ? await loadTypeScript() : undefined;
   const shared = sharedBuffers(message.jobs);

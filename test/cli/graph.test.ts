@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { gitIndexBytes } from "../../src/cli/git-snapshot.ts";
 import { memoryIo } from "../../src/cli/io.ts";
 import { main } from "../../src/cli/main.ts";
 import { IMPORT_KINDS } from "../../src/core/acc/kinds.ts";
@@ -29,8 +30,8 @@ const graphContract = z.strictObject({
   ),
 });
 
-async function graph(args: string[]) {
-  const io = memoryIo(tmpdir());
+async function graph(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const io = memoryIo(tmpdir(), env);
   const code = await main(["graph", ...args], io);
   return { code, stdout: io.stdout.join(""), stderr: io.stderr.join("\n") };
 }
@@ -115,6 +116,47 @@ describe("maestro-hive graph", () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('unknown format "png"');
     expect((await graph([repo.dir, "extra"])).code).toBe(2);
+  });
+});
+
+describe("maestro-hive graph on a big tree and a cold cache (a worker starts before the listing)", () => {
+  let repo: GitRepo;
+  let caches: string;
+  beforeAll(() => {
+    repo = GitRepo.create();
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 700; i++) {
+      const folder = `packages/feature-${i % 10}/src/components`;
+      files[`${folder}/component-${i}.ts`] =
+        `import { c${i + 1} } from "../../../feature-${(i + 1) % 10}/src/components/component-${(i + 1) % 700}";\nexport const c${i} = 1;\n`;
+    }
+    repo.commit("c", files);
+    caches = mkdtempSync(join(tmpdir(), "maestro-graph-caches-"));
+  });
+  afterAll(() => {
+    repo.cleanup();
+    rmSync(caches, { recursive: true, force: true });
+  });
+
+  it("builds the graph a single thread builds", async () => {
+    expect(gitIndexBytes(repo.dir)).toBeGreaterThan(64 * 1024); // big enough for the early worker
+    expect(gitIndexBytes(join(repo.dir, "packages"))).toBe(0);
+    const early = await graph([repo.dir], { MAESTRO_CACHE_DIR: join(caches, "early") });
+    const single = await graph([repo.dir], {
+      MAESTRO_CACHE_DIR: join(caches, "single"),
+      MAESTRO_THREADS: "1",
+    });
+    expect(early.code).toBe(0);
+    expect(JSON.parse(early.stdout).files).toHaveLength(700);
+    expect(early.stdout).toBe(single.stdout);
+  });
+
+  it("ends the early worker when the config is invalid", async () => {
+    const config = join(caches, "bad.yml");
+    writeFiles(caches, { "bad.yml": "acc:\n  include: 7\n" });
+    const run = await graph([repo.dir, "--config", config], { MAESTRO_CACHE_DIR: join(caches, "bad") });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("invalid config");
   });
 });
 

@@ -4,6 +4,7 @@ import { buildGraph, incrementalGraph } from "../../src/core/acc/graph.ts";
 import type { ExtractionCache, ExtractResult } from "../../src/core/acc/model.ts";
 import { gitBlobSha, type Snapshot, type SnapshotFile } from "../../src/core/snapshot.ts";
 import { extractInParallel, streamingExtraction, threadsFromEnv } from "../../src/parallel/extract-pool.ts";
+import { startExtractWorker, streamingStartsWorkers } from "../../src/parallel/extract-worker-start.ts";
 
 const encoder = new TextEncoder();
 
@@ -251,7 +252,40 @@ describe("extraction in worker threads", () => {
     expect(parallel.unreadable).toEqual(single.unreadable);
   });
 
+  it("makes a worker started early its first worker, the parser warmed then, with the same results", async () => {
+    const snapshot = snapshotOf(repository());
+    const fresh = mapCache();
+    await extractInParallel([snapshot], fresh, { exclude: ["vendor"], threads: 2, minFiles: 1 });
+    const started = startExtractWorker(false);
+    const answered: number[] = [];
+    started.on("message", (answer: { batch: number }) => answered.push(answer.batch));
+    const exited = new Promise((resolve) => started.once("exit", resolve));
+    const cache = mapCache();
+    const extraction = streamingExtraction(cache, { exclude: ["vendor"], threads: 2, minFiles: 1, started });
+    extraction.expect(snapshot.files.map((file) => file.path));
+    for (const file of snapshot.files) extraction.offer(file);
+    expect(await extraction.finish()).toEqual({ pending: 310, extracted: 308, threads: 2 });
+    expect(answered.length).toBeGreaterThan(0); // it took batches: adopted, not replaced
+    await exited; // and was ended with the others
+    expect(new Map([...cache.entries].sort())).toEqual(new Map([...fresh.entries].sort()));
+  });
+
+  it("ends a worker started early when the stream needs none (too few files, or one thread)", async () => {
+    for (const threads of [2, 1]) {
+      const started = startExtractWorker(false);
+      const exited = new Promise((resolve) => started.once("exit", resolve));
+      const cache = mapCache();
+      const extraction = streamingExtraction(cache, { threads, started });
+      const snapshot = snapshotOf({ "src/a.ts": 'import "./b";\n', "src/b.ts": "export {};\n" });
+      for (const file of snapshot.files) extraction.offer(file);
+      expect(await extraction.finish()).toEqual({ pending: 2, extracted: 0, threads: 0 });
+      await exited;
+    }
+  });
+
   it("reads MAESTRO_THREADS as a positive integer only", () => {
+    expect(streamingStartsWorkers(1)).toBe(false);
+    expect(streamingStartsWorkers(2)).toBe(true);
     expect(threadsFromEnv({ MAESTRO_THREADS: "3" })).toBe(3);
     expect(threadsFromEnv({ MAESTRO_THREADS: "0" })).toBeUndefined();
     expect(threadsFromEnv({ MAESTRO_THREADS: "two" })).toBeUndefined();
