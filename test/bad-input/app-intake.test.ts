@@ -3,7 +3,7 @@
  * refused before the body is read, bodies past the limit are refused as soon as the count passes
  * it (with or without Content-Length) and never held whole, and a stalled body is cut off.
  */
-import { request } from "node:http";
+import { Agent, request } from "node:http";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { pino } from "pino";
@@ -138,6 +138,57 @@ describe("webhook intake", () => {
     expect(grownMb).toBeLessThan(24);
     expect(await countDeliveries(database.store.db)).toBe(0);
     expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+  });
+
+  it("an unsigned body far past the limit is answered 400 and never read: the sender stalls, the connection ends", async () => {
+    // The server reads no more than the socket buffers hold: the sender can put a few MB on the
+    // wire, then the connection idles until Node's keep-alive timeout (5 s + 1 s) ends it.
+    const megabytes = 400;
+    let sent = 0;
+    const result = await new Promise<{ status: number | null; sentMb: number; ms: number }>((resolve) => {
+      const started = performance.now();
+      let status: number | null = null;
+      const req = request(hook, { method: "POST", headers: github() }, (res) => {
+        status = res.statusCode ?? null;
+        res.resume();
+      });
+      const done = () => resolve({ status, sentMb: sent, ms: performance.now() - started });
+      req.on("error", done);
+      req.on("close", done);
+      const write = () => {
+        while (sent < megabytes) {
+          sent++;
+          if (!req.write(CHUNK)) return void req.once("drain", write);
+        }
+        req.end();
+      };
+      write();
+    });
+    expect(result.status).toBe(400);
+    expect(result.sentMb).toBeLessThan(32); // not read: the client could not send it all
+    expect(result.ms).toBeLessThan(15_000);
+    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+  });
+
+  it("a small unsigned body is answered 400 and the connection lives on for the next request", async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const send = () =>
+        new Promise<{ status: number | undefined; socket: unknown }>((resolve, reject) => {
+          const req = request(hook, { method: "POST", headers: github(), agent }, (res) => {
+            res.resume();
+            res.on("end", () => resolve({ status: res.statusCode, socket: req.socket }));
+          });
+          req.on("error", reject);
+          req.end(Buffer.alloc(64 * 1024, 0x20));
+        });
+      const first = await send();
+      const second = await send();
+      expect([first.status, second.status]).toEqual([400, 400]);
+      expect(second.socket).toBe(first.socket); // reused: a refused body that is sent whole leaves the connection usable
+    } finally {
+      agent.destroy();
+    }
   });
 
   it("a body past the limit without Content-Length is refused with 413 once the count passes it", async () => {
