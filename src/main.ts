@@ -4,6 +4,7 @@
  */
 import { EnvError, loadEnv } from "./env/app-env.ts";
 import { startApp } from "./server/app.ts";
+import { DataDirInUseError } from "./store/data-dir-lock.ts";
 
 async function main(): Promise<void> {
   let env: ReturnType<typeof loadEnv>;
@@ -17,7 +18,17 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const app = await startApp(env);
+  let app: Awaited<ReturnType<typeof startApp>>;
+  try {
+    app = await startApp(env);
+  } catch (error) {
+    if (error instanceof DataDirInUseError) {
+      process.stderr.write(`maestro-hive: ${error.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    throw error;
+  }
   const shutdown = (signal: string) => {
     process.stderr.write(`maestro-hive: ${signal} received, stopping\n`);
     app.stop().then(

@@ -4,13 +4,17 @@
  * refused unless its schema is current.
  */
 import { resolve } from "node:path";
-import { openStore, type Store } from "../store/connect.ts";
+import type { Store } from "../store/connect.ts";
+import { openCommandStore } from "./command-store.ts";
 import { requireCurrentSchema } from "./commands/db.ts";
 import type { CliIo } from "./io.ts";
 
 export async function openCliStore(io: CliIo): Promise<Store> {
   const databaseUrl = io.env.DATABASE_URL || undefined;
-  const store = openStore({ databaseUrl, dataDir: resolve(io.cwd, io.env.MAESTRO_DATA_DIR ?? ".data") });
+  const store = openCommandStore({
+    databaseUrl,
+    dataDir: resolve(io.cwd, io.env.MAESTRO_DATA_DIR ?? ".data"),
+  });
   try {
     await requireCurrentSchema(store.db);
   } catch (error) {

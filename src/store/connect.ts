@@ -8,6 +8,7 @@ import { resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { Kysely, PGliteDialect, PostgresDialect, sql } from "kysely";
 import pg from "pg";
+import { lockDataDir } from "./data-dir-lock.ts";
 import { TurnTakingPGlite } from "./pglite-turns.ts";
 import type { Database } from "./schema.ts";
 
@@ -74,13 +75,19 @@ const PGLITE_SETTINGS = ["shared_buffers=8MB", "max_connections=5"];
 /**
  * A PGlite instance whose bigint columns read as numbers and bytea as Buffers, like the pg
  * pool's. `loadDataDir` starts it from a dump (PGlite's dumpDataDir) instead of running initdb.
- * Its statements let the event loop take turns between them (pglite-turns.ts).
+ * Its statements let the event loop take turns between them (pglite-turns.ts). A directory is
+ * held by one process at a time (data-dir-lock.ts) until the instance closes.
  */
 export function openPglite(dataDir?: string, options: { loadDataDir?: Blob } = {}): PGlite {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  let release: (() => void) | undefined;
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true });
+    release = lockDataDir(dataDir);
+  }
   // One options object: `new PGlite(undefined, options)` ignores `options` (it reads a first
   // argument that is not a string as the options), so an in-memory database lost all of these.
   return new TurnTakingPGlite({
+    onClosed: release,
     ...(dataDir ? { dataDir } : {}),
     startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((setting) => ["-c", setting])],
     parsers: {

@@ -10,7 +10,7 @@
  * The lock itself stays PGlite's, so `close()` and its own users behave as before.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import { PGlite } from "@electric-sql/pglite";
+import { PGlite, type PGliteOptions } from "@electric-sql/pglite";
 
 const urgency = new AsyncLocalStorage<boolean>();
 
@@ -30,12 +30,19 @@ export function urgently<T>(work: () => Promise<T>): Promise<T> {
 const TURN_MS = 2;
 
 export class TurnTakingPGlite extends PGlite {
+  /** Told once the instance has closed (connect.ts: the data directory's lock is released). */
+  readonly #onClosed: (() => void) | undefined;
   #held = false;
   #granting = false;
   /** When the event loop last took a turn this instance asked for. */
   #lastTurn = 0;
   readonly #urgent: Array<() => void> = [];
   readonly #others: Array<() => void> = [];
+
+  constructor({ onClosed, ...options }: PGliteOptions & { onClosed?: (() => void) | undefined }) {
+    super(options);
+    this.#onClosed = onClosed;
+  }
 
   override async _runExclusiveTransaction<T>(fn: () => Promise<T>): Promise<T> {
     await this.#acquire(urgency.getStore() === true);
@@ -48,13 +55,17 @@ export class TurnTakingPGlite extends PGlite {
 
   /** Waits for the statements and transactions asked for before it, as PGlite's own close does. */
   override async close(): Promise<void> {
-    // As PGlite's own close: the statements asked for before it, also waiting for the start, go first.
-    await this._checkReady();
-    await this.#acquire(false);
     try {
-      await super.close();
+      // As PGlite's own close: the statements asked for before it, also waiting for the start, go first.
+      await this._checkReady();
+      await this.#acquire(false);
+      try {
+        await super.close();
+      } finally {
+        this.#release();
+      }
     } finally {
-      this.#release();
+      this.#onClosed?.();
     }
   }
 

@@ -12,9 +12,10 @@ import {
   takeAnchor,
   verifyAudit,
 } from "../../store/audit.ts";
-import { openStore, type Store, storeOptionsFromEnv } from "../../store/connect.ts";
+import { type Store, storeOptionsFromEnv } from "../../store/connect.ts";
 import { countPendingDeliveries } from "../../store/delivery-audit.ts";
 import type { AuditEvent } from "../../store/schema.ts";
+import { openCommandStore } from "../command-store.ts";
 import { type CliIo, UsageError } from "../io.ts";
 import { requireCurrentSchema } from "./db.ts";
 
@@ -90,7 +91,7 @@ export async function runWithStore(
   const filter = parseFilter(values, now);
   const anchor = values.anchor === undefined ? undefined : readAnchor(values.anchor, io.cwd);
 
-  const store = given ?? openStore(storeOptionsFromEnv(io.env, io.cwd));
+  const store = given ?? openCommandStore(storeOptionsFromEnv(io.env, io.cwd));
   try {
     await requireCurrentSchema(store.db);
     const chainOnly = filter.chain === undefined ? {} : { chain: filter.chain };

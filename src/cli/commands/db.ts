@@ -3,10 +3,11 @@
  * pending ones, and prints the SQL that sets up the owner and app roles (README, "Security").
  */
 import { parseArgs } from "node:util";
-import { openStore, storeOptionsFromEnv } from "../../store/connect.ts";
+import { type openStore, storeOptionsFromEnv } from "../../store/connect.ts";
 import type { Db } from "../../store/db.ts";
 import { ensureSchema, migrateToLatest, pendingMigrations, schemaAccess } from "../../store/migrate.ts";
 import { checkIdentifier, grantAppRole, grantedAppRoles, rolesSetupSql } from "../../store/roles.ts";
+import { openCommandStore } from "../command-store.ts";
 import { type CliIo, parseOrUsage, UsageError } from "../io.ts";
 
 export const DB_USAGE = `Usage: maestro-hive db <migrate|status|roles> [options]
@@ -61,7 +62,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   const appRole = values["app-role"];
   if (appRole !== undefined) usageOnError(() => checkIdentifier("--app-role", appRole));
-  const store = openStore(storeOptionsFromEnv(io.env, io.cwd));
+  const store = openCommandStore(storeOptionsFromEnv(io.env, io.cwd));
   try {
     if (action === "status") {
       const pending = await pendingMigrations(store.db);

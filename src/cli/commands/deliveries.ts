@@ -7,9 +7,10 @@ import { parseArgs } from "node:util";
 import type { PgBoss } from "pg-boss";
 import { replayDeadLetter } from "../../jobs/dead-letters.ts";
 import { DELIVERY_QUEUE, startQueue } from "../../jobs/queue.ts";
-import { openStore, type Store } from "../../store/connect.ts";
+import type { Store } from "../../store/connect.ts";
 import { type DeadLetter, listDeadLetters } from "../../store/dead-letters.ts";
 import { appEnvOrUsage } from "../app-env-or-usage.ts";
+import { openCommandStore } from "../command-store.ts";
 import { type CliIo, parseOrUsage, UsageError } from "../io.ts";
 import { requireCurrentSchema } from "./db.ts";
 
@@ -83,7 +84,7 @@ export async function runWithQueue(
 
 async function openFromEnv(io: CliIo): Promise<DeliveriesDeps> {
   const env = appEnvOrUsage(io);
-  const store = openStore({ databaseUrl: env.databaseUrl, dataDir: env.dataDir });
+  const store = openCommandStore({ databaseUrl: env.databaseUrl, dataDir: env.dataDir });
   try {
     // No maintenance from a short-lived command: the app's processes supervise the queue.
     const boss = await startQueue(store, { schema: env.queueSchema, supervise: false });

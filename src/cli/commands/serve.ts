@@ -1,6 +1,7 @@
 /** `maestro-hive serve`: the whole app (webhooks, setup flow, health, metrics, workers), as `npm start`. */
 import { startApp } from "../../server/app.ts";
 import { appEnvOrUsage } from "../app-env-or-usage.ts";
+import { asUsageError } from "../command-store.ts";
 import { type CliIo, UsageError } from "../io.ts";
 import { untilSignal } from "./until-signal.ts";
 
@@ -17,7 +18,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   if (args.length > 0) throw new UsageError(`unexpected arguments: ${args.join(" ")}\n\n${SERVE_USAGE}`);
   const env = appEnvOrUsage(io);
-  const app = await startApp(env);
+  const app = await startApp(env).catch((error: unknown) => {
+    throw asUsageError(error);
+  });
   const signal = await untilSignal();
   io.err(`${signal} received, stopping`);
   await app.stop();

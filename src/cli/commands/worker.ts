@@ -9,9 +9,9 @@ import { DELIVERY_QUEUE, startQueue } from "../../jobs/queue.ts";
 import { startWorkers } from "../../jobs/worker.ts";
 import { createLogger } from "../../server/log.ts";
 import { createProbot } from "../../server/probot.ts";
-import { openStore } from "../../store/connect.ts";
 import { startTracing } from "../../telemetry/tracing.ts";
 import { appEnvOrUsage } from "../app-env-or-usage.ts";
+import { openCommandStore } from "../command-store.ts";
 import { type CliIo, UsageError } from "../io.ts";
 import { requireCurrentSchema } from "./db.ts";
 import { untilSignal } from "./until-signal.ts";
@@ -47,7 +47,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     tracesEndpoint: env.otlpTracesEndpoint,
     serviceName: env.otelServiceName,
   });
-  const store = openStore({ databaseUrl: env.databaseUrl, dataDir: env.dataDir });
+  const store = openCommandStore({ databaseUrl: env.databaseUrl, dataDir: env.dataDir });
   await requireCurrentSchema(store.db);
   const boss = await startQueue(store, { schema: env.queueSchema });
   boss.on("error", (error) => log.error({ err: error }, "queue error"));

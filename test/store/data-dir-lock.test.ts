@@ -1,0 +1,78 @@
+/**
+ * One process at a time on an embedded database directory (src/store/data-dir-lock.ts): a
+ * second open, from this process or another, is refused with a message that says what to do,
+ * the first process's data survives, and a lock whose process is gone is taken over.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { memoryIo } from "../../src/cli/io.ts";
+import { main } from "../../src/cli/main.ts";
+import { openPglite } from "../../src/store/connect.ts";
+import { DataDirInUseError, LOCK_FILE, lockDataDir } from "../../src/store/data-dir-lock.ts";
+
+const BIN = join(import.meta.dirname, "../../bin/maestro-hive.js");
+
+describe("embedded database directory lock", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "maestro-lock-"));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("refuses a second open, here and from another process, and the first one's rows survive", async () => {
+    const pglite = openPglite(dir);
+    await pglite.exec("create table kept (n int); insert into kept select generate_series(1, 100)");
+    expect(() => openPglite(dir)).toThrow(DataDirInUseError);
+    expect(() => openPglite(dir)).toThrow(`in use by process ${process.pid} (this one)`);
+
+    // A command of the CLI, as an operator would run it beside the app: exit 2, one clear line.
+    const other = spawnSync(process.execPath, [BIN, "audit", "verify"], {
+      env: { ...process.env, MAESTRO_DATA_DIR: dir, DATABASE_URL: "" },
+      encoding: "utf8",
+    });
+    expect(other.status).toBe(2);
+    expect(other.stderr).toContain(`the embedded database in ${dir} is in use by process ${process.pid}.`);
+    expect(other.stderr).toContain("DATABASE_URL");
+    expect(other.stderr).not.toMatch(/^\s+at /m); // no stack trace
+
+    // In this process, through the dispatcher too.
+    const io = memoryIo(tmpdir(), { MAESTRO_DATA_DIR: dir });
+    expect(await main(["db", "status"], io)).toBe(2);
+    expect(io.stderr.join("\n")).toContain("(this one)");
+
+    await pglite.exec("insert into kept values (101)");
+    await pglite.close();
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+    const reopened = openPglite(dir);
+    const { rows } = await reopened.query<{ n: number }>("select count(*) as n from kept");
+    expect(rows).toEqual([{ n: 101 }]);
+    await reopened.close();
+  });
+
+  it("takes over a lock whose process is gone, or that names no process", () => {
+    const gone = spawnSync(process.execPath, ["-e", "0"]).pid;
+    for (const content of [`${gone}\n`, "not a pid\n", ""]) {
+      writeFileSync(join(dir, LOCK_FILE), content);
+      const release = lockDataDir(dir);
+      release();
+      expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+    }
+  });
+
+  it("refuses while the process named in the lock runs, and opens once it has ended", async () => {
+    const holder = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60_000)"]);
+    try {
+      writeFileSync(join(dir, LOCK_FILE), `${holder.pid}\n`);
+      expect(() => lockDataDir(dir)).toThrow(`in use by process ${holder.pid}.`);
+    } finally {
+      const ended = new Promise((resolve) => holder.once("exit", resolve));
+      holder.kill();
+      await ended;
+    }
+    const release = lockDataDir(dir);
+    release();
+  });
+});
