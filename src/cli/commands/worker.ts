@@ -18,8 +18,18 @@ import { untilSignal } from "./until-signal.ts";
 
 export const WORKER_USAGE = `Usage: maestro-hive worker [--concurrency N]
 
-Runs delivery jobs from the queue until SIGINT or SIGTERM. Same environment as the app
-(DATABASE_URL, APP_ID, PRIVATE_KEY, ...); --concurrency defaults to MAESTRO_WORKERS, else 2.`;
+Runs delivery jobs from the queue until SIGINT or SIGTERM, beside the app on a shared
+PostgreSQL. Same environment as the app (DATABASE_URL, APP_ID, PRIVATE_KEY, ...); --concurrency
+defaults to MAESTRO_WORKERS, else 2.`;
+
+/**
+ * The embedded database is one process's (store/data-dir-lock.ts), so a worker could only run
+ * with the app stopped, on jobs nobody adds: it is refused at once, saying what to do instead.
+ */
+const NEEDS_POSTGRES =
+  "maestro-hive worker needs DATABASE_URL: it takes jobs from the app's queue on a shared " +
+  "PostgreSQL. The embedded database (no DATABASE_URL) serves one process, and there the app " +
+  "runs the jobs itself (MAESTRO_WORKERS, default 2).";
 
 export async function run(args: string[], io: CliIo): Promise<number> {
   if (args.includes("--help") || args.includes("-h")) {
@@ -36,6 +46,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     }
   }
   const env = appEnvOrUsage(io);
+  if (!env.databaseUrl) throw new UsageError(NEEDS_POSTGRES);
   const log = createLogger({
     level: env.logLevel,
     format: env.logFormat,
