@@ -7,22 +7,13 @@ import { startApp } from "./server/app.ts";
 import { DataDirInUseError } from "./store/data-dir-lock.ts";
 
 async function main(): Promise<void> {
-  let env: ReturnType<typeof loadEnv>;
-  try {
-    env = loadEnv(process.env);
-  } catch (error) {
-    if (error instanceof EnvError) {
-      process.stderr.write(`maestro-hive: ${error.message}\n`);
-      process.exitCode = 2;
-      return;
-    }
-    throw error;
-  }
   let app: Awaited<ReturnType<typeof startApp>>;
   try {
-    app = await startApp(env);
+    app = await startApp(loadEnv(process.env));
   } catch (error) {
-    if (error instanceof DataDirInUseError) {
+    // The operator's to fix (the environment, the embedded database held by another process):
+    // its message and exit 2, no stack trace.
+    if (error instanceof EnvError || error instanceof DataDirInUseError) {
       process.stderr.write(`maestro-hive: ${error.message}\n`);
       process.exitCode = 2;
       return;

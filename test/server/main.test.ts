@@ -1,5 +1,5 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -99,9 +99,24 @@ describe("npm start without APP_ID (setup mode, embedded database)", () => {
     expect(webhook.status).toBe(404);
   });
 
-  it("stops cleanly on SIGTERM", async () => {
+  it("refuses a second app on the same embedded database: exit 2, saying which process holds it", () => {
+    const second = spawnSync(process.execPath, [join(ROOT, "src/main.ts")], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, MAESTRO_DATA_DIR: dataDir, PORT: "0" },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(second.status).toBe(2);
+    expect(second.stderr).toContain(
+      `maestro-hive: the embedded database in ${dataDir} is in use by process ${child.pid}.`,
+    );
+    expect(second.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it("stops cleanly on SIGTERM, and gives the directory back", async () => {
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
+    expect(existsSync(join(dataDir, "maestro-hive.lock"))).toBe(false);
   });
 });
