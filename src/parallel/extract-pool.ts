@@ -19,7 +19,7 @@ import type { ExtractionCache } from "../core/acc/model.ts";
 import { createPathSelector } from "../core/acc/path-filter.ts";
 import type { Snapshot, SnapshotFile } from "../core/snapshot.ts";
 import type { ExtractAnswer, ExtractBatch, ExtractJob, WarmTypeScript } from "./extract-worker.ts";
-import { startExtractWorker, streamingWorkerThreads } from "./extract-worker-start.ts";
+import { hasExited, startExtractWorker, streamingWorkerThreads } from "./extract-worker-start.ts";
 
 export { streamingWorkerThreads, threadsFromEnv } from "./extract-worker-start.ts";
 
@@ -254,8 +254,9 @@ class ExtractionStream {
 
   private adoptOrStart(mostlyPython: boolean): Worker {
     const started = this.started;
-    if (started === undefined) return startExtractWorker(!mostlyPython);
     this.started = undefined;
+    // One that died already would never answer (its exit is past): a new one takes its place.
+    if (started === undefined || hasExited(started)) return startExtractWorker(!mostlyPython);
     if (!mostlyPython) started.postMessage({ warmTypeScript: true } satisfies WarmTypeScript);
     return started;
   }

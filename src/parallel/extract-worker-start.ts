@@ -62,5 +62,14 @@ export function startExtractWorker(warmTypeScript: boolean): Worker {
   const workerData: ExtractWorkerData = { compileCache: compileCacheDirectory(), warmTypeScript };
   // Loaded here, not imported: a run that starts no worker (a few files) skips it (~8 ms).
   const { Worker } = process.getBuiltinModule("node:worker_threads");
-  return new Worker(workerUrl(), { workerData });
+  const worker = new Worker(workerUrl(), { workerData });
+  // A worker started early may fail before the pool listens: its error must not be an uncaught
+  // exception. The pool learns of the death from `exit`, or, if it came first, from hasExited.
+  worker.on("error", () => {});
+  return worker;
+}
+
+/** Whether `worker` has stopped running (Node sets its threadId to -1 then). */
+export function hasExited(worker: Worker): boolean {
+  return worker.threadId < 0;
 }

@@ -270,6 +270,20 @@ describe("extraction in worker threads", () => {
     expect(new Map([...cache.entries].sort())).toEqual(new Map([...fresh.entries].sort()));
   });
 
+  it("replaces a worker started early that died before it was needed (it would never answer)", async () => {
+    const snapshot = snapshotOf(repository());
+    const fresh = mapCache();
+    await extractInParallel([snapshot], fresh, { exclude: ["vendor"], threads: 2, minFiles: 1 });
+    const started = startExtractWorker(false);
+    await started.terminate();
+    const cache = mapCache();
+    const extraction = streamingExtraction(cache, { exclude: ["vendor"], threads: 2, minFiles: 1, started });
+    extraction.expect(snapshot.files.map((file) => file.path));
+    for (const file of snapshot.files) extraction.offer(file);
+    expect(await extraction.finish()).toEqual({ pending: 310, extracted: 308, threads: 2 });
+    expect(new Map([...cache.entries].sort())).toEqual(new Map([...fresh.entries].sort()));
+  });
+
   it("ends a worker started early when the stream needs none (too few files, or one thread)", async () => {
     for (const threads of [2, 1]) {
       const started = startExtractWorker(false);
