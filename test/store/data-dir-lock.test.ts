@@ -4,8 +4,8 @@
  * the first process's data survives, and a lock whose process is gone is taken over.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { memoryIo } from "../../src/cli/io.ts";
@@ -62,10 +62,35 @@ describe("embedded database directory lock", () => {
     }
   });
 
+  it("judges a lock from another host (a container sharing the volume) by its heartbeat, not its process id", async () => {
+    const lock = join(dir, LOCK_FILE);
+    // A live holder elsewhere, whose id here belongs to this very process: still in use.
+    writeFileSync(lock, `${process.pid} replica-2\n`);
+    expect(() => lockDataDir(dir)).toThrow(`in use by process ${process.pid} on replica-2.`);
+    // Not touched for a minute: its holder is gone, and the lock is taken over.
+    const aMinuteAgo = new Date(Date.now() - 60_000);
+    utimesSync(lock, aMinuteAgo, aMinuteAgo);
+    const release = lockDataDir(dir, { heartbeatMs: 20, staleMs: 30_000 });
+    expect(readFileSync(lock, "utf8")).toBe(`${process.pid} ${hostname()}\n`);
+    // The holder touches it while it holds it.
+    utimesSync(lock, aMinuteAgo, aMinuteAgo);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(Date.now() - statSync(lock).mtimeMs).toBeLessThan(5_000);
+    release();
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  it("takes over a lock left by this host's previous run with this process's id (a restarted container)", () => {
+    writeFileSync(join(dir, LOCK_FILE), `${process.pid} ${hostname()}\n`);
+    const release = lockDataDir(dir);
+    expect(() => lockDataDir(dir)).toThrow("(this one)"); // now held here, so refused
+    release();
+  });
+
   it("refuses while the process named in the lock runs, and opens once it has ended", async () => {
     const holder = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60_000)"]);
     try {
-      writeFileSync(join(dir, LOCK_FILE), `${holder.pid}\n`);
+      writeFileSync(join(dir, LOCK_FILE), `${holder.pid} ${hostname()}\n`);
       expect(() => lockDataDir(dir)).toThrow(`in use by process ${holder.pid}.`);
     } finally {
       const ended = new Promise((resolve) => holder.once("exit", resolve));
