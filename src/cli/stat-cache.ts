@@ -133,9 +133,7 @@ export class StatCache {
   /** The recorded outcome when `stats` match the record of `path`, else undefined. */
   lookup(path: string, stats: Stats): StatOutcome | undefined {
     const previous = this.previous;
-    let i = this.cursor;
-    while (i < this.cursor + 3 && previous.paths[i] !== path) i++; // a file or two deleted
-    if (previous.paths[i] !== path) i = previous.indexOf(path);
+    const i = this.find(path);
     if (i === -1) return undefined;
     this.cursor = i + 1;
     const n = previous.numbers;
@@ -152,6 +150,25 @@ export class StatCache {
     const value = previous.values[i]!;
     this.add(path, n[f]!, n[f + 1]!, n[f + 2]!, n[f + 3]!, n[f + 4]!, value, i);
     return SKIP_REASONS.has(value) ? { reason: value as SkipReason } : { blobSha: value };
+  }
+
+  /**
+   * Takes the record of `path` over without its stat data when it holds `blobSha`: git has
+   * just compared the file with its index entry and found it unchanged, and that entry's blob is
+   * the one this cache hashed from the file's bytes, so the file still holds those bytes (where
+   * git converts line endings or runs filters, the two SHAs differ and this declines). A racy
+   * record declines too.
+   */
+  reuseBlob(path: string, blobSha: string): boolean {
+    const i = this.find(path);
+    if (i === -1 || this.previous.values[i] !== blobSha) return false;
+    const n = this.previous.numbers;
+    const f = i * STAT_NUMBERS;
+    if (Number.isNaN(n[f])) return false;
+    this.cursor = i + 1;
+    this.reused++;
+    this.add(path, n[f]!, n[f + 1]!, n[f + 2]!, n[f + 3]!, n[f + 4]!, blobSha, i);
+    return true;
   }
 
   /** Remembers what `path` held when it had `stats`, unless the change is too recent to trust. */
@@ -178,6 +195,14 @@ export class StatCache {
       ids[2 * r + 1] = previous.ids[2 * i + 1]!;
     }
     return new StatTable(this.paths, numbers, this.values, { strings: previous.strings, ids });
+  }
+
+  /** The index of `path`'s record in `previous`, looked for next to the last one first; -1: none. */
+  private find(path: string): number {
+    const paths = this.previous.paths;
+    let i = this.cursor;
+    while (i < this.cursor + 3 && paths[i] !== path) i++; // a file or two deleted
+    return paths[i] === path ? i : this.previous.indexOf(path);
   }
 
   private add(

@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cacheDirectory } from "../../src/cli/disk-cache.ts";
-import { GitError, workingTreeSnapshot } from "../../src/cli/git-snapshot.ts";
+import { GitError, listWorkingTree, workingTreeSnapshot } from "../../src/cli/git-snapshot.ts";
 import { memoryIo } from "../../src/cli/io.ts";
 import { main } from "../../src/cli/main.ts";
 import {
@@ -17,6 +17,7 @@ import { loadWarmState, saveWarmState, type WarmState, warmStateFile } from "../
 import { runAcc } from "../../src/core/acc/index.ts";
 import type { ExtractResult, GraphFile } from "../../src/core/acc/model.ts";
 import { loadConfig } from "../../src/core/config/load.ts";
+import { gitBlobSha } from "../../src/core/snapshot.ts";
 import { GitRepo } from "../harness/git-repo.ts";
 import { writeFiles } from "./worktree.ts";
 
@@ -221,6 +222,82 @@ describe("the stat cache", () => {
     const changed = await workingTreeSnapshot(repo.dir, third);
     expect([third.reused, third.hashed]).toEqual([1, 1]);
     expect(changed.files[0]!.blobSha).not.toBe(cold.files[0]!.blobSha);
+  });
+
+  it("takes git's word for unchanged tracked files when the record holds their index blob, and only then", async () => {
+    const other = GitRepo.create();
+    try {
+      other.commit("base", {
+        "same.ts": "export const s = 1;\n",
+        "touched.ts": "export const t = 1;\n",
+        "edited.ts": "export const e = 1;\n",
+        "assumed.ts": "export const u = 1;\n",
+      });
+      const later = Date.now() + 10 * RACY_MS;
+      const warmRun = async (records: StatTable) => {
+        const cache = new StatCache(records, later);
+        const listing = listWorkingTree(other.dir, { modified: true });
+        const snapshot = await workingTreeSnapshot(other.dir, cache, listing);
+        return {
+          cache,
+          snapshot,
+          sha: (path: string) => snapshot.files.find((f) => f.path === path)?.blobSha,
+        };
+      };
+      const first = new StatCache(EMPTY_STAT_TABLE, later);
+      await workingTreeSnapshot(other.dir, first);
+
+      // touched.ts: new timestamps, same bytes. Its stat data no longer match the record, but git
+      // (which compares contents when its own stat data disagree) holds it unchanged: no read.
+      const touchedAt = new Date(Date.now() - 60_000);
+      utimesSync(join(other.dir, "touched.ts"), touchedAt, touchedAt);
+      // edited.ts: new bytes; assumed.ts: new bytes that git is told not to look at.
+      writeFiles(other.dir, { "edited.ts": "export const e = 2;\n", "assumed.ts": "export const u = 2;\n" });
+      other.git("update-index", "--assume-unchanged", "assumed.ts");
+      const { cache, snapshot, sha } = await warmRun(first.records());
+      expect([cache.reused, cache.hashed]).toEqual([2, 2]); // same.ts, touched.ts; edited.ts, assumed.ts
+      expect(sha("edited.ts")).toBe(gitBlobSha(Buffer.from("export const e = 2;\n")));
+      expect(sha("assumed.ts")).toBe(gitBlobSha(Buffer.from("export const u = 2;\n")));
+      expect(Buffer.from(snapshot.files.find((f) => f.path === "touched.ts")!.content).toString()).toBe(
+        "export const t = 1;\n",
+      );
+
+      // A record whose blob is not the index's (as where git converts line endings on checkout)
+      // is never taken over on git's word: the file is read and hashed.
+      const foreign = StatTable.fromRecords([["same.ts", [Number.NaN, 0, 0, 0, 0, "f".repeat(40)]]]);
+      const converted = await warmRun(foreign);
+      expect(converted.sha("same.ts")).toBe(gitBlobSha(Buffer.from("export const s = 1;\n")));
+      expect(converted.cache.reused).toBe(0);
+    } finally {
+      other.cleanup();
+    }
+  });
+
+  it("reads the bytes on disk where git converts line endings (its index blob is not theirs)", async () => {
+    const other = GitRepo.create();
+    try {
+      other.git("config", "core.autocrlf", "true");
+      // Added through git's own conversion: the index holds it with LF, the working tree with CRLF.
+      writeFiles(other.dir, { "crlf.ts": "export const c = 1;\r\n" });
+      other.git("add", "crlf.ts");
+      const later = Date.now() + 10 * RACY_MS;
+      const first = new StatCache(EMPTY_STAT_TABLE, later);
+      await workingTreeSnapshot(other.dir, first);
+      const cache = new StatCache(first.records(), later);
+      const snapshot = await workingTreeSnapshot(
+        other.dir,
+        cache,
+        listWorkingTree(other.dir, { modified: true }),
+      );
+      const file = snapshot.files.find((f) => f.path === "crlf.ts")!;
+      expect(file.blobSha).toBe(gitBlobSha(Buffer.from("export const c = 1;\r\n")));
+      expect(other.git("ls-files", "-s", "crlf.ts")).toContain(
+        gitBlobSha(Buffer.from("export const c = 1;\n")),
+      );
+      expect(Buffer.from(file.content).toString()).toBe("export const c = 1;\r\n"); // no "changed during the analysis"
+    } finally {
+      other.cleanup();
+    }
   });
 
   it("does not record files changed within the racy window, and rejects contents that do not match", async () => {

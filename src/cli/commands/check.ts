@@ -99,8 +99,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   if (!existsSync(options.dir)) throw new UsageError(`directory not found: ${options.dir}`);
   const cacheDir = cacheDirectory(options.dir, io.env);
   const warmFile = warmStateFile(cacheDir, options.dir);
-  // git lists the tree while the warm state decodes and the engine's code loads.
-  const tree = listWorkingTree(options.dir);
+  // git lists the tree while the warm state decodes and the engine's code loads; with a warm
+  // state it says which tracked files changed, so the others need no stat here.
+  const tree = listWorkingTree(options.dir, { modified: existsSync(warmFile) });
   const warm = loadWarmState(warmFile, options.dir);
   const statCache = new StatCache(warm.stats);
   keepYoungGenerationSmall(); // after the decoding: see there
