@@ -111,7 +111,7 @@ export async function workingTreeSnapshot(
   return sortSnapshot({ commit: null, files, skipped });
 }
 
-/** The raw output of `git ls-files -t` for the working tree of DIR (listWorkingTree). */
+/** The raw output of `git ls-files -v` for the working tree of DIR (listWorkingTree). */
 export interface WorkingTreeListing {
   readonly output: Buffer;
   /** Whether it lists modified tracked files once more (`--modified`). */

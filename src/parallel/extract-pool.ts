@@ -19,9 +19,9 @@ import type { ExtractionCache } from "../core/acc/model.ts";
 import { createPathSelector } from "../core/acc/path-filter.ts";
 import type { Snapshot, SnapshotFile } from "../core/snapshot.ts";
 import type { ExtractAnswer, ExtractBatch, ExtractJob, WarmTypeScript } from "./extract-worker.ts";
-import { hasExited, startExtractWorker, streamingWorkerThreads } from "./extract-worker-start.ts";
+import { hasExited, startExtractWorker, streamingWorkers } from "./extract-worker-start.ts";
 
-export { streamingWorkerThreads, threadsFromEnv } from "./extract-worker-start.ts";
+export { threadsFromEnv } from "./extract-worker-start.ts";
 
 /** Below this many files to extract, one thread is faster than starting workers. */
 export const MIN_PARALLEL_FILES = 200;
@@ -41,7 +41,7 @@ export interface ParallelExtractionOptions {
   readonly exclude?: readonly string[] | undefined;
   readonly defaultExcludes?: boolean | undefined;
   /**
-   * Worker threads; default one per core (streaming: streamingWorkerThreads()). 0 or 1 (or
+   * Worker threads; default one per core (streaming: streamingWorkers()). 0 or 1 (or
    * files below MIN_PARALLEL_FILES): none.
    */
   readonly threads?: number | undefined;
@@ -136,13 +136,7 @@ class ExtractionStream {
   constructor(cache: ExtractionCache, options: ParallelExtractionOptions) {
     this.cache = cache;
     this.selected = createPathSelector(options);
-    // An explicit 1 keeps everything on the main thread (MAESTRO_THREADS=1).
-    this.wanted =
-      options.threads === undefined
-        ? Math.max(0, streamingWorkerThreads())
-        : options.threads >= 2
-          ? options.threads
-          : 0;
+    this.wanted = streamingWorkers(options.threads);
     this.startAt = Math.max(options.minFiles ?? MIN_PARALLEL_FILES, BATCH_FILES + 1);
     this.started = options.started;
   }

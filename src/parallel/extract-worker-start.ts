@@ -28,9 +28,18 @@ export function threadsFromEnv(env: NodeJS.ProcessEnv): number | undefined {
   return Number.isInteger(value) && value >= 1 ? value : undefined;
 }
 
+/**
+ * The workers a streaming extraction with `threads` (threadsFromEnv) starts: the default per
+ * core, or that many; an explicit 1 keeps everything on the main thread (MAESTRO_THREADS=1).
+ */
+export function streamingWorkers(threads: number | undefined): number {
+  if (threads === undefined) return Math.max(0, streamingWorkerThreads());
+  return threads >= 2 ? threads : 0;
+}
+
 /** Whether a streaming extraction with `threads` (threadsFromEnv) starts any worker at all. */
 export function streamingStartsWorkers(threads: number | undefined): boolean {
-  return threads === undefined ? streamingWorkerThreads() >= 1 : threads >= 2;
+  return streamingWorkers(threads) >= 1;
 }
 
 /**
