@@ -26,7 +26,7 @@ export { languageOfPath } from "../core/acc/graph.ts";
 export { standardTransferFor } from "../core/acc/languages/ts-oxc.ts";
 export { createPathSelector } from "../core/acc/path-filter.ts";
 export { analyze } from "../core/analyze.ts";
-export { extractInParallel, threadsFromEnv } from "../parallel/extract-pool.ts";
+export { extractInParallel } from "../parallel/extract-pool.ts";
 export { openDiskCache } from "./disk-cache.ts";
 
 import type { StoredAcc } from "./warm-state.ts";

@@ -4,7 +4,7 @@
  * that starts it, and must start there. Bundled into a temporary directory, not dist/bundle.
  */
 import { fork, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -66,6 +66,46 @@ describe("the bundled CLI", () => {
       expect(first).toEqual({ type: "ready" });
     } finally {
       child.kill();
+    }
+  });
+
+  it("keeps Node's compiled code across check and graph: neither rejects what the other cached", () => {
+    // V8 stamps compiled code with a hash of its flags, and the analysis commands change flags
+    // (v8-tuning.ts): changed at different points, each command's runs would reject the code the
+    // other cached for the modules both load, and compile them again.
+    const repo = mkdtempSync(join(tmpdir(), "maestro-bundle-cache-"));
+    try {
+      spawnSync("git", ["init", "-q"], { cwd: repo });
+      mkdirSync(join(repo, "src"));
+      writeFileSync(join(repo, "src/a.ts"), 'import { b } from "./b";\nexport const a = b;\n');
+      writeFileSync(join(repo, "src/b.ts"), "export const b = 1;\n");
+      writeFileSync(join(repo, "maestro-hive.yml"), 'acc:\n  include: ["src/**"]\n');
+      const compileCache = join(repo, ".compile-cache");
+      // What the launcher (bin/maestro-hive.js) does, on the bundle built here.
+      const run = (command: string) => {
+        const script = `
+          process.getBuiltinModule("node:module").enableCompileCache(${JSON.stringify(compileCache)});
+          const { main } = await import(${JSON.stringify(pathToFileURL(join(out, "main.mjs")).href)});
+          const io = { out() {}, err() {}, cwd: process.cwd(), env: { ...process.env, MAESTRO_CACHE_DIR: ${JSON.stringify(join(repo, ".cache"))} } };
+          process.exitCode = await main([${JSON.stringify(command)}, ${JSON.stringify(repo)}], io);`;
+        const result = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+          encoding: "utf8",
+          env: { ...process.env, NODE_DEBUG_NATIVE: "COMPILE_CACHE" },
+        });
+        expect(result.status, result.stderr).toBe(0);
+        const lines = result.stderr.split("\n").filter((line) => line.startsWith("[compile cache]"));
+        return {
+          accepted: lines.filter((line) => /^\[compile cache\] reading cache .* success/.test(line)).length,
+          rejected: lines.filter((line) => line.includes("was rejected")),
+        };
+      };
+      const runs = ["check", "graph", "check", "graph"].map(run);
+      for (const later of runs.slice(1)) expect(later.rejected).toEqual([]);
+      // The cache was in use: the later runs found the code the first ones compiled.
+      expect(runs[2]!.accepted).toBeGreaterThan(10);
+      expect(runs[3]!.accepted).toBeGreaterThan(10);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
     }
   });
 });

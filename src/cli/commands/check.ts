@@ -8,14 +8,16 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { setFlagsFromString } from "node:v8";
 import type { AccResult } from "../../core/acc/index.ts";
 import type { Snapshot } from "../../core/snapshot.ts";
+// Loaded before tuneV8ForAnalysis, as in graph (v8-tuning.ts says why that matters).
+import { threadsFromEnv } from "../../parallel/extract-worker-start.ts";
 import { cacheDirectory } from "../disk-cache.ts";
 import { GitError, listWorkingTree } from "../git-snapshot.ts";
 import { type CliIo, parseOrUsage, UsageError } from "../io.ts";
 import { type LocalSnapshots, localSnapshots } from "../local-snapshot.ts";
 import { StatCache } from "../stat-cache.ts";
+import { tuneV8ForAnalysis } from "../v8-tuning.ts";
 import {
   loadWarmState,
   type StoredMemo,
@@ -104,7 +106,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const tree = listWorkingTree(options.dir, { modified: existsSync(warmFile) });
   const warm = loadWarmState(warmFile, options.dir);
   const statCache = new StatCache(warm.stats);
-  keepYoungGenerationSmall(); // after the decoding: see there
+  tuneV8ForAnalysis(); // after the decoding: its young generation may grow (v8-tuning.ts)
   const listing = localSnapshots(options.dir, options.base, statCache, { listing: tree });
   listing.catch(() => {}); // awaited below, unless the config is invalid
   const engine = await import("../check-engine.ts");
@@ -129,7 +131,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 
   const cache = engine.openDiskCache(cacheDir);
   if (loaded.config.acc) {
-    const threads = engine.threadsFromEnv(io.env);
+    const threads = threadsFromEnv(io.env);
     // Selected source files only, and not those the memo holds with the same blob (unless the
     // memo turns out stale; the engine then extracts what the cache lacks itself).
     const selected = engine.createPathSelector(loaded.config.acc);
@@ -182,21 +184,6 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 
   io.out(engine.render(result, options.format, loaded.config.acc?.components));
   return result.gate.passed ? 0 : 1;
-}
-
-/**
- * Stops V8 from growing the young generation (two semi-spaces, up to 16 MB each here) past its
- * initial size, in this thread and the extraction workers (V8 flags are per process). A check
- * keeps most of what it allocates (contents, results, the graph), so a bigger nursery saves
- * little collection work but stays resident: on sympy the peak RSS drops by about 35 MB and
- * neither a cold nor a warm run gets slower (TypeScript on typeorm alike). The factor is read
- * at each growth, so unlike --max-semi-space-size it still applies once the process has started.
- * Set after decoding the warm state, which keeps nearly all it allocates: a young generation
- * grown during it spares a warm run dozens of scavenges (most of its collection work) for a
- * few MB.
- */
-function keepYoungGenerationSmall(): void {
-  setFlagsFromString("--semi-space-growth-factor=1");
 }
 
 /** Not performance.now: the `performance` global loads perf_hooks (a few ms of start-up). */

@@ -22,6 +22,7 @@ import { cacheDirectory, type DiskCache, hasCacheFile } from "../disk-cache.ts";
 import { GitError, gitIndexBytes, listWorkingTree } from "../git-snapshot.ts";
 import { type CliIo, parseOrUsage, UsageError } from "../io.ts";
 import { localSnapshots } from "../local-snapshot.ts";
+import { tuneV8ForAnalysis } from "../v8-tuning.ts";
 
 type Engine = typeof import("../graph-engine.ts");
 
@@ -70,6 +71,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const dir = resolve(io.cwd, positionals[0] ?? ".");
   if (!existsSync(dir)) throw new UsageError(`directory not found: ${dir}`);
 
+  tuneV8ForAnalysis(); // before the engine loads, as in check
   // git lists the tree while the rest of the command's code loads.
   const listing = listWorkingTree(dir);
   listing.catch(() => {}); // a folder that is no work tree: localSnapshots finds out

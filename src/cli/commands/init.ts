@@ -17,6 +17,7 @@ import { cacheDirectory, openDiskCache } from "../disk-cache.ts";
 import { GitError } from "../git-snapshot.ts";
 import { type CliIo, parseOrUsage, UsageError } from "../io.ts";
 import { localSnapshots } from "../local-snapshot.ts";
+import { tuneV8ForAnalysis } from "../v8-tuning.ts";
 
 export const INIT_USAGE = `Usage: maestro-hive init [DIR] [--force] [--baseline]
 
@@ -50,6 +51,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return 2;
   }
 
+  tuneV8ForAnalysis();
   let head: Snapshot;
   try {
     head = (await localSnapshots(dir)).head;
