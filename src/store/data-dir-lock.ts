@@ -12,8 +12,24 @@
  * - from another host (containers sharing a volume, where process ids say nothing), when it has
  *   not been touched for STALE_MS.
  * Otherwise the open is refused with DataDirInUseError.
+ *
+ * A stale lock is moved aside before it is removed, and put back when what was moved is no longer
+ * the lock judged stale: two processes that judge the same stale lock at once cannot both take
+ * over, the later one removing the lock the earlier one has just written. (A third process
+ * creating a lock in the instant the later one has it aside would still get in.)
  */
-import { readFileSync, realpathSync, statSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  fstatSync,
+  linkSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { once } from "../core/once.ts";
@@ -62,9 +78,9 @@ export function lockDataDir(
   const me: Owner = { pid: process.pid, host: hostname() };
   if (held.has(dir)) throw new DataDirInUseError(dataDir, me);
   const file = join(dir, LOCK_FILE);
-  // Twice at most: once more after removing a stale lock; losing that race to another process
-  // that took it meanwhile means the directory is in use.
-  for (let attempt = 0; attempt < 2; attempt++) {
+  // Three tries at most: again after a stale lock was removed (by this process or another);
+  // losing each time to processes that took it meanwhile means the directory is in use.
+  for (let attempt = 0; attempt < 3; attempt++) {
     try {
       writeFileSync(file, `${me.pid} ${me.host}\n`, { flag: "wx", mode: 0o600 });
       held.add(dir);
@@ -77,27 +93,61 @@ export function lockDataDir(
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
-    const owner = ownerOf(file);
-    if (owner !== null && isAlive(owner, me, file, timing.staleMs))
-      throw new DataDirInUseError(dataDir, owner);
-    removeStale(file);
+    const lock = readLock(file);
+    if (lock === null) continue; // removed meanwhile: try again
+    if (lock.owner !== null && isAlive(lock.owner, me, lock.modifiedMs, timing.staleMs))
+      throw new DataDirInUseError(dataDir, lock.owner);
+    removeLockIfUnchanged(file, lock);
   }
-  throw new DataDirInUseError(dataDir, ownerOf(file) ?? { pid: 0, host: "?" });
+  throw new DataDirInUseError(dataDir, readLock(file)?.owner ?? { pid: 0, host: "?" });
 }
 
-function isAlive(owner: Owner, me: Owner, file: string, staleMs: number): boolean {
-  if (owner.host !== me.host) return Date.now() - modifiedAt(file) < staleMs;
+function isAlive(owner: Owner, me: Owner, modifiedMs: number, staleMs: number): boolean {
+  if (owner.host !== me.host) return Date.now() - modifiedMs < staleMs;
   return owner.pid !== me.pid && isRunning(owner.pid);
 }
 
-function ownerOf(file: string): Owner | null {
+/**
+ * Which lock file a process judged: a lock written after it was removed may well get the same
+ * inode (file systems reuse them at once), but not also the same contents and modification time.
+ */
+export interface LockIdentity {
+  readonly inode: number;
+  readonly modifiedMs: number;
+  readonly text: string;
+}
+
+interface LockFile extends LockIdentity {
+  /** null: garbage, or empty (a holder that crashed between creating and writing it). */
+  readonly owner: Owner | null;
+}
+
+/** The lock as one open file: its owner, and which file it is (null: there is none). */
+function readLock(file: string): LockFile | null {
+  let fd: number;
   try {
-    const [pid, host] = readFileSync(file, "utf8").trim().split(" ");
-    const id = Number(pid);
-    return Number.isSafeInteger(id) && id > 0 ? { pid: id, host: host || hostname() } : null;
-  } catch {
-    return null;
+    fd = openSync(file, "r");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
   }
+  try {
+    const { ino, mtimeMs } = fstatSync(fd);
+    const text = readFileSync(fd, "utf8");
+    return { owner: parseOwner(text), inode: ino, modifiedMs: mtimeMs, text };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function sameLock(a: LockIdentity, b: LockIdentity): boolean {
+  return a.inode === b.inode && a.modifiedMs === b.modifiedMs && a.text === b.text;
+}
+
+function parseOwner(text: string): Owner | null {
+  const [pid, host] = text.trim().split(" ");
+  const id = Number(pid);
+  return Number.isSafeInteger(id) && id > 0 ? { pid: id, host: host || hostname() } : null;
 }
 
 /** Whether a process with this id exists here (EPERM: it does, under another user). */
@@ -110,10 +160,6 @@ function isRunning(pid: number): boolean {
   }
 }
 
-function modifiedAt(file: string): number {
-  return statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0;
-}
-
 /** The holder's heartbeat. A lock gone meanwhile (removed by hand) is not written back. */
 function touch(file: string): void {
   const now = new Date();
@@ -124,16 +170,32 @@ function touch(file: string): void {
   }
 }
 
-function removeStale(file: string): void {
+/**
+ * Removes the lock judged stale unless another process has replaced it since: the lock is moved
+ * aside first (of two processes moving it, one finds it gone), and what was moved is put back
+ * when it is another lock. Exported for its test: the race it closes is a matter of
+ * microseconds between two processes.
+ */
+export function removeLockIfUnchanged(file: string, judged: LockIdentity): void {
+  const aside = `${file}.stale-${process.pid}-${Date.now()}`;
   try {
-    unlinkSync(file);
+    renameSync(file, aside);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return; // another process removed it
+    throw error;
+  }
+  try {
+    const moved = readLock(aside);
+    if (moved !== null && !sameLock(moved, judged)) linkSync(aside, file); // a fresh lock: put back
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  } finally {
+    unlinkSync(aside);
   }
 }
 
 /** Removes the lock unless another process took it over meanwhile (it judged this one gone). */
 function removeIfOwned(file: string, me: Owner): void {
-  const owner = ownerOf(file);
-  if (owner?.pid === me.pid && owner.host === me.host) removeStale(file);
+  const lock = readLock(file);
+  if (lock?.owner?.pid === me.pid && lock.owner.host === me.host) removeLockIfUnchanged(file, lock);
 }

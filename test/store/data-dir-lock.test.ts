@@ -4,14 +4,28 @@
  * the first process's data survives, and a lock whose process is gone is taken over.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { memoryIo } from "../../src/cli/io.ts";
 import { main } from "../../src/cli/main.ts";
 import { openPglite } from "../../src/store/connect.ts";
-import { DataDirInUseError, LOCK_FILE, lockDataDir } from "../../src/store/data-dir-lock.ts";
+import {
+  DataDirInUseError,
+  LOCK_FILE,
+  lockDataDir,
+  removeLockIfUnchanged,
+} from "../../src/store/data-dir-lock.ts";
 
 const BIN = join(import.meta.dirname, "../../bin/maestro-hive.js");
 
@@ -60,6 +74,34 @@ describe("embedded database directory lock", () => {
       release();
       expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
     }
+  });
+
+  it("lets one of two processes that judged the same lock stale take it over, not both", () => {
+    const file = join(dir, LOCK_FILE);
+    const gone = spawnSync(process.execPath, ["-e", "0"]).pid;
+    writeFileSync(file, `${gone} ${hostname()}\n`);
+    // Both processes read this lock and found its holder gone.
+    const judged = {
+      inode: statSync(file).ino,
+      modifiedMs: statSync(file).mtimeMs,
+      text: readFileSync(file, "utf8"),
+    };
+
+    // The first removes it and takes the directory.
+    removeLockIfUnchanged(file, judged);
+    expect(existsSync(file)).toBe(false);
+    const release = lockDataDir(dir);
+    // A new file system may give it the inode of the one removed: that alone does not make it the same lock.
+    const taken = { content: readFileSync(file, "utf8"), inode: statSync(file).ino };
+    expect(taken.content).toBe(`${process.pid} ${hostname()}\n`);
+
+    // The second, a moment later, removes what it judged: the lock there now is another file, and stays.
+    removeLockIfUnchanged(file, judged);
+    expect({ content: readFileSync(file, "utf8"), inode: statSync(file).ino }).toEqual(taken);
+    expect(readdirSync(dir)).toEqual([LOCK_FILE]); // nothing left aside
+
+    release();
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it("judges a lock from another host (a container sharing the volume) by its heartbeat, not its process id", async () => {
