@@ -170,7 +170,7 @@ interface ListedEntry {
 
 /** The listing's paths, tracked ones first (in index order), then the untracked ones not in the index. */
 function listedEntries({ output, modified }: WorkingTreeListing): ListedEntry[] {
-  const entries: { path: string; mode: string | null; unchangedSha: string | null }[] = [];
+  const entries: { -readonly [K in keyof ListedEntry]: ListedEntry[K] }[] = [];
   const untracked: string[] = [];
   const seen = new Map<string, number>();
   for (const record of splitNul(output)) {

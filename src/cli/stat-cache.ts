@@ -135,7 +135,7 @@ export class StatCache {
     const previous = this.previous;
     const i = this.find(path);
     if (i === -1) return undefined;
-    this.cursor = i + 1;
+    this.cursor = i + 1; // the next path is looked for after this one, even if this one changed
     const n = previous.numbers;
     const f = i * STAT_NUMBERS;
     if (
@@ -146,9 +146,8 @@ export class StatCache {
       n[f + 4] !== stats.mode
     )
       return undefined;
-    this.reused++;
     const value = previous.values[i]!;
-    this.add(path, n[f]!, n[f + 1]!, n[f + 2]!, n[f + 3]!, n[f + 4]!, value, i);
+    this.takeOver(path, i, value);
     return SKIP_REASONS.has(value) ? { reason: value as SkipReason } : { blobSha: value };
   }
 
@@ -162,12 +161,9 @@ export class StatCache {
   reuseBlob(path: string, blobSha: string): boolean {
     const i = this.find(path);
     if (i === -1 || this.previous.values[i] !== blobSha) return false;
-    const n = this.previous.numbers;
-    const f = i * STAT_NUMBERS;
-    if (Number.isNaN(n[f])) return false;
+    if (Number.isNaN(this.previous.numbers[i * STAT_NUMBERS])) return false;
     this.cursor = i + 1;
-    this.reused++;
-    this.add(path, n[f]!, n[f + 1]!, n[f + 2]!, n[f + 3]!, n[f + 4]!, blobSha, i);
+    this.takeOver(path, i, blobSha);
     return true;
   }
 
@@ -195,6 +191,14 @@ export class StatCache {
       ids[2 * r + 1] = previous.ids[2 * i + 1]!;
     }
     return new StatTable(this.paths, numbers, this.values, { strings: previous.strings, ids });
+  }
+
+  /** Carries record `i` of `previous` (stat data and `value`) into this run's records. */
+  private takeOver(path: string, i: number, value: string): void {
+    const n = this.previous.numbers;
+    const f = i * STAT_NUMBERS;
+    this.reused++;
+    this.add(path, n[f]!, n[f + 1]!, n[f + 2]!, n[f + 3]!, n[f + 4]!, value, i);
   }
 
   /** The index of `path`'s record in `previous`, looked for next to the last one first; -1: none. */

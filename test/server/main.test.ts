@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LOCK_FILE } from "../../src/store/data-dir-lock.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -117,6 +118,6 @@ describe("npm start without APP_ID (setup mode, embedded database)", () => {
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
-    expect(existsSync(join(dataDir, "maestro-hive.lock"))).toBe(false);
+    expect(existsSync(join(dataDir, LOCK_FILE))).toBe(false);
   });
 });

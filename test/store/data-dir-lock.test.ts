@@ -81,11 +81,8 @@ describe("embedded database directory lock", () => {
     const gone = spawnSync(process.execPath, ["-e", "0"]).pid;
     writeFileSync(file, `${gone} ${hostname()}\n`);
     // Both processes read this lock and found its holder gone.
-    const judged = {
-      inode: statSync(file).ino,
-      modifiedMs: statSync(file).mtimeMs,
-      text: readFileSync(file, "utf8"),
-    };
+    const stale = statSync(file);
+    const judged = { inode: stale.ino, modifiedMs: stale.mtimeMs, text: readFileSync(file, "utf8") };
 
     // The first removes it and takes the directory.
     removeLockIfUnchanged(file, judged);
