@@ -14,7 +14,7 @@ import { type Context, context, trace } from "@opentelemetry/api";
 import type { PgBoss } from "pg-boss";
 import { enqueueDeliveries, enqueueDelivery } from "../jobs/queue.ts";
 import { type Db, inTransaction, type Tx } from "../store/db.ts";
-import { compressPayload, type DeliveryRecord, recordDeliveries } from "../store/deliveries.ts";
+import { type DeliveryRecord, readyToRecord, recordDeliveries } from "../store/deliveries.ts";
 import { urgently } from "../store/pglite-turns.ts";
 
 export type IntakeOutcome = { recorded: false } | { recorded: true; jobId: string };
@@ -53,13 +53,13 @@ export class DeliveryIntake {
 
   /**
    * Resolves once the delivery and its job are committed (or it was recorded before). Its payload
-   * is compressed first, on the thread pool, so the shared transaction does not wait for it.
+   * is compressed first (readyToRecord), so the shared transaction does not wait for it.
    */
   async record(delivery: DeliveryRecord): Promise<IntakeOutcome> {
     const active = context.active();
-    const compressed = await compressPayload(delivery);
+    const ready = await readyToRecord(delivery);
     return new Promise((resolve, reject) => {
-      this.#waiting.push({ delivery: { ...delivery, compressed }, context: active, resolve, reject });
+      this.#waiting.push({ delivery: ready, context: active, resolve, reject });
       if (this.#running < this.#concurrency) void this.#drain();
     });
   }

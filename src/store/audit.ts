@@ -117,7 +117,7 @@ export async function appendAuditBatch(
     .limit(1)
     .executeTakeFirst();
   let prev = last?.hash ?? GENESIS_HASH;
-  const values = events.map((event) => {
+  const appended = events.map((event) => {
     const fields: HashedFields = {
       chain,
       prev_hash: prev,
@@ -130,20 +130,24 @@ export async function appendAuditBatch(
       created_at: event.at ?? new Date(),
     };
     prev = auditHash(fields);
-    return { ...fields, data: JSON.stringify(fields.data), hash: prev };
+    return { ...fields, hash: prev };
   });
-  const rows = await trx.insertInto("audit_events").values(values).returningAll().execute();
+  const values = appended.map((row) => ({ ...row, data: JSON.stringify(row.data) }));
+  // Only the numbers the database gave come back: the rest is what was just written, and reading
+  // every column back (the embedded database copies each field out of its reply) cost more than
+  // writing the rows.
+  const rows = await trx.insertInto("audit_events").values(values).returning(["seq", "hash"]).execute();
   // verifyAudit walks a chain in seq order: the rows' seqs must rise in the order they link.
   // PostgreSQL numbers a multi-row VALUES in order; should that ever not hold, nothing is written.
-  const byHash = new Map(rows.map((row) => [row.hash, row]));
+  const seqByHash = new Map(rows.map((row) => [row.hash, row.seq]));
   const ordered: AuditEvent[] = [];
-  for (const value of values) {
-    const row = byHash.get(value.hash);
+  for (const row of appended) {
+    const seq = seqByHash.get(row.hash);
     const before = ordered.at(-1);
-    if (!row || (before && row.seq <= before.seq)) {
+    if (seq === undefined || (before && seq <= before.seq)) {
       throw new Error("audit rows of one batch were numbered out of order; nothing was appended");
     }
-    ordered.push(row);
+    ordered.push({ ...row, seq, data: row.data as AuditEvent["data"] });
   }
   return ordered;
 }

@@ -5,7 +5,7 @@
 import { inflateSync } from "node:zlib";
 import { expect, it } from "vitest";
 import { listAudit } from "../../src/store/audit.ts";
-import { getDelivery, recordDelivery } from "../../src/store/deliveries.ts";
+import { getDelivery, readyToRecord, recordDelivery } from "../../src/store/deliveries.ts";
 import { auditPendingDeliveries } from "../../src/store/delivery-audit.ts";
 import { describeEachDatabase } from "../harness/db.ts";
 
@@ -35,6 +35,31 @@ describeEachDatabase("delivery payloads", (getDb) => {
     expect(read?.payload).toEqual(payload);
     expect(Object.keys(read?.payload as object)).toEqual(["zeta", "sender", "title"]);
     expect(read).not.toHaveProperty("payload_deflated");
+  });
+
+  it("records a delivery made ready (compressed, sender read) without its payload or body, the same way", async () => {
+    const { db } = getDb().store;
+    const body = Buffer.from('{"sender":{"login":"hubot"},"n":[1,2]}');
+    const ready = await readyToRecord({
+      deliveryId: "p-3",
+      event: "push",
+      action: null,
+      installationId: 61,
+      repository: "acme/web",
+      payload: JSON.parse(body.toString("utf8")),
+      body,
+    });
+    expect(ready.payload).toBeUndefined();
+    expect(ready.body).toBeUndefined();
+    expect(ready.sender).toBe("hubot");
+    await recordDelivery(db, ready);
+    const row = await db
+      .selectFrom("deliveries")
+      .select(["payload_deflated", "sender"])
+      .where("delivery_id", "=", "p-3")
+      .executeTakeFirstOrThrow();
+    expect(Buffer.compare(inflateSync(row.payload_deflated!), body)).toBe(0);
+    expect(row.sender).toBe("hubot");
   });
 
   it("stores JSON.stringify of a payload given without its body", async () => {
