@@ -1,9 +1,9 @@
 /**
  * The embedded database's memory: PostgreSQL's shared memory lives in the app process (all of it
  * resident), so the app's database on disk keeps it small (8 MB of buffers, 5 connections) (src/store/connect.ts), and so does PGlite in memory, as
- * tests run it.
+ * tests run it. It also starts WAL segments without zero-filling them (a stall of the event loop).
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -24,6 +24,28 @@ describe("embedded database", () => {
         expect(workers.rows[0]?.max_worker_processes).toBe("0");
         await pglite.close();
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("starts a new WAL segment without writing 16 MB of zeros into it first", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "maestro-pglite-"));
+    try {
+      const pglite = openPglite(join(dir, "data"));
+      const { rows } = await pglite.query<{ wal_init_zero: string }>("show wal_init_zero");
+      expect(rows).toEqual([{ wal_init_zero: "off" }]);
+      await pglite.exec("create table t (n int); insert into t values (1)");
+      await pglite.query("select pg_switch_wal()");
+      // The next record goes into a segment created now.
+      await pglite.exec("insert into t values (2)");
+      const segments = readdirSync(join(dir, "data", "pg_wal")).filter((name) => /^[0-9A-F]{24}$/.test(name));
+      const newest = segments.toSorted().at(-1)!;
+      const stats = statSync(join(dir, "data", "pg_wal", newest));
+      expect(stats.size).toBe(16 * 1024 * 1024);
+      // Zero-filled, all 16 MB would be allocated; sized by one write at its end, a few blocks are.
+      expect(stats.blocks * 512).toBeLessThan(1024 * 1024);
+      await pglite.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
