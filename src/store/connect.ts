@@ -74,9 +74,9 @@ export function openStore(options: StoreOptions): Store {
 /**
  * `wal_init_zero=off`: PostgreSQL fills each new 16 MB WAL segment with zeros before using it. The
  * embedded database runs on the event loop that answers webhooks, and that fill (16 MB written 8 kB
- * at a time, into a file the in-memory file system regrows in 12% steps) stalled it for 75–106 ms,
- * once every ~2,300 deliveries. Off, the segment is sized with one write; the fill only reserves
- * disk space early, which a full disk defeats for the embedded database anyway.
+ * at a time, into a file the in-memory file system regrows in 12% steps) stalled it for up to
+ * ~100 ms, once every ~2,300 deliveries. Off, the segment is sized with one write; the fill only
+ * reserves disk space early, which a full disk defeats for the embedded database anyway.
  */
 const PGLITE_SETTINGS = ["shared_buffers=8MB", "max_connections=5", "wal_init_zero=off"];
 /**
