@@ -11,9 +11,9 @@
  * src/server/delivery-intake.ts) and appends their audit rows afterwards.
  *
  * After one unmeasured warm-up round per side, each round sends BENCH_INTAKE_DELIVERIES (default
- * 1,000) deliveries and measures the time to each acknowledgement; rounds alternate with the intake as it was before (record + audit row +
- * job in one transaction, bench/lib/in-transaction-intake.ts) on the same database, so the ratio
- * is same-run. Then it checks that nothing was lost: every delivery recorded with its job, every
+ * 1,000) deliveries and measures the time to each acknowledgement; rounds alternate with the
+ * intake as it was before (record + audit row + job in one transaction,
+ * bench/lib/in-transaction-intake.ts) on the same database, so the ratio is same-run. Then it checks that nothing was lost: every delivery recorded with its job, every
  * delivery audited exactly once (after the appender drains; redeliveries add nothing), and the
  * installation's chain verifies.
  *
@@ -121,7 +121,7 @@ async function main(): Promise<void> {
     const intakeUrl = `${h.app.url}/api/github/webhooks`;
     // One unmeasured round per side first: the target is the intake of a running app, not the
     // minutes in which V8 and PGlite's WebAssembly first compile its code (the first round's p99
-    // ran 1.3–2× the later ones'). Its deliveries count in the loss check below all the same.
+    // ran 1.2–2× the later ones'). Its deliveries count in the loss check below all the same.
     const warmUps: Round[] = [];
     for (const url of [legacy.url, intakeUrl]) warmUps.push(await sendRound(url, bodies));
     console.log(

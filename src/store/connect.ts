@@ -70,8 +70,7 @@ export function openStore(options: StoreOptions): Store {
  * embedded database serves one app through one backend (PGlite runs PostgreSQL in single-user
  * mode), and its pages are in the OS page cache anyway: 8 MB of buffers and room for 5
  * connections (the fewest PostgreSQL starts with, above its 3 reserved ones) bring it to 12 MB.
- */
-/**
+ *
  * `wal_init_zero=off`: PostgreSQL fills each new 16 MB WAL segment with zeros before using it. The
  * embedded database runs on the event loop that answers webhooks, and that fill (16 MB written 8 kB
  * at a time, into a file the in-memory file system regrows in 12% steps) stalled it for up to

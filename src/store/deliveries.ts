@@ -46,7 +46,7 @@ export async function readyToRecord(delivery: DeliveryRecord): Promise<DeliveryR
     repository: delivery.repository,
     payload: undefined,
     compressed: await compressPayload(delivery),
-    sender: delivery.sender !== undefined ? delivery.sender : senderLogin(delivery.payload),
+    sender: senderOf(delivery),
   };
 }
 
@@ -100,7 +100,7 @@ export async function recordDeliveries(
         repository: delivery.repository,
         payload: null,
         payload_deflated: deflated[i]!,
-        sender: delivery.sender !== undefined ? delivery.sender : senderLogin(delivery.payload),
+        sender: senderOf(delivery),
         audit_pending: true,
       })),
     )
@@ -122,6 +122,11 @@ export async function getDelivery(db: Executor, deliveryId: string): Promise<Rec
     ...rest,
     payload: deflated ? JSON.parse((await inflateAsync(deflated)).toString("utf8")) : payload,
   };
+}
+
+/** The delivery's sender: as read by readyToRecord, or from its payload. */
+function senderOf(delivery: DeliveryRecord): string | null {
+  return delivery.sender !== undefined ? delivery.sender : senderLogin(delivery.payload);
 }
 
 /** The payload's sender.login, when it is a string. */
